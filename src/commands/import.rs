@@ -1,0 +1,83 @@
+use crate::cli::ImportArgs;
+use crate::domain::Team;
+use crate::import::{Format, ImportSummary, import_bytes, read_file};
+use crate::store::Store;
+use anyhow::{Result, anyhow};
+use std::io::Write;
+
+pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    let file = args.file.display().to_string();
+    let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
+        anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
+    })?;
+    let bytes = read_file(&args.file)?;
+    let summary = import_bytes(store, team, args.kind, &file, &bytes, format)?;
+    print_summary(&file, team, &summary, out)?;
+    let diagnostics = store.link_diagnostics(team)?;
+    if diagnostics.incidents_without_production_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
+             change failure rate nor recovery time. Add a deployment_id to link them.",
+            diagnostics.incidents_without_production_deployment
+        )?;
+    }
+    if diagnostics.changes_naming_unknown_deployments > 0 {
+        writeln!(
+            out,
+            "Note: {} change(s) name a deployment retro has not seen; they count once that deployment is imported.",
+            diagnostics.changes_naming_unknown_deployments
+        )?;
+    }
+    if diagnostics.changes_with_unusable_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} change(s) name a deployment that is not in production or happened before the commit; \
+             they stay out of lead time.",
+            diagnostics.changes_with_unusable_deployment
+        )?;
+    }
+    Ok(())
+}
+
+fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
+    if !s.person_columns.is_empty() {
+        writeln!(
+            out,
+            "Ignored column(s) {}: they identify people, and retro keeps team-level data only.",
+            s.person_columns.join(", ")
+        )?;
+    }
+    if !s.unused_columns.is_empty() {
+        writeln!(
+            out,
+            "Ignored column(s) retro does not use: {}.",
+            s.unused_columns.join(", ")
+        )?;
+    }
+    if !s.other_environments.is_empty() {
+        let envs: Vec<String> = s
+            .other_environments
+            .iter()
+            .map(|(env, n)| format!("{env}: {n}"))
+            .collect();
+        writeln!(
+            out,
+            "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
+             enters the metrics.",
+            s.other_environments.values().sum::<usize>(),
+            envs.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "Imported {} {} from {file} for team {}: {} new, {} updated, {} unchanged.",
+        s.rows,
+        s.kind.as_str(),
+        team.name,
+        s.report.inserted,
+        s.report.updated,
+        s.report.unchanged
+    )?;
+    Ok(())
+}

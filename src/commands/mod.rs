@@ -1,0 +1,109 @@
+//! What each subcommand does: the binary's edge, where library errors become messages.
+
+mod generate;
+mod import;
+mod metrics;
+mod teams;
+
+use crate::cli::{Cli, Command};
+use crate::domain::{Team, Timestamp, parse_timestamp};
+use crate::store::Store;
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Runs one command line, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let Some(command) = &cli.command else {
+        let mut store = open_store(&cli)?;
+        let team = select_team(&store, cli.team.as_deref())?;
+        writeln!(
+            out,
+            "retro: team {} (the terminal UI is not built yet; showing its metrics)\n",
+            team.name
+        )?;
+        return metrics::run(&mut store, &team, &Default::default(), out);
+    };
+    if let Command::Generate(args) = command {
+        return generate::run(args, now(), out);
+    }
+    let mut store = open_store(&cli)?;
+    match command {
+        Command::Teams(cmd) => teams::run(&mut store, cmd, out),
+        Command::Import(args) => {
+            let team = select_team(&store, cli.team.as_deref())?;
+            import::run(&mut store, &team, args, out)
+        }
+        Command::Metrics(args) => {
+            let team = select_team(&store, cli.team.as_deref())?;
+            metrics::run(&mut store, &team, args, out)
+        }
+        Command::Generate(_) => unreachable!("handled above"),
+    }
+}
+
+/// The store named by `--db`, then `RETRO_DB`, then the platform data folder; or a fresh
+/// in-memory store holding the demo team with `--demo`.
+pub fn open_store(cli: &Cli) -> Result<Store> {
+    if cli.demo {
+        let mut store = Store::open_in_memory()?;
+        crate::demo::load(&mut store, now()).context("cannot load the demo team")?;
+        return Ok(store);
+    }
+    let path = match &cli.db {
+        Some(path) => path.clone(),
+        None => default_db_path()?,
+    };
+    Ok(Store::open(&path)?)
+}
+
+/// `retro.db` in the platform's data folder (for example ~/.local/share/retro on Linux).
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "retro")
+        .context("cannot find a home folder for the retro store; give one with --db PATH")?;
+    Ok(dirs.data_dir().join("retro.db"))
+}
+
+/// The team named on the command line, or the only team of the store.
+pub fn select_team(store: &Store, name: Option<&str>) -> Result<Team> {
+    let teams = store.teams()?;
+    let names = || {
+        teams
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(name) = name {
+        return match store.team_by_name(name)? {
+            Some(team) => Ok(team),
+            None if teams.is_empty() => {
+                bail!("there is no team \"{name}\" yet: add it with `retro teams add {name}`")
+            }
+            None => bail!(
+                "there is no team \"{name}\"; teams in this store: {}",
+                names()
+            ),
+        };
+    }
+    match teams.as_slice() {
+        [] => bail!(
+            "this store has no team yet: add one with `retro teams add NAME`, then import its data \
+             (or try everything on the demo team with `retro --demo`)"
+        ),
+        [team] => Ok(team.clone()),
+        _ => bail!(
+            "this store has several teams ({}): choose one with --team NAME",
+            names()
+        ),
+    }
+}
+
+/// The current time; `RETRO_NOW` (RFC 3339) pins it, so that scripted runs and tests
+/// see the same periods every day.
+pub fn now() -> Timestamp {
+    std::env::var("RETRO_NOW")
+        .ok()
+        .and_then(|s| parse_timestamp(&s))
+        .unwrap_or_else(|| chrono::Utc::now().timestamp())
+}

@@ -1,0 +1,101 @@
+//! Importers: CSV and JSON files become domain values, validated row by row. Loading
+//! them into the store is the store's job, in one transaction per import.
+
+mod columns;
+mod error;
+mod events;
+mod fields;
+mod load;
+mod records;
+mod samples;
+
+pub use columns::identifies_a_person;
+pub use error::ImportError;
+pub use events::{parse_changes, parse_deployments, parse_incidents};
+pub use load::{ImportKind, ImportSummary, LoadError, import_bytes};
+pub use samples::{ParsedSamples, parse_samples};
+
+use columns::Column;
+use error::FieldError;
+use records::Row;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+
+/// The file formats importers read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file's extension names, if it names one.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Rows read from one file, and the columns that were not kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    pub rows: Vec<T>,
+    /// Columns dropped because they identify a person: retro keeps team-level data only.
+    pub person_columns: Vec<String>,
+    /// Columns retro does not use.
+    pub unused_columns: Vec<String>,
+}
+
+/// Reads a whole file for an importer, naming the file in the error.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|e| ImportError {
+        file: path.display().to_string(),
+        line: None,
+        field: None,
+        message: format!("cannot be read: {e}"),
+    })
+}
+
+/// Reads every row with `parse`, refusing an id that appears twice in one file.
+fn parse_rows<T>(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    json_key: &str,
+    columns: &[Column],
+    mut parse: impl FnMut(&Row<'_>) -> Result<T, FieldError>,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<Parsed<T>, ImportError> {
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let binding = records::read(file, bytes, format, json_key, columns, |row| {
+        let value = parse(row)?;
+        match seen.entry(id_of(&value).to_owned()) {
+            Entry::Occupied(first) => {
+                return Err(FieldError::new(
+                    "id",
+                    format!(
+                        "\"{}\" appears more than once in this file (first on line {})",
+                        first.key(),
+                        first.get()
+                    ),
+                ));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(row.line());
+            }
+        }
+        rows.push(value);
+        Ok(())
+    })?;
+    Ok(Parsed {
+        rows,
+        person_columns: binding.person_columns,
+        unused_columns: binding.unused_columns,
+    })
+}

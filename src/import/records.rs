@@ -1,0 +1,241 @@
+//! Reading CSV and JSON files as rows of named fields, each with its line number, so
+//! every importer shares one way of locating an error.
+
+use super::Format;
+use super::columns::{Binding, Column, HeaderError, bind};
+use super::error::{FieldError, ImportError};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// One record of a file, seen through an importer's columns.
+pub struct Row<'a> {
+    line: u64,
+    fields: Fields<'a>,
+    positions: &'a [Option<usize>],
+}
+
+enum Fields<'a> {
+    Csv(&'a csv::StringRecord),
+    Json(&'a [Option<String>]),
+}
+
+impl Row<'_> {
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The trimmed value of known column `column`; `None` when absent or empty.
+    pub fn get(&self, column: usize) -> Option<&str> {
+        let i = self.positions[column]?;
+        let value = match &self.fields {
+            Fields::Csv(record) => record.get(i),
+            Fields::Json(values) => values.get(i).and_then(|v| v.as_deref()),
+        }?;
+        let value = value.trim();
+        (!value.is_empty()).then_some(value)
+    }
+}
+
+/// Calls `each` for every record of `bytes`, read as `format` through `columns`.
+///
+/// Returns the header binding, so the caller can say which columns it dropped.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    json_key: &str,
+    columns: &[Column],
+    each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
+) -> Result<Binding, ImportError> {
+    match format {
+        Format::Csv => read_csv(file, bytes, columns, each),
+        Format::Json => read_json(file, bytes, json_key, columns, each),
+    }
+}
+
+fn error(
+    file: &str,
+    line: Option<u64>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> ImportError {
+    ImportError {
+        file: file.to_owned(),
+        line,
+        field: field.map(str::to_owned),
+        message: message.into(),
+    }
+}
+
+fn header_error(file: &str, line: Option<u64>, e: HeaderError) -> ImportError {
+    match e {
+        HeaderError::Missing { column, found } => error(
+            file,
+            line,
+            Some(column),
+            format!("required column is missing (found: {})", found.join(", ")),
+        ),
+        HeaderError::Repeated { column } => {
+            error(file, line, Some(&column), "column appears more than once")
+        }
+    }
+}
+
+fn field_error(file: &str, line: u64, e: FieldError) -> ImportError {
+    error(file, Some(line), Some(e.field), e.message)
+}
+
+fn read_csv(
+    file: &str,
+    bytes: &[u8],
+    columns: &[Column],
+    mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
+) -> Result<Binding, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map(|p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                format!("has {len} fields where the header has {expected_len}")
+            }
+            _ => format!("is not valid CSV: {e}"),
+        };
+        error(file, line, None, message)
+    };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    if header.iter().all(|h| h.is_empty()) {
+        return Err(error(
+            file,
+            Some(1),
+            None,
+            "has no header line naming its columns",
+        ));
+    }
+    let binding = bind(columns, &header).map_err(|e| header_error(file, Some(1), e))?;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(csv_error)? {
+        let line = record.position().map_or(0, |p| p.line());
+        let row = Row {
+            line,
+            fields: Fields::Csv(&record),
+            positions: &binding.positions,
+        };
+        each(&row).map_err(|e| field_error(file, line, e))?;
+    }
+    Ok(binding)
+}
+
+fn read_json(
+    file: &str,
+    bytes: &[u8],
+    json_key: &str,
+    columns: &[Column],
+    mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
+) -> Result<Binding, ImportError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
+    let json_error = |e: serde_json::Error| {
+        error(
+            file,
+            Some(e.line() as u64),
+            None,
+            format!("is not valid JSON: {e}"),
+        )
+    };
+    let expected =
+        format!("expected a JSON array of objects, or an object with a \"{json_key}\" array");
+    // Records are kept as raw text first so each one's line can be found from its offset.
+    let records: Vec<&RawValue> = match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(text).map_err(json_error)?,
+        Some(b'{') => {
+            let top: std::collections::HashMap<String, &RawValue> =
+                serde_json::from_str(text).map_err(json_error)?;
+            let Some(inner) = top.get(json_key) else {
+                return Err(error(file, Some(1), None, expected));
+            };
+            serde_json::from_str(inner.get())
+                .map_err(|_| error(file, Some(1), None, expected.clone()))?
+        }
+        _ => return Err(error(file, Some(1), None, expected)),
+    };
+
+    let mut lines = LineCounter::new(text);
+    let mut header: Vec<String> = Vec::new();
+    let mut objects = Vec::with_capacity(records.len());
+    for raw in records {
+        let line = lines.line_at(raw.get());
+        let Ok(object) = serde_json::from_str::<Map<String, Value>>(raw.get()) else {
+            return Err(error(
+                file,
+                Some(line),
+                None,
+                "each record must be a JSON object",
+            ));
+        };
+        for key in object.keys() {
+            if !header.contains(key) {
+                header.push(key.clone());
+            }
+        }
+        objects.push((line, object));
+    }
+    let binding =
+        bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
+    let mut values: Vec<Option<String>> = Vec::with_capacity(header.len());
+    for (line, mut object) in objects {
+        values.clear();
+        values.extend(header.iter().map(|key| match object.remove(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(other) => Some(other.to_string()),
+        }));
+        let row = Row {
+            line,
+            fields: Fields::Json(&values),
+            positions: &binding.positions,
+        };
+        each(&row).map_err(|e| field_error(file, line, e))?;
+    }
+    Ok(binding)
+}
+
+/// Finds the line of a slice of `text`, for slices visited in increasing order.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, slice: &str) -> u64 {
+        let at = (slice.as_ptr() as usize)
+            .saturating_sub(self.text.as_ptr() as usize)
+            .min(self.text.len());
+        if at >= self.offset {
+            self.line += self.text.as_bytes()[self.offset..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = at;
+        }
+        self.line
+    }
+}

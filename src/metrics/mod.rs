@@ -1,0 +1,105 @@
+//! The metric engine: pure functions from an [`EventSet`] to per-period values.
+//!
+//! Definitions live in docs/metrics.md; each function here names the rule it follows.
+
+mod dora;
+mod median;
+mod team;
+
+pub use dora::compute;
+pub use median::median;
+
+use crate::domain::{DoraMetric, Period};
+use serde::Serialize;
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueSource {
+    /// Computed from the team's deployments, changes and incidents.
+    Events,
+    /// Pre-aggregated by another tool (or entered by the team) and imported.
+    Imported,
+}
+
+/// One metric in one period. `value` is `None` when there is no data, which is never
+/// the same as zero.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MetricValue {
+    pub value: Option<f64>,
+    /// How many events the value summarises: production deployments for frequency,
+    /// failure rate and rework rate; deployed changes for lead time; resolved failures
+    /// for recovery time. Zero for imported values.
+    pub count: u64,
+    pub source: Option<ValueSource>,
+}
+
+impl MetricValue {
+    pub const NO_DATA: MetricValue = MetricValue {
+        value: None,
+        count: 0,
+        source: None,
+    };
+
+    fn events(value: Option<f64>, count: u64) -> Self {
+        MetricValue {
+            value,
+            count,
+            source: value.map(|_| ValueSource::Events),
+        }
+    }
+
+    fn imported(value: f64) -> Self {
+        MetricValue {
+            value: Some(value),
+            count: 0,
+            source: Some(ValueSource::Imported),
+        }
+    }
+}
+
+/// The five DORA values of one period, indexed by metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DoraValues([MetricValue; 5]);
+
+impl DoraValues {
+    pub fn get(&self, metric: DoraMetric) -> MetricValue {
+        self.0[metric as usize]
+    }
+
+    fn set(&mut self, metric: DoraMetric, value: MetricValue) {
+        self.0[metric as usize] = value;
+    }
+}
+
+impl Default for DoraValues {
+    fn default() -> Self {
+        DoraValues([MetricValue::NO_DATA; 5])
+    }
+}
+
+/// Everything retro knows about one period of one team.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodMetrics {
+    pub period: Period,
+    pub dora: DoraValues,
+    /// Production deployments that failed (status) or caused an incident.
+    pub failed_deployments: u64,
+    /// Production deployments that were hotfixes, rollbacks or fixes forward.
+    pub rework_deployments: u64,
+    /// Incidents that started in the period and name no production deployment as their
+    /// cause; they enter neither failure rate nor recovery time.
+    pub unlinked_incidents: u64,
+    /// Values of the team-chosen metrics, in the order of [`crate::domain::EventSet::team_metrics`].
+    pub team: Vec<Option<f64>>,
+}
+
+impl PeriodMetrics {
+    /// Deployments per week, the other common way to read deployment frequency.
+    pub fn deployments_per_week(&self) -> Option<f64> {
+        self.dora
+            .get(DoraMetric::DeploymentFrequency)
+            .value
+            .map(|per_day| per_day * 7.0)
+    }
+}

@@ -1,0 +1,54 @@
+use super::MetricTable;
+use crate::domain::{DoraMetric, format_timestamp};
+use crate::metrics::PeriodMetrics;
+use serde_json::{Map, Value, json};
+
+/// Version of the JSON shape; bumped on any change that could break a consumer.
+pub const SCHEMA: &str = "retro.metrics/1";
+
+/// The documented JSON shape of `retro metrics --format json`.
+pub fn to_json(table: &MetricTable) -> Value {
+    json!({
+        "schema": SCHEMA,
+        "team": table.team.name,
+        "utc_offset": table.team.utc_offset.to_string(),
+        "period": table.period_kind(),
+        "periods": table.periods.iter().map(|p| period_json(table, p)).collect::<Vec<_>>(),
+        "diagnostics": table.diagnostics,
+    })
+}
+
+fn period_json(table: &MetricTable, p: &PeriodMetrics) -> Value {
+    let offset = table.team.utc_offset;
+    let mut metrics = Map::new();
+    for m in DoraMetric::ALL {
+        let v = p.dora.get(m);
+        let mut entry = json!({
+            "value": v.value,
+            "unit": m.unit(),
+            "count": v.count,
+            "source": v.source,
+        });
+        if m == DoraMetric::DeploymentFrequency {
+            entry["per_week"] = json!(p.deployments_per_week());
+        }
+        metrics.insert(m.key().to_owned(), entry);
+    }
+    let team_metrics: Vec<Value> = table
+        .team_metrics
+        .iter()
+        .zip(&p.team)
+        .map(|(m, v)| json!({ "name": m.name, "unit": m.unit, "polarity": m.polarity.as_str(), "value": v }))
+        .collect();
+    json!({
+        "label": p.period.label(),
+        "start": format_timestamp(p.period.start, offset),
+        "end": format_timestamp(p.period.end, offset),
+        "days": p.period.days(),
+        "metrics": metrics,
+        "failed_deployments": p.failed_deployments,
+        "rework_deployments": p.rework_deployments,
+        "unlinked_incidents": p.unlinked_incidents,
+        "team_metrics": team_metrics,
+    })
+}

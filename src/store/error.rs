@@ -1,0 +1,43 @@
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the folder {dir} for the retro store: {source}")]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot open the retro store {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "{path} was written by a newer version of retro (schema version {found}; this retro \
+         knows up to {supported}). It was left untouched: upgrade retro to use it."
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "{path} is an SQLite database of another application, not a retro store; it was left untouched"
+    )]
+    NotARetroStore { path: String },
+
+    #[error("a team named \"{0}\" already exists")]
+    TeamExists(String),
+
+    #[error("a team name cannot be empty")]
+    EmptyTeamName,
+
+    #[error("\"{0}\" is the name of a DORA metric; pick another name for a team-chosen metric")]
+    ReservedMetricName(String),
+
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}

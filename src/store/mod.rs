@@ -1,0 +1,198 @@
+//! The SQLite store: opening with the right pragmas, migrations, and one module per
+//! aggregate. Everything else reaches SQLite only through [`Store`].
+
+mod error;
+mod events;
+mod links;
+mod migrations;
+mod read;
+mod samples;
+mod teams;
+
+pub use error::StoreError;
+pub use events::LoadReport;
+pub use migrations::SCHEMA_VERSION;
+
+use crate::domain::{
+    Change, Deployment, EventSet, Incident, MetricSample, Team, TeamMetric, Timestamp,
+};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A second process holding the store (a retro open in another terminal) makes writers
+/// wait this long before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The one handle on a retro database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// A store written by a newer retro is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private store in memory: the demo team and tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Refuse a foreign or newer database before any pragma below writes to the file.
+        migrations::check_compatible(&conn, path.as_deref())?;
+        if path.is_some() {
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            debug_assert_eq!(mode, "wal");
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn, path };
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it lands or none of it does.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    // --- teams -----------------------------------------------------------------------
+
+    pub fn add_team(
+        &mut self,
+        name: &str,
+        offset: crate::domain::UtcOffset,
+    ) -> Result<Team, StoreError> {
+        self.write(|tx| teams::add(tx, name, offset))
+    }
+
+    pub fn teams(&self) -> Result<Vec<Team>, StoreError> {
+        teams::all(&self.conn)
+    }
+
+    pub fn team_by_name(&self, name: &str) -> Result<Option<Team>, StoreError> {
+        teams::by_name(&self.conn, name)
+    }
+
+    /// Counts of what a team has in the store, for listings.
+    pub fn team_counts(&self, team: &Team) -> Result<teams::TeamCounts, StoreError> {
+        teams::counts(&self.conn, team.id)
+    }
+
+    // --- events ------------------------------------------------------------------------
+
+    /// Upserts deployments in one transaction and relinks the changes and incidents
+    /// that name them or wait for them.
+    pub fn load_deployments(
+        &mut self,
+        team: &Team,
+        rows: &[Deployment],
+        source: &str,
+    ) -> Result<LoadReport, StoreError> {
+        self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source))
+    }
+
+    pub fn load_changes(
+        &mut self,
+        team: &Team,
+        rows: &[Change],
+        source: &str,
+    ) -> Result<LoadReport, StoreError> {
+        self.write_bulk(|tx| events::load_changes(tx, team.id, rows, source))
+    }
+
+    pub fn load_incidents(
+        &mut self,
+        team: &Team,
+        rows: &[Incident],
+        source: &str,
+    ) -> Result<LoadReport, StoreError> {
+        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source))
+    }
+
+    /// Upserts team-chosen metric definitions and per-period samples (team-chosen or
+    /// pre-aggregated DORA) in one transaction.
+    pub fn load_samples(
+        &mut self,
+        team: &Team,
+        definitions: &[TeamMetric],
+        rows: &[MetricSample],
+        source: &str,
+    ) -> Result<LoadReport, StoreError> {
+        self.write_bulk(|tx| samples::load(tx, team.id, definitions, rows, source))
+    }
+
+    /// A larger page cache for the length of one bulk import.
+    fn write_bulk<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB
+        let result = self.write(f);
+        self.conn.pragma_update(None, "cache_size", -2_000)?; // SQLite's default
+        result
+    }
+
+    pub fn team_metrics(&self, team: &Team) -> Result<Vec<TeamMetric>, StoreError> {
+        samples::definitions(&self.conn, team.id)
+    }
+
+    // --- reading for the metric engine ---------------------------------------------------
+
+    /// The facts the metric engine needs for `[from, to)`.
+    pub fn event_set(
+        &self,
+        team: &Team,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<EventSet, StoreError> {
+        read::event_set(&self.conn, team.id, from, to)
+    }
+
+    /// First and last raw event of the team, if it has any.
+    pub fn history(&self, team: &Team) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+        read::history(&self.conn, team.id)
+    }
+
+    /// Counts the relations between events that the metrics could not use, so the user
+    /// can fix their data.
+    pub fn link_diagnostics(&self, team: &Team) -> Result<read::LinkDiagnostics, StoreError> {
+        read::link_diagnostics(&self.conn, team.id)
+    }
+}
+
+pub use read::LinkDiagnostics;
+pub use teams::TeamCounts;

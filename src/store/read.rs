@@ -1,0 +1,162 @@
+//! Reads the facts the metric engine needs: one range scan per table, no per-row joins.
+
+use super::StoreError;
+use super::samples;
+use crate::domain::{
+    ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp,
+};
+use rusqlite::{Connection, params};
+use std::collections::HashSet;
+
+pub(super) fn event_set(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<EventSet, StoreError> {
+    Ok(EventSet {
+        history: history(conn, team)?,
+        deployments: deployments(conn, team, from, to)?,
+        changes: changes(conn, team, from, to)?,
+        incidents: incidents(conn, team, from, to)?,
+        dora_samples: samples::dora_samples(conn, team)?,
+        team_metrics: samples::team_samples(conn, team)?,
+    })
+}
+
+fn deployments(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<DeploymentFact>, StoreError> {
+    let caused: HashSet<i64> = conn
+        .prepare_cached("SELECT DISTINCT deployment_ref FROM incidents WHERE team_id = ?1 AND deployment_ref IS NOT NULL")?
+        .query_map([team.0], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, deployed_at, is_production, status, kind FROM deployments
+         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
+         ORDER BY deployed_at",
+    )?;
+    let mut rows = stmt.query(params![team.0, from, to])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let status = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        let kind = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+        out.push(DeploymentFact {
+            deployed_at: row.get(1)?,
+            production: row.get(2)?,
+            // The schema's CHECK constraints admit only known names.
+            status: status.parse().unwrap_or(DeployStatus::Success),
+            kind: kind.parse().unwrap_or(DeployKind::Planned),
+            caused_incident: caused.contains(&row.get(0)?),
+        });
+    }
+    Ok(out)
+}
+
+fn changes(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<ChangeFact>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT deployed_at, committed_at FROM changes
+         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
+         ORDER BY deployed_at",
+    )?;
+    let mut rows = stmt.query(params![team.0, from, to])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(ChangeFact {
+            deployed_at: row.get(0)?,
+            committed_at: row.get(1)?,
+        });
+    }
+    Ok(out)
+}
+
+fn incidents(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<IncidentFact>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.started_at, i.resolved_at, coalesce(d.is_production, 0) FROM incidents i
+         LEFT JOIN deployments d ON d.id = i.deployment_ref
+         WHERE i.team_id = ?1
+           AND ((i.started_at >= ?2 AND i.started_at < ?3) OR (i.resolved_at >= ?2 AND i.resolved_at < ?3))",
+    )?;
+    let rows = stmt.query_map(params![team.0, from, to], |r| {
+        Ok(IncidentFact {
+            started_at: r.get(0)?,
+            resolved_at: r.get(1)?,
+            caused_by_production_deployment: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// First and last instant of any raw event of the team.
+pub(super) fn history(
+    conn: &Connection,
+    team: TeamId,
+) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+    let (first, last): (Option<Timestamp>, Option<Timestamp>) = conn.query_row(
+        "SELECT min(t), max(t) FROM (
+             SELECT min(deployed_at) AS t FROM deployments WHERE team_id = ?1
+             UNION ALL SELECT max(deployed_at) FROM deployments WHERE team_id = ?1
+             UNION ALL SELECT min(committed_at) FROM changes WHERE team_id = ?1
+             UNION ALL SELECT max(committed_at) FROM changes WHERE team_id = ?1
+             UNION ALL SELECT min(started_at) FROM incidents WHERE team_id = ?1
+             UNION ALL SELECT max(coalesce(resolved_at, started_at)) FROM incidents WHERE team_id = ?1)",
+        [team.0],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(first.zip(last))
+}
+
+/// Relations the metrics could not use, for the user to fix in their data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LinkDiagnostics {
+    /// Incidents that name no production deployment as their cause: they enter neither
+    /// change failure rate nor recovery time.
+    pub incidents_without_production_deployment: u64,
+    /// Changes that name a deployment retro has not seen (yet).
+    pub changes_naming_unknown_deployments: u64,
+    /// Changes that name a deployment that is not in production, or that happened
+    /// before the commit.
+    pub changes_with_unusable_deployment: u64,
+    /// Changes no production deployment has shipped yet.
+    pub changes_not_yet_deployed: u64,
+}
+
+pub(super) fn link_diagnostics(
+    conn: &Connection,
+    team: TeamId,
+) -> Result<LinkDiagnostics, StoreError> {
+    let d = conn.query_row(
+        "SELECT
+           (SELECT count(*) FROM incidents i LEFT JOIN deployments d ON d.id = i.deployment_ref
+            WHERE i.team_id = ?1 AND coalesce(d.is_production, 0) = 0),
+           (SELECT count(*) FROM changes
+            WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
+           (SELECT count(*) FROM changes
+            WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NOT NULL
+              AND deployed_at IS NULL),
+           (SELECT count(*) FROM changes WHERE team_id = ?1 AND deployment_ref IS NULL AND deployment_external_id IS NULL)",
+        [team.0],
+        |r| {
+            Ok(LinkDiagnostics {
+                incidents_without_production_deployment: r.get(0)?,
+                changes_naming_unknown_deployments: r.get(1)?,
+                changes_with_unusable_deployment: r.get(2)?,
+                changes_not_yet_deployed: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(d)
+}

@@ -1,0 +1,101 @@
+-- Teams and the raw delivery events their metrics are computed from.
+-- Instants are Unix seconds, UTC. Nothing here identifies a person.
+
+CREATE TABLE teams (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    utc_offset_minutes INTEGER NOT NULL DEFAULT 0 CHECK (utc_offset_minutes BETWEEN -1080 AND 1080),
+    created_at         INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE deployments (
+    id            INTEGER PRIMARY KEY,
+    team_id       INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    external_id   TEXT    NOT NULL,
+    source        TEXT    NOT NULL,
+    deployed_at   INTEGER NOT NULL,
+    environment   TEXT    NOT NULL,
+    is_production INTEGER NOT NULL CHECK (is_production IN (0, 1)),
+    service       TEXT,
+    status        TEXT    NOT NULL CHECK (status IN ('success', 'failed', 'rolled_back')),
+    kind          TEXT    NOT NULL CHECK (kind IN ('planned', 'hotfix', 'rollback', 'fix_forward')),
+    UNIQUE (team_id, external_id)
+) STRICT;
+
+CREATE INDEX deployments_by_time ON deployments (team_id, deployed_at);
+
+CREATE TABLE changes (
+    id                     INTEGER PRIMARY KEY,
+    team_id                INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    external_id            TEXT    NOT NULL,
+    source                 TEXT    NOT NULL,
+    committed_at           INTEGER NOT NULL,
+    -- As imported: the deployment that shipped the change, when the source says.
+    deployment_external_id TEXT,
+    service                TEXT,
+    -- Derived by the loader from the deployments: the deployment the change belongs to
+    -- and, when that is a production deployment at or after the commit, its time.
+    deployment_ref         INTEGER REFERENCES deployments (id) ON DELETE SET NULL,
+    deployed_at            INTEGER,
+    UNIQUE (team_id, external_id)
+) STRICT;
+
+-- Lead time reads (deployed_at, committed_at) of one team's deployed changes in a range.
+CREATE INDEX changes_by_deploy_time ON changes (team_id, deployed_at, committed_at)
+    WHERE deployed_at IS NOT NULL;
+-- Relinking when a named deployment arrives or changes.
+CREATE INDEX changes_by_deployment ON changes (team_id, deployment_external_id)
+    WHERE deployment_external_id IS NOT NULL;
+-- Relinking changes that wait for "the first production deployment after the commit".
+CREATE INDEX changes_unnamed_by_commit ON changes (team_id, committed_at)
+    WHERE deployment_external_id IS NULL;
+
+CREATE TABLE incidents (
+    id                     INTEGER PRIMARY KEY,
+    team_id                INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    external_id            TEXT    NOT NULL,
+    source                 TEXT    NOT NULL,
+    started_at             INTEGER NOT NULL,
+    resolved_at            INTEGER CHECK (resolved_at IS NULL OR resolved_at >= started_at),
+    deployment_external_id TEXT,
+    -- Derived by the loader: the deployment named as the cause, once it is known.
+    deployment_ref         INTEGER REFERENCES deployments (id) ON DELETE SET NULL,
+    UNIQUE (team_id, external_id)
+) STRICT;
+
+CREATE INDEX incidents_by_deployment ON incidents (team_id, deployment_external_id)
+    WHERE deployment_external_id IS NOT NULL;
+
+-- Team-chosen metrics (customer satisfaction, escaped defects, ...).
+CREATE TABLE metric_definitions (
+    id       INTEGER PRIMARY KEY,
+    team_id  INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    name     TEXT    NOT NULL,
+    unit     TEXT    NOT NULL,
+    polarity TEXT    NOT NULL CHECK (polarity IN ('higher_is_better', 'lower_is_better')),
+    UNIQUE (team_id, name)
+) STRICT;
+
+-- One value per period (label such as 2025-W03 or 2025-03) of a team-chosen metric.
+CREATE TABLE metric_samples (
+    id          INTEGER PRIMARY KEY,
+    metric_id   INTEGER NOT NULL REFERENCES metric_definitions (id) ON DELETE CASCADE,
+    granularity TEXT    NOT NULL CHECK (granularity IN ('week', 'month')),
+    period      TEXT    NOT NULL,
+    value       REAL    NOT NULL,
+    source      TEXT    NOT NULL,
+    UNIQUE (metric_id, granularity, period)
+) STRICT;
+
+-- Pre-aggregated DORA values from another tool, used for periods without raw events.
+CREATE TABLE dora_samples (
+    id          INTEGER PRIMARY KEY,
+    team_id     INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    metric      TEXT    NOT NULL CHECK (metric IN ('deployment_frequency', 'change_lead_time',
+                    'change_failure_rate', 'failed_deployment_recovery_time', 'deployment_rework_rate')),
+    granularity TEXT    NOT NULL CHECK (granularity IN ('week', 'month')),
+    period      TEXT    NOT NULL,
+    value       REAL    NOT NULL,
+    source      TEXT    NOT NULL,
+    UNIQUE (team_id, metric, granularity, period)
+) STRICT;
