@@ -83,11 +83,7 @@ fn write_team_metrics(dir: &Path, start: i64, weeks: &[WeekProfile]) -> std::io:
     writeln!(w, "name,unit,polarity,period,value")?;
     for (i, _) in weeks.iter().enumerate() {
         let lagged = weeks[i.saturating_sub(2)].failure_rate;
-        let period = Period::containing(
-            start + i as i64 * 7 * 86_400,
-            Default::default(),
-            UtcOffset::UTC,
-        );
+        let period = Period::containing(start + i as i64 * 7 * 86_400, Default::default(), UtcOffset::UTC);
         let satisfaction = (4.5 - 4.0 * lagged + rng.f64() * 0.3 - 0.15).clamp(1.0, 5.0);
         let defects = (30.0 * lagged + rng.f64() * 2.0).round();
         let (unit, polarity) = if i == 0 {
@@ -105,11 +101,7 @@ fn write_team_metrics(dir: &Path, start: i64, weeks: &[WeekProfile]) -> std::io:
         } else {
             ("", "")
         };
-        writeln!(
-            w,
-            "escaped_defects,{unit},{polarity},{},{defects}",
-            period.label()
-        )?;
+        writeln!(w, "escaped_defects,{unit},{polarity},{},{defects}", period.label())?;
     }
     Ok(())
 }

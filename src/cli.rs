@@ -38,6 +38,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the team's metrics per period
     Metrics(MetricsArgs),
+    /// Open the terminal UI on the built-in demo team (same as `retro --demo`)
+    Demo,
     /// Write a seeded synthetic dataset as CSV files (for tests and benchmarks)
     #[command(hide = true)]
     Generate(GenerateArgs),

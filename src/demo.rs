@@ -7,9 +7,7 @@
 //! The dataset is shifted by whole weeks so that its last week is the current week.
 
 use crate::domain::{Granularity, Period, Team, Timestamp, UtcOffset};
-use crate::import::{
-    Format, LoadError, parse_changes, parse_deployments, parse_incidents, parse_samples,
-};
+use crate::import::{Format, LoadError, parse_changes, parse_deployments, parse_incidents, parse_samples};
 use crate::store::Store;
 
 pub const TEAM_NAME: &str = "Demo team";
@@ -21,34 +19,25 @@ const METRICS: &[u8] = include_bytes!("../assets/demo/metrics.csv");
 
 /// Adds the demo team to `store` with its history ending in the week of `now`.
 pub fn load(store: &mut Store, now: Timestamp) -> Result<Team, LoadError> {
-    let mut deployments =
-        parse_deployments("assets/demo/deployments.csv", DEPLOYMENTS, Format::Csv)?.rows;
+    let mut deployments = parse_deployments("assets/demo/deployments.csv", DEPLOYMENTS, Format::Csv)?.rows;
     let mut changes = parse_changes("assets/demo/changes.csv", CHANGES, Format::Csv)?.rows;
     let mut incidents = parse_incidents("assets/demo/incidents.csv", INCIDENTS, Format::Csv)?.rows;
     let metrics = parse_samples("assets/demo/metrics.csv", METRICS, Format::Csv)?;
 
     // Move the story by whole weeks so its last week is this week, and keep only what
     // has happened by `now`.
-    let last = deployments
-        .iter()
-        .map(|d| d.deployed_at)
-        .max()
-        .unwrap_or(now);
+    let last = deployments.iter().map(|d| d.deployed_at).max().unwrap_or(now);
     let week_of = |t| Period::containing(t, Granularity::Week, UtcOffset::UTC).start;
     let shift = week_of(now) - week_of(last);
     deployments.retain_mut(|d| {
         d.deployed_at += shift;
         d.deployed_at <= now
     });
-    let shipped: std::collections::HashSet<&str> =
-        deployments.iter().map(|d| d.external_id.as_str()).collect();
+    let shipped: std::collections::HashSet<&str> = deployments.iter().map(|d| d.external_id.as_str()).collect();
     changes.retain_mut(|c| {
         c.committed_at += shift;
         // Committed but not deployed yet: waiting for the next deployment.
-        if c.deployment_id
-            .as_deref()
-            .is_some_and(|d| !shipped.contains(d))
-        {
+        if c.deployment_id.as_deref().is_some_and(|d| !shipped.contains(d)) {
             c.deployment_id = None;
         }
         c.committed_at <= now

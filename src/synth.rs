@@ -187,12 +187,7 @@ impl Generator {
         });
     }
 
-    fn incident(
-        &mut self,
-        started_at: Timestamp,
-        resolved_at: Option<Timestamp>,
-        deployment_id: Option<String>,
-    ) {
+    fn incident(&mut self, started_at: Timestamp, resolved_at: Option<Timestamp>, deployment_id: Option<String>) {
         self.data.incidents.push(Incident {
             external_id: format!("I-{:06}", self.data.incidents.len() + 1),
             started_at,
@@ -279,11 +274,7 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.deployments.len(), 500);
         assert_ne!(a, uniform(4, 500, 4.0, 0, 365 * DAY));
-        assert!(
-            a.deployments
-                .windows(2)
-                .all(|w| w[0].deployed_at <= w[1].deployed_at)
-        );
+        assert!(a.deployments.windows(2).all(|w| w[0].deployed_at <= w[1].deployed_at));
     }
 
     #[test]

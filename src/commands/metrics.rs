@@ -20,7 +20,8 @@ pub fn run(store: &mut Store, team: &Team, args: &MetricsArgs, out: &mut dyn Wri
 }
 
 /// Which periods to show: `--from/--to` alone is one window; with `--period` it is
-/// every week or month overlapping it; otherwise the last N periods up to today.
+/// every week or month overlapping it; otherwise the last N periods up to today. A
+/// period still under way ends now.
 pub fn select_periods(
     args: &MetricsArgs,
     team: &Team,
@@ -42,12 +43,8 @@ pub fn select_periods(
         if count == 0 {
             bail!("--last needs at least 1 period");
         }
-        return Ok(Period::last_n(
-            now,
-            count,
-            granularity.unwrap_or_default(),
-            offset,
-        ));
+        let periods = Period::last_n(now, count, granularity.unwrap_or_default(), offset);
+        return Ok(periods.into_iter().map(|p| p.until(now)).collect());
     }
     let to: NaiveDate = args.to.unwrap_or_else(|| local_day(now));
     let from: NaiveDate = match args.from {
@@ -58,8 +55,9 @@ pub fn select_periods(
         bail!("--from {from} is after --to {to}");
     }
     let window = Period::window(from, to, offset);
-    Ok(match granularity {
+    let periods = match granularity {
         None => vec![window],
         Some(g) => Period::covering(window.start, window.end, g, offset),
-    })
+    };
+    Ok(periods.into_iter().map(|p| p.until(now)).collect())
 }

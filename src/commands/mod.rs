@@ -15,17 +15,12 @@ use std::path::PathBuf;
 /// Runs one command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let Some(command) = &cli.command else {
-        let mut store = open_store(&cli)?;
-        let team = select_team(&store, cli.team.as_deref())?;
-        writeln!(
-            out,
-            "retro: team {} (the terminal UI is not built yet; showing its metrics)\n",
-            team.name
-        )?;
-        return metrics::run(&mut store, &team, &Default::default(), out);
+        return open_tui(&cli, cli.demo);
     };
-    if let Command::Generate(args) = command {
-        return generate::run(args, now(), out);
+    match command {
+        Command::Generate(args) => return generate::run(args, now(), out),
+        Command::Demo => return open_tui(&cli, true),
+        _ => {}
     }
     let mut store = open_store(&cli)?;
     match command {
@@ -38,17 +33,33 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let team = select_team(&store, cli.team.as_deref())?;
             metrics::run(&mut store, &team, args, out)
         }
+        Command::Demo => open_tui(&cli, true),
         Command::Generate(_) => unreachable!("handled above"),
     }
+}
+
+/// The terminal UI on the user's store (or the demo team's). A team named with `--team`
+/// opens directly; otherwise the UI offers a picker or a first-run screen.
+fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
+    let store = if demo { demo_store()? } else { open_store(cli)? };
+    let team = match &cli.team {
+        Some(name) => Some(select_team(&store, Some(name))?),
+        None => None,
+    };
+    crate::tui::run(&store, team, now())
+}
+
+fn demo_store() -> Result<Store> {
+    let mut store = Store::open_in_memory()?;
+    crate::demo::load(&mut store, now()).context("cannot load the demo team")?;
+    Ok(store)
 }
 
 /// The store named by `--db`, then `RETRO_DB`, then the platform data folder; or a fresh
 /// in-memory store holding the demo team with `--demo`.
 pub fn open_store(cli: &Cli) -> Result<Store> {
     if cli.demo {
-        let mut store = Store::open_in_memory()?;
-        crate::demo::load(&mut store, now()).context("cannot load the demo team")?;
-        return Ok(store);
+        return demo_store();
     }
     let path = match &cli.db {
         Some(path) => path.clone(),
@@ -67,23 +78,14 @@ pub fn default_db_path() -> Result<PathBuf> {
 /// The team named on the command line, or the only team of the store.
 pub fn select_team(store: &Store, name: Option<&str>) -> Result<Team> {
     let teams = store.teams()?;
-    let names = || {
-        teams
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = || teams.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
     if let Some(name) = name {
         return match store.team_by_name(name)? {
             Some(team) => Ok(team),
             None if teams.is_empty() => {
                 bail!("there is no team \"{name}\" yet: add it with `retro teams add {name}`")
             }
-            None => bail!(
-                "there is no team \"{name}\"; teams in this store: {}",
-                names()
-            ),
+            None => bail!("there is no team \"{name}\"; teams in this store: {}", names()),
         };
     }
     match teams.as_slice() {

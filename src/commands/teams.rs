@@ -7,11 +7,7 @@ pub fn run(store: &mut Store, cmd: &TeamsCommand, out: &mut dyn Write) -> Result
     match cmd {
         TeamsCommand::Add { name, utc_offset } => {
             let team = store.add_team(name, *utc_offset)?;
-            writeln!(
-                out,
-                "Added team {} (periods cut at UTC{}).",
-                team.name, team.utc_offset
-            )?;
+            writeln!(out, "Added team {} (periods cut at UTC{}).", team.name, team.utc_offset)?;
             Ok(())
         }
         TeamsCommand::List { format } => {

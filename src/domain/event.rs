@@ -35,12 +35,7 @@ pub enum DeployKind {
 }
 
 impl DeployKind {
-    pub const ALL: [DeployKind; 4] = [
-        Self::Planned,
-        Self::Hotfix,
-        Self::Rollback,
-        Self::FixForward,
-    ];
+    pub const ALL: [DeployKind; 4] = [Self::Planned, Self::Hotfix, Self::Rollback, Self::FixForward];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,10 +59,7 @@ macro_rules! parse_by_name {
             /// Case-insensitive; `-` and spaces count as `_` (`Rolled-Back` is `rolled_back`).
             fn from_str(s: &str) -> Result<Self, ()> {
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-                Self::ALL
-                    .into_iter()
-                    .find(|v| v.as_str() == wanted)
-                    .ok_or(())
+                Self::ALL.into_iter().find(|v| v.as_str() == wanted).ok_or(())
             }
         }
     };

@@ -17,12 +17,7 @@ impl Polarity {
 
     /// Accepts `higher_is_better`, `higher`, `up` and their `lower` twins, any case.
     pub fn parse(s: &str) -> Option<Self> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
             "higher_is_better" | "higher" | "up" => Some(Self::HigherIsBetter),
             "lower_is_better" | "lower" | "down" => Some(Self::LowerIsBetter),
             _ => None,
@@ -85,20 +80,48 @@ impl DoraMetric {
         }
     }
 
+    /// The definition in one line, as retro computes it (docs/metrics.md has the rest).
+    pub fn definition(self) -> &'static str {
+        match self {
+            Self::DeploymentFrequency => {
+                "Production deployments per day in the period; failed and rolled-back ones count too."
+            }
+            Self::ChangeLeadTime => "Median time from commit to production, over the changes deployed in the period.",
+            Self::ChangeFailureRate => {
+                "Share of the period's production deployments that failed, were rolled back or caused an incident."
+            }
+            Self::RecoveryTime => {
+                "Median time to resolve incidents caused by a production deployment, by the period of resolution."
+            }
+            Self::ReworkRate => {
+                "Share of the period's production deployments that were unplanned: hotfixes, rollbacks, fixes forward."
+            }
+        }
+    }
+
+    /// What DORA's research reports as the spread across teams: context for a
+    /// conversation, never a grade of this team.
+    pub fn research_context(self) -> &'static str {
+        match self {
+            Self::DeploymentFrequency => {
+                "DORA's surveys find teams anywhere from deploying on demand to once every few months."
+            }
+            Self::ChangeLeadTime => "DORA's surveys find lead times from under a day to several months.",
+            Self::ChangeFailureRate => "DORA's surveys find failure rates from about 5% to over 40% across teams.",
+            Self::RecoveryTime => "DORA's surveys find recovery from under an hour to over a week.",
+            Self::ReworkRate => "DORA added rework rate in 2024; there are no published levels to compare with yet.",
+        }
+    }
+
     /// Finds a metric by its key; a few common aliases are accepted for imports.
     pub fn from_key(key: &str) -> Option<Self> {
         let key = key.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Self::ALL
-            .into_iter()
-            .find(|m| m.key() == key)
-            .or(match key.as_str() {
-                "lead_time" | "lead_time_for_changes" => Some(Self::ChangeLeadTime),
-                "recovery_time" | "time_to_restore" | "mttr" | "time_to_restore_service" => {
-                    Some(Self::RecoveryTime)
-                }
-                "rework_rate" => Some(Self::ReworkRate),
-                _ => None,
-            })
+        Self::ALL.into_iter().find(|m| m.key() == key).or(match key.as_str() {
+            "lead_time" | "lead_time_for_changes" => Some(Self::ChangeLeadTime),
+            "recovery_time" | "time_to_restore" | "mttr" | "time_to_restore_service" => Some(Self::RecoveryTime),
+            "rework_rate" => Some(Self::ReworkRate),
+            _ => None,
+        })
     }
 }
 

@@ -86,12 +86,8 @@ impl Period {
         if month.len() != 2 {
             return Err(bad());
         }
-        let first = NaiveDate::from_ymd_opt(
-            year.parse().map_err(|_| bad())?,
-            month.parse().map_err(|_| bad())?,
-            1,
-        )
-        .ok_or_else(bad)?;
+        let first = NaiveDate::from_ymd_opt(year.parse().map_err(|_| bad())?, month.parse().map_err(|_| bad())?, 1)
+            .ok_or_else(bad)?;
         Ok(Self::starting_on(first, Granularity::Month, offset))
     }
 
@@ -115,6 +111,21 @@ impl Period {
                 ..*self
             },
         }
+    }
+
+    /// The part of the period that has happened by `now`: a period still under way is
+    /// measured up to now, so this week's deployments are not spread over days to come.
+    pub fn until(mut self, now: Timestamp) -> Self {
+        if self.start < now && now < self.end {
+            self.end = now;
+        }
+        self
+    }
+
+    /// A week or month cut short by [`Period::until`].
+    pub fn is_partial(&self) -> bool {
+        self.granularity
+            .is_some_and(|g| Self::containing(self.start, g, self.offset).end != self.end)
     }
 
     /// Length in days; a month has its own number of days, DST does not exist at a fixed offset.
@@ -142,12 +153,7 @@ impl Period {
     }
 
     /// The `count` consecutive periods ending with the one that contains `t`.
-    pub fn last_n(
-        t: Timestamp,
-        count: usize,
-        granularity: Granularity,
-        offset: UtcOffset,
-    ) -> Vec<Self> {
+    pub fn last_n(t: Timestamp, count: usize, granularity: Granularity, offset: UtcOffset) -> Vec<Self> {
         let mut periods = Vec::with_capacity(count);
         let mut p = Self::containing(t, granularity, offset);
         for _ in 0..count {
@@ -160,12 +166,7 @@ impl Period {
     }
 
     /// Every period of this granularity that overlaps `[from, to)`, oldest first.
-    pub fn covering(
-        from: Timestamp,
-        to: Timestamp,
-        granularity: Granularity,
-        offset: UtcOffset,
-    ) -> Vec<Self> {
+    pub fn covering(from: Timestamp, to: Timestamp, granularity: Granularity, offset: UtcOffset) -> Vec<Self> {
         let mut periods = Vec::new();
         let mut p = Self::containing(from, granularity, offset);
         while p.start < to {
@@ -261,10 +262,7 @@ mod tests {
     #[test]
     fn labels_parse_back() {
         for label in ["2025-W03", "2026-W53", "2025-03", "2024-12"] {
-            assert_eq!(
-                Period::parse_label(label, UtcOffset::UTC).unwrap().label(),
-                label
-            );
+            assert_eq!(Period::parse_label(label, UtcOffset::UTC).unwrap().label(), label);
         }
         for bad in ["2025-W54", "2025-13", "2025-3", "W03", "2025"] {
             assert!(Period::parse_label(bad, UtcOffset::UTC).is_err(), "{bad}");
@@ -283,13 +281,20 @@ mod tests {
     }
 
     #[test]
+    fn a_period_under_way_ends_now() {
+        let now = t("2025-01-15 12:00:00");
+        let week = Period::containing(now, Granularity::Week, UtcOffset::UTC).until(now);
+        assert_eq!(week.label(), "2025-W03");
+        assert_eq!(week.days(), 2.5);
+        assert!(week.is_partial());
+        let last_week = week.previous();
+        assert_eq!(last_week.clone().until(now), last_week);
+        assert!(!last_week.is_partial());
+    }
+
+    #[test]
     fn last_n_ends_with_the_current_period() {
-        let ps = Period::last_n(
-            t("2025-01-15 00:00:00"),
-            3,
-            Granularity::Week,
-            UtcOffset::UTC,
-        );
+        let ps = Period::last_n(t("2025-01-15 00:00:00"), 3, Granularity::Week, UtcOffset::UTC);
         let labels: Vec<_> = ps.iter().map(Period::label).collect();
         assert_eq!(labels, ["2025-W01", "2025-W02", "2025-W03"]);
     }

@@ -45,12 +45,9 @@ fn parse_naive(text: &str) -> Option<Timestamp> {
             return Some(t.and_utc().timestamp());
         }
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| {
-        d.and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .timestamp()
-    })
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
 }
 
 /// Formats a timestamp as RFC 3339 at the given offset, e.g. `2025-01-31T14:05:00+00:00`.
@@ -150,21 +147,12 @@ mod tests {
         ] {
             assert_eq!(parse_timestamp(text), Some(expected), "{text}");
         }
-        assert_eq!(
-            parse_timestamp("2025-01-31"),
-            Some(utc("2025-01-31T00:00:00Z"))
-        );
+        assert_eq!(parse_timestamp("2025-01-31"), Some(utc("2025-01-31T00:00:00Z")));
     }
 
     #[test]
     fn refuses_impossible_dates() {
-        for text in [
-            "2025-13-01",
-            "2025-02-30 10:00:00",
-            "yesterday",
-            "",
-            "31/01/2025",
-        ] {
+        for text in ["2025-13-01", "2025-02-30 10:00:00", "yesterday", "", "31/01/2025"] {
             assert_eq!(parse_timestamp(text), None, "{text}");
         }
     }

@@ -45,8 +45,10 @@ pub enum HeaderError {
         column: &'static str,
         found: Vec<String>,
     },
+    /// Two header names for one column: the same name twice, or a name and its alias.
     Repeated {
         column: String,
+        first: String,
     },
 }
 
@@ -89,9 +91,10 @@ pub fn bind(columns: &[Column], header: &[String]) -> Result<Binding, HeaderErro
                 binding.positions[c] = Some(*i);
                 used[*i] = true;
             }
-            [_, second, ..] => {
+            [first, second, ..] => {
                 return Err(HeaderError::Repeated {
                     column: header[*second].clone(),
+                    first: header[*first].clone(),
                 });
             }
         }
@@ -204,7 +207,8 @@ mod tests {
         assert_eq!(
             bind(COLUMNS, &header(&["id", "deployed_at", "deployment_id"])),
             Err(HeaderError::Repeated {
-                column: "deployment_id".into()
+                column: "deployment_id".into(),
+                first: "id".into()
             })
         );
     }

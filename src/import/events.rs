@@ -8,10 +8,7 @@ use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident};
 
 const DEPLOYMENT_COLUMNS: &[Column] = &[
     Column::required("id", &["deployment_id", "external_id"]),
-    Column::required(
-        "deployed_at",
-        &["deployed", "deploy_time", "deployment_time"],
-    ),
+    Column::required("deployed_at", &["deployed", "deploy_time", "deployment_time"]),
     Column::optional("environment", &["env"]),
     Column::optional("service", &["app", "application", "component"]),
     Column::optional("status", &["result", "outcome"]),
@@ -20,11 +17,7 @@ const DEPLOYMENT_COLUMNS: &[Column] = &[
 
 /// Reads deployments. `environment` defaults to production, `status` to success and
 /// `kind` to planned.
-pub fn parse_deployments(
-    file: &str,
-    bytes: &[u8],
-    format: Format,
-) -> Result<Parsed<Deployment>, ImportError> {
+pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Deployment>, ImportError> {
     let statuses = DeployStatus::ALL.map(DeployStatus::as_str);
     let kinds = DeployKind::ALL.map(DeployKind::as_str);
     parse_rows(
@@ -50,14 +43,7 @@ pub fn parse_deployments(
 const CHANGE_COLUMNS: &[Column] = &[
     Column::required(
         "id",
-        &[
-            "change_id",
-            "external_id",
-            "sha",
-            "commit",
-            "commit_sha",
-            "commit_id",
-        ],
+        &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"],
     ),
     Column::required("committed_at", &["commit_time", "committed", "commit_date"]),
     Column::optional("deployment_id", &["deployment", "deploy_id"]),
@@ -66,11 +52,7 @@ const CHANGE_COLUMNS: &[Column] = &[
 
 /// Reads changes. Without `deployment_id`, a change ships with the first production
 /// deployment at or after its commit (of its service, when it names one).
-pub fn parse_changes(
-    file: &str,
-    bytes: &[u8],
-    format: Format,
-) -> Result<Parsed<Change>, ImportError> {
+pub fn parse_changes(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Change>, ImportError> {
     parse_rows(
         file,
         bytes,
@@ -91,14 +73,8 @@ pub fn parse_changes(
 
 const INCIDENT_COLUMNS: &[Column] = &[
     Column::required("id", &["incident_id", "external_id"]),
-    Column::required(
-        "started_at",
-        &["opened_at", "created_at", "start", "started"],
-    ),
-    Column::optional(
-        "resolved_at",
-        &["restored_at", "closed_at", "ended_at", "resolved"],
-    ),
+    Column::required("started_at", &["opened_at", "created_at", "start", "started"]),
+    Column::optional("resolved_at", &["restored_at", "closed_at", "ended_at", "resolved"]),
     Column::optional(
         "deployment_id",
         &["caused_by_deployment", "cause_deployment_id", "deployment"],
@@ -106,11 +82,7 @@ const INCIDENT_COLUMNS: &[Column] = &[
 ];
 
 /// Reads incidents. An incident without `resolved_at` is open.
-pub fn parse_incidents(
-    file: &str,
-    bytes: &[u8],
-    format: Format,
-) -> Result<Parsed<Incident>, ImportError> {
+pub fn parse_incidents(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Incident>, ImportError> {
     parse_rows(
         file,
         bytes,

@@ -5,11 +5,7 @@ use super::records::Row;
 use crate::domain::{Timestamp, parse_timestamp};
 use std::str::FromStr;
 
-pub fn required<'a>(
-    row: &'a Row<'_>,
-    column: usize,
-    name: &'static str,
-) -> Result<&'a str, FieldError> {
+pub fn required<'a>(row: &'a Row<'_>, column: usize, name: &'static str) -> Result<&'a str, FieldError> {
     row.get(column)
         .ok_or_else(|| FieldError::new(name, "a value is required"))
 }
@@ -30,19 +26,11 @@ pub fn timestamp(text: &str, name: &'static str) -> Result<Timestamp, FieldError
     })
 }
 
-pub fn required_timestamp(
-    row: &Row<'_>,
-    column: usize,
-    name: &'static str,
-) -> Result<Timestamp, FieldError> {
+pub fn required_timestamp(row: &Row<'_>, column: usize, name: &'static str) -> Result<Timestamp, FieldError> {
     timestamp(required(row, column, name)?, name)
 }
 
-pub fn optional_timestamp(
-    row: &Row<'_>,
-    column: usize,
-    name: &'static str,
-) -> Result<Option<Timestamp>, FieldError> {
+pub fn optional_timestamp(row: &Row<'_>, column: usize, name: &'static str) -> Result<Option<Timestamp>, FieldError> {
     row.get(column).map(|t| timestamp(t, name)).transpose()
 }
 
@@ -56,12 +44,9 @@ pub fn one_of<T: FromStr + Copy>(
 ) -> Result<T, FieldError> {
     match row.get(column) {
         None => Ok(default),
-        Some(text) => text.parse().map_err(|_| {
-            FieldError::new(
-                name,
-                format!("\"{text}\" is not one of {}", allowed.join(", ")),
-            )
-        }),
+        Some(text) => text
+            .parse()
+            .map_err(|_| FieldError::new(name, format!("\"{text}\" is not one of {}", allowed.join(", ")))),
     }
 }
 

@@ -1,8 +1,6 @@
 //! Loading what an importer read into the store: one transaction per file.
 
-use super::{
-    Format, ImportError, parse_changes, parse_deployments, parse_incidents, parse_samples,
-};
+use super::{Format, ImportError, parse_changes, parse_deployments, parse_incidents, parse_samples};
 use crate::domain::{Team, is_production};
 use crate::store::{LoadReport, Store, StoreError};
 use std::collections::BTreeMap;
@@ -68,40 +66,21 @@ pub fn import_bytes(
     let (rows, report, person_columns, unused_columns) = match kind {
         ImportKind::Deployments => {
             let parsed = parse_deployments(file, bytes, format)?;
-            for d in parsed
-                .rows
-                .iter()
-                .filter(|d| !is_production(&d.environment))
-            {
+            for d in parsed.rows.iter().filter(|d| !is_production(&d.environment)) {
                 *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
             }
             let report = store.load_deployments(team, &parsed.rows, &source)?;
-            (
-                parsed.rows.len(),
-                report,
-                parsed.person_columns,
-                parsed.unused_columns,
-            )
+            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
         }
         ImportKind::Changes => {
             let parsed = parse_changes(file, bytes, format)?;
             let report = store.load_changes(team, &parsed.rows, &source)?;
-            (
-                parsed.rows.len(),
-                report,
-                parsed.person_columns,
-                parsed.unused_columns,
-            )
+            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
         }
         ImportKind::Incidents => {
             let parsed = parse_incidents(file, bytes, format)?;
             let report = store.load_incidents(team, &parsed.rows, &source)?;
-            (
-                parsed.rows.len(),
-                report,
-                parsed.person_columns,
-                parsed.unused_columns,
-            )
+            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
         }
         ImportKind::Metrics => {
             let parsed = parse_samples(file, bytes, format)?;

@@ -53,12 +53,7 @@ pub fn read(
     }
 }
 
-fn error(
-    file: &str,
-    line: Option<u64>,
-    field: Option<&str>,
-    message: impl Into<String>,
-) -> ImportError {
+fn error(file: &str, line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> ImportError {
     ImportError {
         file: file.to_owned(),
         line,
@@ -75,9 +70,15 @@ fn header_error(file: &str, line: Option<u64>, e: HeaderError) -> ImportError {
             Some(column),
             format!("required column is missing (found: {})", found.join(", ")),
         ),
-        HeaderError::Repeated { column } => {
+        HeaderError::Repeated { column, first } if column.trim() == first.trim() => {
             error(file, line, Some(&column), "column appears more than once")
         }
+        HeaderError::Repeated { column, first } => error(
+            file,
+            line,
+            Some(&column),
+            format!("names the same column as \"{first}\"; keep one of them"),
+        ),
     }
 }
 
@@ -91,40 +92,28 @@ fn read_csv(
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line());
-        let message = match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => {
-                format!("has {len} fields where the header has {expected_len}")
-            }
-            _ => format!("is not valid CSV: {e}"),
-        };
-        error(file, line, None, message)
-    };
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
+    // The csv crate's own line numbers are those of the end of the previous record: one
+    // short after a CRLF line end or a blank line. Count lines from byte offsets instead.
+    let mut lines = LineCounter::new(bytes);
+    let header_record = reader.headers().map_err(|e| csv_error(file, e, &mut lines))?;
+    let header_line = lines.record_line(header_record.position());
+    let header: Vec<String> = header_record.iter().map(str::to_owned).collect();
     if header.iter().all(|h| h.is_empty()) {
         return Err(error(
             file,
-            Some(1),
+            Some(header_line),
             None,
             "has no header line naming its columns",
         ));
     }
-    let binding = bind(columns, &header).map_err(|e| header_error(file, Some(1), e))?;
+    let binding = bind(columns, &header).map_err(|e| header_error(file, Some(header_line), e))?;
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(file, e, &mut lines))?
+    {
+        let line = lines.record_line(record.position());
         let row = Row {
             line,
             fields: Fields::Csv(&record),
@@ -135,6 +124,18 @@ fn read_csv(
     Ok(binding)
 }
 
+fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<'_>) -> ImportError {
+    let line = e.position().map(|p| lines.record_line(Some(p)));
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} fields where the header has {expected_len}")
+        }
+        _ => format!("is not valid CSV: {e}"),
+    };
+    error(file, line, None, message)
+}
+
 fn read_json(
     file: &str,
     bytes: &[u8],
@@ -142,45 +143,31 @@ fn read_json(
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
-    let json_error = |e: serde_json::Error| {
-        error(
-            file,
-            Some(e.line() as u64),
-            None,
-            format!("is not valid JSON: {e}"),
-        )
-    };
-    let expected =
-        format!("expected a JSON array of objects, or an object with a \"{json_key}\" array");
+    let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
+    // A byte order mark (as some Windows tools write) is not JSON; the CSV reader skips it too.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
+    let expected = format!("expected a JSON array of objects, or an object with a \"{json_key}\" array");
     // Records are kept as raw text first so each one's line can be found from its offset.
     let records: Vec<&RawValue> = match text.trim_start().as_bytes().first() {
         Some(b'[') => serde_json::from_str(text).map_err(json_error)?,
         Some(b'{') => {
-            let top: std::collections::HashMap<String, &RawValue> =
-                serde_json::from_str(text).map_err(json_error)?;
+            let top: std::collections::HashMap<String, &RawValue> = serde_json::from_str(text).map_err(json_error)?;
             let Some(inner) = top.get(json_key) else {
                 return Err(error(file, Some(1), None, expected));
             };
-            serde_json::from_str(inner.get())
-                .map_err(|_| error(file, Some(1), None, expected.clone()))?
+            serde_json::from_str(inner.get()).map_err(|_| error(file, Some(1), None, expected.clone()))?
         }
         _ => return Err(error(file, Some(1), None, expected)),
     };
 
-    let mut lines = LineCounter::new(text);
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut header: Vec<String> = Vec::new();
     let mut objects = Vec::with_capacity(records.len());
     for raw in records {
         let line = lines.line_at(raw.get());
         let Ok(object) = serde_json::from_str::<Map<String, Value>>(raw.get()) else {
-            return Err(error(
-                file,
-                Some(line),
-                None,
-                "each record must be a JSON object",
-            ));
+            return Err(error(file, Some(line), None, "each record must be a JSON object"));
         };
         for key in object.keys() {
             if !header.contains(key) {
@@ -189,8 +176,14 @@ fn read_json(
         }
         objects.push((line, object));
     }
-    let binding =
-        bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
+    if objects.is_empty() {
+        // No records, so no columns to check: like a CSV file with only its header.
+        return Ok(Binding {
+            positions: vec![None; columns.len()],
+            ..Binding::default()
+        });
+    }
+    let binding = bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
     let mut values: Vec<Option<String>> = Vec::with_capacity(header.len());
     for (line, mut object) in objects {
         values.clear();
@@ -209,15 +202,15 @@ fn read_json(
     Ok(binding)
 }
 
-/// Finds the line of a slice of `text`, for slices visited in increasing order.
+/// Finds the line of a position in `text`, for positions visited in increasing order.
 struct LineCounter<'a> {
-    text: &'a str,
+    text: &'a [u8],
     offset: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a [u8]) -> Self {
         LineCounter {
             text,
             offset: 0,
@@ -225,17 +218,35 @@ impl<'a> LineCounter<'a> {
         }
     }
 
+    /// The line of `slice`, a part of `text`.
     fn line_at(&mut self, slice: &str) -> u64 {
-        let at = (slice.as_ptr() as usize)
-            .saturating_sub(self.text.as_ptr() as usize)
-            .min(self.text.len());
+        let at = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.line_at_offset(at)
+    }
+
+    /// The line of byte `at` of `text`.
+    fn line_at_offset(&mut self, at: usize) -> u64 {
+        let at = at.min(self.text.len());
         if at >= self.offset {
-            self.line += self.text.as_bytes()[self.offset..at]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            self.line += self.text[self.offset..at].iter().filter(|&&b| b == b'\n').count() as u64;
             self.offset = at;
         }
         self.line
+    }
+
+    /// The line where a CSV record starts. The csv crate places a record where the
+    /// previous one ended, before any line end and blank lines it skipped.
+    fn record_line(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+            return self.line;
+        };
+        let skipped = self
+            .text
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        self.line_at_offset(start + skipped)
     }
 }

@@ -45,9 +45,7 @@ impl ParsedSamples {
                     file: self.file.clone(),
                     line: Some(d.line),
                     field: Some(field.to_owned()),
-                    message: format!(
-                        "\"{name}\" is a new metric: give its {field} on its first row"
-                    ),
+                    message: format!("\"{name}\" is a new metric: give its {field} on its first row"),
                 };
                 Ok(TeamMetric {
                     name: name.clone(),
@@ -70,11 +68,7 @@ impl ParsedSamples {
 /// Reads per-period metric values: `name, unit, polarity, period, value`, where
 /// `period` is an ISO week (`2025-W03`) or a month (`2025-03`). Rows named after a DORA
 /// metric are pre-aggregated DORA values, in that metric's unit.
-pub fn parse_samples(
-    file: &str,
-    bytes: &[u8],
-    format: Format,
-) -> Result<ParsedSamples, ImportError> {
+pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedSamples, ImportError> {
     let mut samples = Vec::new();
     let mut declared: Vec<(String, Declared)> = Vec::new();
     let mut seen: HashMap<(MetricKey, String), u64> = HashMap::new();
@@ -93,8 +87,8 @@ pub fn parse_samples(
             })
             .transpose()?;
         let period_text = required(row, 3, "period")?;
-        let period = Period::parse_label(period_text, UtcOffset::UTC)
-            .map_err(|e| FieldError::new("period", e.to_string()))?;
+        let period =
+            Period::parse_label(period_text, UtcOffset::UTC).map_err(|e| FieldError::new("period", e.to_string()))?;
         let value = number(required(row, 4, "value")?, "value")?;
 
         let metric = match DoraMetric::from_key(name) {
@@ -110,17 +104,10 @@ pub fn parse_samples(
         if let Some(first) = seen.insert((metric.clone(), period.label()), row.line()) {
             return Err(FieldError::new(
                 "period",
-                format!(
-                    "\"{name}\" already has a value for {} (line {first})",
-                    period.label()
-                ),
+                format!("\"{name}\" already has a value for {} (line {first})", period.label()),
             ));
         }
-        samples.push(MetricSample {
-            metric,
-            period,
-            value,
-        });
+        samples.push(MetricSample { metric, period, value });
         Ok(())
     })?;
     Ok(ParsedSamples {
@@ -156,10 +143,7 @@ fn declare(
     {
         return Err(FieldError::new(
             "unit",
-            format!(
-                "\"{new}\" differs from \"{old}\" given for {name} on line {}",
-                d.line
-            ),
+            format!("\"{new}\" differs from \"{old}\" given for {name} on line {}", d.line),
         ));
     }
     if let (Some(new), Some(old)) = (polarity, d.polarity)
@@ -181,18 +165,11 @@ fn declare(
 }
 
 /// Pre-aggregated DORA values must be in retro's units, and in range.
-fn check_dora(
-    m: DoraMetric,
-    unit: Option<&str>,
-    polarity: Option<Polarity>,
-    value: f64,
-) -> Result<(), FieldError> {
+fn check_dora(m: DoraMetric, unit: Option<&str>, polarity: Option<Polarity>, value: f64) -> Result<(), FieldError> {
     if let Some(unit) = unit {
         let normalised = unit.trim().to_ascii_lowercase();
         let accepted: &[&str] = match m {
-            DoraMetric::DeploymentFrequency => {
-                &["deploys/day", "deployments/day", "per day", "/day"]
-            }
+            DoraMetric::DeploymentFrequency => &["deploys/day", "deployments/day", "per day", "/day"],
             DoraMetric::ChangeLeadTime | DoraMetric::RecoveryTime => &["hours", "hour", "h", "hrs"],
             DoraMetric::ChangeFailureRate | DoraMetric::ReworkRate => &["%", "percent", "pct"],
         };
@@ -210,12 +187,7 @@ fn check_dora(
     if let Some(p) = polarity.filter(|&p| p != m.polarity()) {
         return Err(FieldError::new(
             "polarity",
-            format!(
-                "{} is {}, not {}",
-                m.key(),
-                m.polarity().as_str(),
-                p.as_str()
-            ),
+            format!("{} is {}, not {}", m.key(), m.polarity().as_str(), p.as_str()),
         ));
     }
     let in_range = match m {
@@ -230,10 +202,7 @@ fn check_dora(
         };
         return Err(FieldError::new(
             "value",
-            format!(
-                "{value} is out of range for {}: it must be {range}",
-                m.key()
-            ),
+            format!("{value} is out of range for {}: it must be {range}", m.key()),
         ));
     }
     Ok(())

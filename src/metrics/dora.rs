@@ -49,11 +49,7 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
             .incidents
             .iter()
             .filter(|i| i.caused_by_production_deployment)
-            .filter_map(|i| {
-                i.resolved_at
-                    .filter(|&r| period.contains(r))
-                    .map(|r| r - i.started_at)
-            }),
+            .filter_map(|i| i.resolved_at.filter(|&r| period.contains(r)).map(|r| r - i.started_at)),
     );
     let recoveries = scratch.len() as u64;
     let recovery = median(scratch).map(|s| s / HOUR);
@@ -76,28 +72,20 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
         DoraMetric::DeploymentFrequency,
         MetricValue::events(frequency, deployed),
     );
-    dora.set(
-        DoraMetric::ChangeLeadTime,
-        MetricValue::events(lead_time, changes),
-    );
+    dora.set(DoraMetric::ChangeLeadTime, MetricValue::events(lead_time, changes));
     dora.set(
         DoraMetric::ChangeFailureRate,
         MetricValue::events(rate(failed), deployed),
     );
-    dora.set(
-        DoraMetric::RecoveryTime,
-        MetricValue::events(recovery, recoveries),
-    );
-    dora.set(
-        DoraMetric::ReworkRate,
-        MetricValue::events(rate(rework), deployed),
-    );
+    dora.set(DoraMetric::RecoveryTime, MetricValue::events(recovery, recoveries));
+    dora.set(DoraMetric::ReworkRate, MetricValue::events(rate(rework), deployed));
 
     // Values imported from another tool stand in for periods without raw events.
     let raw_events = !deployments.is_empty()
-        || events.incidents.iter().any(|i| {
-            period.contains(i.started_at) || i.resolved_at.is_some_and(|r| period.contains(r))
-        });
+        || events
+            .incidents
+            .iter()
+            .any(|i| period.contains(i.started_at) || i.resolved_at.is_some_and(|r| period.contains(r)));
     if let (false, Some(granularity)) = (raw_events, period.granularity) {
         let label = period.label();
         for (metric, samples) in &events.dora_samples {

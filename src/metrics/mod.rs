@@ -5,9 +5,11 @@
 mod dora;
 mod median;
 mod team;
+mod trend;
 
 pub use dora::compute;
 pub use median::median;
+pub use trend::{Direction, Movement, Trend, trend};
 
 use crate::domain::{DoraMetric, Period};
 use serde::Serialize;

@@ -7,10 +7,7 @@ use crate::domain::{Granularity, Period, SampleSet, TeamSamples};
 /// custom window without weekly samples takes the mean of the months that start inside
 /// it. A week never borrows from its month.
 pub(super) fn team_values(metrics: &[TeamSamples], period: &Period) -> Vec<Option<f64>> {
-    metrics
-        .iter()
-        .map(|m| value_in(&m.samples, period))
-        .collect()
+    metrics.iter().map(|m| value_in(&m.samples, period)).collect()
 }
 
 fn value_in(samples: &SampleSet, period: &Period) -> Option<f64> {
@@ -29,17 +26,12 @@ fn value_in(samples: &SampleSet, period: &Period) -> Option<f64> {
     })
 }
 
-fn mean_starting_within(
-    samples: &SampleSet,
-    granularity: Granularity,
-    period: &Period,
-) -> Option<f64> {
+fn mean_starting_within(samples: &SampleSet, granularity: Granularity, period: &Period) -> Option<f64> {
     let (sum, n) = samples
         .values
         .iter()
         .filter(|(g, label, _)| {
-            *g == granularity
-                && Period::parse_label(label, period.offset).is_ok_and(|p| period.contains(p.start))
+            *g == granularity && Period::parse_label(label, period.offset).is_ok_and(|p| period.contains(p.start))
         })
         .fold((0.0, 0u32), |(sum, n), (_, _, v)| (sum + v, n + 1));
     (n > 0).then(|| sum / f64::from(n))

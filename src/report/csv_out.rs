@@ -6,9 +6,7 @@ use std::io::Write;
 /// metric (long format), so team-chosen metrics never change the columns.
 pub fn write_csv(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "period", "start", "end", "metric", "value", "unit", "count", "source",
-    ])?;
+    w.write_record(["period", "start", "end", "metric", "value", "unit", "count", "source"])?;
     let offset = table.team.utc_offset;
     for p in &table.periods {
         let label = p.period.label();

@@ -45,6 +45,7 @@ fn period_json(table: &MetricTable, p: &PeriodMetrics) -> Value {
         "start": format_timestamp(p.period.start, offset),
         "end": format_timestamp(p.period.end, offset),
         "days": p.period.days(),
+        "partial": p.period.is_partial(),
         "metrics": metrics,
         "failed_deployments": p.failed_deployments,
         "rework_deployments": p.rework_deployments,

@@ -47,6 +47,18 @@ impl MetricTable {
     }
 }
 
+/// Formats a change of a value for people: `+2.5 h`, `-0.40/d`, `+5.0 pp`.
+pub fn format_delta(delta: f64, unit: &str) -> String {
+    let sign = if delta < 0.0 { '-' } else { '+' };
+    let d = delta.abs();
+    match unit {
+        "%" => format!("{sign}{d:.1} pp"),
+        "hours" => format!("{sign}{d:.1} h"),
+        "deploys/day" => format!("{sign}{d:.2}/d"),
+        _ => format!("{sign}{}", (d * 100.0).round() / 100.0),
+    }
+}
+
 /// Formats a value for people: "no data" is never shown as zero.
 pub fn format_value(value: Option<f64>, unit: &str) -> String {
     match value {

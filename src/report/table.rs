@@ -12,25 +12,13 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
         table.team.utc_offset
     )?;
     let mut header: Vec<String> = vec!["period".into(), "deploys".into()];
-    header.extend(
-        [
-            "deploy freq",
-            "lead time",
-            "change fail",
-            "recovery",
-            "rework",
-        ]
-        .map(String::from),
-    );
+    header.extend(["deploy freq", "lead time", "change fail", "recovery", "rework"].map(String::from));
     header.extend(table.team_metrics.iter().map(|m| m.name.clone()));
     let mut rows: Vec<Vec<String>> = vec![header];
     for p in &table.periods {
         let mut row = vec![
             p.period.label(),
-            p.dora
-                .get(DoraMetric::DeploymentFrequency)
-                .count
-                .to_string(),
+            p.dora.get(DoraMetric::DeploymentFrequency).count.to_string(),
         ];
         for m in DoraMetric::ALL {
             let v = p.dora.get(m);
@@ -72,10 +60,7 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
             .iter()
             .any(|&m| p.dora.get(m).source == Some(crate::metrics::ValueSource::Imported))
     }) {
-        writeln!(
-            out,
-            "* imported from another tool for a period without raw events"
-        )?;
+        writeln!(out, "* imported from another tool for a period without raw events")?;
     }
     if table.diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

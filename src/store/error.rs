@@ -3,31 +3,22 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the folder {dir} for the retro store: {source}")]
-    CreateDir {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
+    CreateDir { dir: PathBuf, source: std::io::Error },
 
     #[error("cannot open the retro store {path}: {source}")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
 
     #[error(
         "{path} was written by a newer version of retro (schema version {found}; this retro \
          knows up to {supported}). It was left untouched: upgrade retro to use it."
     )]
-    NewerSchema {
-        path: String,
-        found: i64,
-        supported: i64,
-    },
+    NewerSchema { path: String, found: i64, supported: i64 },
 
-    #[error(
-        "{path} is an SQLite database of another application, not a retro store; it was left untouched"
-    )]
+    #[error("{path} is an SQLite database of another application, not a retro store; it was left untouched")]
     NotARetroStore { path: String },
+
+    #[error("{path} is not an SQLite database, so not a retro store; it was left untouched")]
+    NotADatabase { path: String },
 
     #[error("a team named \"{0}\" already exists")]
     TeamExists(String),

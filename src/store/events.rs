@@ -163,13 +163,7 @@ fn relink_named_changes(
     )?;
     for (external_id, id) in touched {
         let d = &index.by_external_id[external_id];
-        relink.execute(params![
-            team.0,
-            external_id,
-            id,
-            d.production,
-            d.deployed_at
-        ])?;
+        relink.execute(params![team.0, external_id, id, d.production, d.deployed_at])?;
     }
     Ok(())
 }
@@ -191,7 +185,7 @@ fn relink_unnamed_changes(
         .iter()
         .map(|p| {
             index
-                .previous_on_timeline(p.at, p.service.as_deref())
+                .unaffected_before(p.at, p.service.as_deref())
                 .unwrap_or(Timestamp::MIN)
         })
         .min()
@@ -200,8 +194,7 @@ fn relink_unnamed_changes(
         "SELECT id, committed_at, service, deployment_ref, deployed_at FROM changes
          WHERE team_id = ?1 AND deployment_external_id IS NULL AND committed_at > ?2 AND committed_at <= ?3",
     )?;
-    let mut update = conn
-        .prepare_cached("UPDATE changes SET deployment_ref = ?2, deployed_at = ?3 WHERE id = ?1")?;
+    let mut update = conn.prepare_cached("UPDATE changes SET deployment_ref = ?2, deployed_at = ?3 WHERE id = ?1")?;
     let mut rows = select.query(params![team.0, lower, upper])?;
     while let Some(row) = rows.next()? {
         let service: Option<String> = row.get(2)?;
@@ -211,22 +204,14 @@ fn relink_unnamed_changes(
         };
         let link = index.link_unnamed(row.get(1)?, service.as_deref());
         if link != current {
-            update.execute(params![
-                row.get::<_, i64>(0)?,
-                link.deployment_ref,
-                link.deployed_at
-            ])?;
+            update.execute(params![row.get::<_, i64>(0)?, link.deployment_ref, link.deployed_at])?;
         }
     }
     Ok(())
 }
 
 /// Incidents that named a deployment before it was imported now point at it.
-fn link_incidents(
-    conn: &Connection,
-    team: TeamId,
-    inserted: &[(String, i64)],
-) -> Result<(), StoreError> {
+fn link_incidents(conn: &Connection, team: TeamId, inserted: &[(String, i64)]) -> Result<(), StoreError> {
     let any_waiting: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM incidents
                         WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL)",

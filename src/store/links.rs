@@ -32,6 +32,7 @@ pub(super) struct Link {
 pub(super) struct DeploymentIndex {
     pub by_external_id: HashMap<String, StoredDeployment>,
     production: Vec<(Timestamp, i64)>,
+    production_unscoped: Vec<(Timestamp, i64)>,
     production_by_service: HashMap<String, Vec<(Timestamp, i64)>>,
 }
 
@@ -67,29 +68,37 @@ impl DeploymentIndex {
     }
 
     /// Rebuilds the production timelines after `by_external_id` changed.
+    ///
+    /// A deployment that names no service ships every service (a monolith, or an export
+    /// without a service column), so it sits on every service's timeline too.
     pub fn rebuild_timeline(&mut self) {
         self.production.clear();
+        self.production_unscoped.clear();
         self.production_by_service.clear();
         for d in self.by_external_id.values().filter(|d| d.production) {
             self.production.push((d.deployed_at, d.id));
-            if let Some(service) = &d.service {
-                self.production_by_service
+            match &d.service {
+                Some(service) => self
+                    .production_by_service
                     .entry(service.clone())
                     .or_default()
-                    .push((d.deployed_at, d.id));
+                    .push((d.deployed_at, d.id)),
+                None => self.production_unscoped.push((d.deployed_at, d.id)),
             }
         }
-        self.production.sort_unstable();
         for timeline in self.production_by_service.values_mut() {
+            timeline.extend_from_slice(&self.production_unscoped);
             timeline.sort_unstable();
         }
+        self.production.sort_unstable();
+        self.production_unscoped.sort_unstable();
     }
 
-    /// The production deployments a change of `service` can ship in: that service's,
-    /// or every one when the change names no service.
+    /// The production deployments a change of `service` can ship in: that service's and
+    /// those naming no service, or every one when the change names no service.
     fn timeline(&self, service: Option<&str>) -> &[(Timestamp, i64)] {
         match service {
-            Some(s) => self.production_by_service.get(s).map_or(&[], Vec::as_slice),
+            Some(s) => self.production_by_service.get(s).unwrap_or(&self.production_unscoped),
             None => &self.production,
         }
     }
@@ -101,8 +110,7 @@ impl DeploymentIndex {
             None => Link::default(),
             Some(d) => Link {
                 deployment_ref: Some(d.id),
-                deployed_at: (d.production && d.deployed_at >= committed_at)
-                    .then_some(d.deployed_at),
+                deployed_at: (d.production && d.deployed_at >= committed_at).then_some(d.deployed_at),
             },
         }
     }
@@ -112,19 +120,22 @@ impl DeploymentIndex {
     pub fn link_unnamed(&self, committed_at: Timestamp, service: Option<&str>) -> Link {
         let timeline = self.timeline(service);
         let first = timeline.partition_point(|&(t, _)| t < committed_at);
-        timeline
-            .get(first)
-            .map_or(Link::default(), |&(t, id)| Link {
-                deployment_ref: Some(id),
-                deployed_at: Some(t),
-            })
+        timeline.get(first).map_or(Link::default(), |&(t, id)| Link {
+            deployment_ref: Some(id),
+            deployed_at: Some(t),
+        })
     }
 
-    /// The latest production deployment strictly before `t` on the timeline a change of
-    /// `service` would use; changes committed at or before it cannot be affected by a
-    /// deployment at `t`.
-    pub fn previous_on_timeline(&self, t: Timestamp, service: Option<&str>) -> Option<Timestamp> {
-        let timeline = self.timeline(service);
+    /// A lower bound for the commits a production deployment of `service` at `t` can
+    /// ship: the latest deployment strictly before `t` on every timeline it sits on.
+    /// Changes committed at or before that bound ship in that deployment or earlier.
+    pub fn unaffected_before(&self, t: Timestamp, service: Option<&str>) -> Option<Timestamp> {
+        // Each timeline holding the deployment contains the one searched here, so the
+        // deployment found is at or before the one on any of them.
+        let timeline = match service {
+            Some(_) => self.timeline(service),
+            None => &self.production_unscoped,
+        };
         let before = timeline.partition_point(|&(at, _)| at < t);
         before.checked_sub(1).map(|i| timeline[i].0)
     }
@@ -134,12 +145,7 @@ impl DeploymentIndex {
 mod tests {
     use super::*;
 
-    fn deployment(
-        id: i64,
-        t: Timestamp,
-        production: bool,
-        service: Option<&str>,
-    ) -> StoredDeployment {
+    fn deployment(id: i64, t: Timestamp, production: bool, service: Option<&str>) -> StoredDeployment {
         StoredDeployment {
             id,
             deployed_at: t,
@@ -224,13 +230,37 @@ mod tests {
     }
 
     #[test]
-    fn previous_on_timeline_is_strictly_before() {
+    fn a_deployment_without_a_service_ships_every_service() {
+        let idx = index(vec![
+            ("api", deployment(1, 100, true, Some("api"))),
+            ("all", deployment(2, 200, true, None)),
+            ("web", deployment(3, 300, true, Some("web"))),
+        ]);
+        let at = |link: Link| link.deployed_at;
+        assert_eq!(at(idx.link_unnamed(150, Some("web"))), Some(200));
+        assert_eq!(
+            at(idx.link_unnamed(150, Some("batch"))),
+            Some(200),
+            "a service no deployment names"
+        );
+        assert_eq!(at(idx.link_unnamed(250, Some("api"))), None);
+        assert_eq!(at(idx.link_unnamed(250, Some("web"))), Some(300));
+    }
+
+    #[test]
+    fn unaffected_before_is_strictly_before_on_every_timeline_of_the_deployment() {
         let idx = index(vec![
             ("a", deployment(1, 100, true, None)),
             ("b", deployment(2, 200, true, None)),
+            ("c", deployment(3, 150, true, Some("api"))),
         ]);
-        assert_eq!(idx.previous_on_timeline(200, None), Some(100));
-        assert_eq!(idx.previous_on_timeline(100, None), None);
-        assert_eq!(idx.previous_on_timeline(201, None), Some(200));
+        assert_eq!(
+            idx.unaffected_before(200, None),
+            Some(100),
+            "service-less: its own timeline"
+        );
+        assert_eq!(idx.unaffected_before(100, None), None);
+        assert_eq!(idx.unaffected_before(201, None), Some(200));
+        assert_eq!(idx.unaffected_before(200, Some("api")), Some(150));
     }
 }

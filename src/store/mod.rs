@@ -13,9 +13,7 @@ pub use error::StoreError;
 pub use events::LoadReport;
 pub use migrations::SCHEMA_VERSION;
 
-use crate::domain::{
-    Change, Deployment, EventSet, Incident, MetricSample, Team, TeamMetric, Timestamp,
-};
+use crate::domain::{Change, Deployment, EventSet, Incident, MetricSample, Team, TeamMetric, Timestamp};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,7 +47,14 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::prepare(conn, Some(path.to_path_buf()))
+        Self::prepare(conn, Some(path.to_path_buf())).map_err(|e| match e {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::NotADatabase {
+                    path: path.display().to_string(),
+                }
+            }
+            e => e,
+        })
     }
 
     /// A private store in memory: the demo team and tests.
@@ -81,9 +86,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -91,11 +94,7 @@ impl Store {
 
     // --- teams -----------------------------------------------------------------------
 
-    pub fn add_team(
-        &mut self,
-        name: &str,
-        offset: crate::domain::UtcOffset,
-    ) -> Result<Team, StoreError> {
+    pub fn add_team(&mut self, name: &str, offset: crate::domain::UtcOffset) -> Result<Team, StoreError> {
         self.write(|tx| teams::add(tx, name, offset))
     }
 
@@ -125,21 +124,11 @@ impl Store {
         self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source))
     }
 
-    pub fn load_changes(
-        &mut self,
-        team: &Team,
-        rows: &[Change],
-        source: &str,
-    ) -> Result<LoadReport, StoreError> {
+    pub fn load_changes(&mut self, team: &Team, rows: &[Change], source: &str) -> Result<LoadReport, StoreError> {
         self.write_bulk(|tx| events::load_changes(tx, team.id, rows, source))
     }
 
-    pub fn load_incidents(
-        &mut self,
-        team: &Team,
-        rows: &[Incident],
-        source: &str,
-    ) -> Result<LoadReport, StoreError> {
+    pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {
         self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source))
     }
 
@@ -173,12 +162,7 @@ impl Store {
     // --- reading for the metric engine ---------------------------------------------------
 
     /// The facts the metric engine needs for `[from, to)`.
-    pub fn event_set(
-        &self,
-        team: &Team,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> Result<EventSet, StoreError> {
+    pub fn event_set(&self, team: &Team, from: Timestamp, to: Timestamp) -> Result<EventSet, StoreError> {
         read::event_set(&self.conn, team.id, from, to)
     }
 

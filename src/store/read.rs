@@ -2,9 +2,7 @@
 
 use super::StoreError;
 use super::samples;
-use crate::domain::{
-    ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp,
-};
+use crate::domain::{ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
 
@@ -31,7 +29,9 @@ fn deployments(
     to: Timestamp,
 ) -> Result<Vec<DeploymentFact>, StoreError> {
     let caused: HashSet<i64> = conn
-        .prepare_cached("SELECT DISTINCT deployment_ref FROM incidents WHERE team_id = ?1 AND deployment_ref IS NOT NULL")?
+        .prepare_cached(
+            "SELECT DISTINCT deployment_ref FROM incidents WHERE team_id = ?1 AND deployment_ref IS NOT NULL",
+        )?
         .query_map([team.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
@@ -56,12 +56,7 @@ fn deployments(
     Ok(out)
 }
 
-fn changes(
-    conn: &Connection,
-    team: TeamId,
-    from: Timestamp,
-    to: Timestamp,
-) -> Result<Vec<ChangeFact>, StoreError> {
+fn changes(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<ChangeFact>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT deployed_at, committed_at FROM changes
          WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
@@ -78,12 +73,7 @@ fn changes(
     Ok(out)
 }
 
-fn incidents(
-    conn: &Connection,
-    team: TeamId,
-    from: Timestamp,
-    to: Timestamp,
-) -> Result<Vec<IncidentFact>, StoreError> {
+fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<IncidentFact>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.started_at, i.resolved_at, coalesce(d.is_production, 0) FROM incidents i
          LEFT JOIN deployments d ON d.id = i.deployment_ref
@@ -101,10 +91,7 @@ fn incidents(
 }
 
 /// First and last instant of any raw event of the team.
-pub(super) fn history(
-    conn: &Connection,
-    team: TeamId,
-) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+pub(super) fn history(conn: &Connection, team: TeamId) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
     let (first, last): (Option<Timestamp>, Option<Timestamp>) = conn.query_row(
         "SELECT min(t), max(t) FROM (
              SELECT min(deployed_at) AS t FROM deployments WHERE team_id = ?1
@@ -134,10 +121,7 @@ pub struct LinkDiagnostics {
     pub changes_not_yet_deployed: u64,
 }
 
-pub(super) fn link_diagnostics(
-    conn: &Connection,
-    team: TeamId,
-) -> Result<LinkDiagnostics, StoreError> {
+pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
     let d = conn.query_row(
         "SELECT
            (SELECT count(*) FROM incidents i LEFT JOIN deployments d ON d.id = i.deployment_ref

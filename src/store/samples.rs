@@ -2,13 +2,10 @@
 
 use super::StoreError;
 use super::events::LoadReport;
-use crate::domain::{
-    DoraMetric, MetricKey, MetricSample, Polarity, SampleSet, TeamId, TeamMetric, TeamSamples,
-};
+use crate::domain::{DoraMetric, MetricKey, MetricSample, Polarity, SampleSet, TeamId, TeamMetric, TeamSamples};
 use rusqlite::{Connection, params};
 
-const COUNT: &str =
-    "SELECT (SELECT count(*) FROM metric_samples s JOIN metric_definitions d ON d.id = s.metric_id
+const COUNT: &str = "SELECT (SELECT count(*) FROM metric_samples s JOIN metric_definitions d ON d.id = s.metric_id
                              WHERE d.team_id = ?1)
                           + (SELECT count(*) FROM dora_samples WHERE team_id = ?1)";
 
@@ -46,24 +43,11 @@ pub(super) fn load(
     )?;
     let mut written = 0;
     for s in rows {
-        let granularity = s
-            .period
-            .granularity
-            .expect("samples are per week or month")
-            .as_str();
+        let granularity = s.period.granularity.expect("samples are per week or month").as_str();
         let label = s.period.label();
         written += match &s.metric {
-            MetricKey::Team(name) => {
-                team_sample.execute(params![team.0, name, granularity, label, s.value, source])?
-            }
-            MetricKey::Dora(m) => dora_sample.execute(params![
-                team.0,
-                m.key(),
-                granularity,
-                label,
-                s.value,
-                source
-            ])?,
+            MetricKey::Team(name) => team_sample.execute(params![team.0, name, granularity, label, s.value, source])?,
+            MetricKey::Dora(m) => dora_sample.execute(params![team.0, m.key(), granularity, label, s.value, source])?,
         } as u64;
     }
     let after: u64 = conn.query_row(COUNT, [team.0], |r| r.get(0))?;
@@ -75,9 +59,8 @@ pub(super) fn load(
 }
 
 pub(super) fn definitions(conn: &Connection, team: TeamId) -> Result<Vec<TeamMetric>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, unit, polarity FROM metric_definitions WHERE team_id = ?1 ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT name, unit, polarity FROM metric_definitions WHERE team_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([team.0], |r| {
         let polarity: String = r.get(2)?;
         Ok(TeamMetric {
@@ -90,10 +73,7 @@ pub(super) fn definitions(conn: &Connection, team: TeamId) -> Result<Vec<TeamMet
 }
 
 /// Every team-chosen metric with all its samples.
-pub(super) fn team_samples(
-    conn: &Connection,
-    team: TeamId,
-) -> Result<Vec<TeamSamples>, StoreError> {
+pub(super) fn team_samples(conn: &Connection, team: TeamId) -> Result<Vec<TeamSamples>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.granularity, s.period, s.value FROM metric_samples s
          JOIN metric_definitions d ON d.id = s.metric_id
@@ -114,10 +94,7 @@ pub(super) fn team_samples(
 }
 
 /// Pre-aggregated DORA values, per metric.
-pub(super) fn dora_samples(
-    conn: &Connection,
-    team: TeamId,
-) -> Result<Vec<(DoraMetric, SampleSet)>, StoreError> {
+pub(super) fn dora_samples(conn: &Connection, team: TeamId) -> Result<Vec<(DoraMetric, SampleSet)>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT granularity, period, value FROM dora_samples
          WHERE team_id = ?1 AND metric = ?2 ORDER BY granularity, period",
@@ -134,9 +111,7 @@ pub(super) fn dora_samples(
     Ok(out)
 }
 
-fn sample_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(crate::domain::Granularity, String, f64)> {
+fn sample_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(crate::domain::Granularity, String, f64)> {
     let granularity: String = r.get(0)?;
     let granularity = if granularity == "month" {
         crate::domain::Granularity::Month

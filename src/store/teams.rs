@@ -22,11 +22,8 @@ pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Te
 }
 
 pub(super) fn all(conn: &Connection) -> Result<Vec<Team>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, utc_offset_minutes FROM teams ORDER BY name")?;
-    let teams = stmt
-        .query_map([], team_from_row)?
-        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, utc_offset_minutes FROM teams ORDER BY name")?;
+    let teams = stmt.query_map([], team_from_row)?.collect::<Result<_, _>>()?;
     Ok(teams)
 }
 

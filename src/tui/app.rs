@@ -1,0 +1,299 @@
+//! The app's state and how actions change it. Pure: loading data is returned as an
+//! [`Effect`] for the event loop to carry out, so every transition is testable without
+//! a terminal or a store.
+
+use super::keymap::{Action, Context};
+use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
+use crate::domain::{Granularity, Period, Team, Timestamp};
+use crate::report::MetricTable;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The store has no team yet.
+    FirstRun,
+    TeamPicker,
+    Dashboard,
+    Detail,
+}
+
+/// Data the app needs from the library.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Compute `periods` (the dashboard's sparkline window) for `team`.
+    LoadDashboard { team: Team, periods: Vec<Period> },
+    /// Compute every period of the team's history at `granularity`.
+    LoadHistory { team: Team, granularity: Granularity },
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub teams: Vec<Team>,
+    pub now: Timestamp,
+    pub screen: Screen,
+    pub picker_selected: usize,
+    pub team: Option<Team>,
+    pub granularity: Granularity,
+    /// The period the dashboard reads as "current".
+    pub anchor: Option<Period>,
+    pub pane: Pane,
+    pub selected: [usize; 2],
+    pub dashboard: Option<DashboardModel>,
+    pub history: Option<MetricTable>,
+    pub detail_metric: usize,
+    pub detail_scroll: usize,
+    pub detail: Option<DetailModel>,
+    pub help_open: bool,
+    pub confirm_quit: bool,
+    pub running: bool,
+}
+
+impl App {
+    /// Starts on the first-run screen, the team picker, or straight on `team`'s dashboard.
+    pub fn new(teams: Vec<Team>, team: Option<Team>, now: Timestamp) -> (Self, Option<Effect>) {
+        let mut app = App {
+            screen: if teams.is_empty() {
+                Screen::FirstRun
+            } else {
+                Screen::TeamPicker
+            },
+            teams,
+            now,
+            picker_selected: 0,
+            team: None,
+            granularity: Granularity::Week,
+            anchor: None,
+            pane: Pane::Dora,
+            selected: [0, 0],
+            dashboard: None,
+            history: None,
+            detail_metric: 0,
+            detail_scroll: 0,
+            detail: None,
+            help_open: false,
+            confirm_quit: false,
+            running: true,
+        };
+        let only = (app.teams.len() == 1).then(|| app.teams[0].clone());
+        let effect = team.or(only).map(|t| app.open_team(t));
+        (app, effect)
+    }
+
+    /// Where keys are read now: overlays first.
+    pub fn context(&self) -> Context {
+        if self.confirm_quit {
+            Context::ConfirmQuit
+        } else if self.help_open {
+            Context::Help
+        } else {
+            match self.screen {
+                Screen::FirstRun => Context::FirstRun,
+                Screen::TeamPicker => Context::TeamPicker,
+                Screen::Dashboard => Context::Dashboard,
+                Screen::Detail => Context::Detail,
+            }
+        }
+    }
+
+    /// Nothing on these screens can be lost yet; the retro flow will say otherwise.
+    pub fn has_unsaved_work(&self) -> bool {
+        false
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        match self.context() {
+            Context::ConfirmQuit => {
+                match action {
+                    Action::Confirm | Action::Quit => self.running = false,
+                    _ => self.confirm_quit = false,
+                }
+                None
+            }
+            Context::Help => {
+                if action == Action::Quit {
+                    return self.quit();
+                }
+                self.help_open = false;
+                None
+            }
+            _ if action == Action::Help => {
+                self.help_open = true;
+                None
+            }
+            _ if action == Action::Quit => self.quit(),
+            Context::FirstRun => None,
+            Context::TeamPicker => self.update_picker(action),
+            Context::Dashboard => self.update_dashboard(action),
+            Context::Detail => self.update_detail(action),
+        }
+    }
+
+    fn quit(&mut self) -> Option<Effect> {
+        if self.has_unsaved_work() {
+            self.confirm_quit = true;
+        } else {
+            self.running = false;
+        }
+        None
+    }
+
+    fn update_picker(&mut self, action: Action) -> Option<Effect> {
+        let n = self.teams.len();
+        match action {
+            Action::Up => self.picker_selected = (self.picker_selected + n - 1) % n,
+            Action::Down => self.picker_selected = (self.picker_selected + 1) % n,
+            Action::Open => return Some(self.open_team(self.teams[self.picker_selected].clone())),
+            _ => {}
+        }
+        None
+    }
+
+    fn open_team(&mut self, team: Team) -> Effect {
+        self.picker_selected = self.teams.iter().position(|t| t.id == team.id).unwrap_or(0);
+        self.anchor = Some(Period::containing(self.now, self.granularity, team.utc_offset));
+        self.team = Some(team);
+        self.screen = Screen::Dashboard;
+        self.selected = [0, 0];
+        self.pane = Pane::Dora;
+        self.history = None;
+        self.dashboard_effect()
+    }
+
+    fn dashboard_effect(&mut self) -> Effect {
+        let team = self.team.clone().expect("a team is open");
+        let anchor = self.anchor.clone().expect("a team is open");
+        self.dashboard = None;
+        let periods = Period::last_n(anchor.start, SPARK_PERIODS, self.granularity, team.utc_offset);
+        Effect::LoadDashboard {
+            periods: periods.into_iter().map(|p| p.until(self.now)).collect(),
+            team,
+        }
+    }
+
+    fn update_dashboard(&mut self, action: Action) -> Option<Effect> {
+        let anchor = self.anchor.clone()?;
+        let pane = self.pane as usize;
+        let rows = self.dashboard.as_ref().map_or(0, |d| d.rows(self.pane).len());
+        match action {
+            Action::Up if rows > 0 => self.selected[pane] = (self.selected[pane] + rows - 1) % rows,
+            Action::Down if rows > 0 => self.selected[pane] = (self.selected[pane] + 1) % rows,
+            Action::NextPane => {
+                let has_team_metrics = self.dashboard.as_ref().is_some_and(|d| !d.team_metrics.is_empty());
+                self.pane = match self.pane {
+                    Pane::Dora if has_team_metrics => Pane::Team,
+                    _ => Pane::Dora,
+                };
+            }
+            Action::Earlier => {
+                self.anchor = Some(anchor.previous());
+                return Some(self.dashboard_effect());
+            }
+            Action::Later if anchor.end <= self.now => {
+                self.anchor = Some(anchor.next());
+                return Some(self.dashboard_effect());
+            }
+            Action::Latest if !anchor.contains(self.now) => {
+                self.anchor = Some(Period::containing(self.now, self.granularity, anchor.offset));
+                return Some(self.dashboard_effect());
+            }
+            Action::Weekly | Action::Monthly => return self.switch_granularity(action),
+            Action::Open if rows > 0 => {
+                self.detail_metric = match self.pane {
+                    Pane::Dora => self.selected[0],
+                    Pane::Team => self.dashboard.as_ref().map_or(0, |d| d.dora.len()) + self.selected[1],
+                };
+                self.detail_scroll = 0;
+                self.screen = Screen::Detail;
+                return self.detail_effect();
+            }
+            Action::Back if self.teams.len() > 1 => {
+                self.screen = Screen::TeamPicker;
+                self.dashboard = None;
+                self.history = None;
+            }
+            Action::Back => return self.quit(),
+            _ => {}
+        }
+        None
+    }
+
+    fn switch_granularity(&mut self, action: Action) -> Option<Effect> {
+        let granularity = if action == Action::Monthly {
+            Granularity::Month
+        } else {
+            Granularity::Week
+        };
+        if granularity == self.granularity {
+            return None;
+        }
+        let anchor = self.anchor.clone()?;
+        self.granularity = granularity;
+        // Keep looking at the same time: the new period holds the old one's last moment.
+        let moment = (anchor.end - 1).min(self.now);
+        self.anchor = Some(Period::containing(moment, granularity, anchor.offset));
+        self.history = None;
+        self.detail = None;
+        if self.screen == Screen::Detail {
+            // The dashboard is reloaded when the detail is left.
+            self.dashboard = None;
+            return self.detail_effect();
+        }
+        Some(self.dashboard_effect())
+    }
+
+    fn detail_effect(&mut self) -> Option<Effect> {
+        match &self.history {
+            Some(history) => {
+                self.detail = Some(DetailModel::build(history, self.detail_metric));
+                None
+            }
+            None => Some(Effect::LoadHistory {
+                team: self.team.clone()?,
+                granularity: self.granularity,
+            }),
+        }
+    }
+
+    fn update_detail(&mut self, action: Action) -> Option<Effect> {
+        let metrics = self.history.as_ref().map_or(0, DetailModel::metric_count);
+        let rows = self.detail.as_ref().map_or(0, |d| d.rows.len());
+        match action {
+            Action::Up | Action::Down if metrics > 0 => {
+                let step = if action == Action::Up { metrics - 1 } else { 1 };
+                self.detail_metric = (self.detail_metric + step) % metrics;
+                self.detail_scroll = 0;
+                return self.detail_effect();
+            }
+            Action::Earlier => self.detail_scroll = (self.detail_scroll + 1).min(rows.saturating_sub(1)),
+            Action::Later => self.detail_scroll = self.detail_scroll.saturating_sub(1),
+            Action::Latest => self.detail_scroll = 0,
+            Action::Weekly | Action::Monthly => return self.switch_granularity(action),
+            Action::Back => {
+                self.screen = Screen::Dashboard;
+                self.detail = None;
+                if self.dashboard.is_none() {
+                    return Some(self.dashboard_effect());
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The loop hands back what an [`Effect::LoadDashboard`] computed.
+    pub fn dashboard_loaded(&mut self, table: &MetricTable) {
+        let model = DashboardModel::build(table);
+        for (pane, len) in [(0, model.dora.len()), (1, model.team_metrics.len())] {
+            self.selected[pane] = self.selected[pane].min(len.saturating_sub(1));
+        }
+        self.dashboard = Some(model);
+    }
+
+    /// The loop hands back what an [`Effect::LoadHistory`] computed.
+    pub fn history_loaded(&mut self, table: MetricTable) {
+        self.detail_metric = self
+            .detail_metric
+            .min(DetailModel::metric_count(&table).saturating_sub(1));
+        self.detail = Some(DetailModel::build(&table, self.detail_metric));
+        self.history = Some(table);
+    }
+}

@@ -1,0 +1,183 @@
+use super::theme::Theme;
+use crate::metrics::Direction;
+use crate::tui::app::App;
+use crate::tui::view::{DashboardModel, Delta, MetricRow, Pane, TRAILING_PERIODS};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
+
+/// Widest DORA name ("Failed deployment recovery time"); names are never cut.
+const NAME_WIDTH: u16 = 31;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(model) = &app.dashboard else {
+        frame.render_widget(Paragraph::new(" Computing…"), area);
+        return;
+    };
+    let team_height = if model.team_metrics.is_empty() {
+        0
+    } else {
+        model.team_metrics.len() as u16 + 2
+    };
+    let [intro, dora, team, notes] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(model.dora.len() as u16 + 2),
+        Constraint::Length(team_height),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let unit = if model.granularity == crate::domain::Granularity::Month {
+        "month"
+    } else {
+        "week"
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(" Compared with the {unit} before and with the mean of the {TRAILING_PERIODS} {unit}s before."),
+            theme.dim(),
+        )),
+        intro,
+    );
+    draw_table(
+        frame,
+        dora,
+        " DORA metrics ",
+        &model.dora,
+        app.pane == Pane::Dora,
+        app.selected[0],
+        model,
+        theme,
+    );
+    if team_height > 0 {
+        draw_table(
+            frame,
+            team,
+            " Team metrics ",
+            &model.team_metrics,
+            app.pane == Pane::Team,
+            app.selected[1],
+            model,
+            theme,
+        );
+    }
+    draw_notes(frame, notes, model, theme);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    rows: &[MetricRow],
+    focused: bool,
+    selected: usize,
+    model: &DashboardModel,
+    theme: &Theme,
+) {
+    let now = if model.granularity == crate::domain::Granularity::Month {
+        "This month"
+    } else {
+        "This week"
+    };
+    let widths = [
+        Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(40))),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(6),
+        Constraint::Fill(1),
+    ];
+    let right = |s: &'static str| Cell::from(Line::from(s).right_aligned());
+    let header = Row::new([
+        Cell::from("Metric"),
+        right(now),
+        right("vs prev"),
+        right("vs avg"),
+        Cell::from(""),
+        Cell::from("Trend"),
+    ])
+    .style(theme.header());
+    let spark_width = spark_width(area.width);
+    let body = rows.iter().map(|r| {
+        let value = if r.imported {
+            format!("{}*", r.value)
+        } else {
+            r.value.clone()
+        };
+        let spark: String = {
+            let chars: Vec<char> = r.sparkline.chars().collect();
+            chars[chars.len().saturating_sub(spark_width)..].iter().collect()
+        };
+        Row::new([
+            Cell::from(r.name.as_str()),
+            Cell::from(Line::from(value).right_aligned()),
+            delta_cell(&r.vs_previous, theme),
+            delta_cell(&r.vs_trailing, theme),
+            Cell::from(Span::styled(
+                verdict(r.vs_trailing.direction),
+                theme.direction(r.vs_trailing.direction),
+            )),
+            Cell::from(Span::styled(spark, theme.chart())),
+        ])
+    });
+    let title_style = if focused { theme.title() } else { theme.dim() };
+    let table = Table::new(body, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(Span::styled(title, title_style)),
+        )
+        .row_highlight_style(if focused { theme.selected() } else { Default::default() });
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// How many periods of the sparkline fit once the fixed columns are placed.
+fn spark_width(width: u16) -> usize {
+    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + 6 + 5)).clamp(4, crate::tui::view::SPARK_PERIODS)
+}
+
+fn delta_cell<'a>(d: &Delta, theme: &Theme) -> Cell<'a> {
+    Cell::from(Line::from(Span::styled(d.text.clone(), theme.direction(d.direction))).right_aligned())
+}
+
+/// The word under the colour, so direction reads without colour too.
+fn verdict(d: Direction) -> &'static str {
+    match d {
+        Direction::Better => "better",
+        Direction::Worse => "worse",
+        Direction::Steady => "steady",
+        Direction::Unknown => "",
+    }
+}
+
+fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &Theme) {
+    let mut lines = vec![Line::styled(
+        "▲▼ show which way a number moved; better / worse read it by the metric's own direction.",
+        theme.dim(),
+    )];
+    if model.current.is_partial() {
+        lines.push(Line::styled(
+            "This period is still under way: its numbers cover the days so far.",
+            theme.dim(),
+        ));
+    }
+    if model.dora.iter().any(|r| r.imported) {
+        lines.push(Line::styled(
+            "* imported from another tool: no raw events in this period.",
+            theme.dim(),
+        ));
+    }
+    if model.unlinked_incidents > 0 {
+        lines.push(Line::raw(format!(
+            "{} incident(s) in these periods name no production deployment, so they are not in the \
+             failure rate or recovery time. Linking them to a deployment_id would include them.",
+            model.unlinked_incidents
+        )));
+    }
+    let block = Block::new().padding(Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}

@@ -1,0 +1,66 @@
+//! Drawing: pure functions from the app's state to a frame. Nothing here changes state
+//! or reads the store.
+
+mod dashboard;
+mod detail;
+mod first_run;
+mod footer;
+mod help;
+mod picker;
+pub mod theme;
+
+use super::app::{App, Screen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use theme::Theme;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let [header, body, footer_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(frame.area());
+    draw_header(frame, header, app, theme);
+    match app.screen {
+        Screen::FirstRun => first_run::draw(frame, body, theme),
+        Screen::TeamPicker => picker::draw(frame, body, app, theme),
+        Screen::Dashboard => dashboard::draw(frame, body, app, theme),
+        Screen::Detail => detail::draw(frame, body, app, theme),
+    }
+    footer::draw(frame, footer_area, app.context(), theme);
+    if app.help_open {
+        help::draw(frame, body, app, theme);
+    }
+    if app.confirm_quit {
+        help::draw_confirm_quit(frame, body, theme);
+    }
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::styled(" retro", theme.title())];
+    if let Some(team) = &app.team {
+        spans.push(Span::raw(format!(" · {}", team.name)));
+    }
+    if let (Some(anchor), Screen::Dashboard | Screen::Detail) = (&app.anchor, app.screen) {
+        spans.push(Span::raw(format!(" · {}", period_title(anchor))));
+    }
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(8)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled("? help ", theme.dim())).right_aligned()),
+        right,
+    );
+}
+
+/// `Week 2026-W48 (Nov 23 – Nov 29)` or `Month 2026-11`.
+pub fn period_title(p: &crate::domain::Period) -> String {
+    match p.granularity {
+        Some(crate::domain::Granularity::Week) => format!(
+            "Week {} ({} – {})",
+            p.label(),
+            p.first_day().format("%b %d"),
+            p.last_day().format("%b %d")
+        ),
+        Some(crate::domain::Granularity::Month) => format!("Month {}", p.first_day().format("%B %Y")),
+        None => p.label(),
+    }
+}

@@ -1,0 +1,64 @@
+//! Colours that read on light and dark terminals, and none at all under `NO_COLOR`.
+//! Direction is never shown by colour alone: arrows, signs and words carry it too.
+
+use crate::metrics::Direction;
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub const COLOR: Theme = Theme { color: true };
+    pub const PLAIN: Theme = Theme { color: false };
+
+    /// Honours the `NO_COLOR` convention (no-color.org): set and not empty means no colour.
+    pub fn from_env() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Theme { color: !no_color }
+    }
+
+    fn fg(&self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// Good news green, bad news red (both ANSI base colours, legible on either
+    /// background); steady and unknown in the terminal's own colour.
+    pub fn direction(&self, d: Direction) -> Style {
+        match d {
+            Direction::Better => self.fg(Color::Green),
+            Direction::Worse => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Direction::Steady | Direction::Unknown => Style::new(),
+        }
+    }
+
+    pub fn title(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn key(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    /// Reversed video works on every background and without colour.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn header(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    pub fn chart(&self) -> Style {
+        self.fg(Color::Cyan)
+    }
+}

@@ -1,0 +1,306 @@
+//! View models: what the screens show, computed once when the data or the window
+//! changes, never while drawing.
+
+use crate::domain::{DoraMetric, Granularity, MetricKey, Period, Polarity};
+use crate::metrics::{Direction, Movement, PeriodMetrics, ValueSource, trend};
+use crate::report::{MetricTable, format_delta, format_value};
+
+/// Periods in a dashboard sparkline.
+pub const SPARK_PERIODS: usize = 12;
+/// Periods the trailing average runs over.
+pub const TRAILING_PERIODS: usize = 6;
+
+/// One metric's values in every period of a table, oldest first.
+fn series(table: &MetricTable, metric: usize) -> Vec<Option<f64>> {
+    table.periods.iter().map(|p| value_of(p, metric)).collect()
+}
+
+/// Metrics are numbered: the five DORA ones first, then the team's in store order.
+fn value_of(p: &PeriodMetrics, metric: usize) -> Option<f64> {
+    match DoraMetric::ALL.get(metric) {
+        Some(&m) => p.dora.get(m).value,
+        None => p.team.get(metric - DoraMetric::ALL.len()).copied().flatten(),
+    }
+}
+
+/// Name, unit and polarity of metric number `metric` in `table`.
+fn describe(table: &MetricTable, metric: usize) -> (MetricKey, String, String, Polarity) {
+    match DoraMetric::ALL.get(metric) {
+        Some(&m) => (
+            MetricKey::Dora(m),
+            m.name().to_owned(),
+            m.unit().to_owned(),
+            m.polarity(),
+        ),
+        None => {
+            let t = &table.team_metrics[metric - DoraMetric::ALL.len()];
+            (
+                MetricKey::Team(t.name.clone()),
+                t.name.clone(),
+                t.unit.clone(),
+                t.polarity,
+            )
+        }
+    }
+}
+
+fn metric_count(table: &MetricTable) -> usize {
+    DoraMetric::ALL.len() + table.team_metrics.len()
+}
+
+/// A change shown as arrow and amount, with whether it is good news.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delta {
+    pub text: String,
+    pub direction: Direction,
+}
+
+impl Delta {
+    fn absolute(m: &Movement, unit: &str) -> Self {
+        let text = match m.delta {
+            None => "–".to_owned(),
+            Some(d) => format!("{} {}", arrow(d), format_delta(d, unit)),
+        };
+        Delta {
+            text,
+            direction: m.direction,
+        }
+    }
+
+    /// Relative to the reference when it is not zero, else absolute.
+    fn relative(m: &Movement, unit: &str) -> Self {
+        match (m.delta, m.relative()) {
+            (Some(d), Some(r)) => Delta {
+                text: format!("{} {:+.0}%", arrow(d), r * 100.0),
+                direction: m.direction,
+            },
+            _ => Self::absolute(m, unit),
+        }
+    }
+}
+
+fn arrow(delta: f64) -> char {
+    if delta > 0.0 {
+        '▲'
+    } else if delta < 0.0 {
+        '▼'
+    } else {
+        '='
+    }
+}
+
+/// One line of the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub key: MetricKey,
+    pub name: String,
+    pub polarity: Polarity,
+    pub value: String,
+    pub imported: bool,
+    pub vs_previous: Delta,
+    pub vs_trailing: Delta,
+    pub sparkline: String,
+}
+
+/// The dashboard of one team for one period, compared with what came before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardModel {
+    pub team: String,
+    pub granularity: Granularity,
+    pub current: Period,
+    pub dora: Vec<MetricRow>,
+    pub team_metrics: Vec<MetricRow>,
+    /// Incidents in the shown periods that name no production deployment.
+    pub unlinked_incidents: u64,
+}
+
+impl DashboardModel {
+    /// Builds the dashboard from a table whose last period is the current one.
+    pub fn build(table: &MetricTable) -> Self {
+        let rows: Vec<MetricRow> = (0..metric_count(table)).map(|i| row(table, i)).collect();
+        let (dora, team_metrics) = rows.split_at(DoraMetric::ALL.len().min(rows.len()));
+        let current = table
+            .periods
+            .last()
+            .map(|p| p.period.clone())
+            .expect("a dashboard shows at least one period");
+        DashboardModel {
+            team: table.team.name.clone(),
+            granularity: current.granularity.unwrap_or_default(),
+            current,
+            dora: dora.to_vec(),
+            team_metrics: team_metrics.to_vec(),
+            unlinked_incidents: table.periods.iter().map(|p| p.unlinked_incidents).sum(),
+        }
+    }
+
+    pub fn rows(&self, pane: Pane) -> &[MetricRow] {
+        match pane {
+            Pane::Dora => &self.dora,
+            Pane::Team => &self.team_metrics,
+        }
+    }
+}
+
+fn row(table: &MetricTable, metric: usize) -> MetricRow {
+    let (key, name, unit, polarity) = describe(table, metric);
+    let values = series(table, metric);
+    let t = trend(&values, polarity, TRAILING_PERIODS);
+    let imported = match (&key, table.periods.last()) {
+        (MetricKey::Dora(m), Some(p)) => p.dora.get(*m).source == Some(ValueSource::Imported),
+        _ => false,
+    };
+    MetricRow {
+        key,
+        name,
+        polarity,
+        value: format_value(t.current, &unit),
+        imported,
+        vs_previous: Delta::absolute(&t.vs_previous, &unit),
+        vs_trailing: Delta::relative(&t.vs_trailing, &unit),
+        sparkline: sparkline(&values),
+    }
+}
+
+/// The dashboard's two panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Dora,
+    Team,
+}
+
+/// Values as a line of block characters, lowest to highest; a gap where there is no data.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let known = values.iter().flatten();
+    let lo = known.clone().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(_) if hi <= lo => BARS[3],
+            Some(v) => BARS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+/// One period in the detail table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailRow {
+    pub label: String,
+    pub first_day: String,
+    pub value: String,
+    pub count: Option<u64>,
+    pub imported: bool,
+}
+
+/// A metric over the team's whole history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailModel {
+    pub key: MetricKey,
+    pub name: String,
+    pub unit: String,
+    pub polarity: Polarity,
+    pub definition: String,
+    pub context: Option<&'static str>,
+    /// `(period index, value)` for periods with data.
+    pub points: Vec<(f64, f64)>,
+    pub period_count: usize,
+    /// First day of the first, middle and last period.
+    pub x_labels: Vec<String>,
+    pub y_bounds: [f64; 2],
+    /// Newest first.
+    pub rows: Vec<DetailRow>,
+}
+
+impl DetailModel {
+    /// Metric number `metric` (DORA first, then team metrics) over every period of `history`.
+    pub fn build(history: &MetricTable, metric: usize) -> Self {
+        let (key, name, unit, polarity) = describe(history, metric);
+        let values = series(history, metric);
+        let points: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
+        let hi = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
+        let n = history.periods.len();
+        let day = |i: usize| {
+            history
+                .periods
+                .get(i)
+                .map(|p| p.period.first_day().to_string())
+                .unwrap_or_default()
+        };
+        let x_labels = match n {
+            0 => vec![],
+            1 => vec![day(0)],
+            _ => vec![day(0), day((n - 1) / 2), day(n - 1)],
+        };
+        let (definition, context) = match &key {
+            MetricKey::Dora(m) => (m.definition().to_owned(), Some(m.research_context())),
+            MetricKey::Team(_) => {
+                let better = if polarity == Polarity::HigherIsBetter {
+                    "higher"
+                } else {
+                    "lower"
+                };
+                (format!("A metric the team chose, in {unit}; {better} is better."), None)
+            }
+        };
+        let rows = history
+            .periods
+            .iter()
+            .zip(&values)
+            .rev()
+            .map(|(p, v)| {
+                let dora = match &key {
+                    MetricKey::Dora(m) => Some(p.dora.get(*m)),
+                    MetricKey::Team(_) => None,
+                };
+                DetailRow {
+                    label: p.period.label(),
+                    first_day: p.period.first_day().format("%b %d").to_string(),
+                    value: format_value(*v, &unit),
+                    count: dora
+                        .filter(|d| d.source == Some(ValueSource::Events) || d.value.is_none())
+                        .map(|d| d.count),
+                    imported: dora.is_some_and(|d| d.source == Some(ValueSource::Imported)),
+                }
+            })
+            .collect();
+        DetailModel {
+            key,
+            name,
+            unit,
+            polarity,
+            definition,
+            context,
+            points,
+            period_count: n,
+            x_labels,
+            y_bounds: [0.0, y_top],
+            rows,
+        }
+    }
+
+    /// How many metrics a history table holds, for moving between them.
+    pub fn metric_count(history: &MetricTable) -> usize {
+        metric_count(history)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sparkline;
+
+    #[test]
+    fn sparkline_scales_between_lowest_and_highest_and_leaves_gaps() {
+        assert_eq!(sparkline(&[Some(0.0), Some(7.0), None, Some(3.5)]), "▁█ ▅");
+        assert_eq!(sparkline(&[Some(2.0), Some(2.0)]), "▄▄");
+        assert_eq!(sparkline(&[None, None]), "  ");
+    }
+}

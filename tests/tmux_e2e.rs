@@ -1,0 +1,118 @@
+//! The real binary in a real terminal: start `retro --demo` in tmux, read the screen,
+//! press keys, quit. Skipped (with a message) where tmux is missing, unless
+//! RETRO_REQUIRE_TMUX is set, as CI does.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Session(String);
+
+impl Session {
+    fn start(name: &str, command: &str) -> Self {
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", name, "-x", "80", "-y", "24", command])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success());
+        Session(name.to_owned())
+    }
+
+    fn capture(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.0.as_str()];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    /// Waits until the screen contains `text`, returning the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.capture();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{screen}"
+            );
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.0])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+    }
+}
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("RETRO_REQUIRE_TMUX").is_none(),
+            "tmux is required here but missing"
+        );
+        eprintln!("tmux not found: skipping the end-to-end terminal check");
+    }
+    found
+}
+
+#[test]
+fn demo_dashboard_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-{}", std::process::id());
+    // `; sleep` keeps the pane after exit so we can check the terminal was restored.
+    let session = Session::start(
+        &name,
+        &format!("RETRO_NOW=2026-11-26T12:00:00Z {bin} --demo; echo EXITED $?; sleep 30"),
+    );
+    let screen = session.wait_for("Deployment rework rate");
+    for name in [
+        "Deployment frequency",
+        "Change lead time",
+        "Change failure rate",
+        "Failed deployment recovery time",
+        "Deployment rework rate",
+    ] {
+        assert!(screen.contains(name), "{name} missing:\n{screen}");
+    }
+    session.keys(&["j", "Enter"]);
+    session.wait_for("Median time from commit to production");
+    session.keys(&["?"]);
+    session.wait_for("closes this help");
+    // Esc and the next key must not arrive together: a terminal reads "ESC q" as Alt-q.
+    session.keys(&["Escape"]);
+    session.wait_for("↑↓ metric");
+    session.keys(&["q"]);
+    session.wait_for("Compared with the week before");
+    session.keys(&["q"]);
+    let after = session.wait_for("EXITED 0");
+    assert!(
+        !after.contains("Deployment frequency"),
+        "the alternate screen was left:\n{after}"
+    );
+    assert!(session.alive());
+}

@@ -1,0 +1,154 @@
+//! Screens rendered into a `TestBackend` buffer, at 80x24 and 120x40, on the demo team
+//! with a fixed clock: snapshots of the whole screen plus assertions on what matters.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
+use retro::store::Store;
+use retro::tui::app::App;
+use retro::tui::keymap::Action;
+use retro::tui::ui::{draw, theme::Theme};
+
+const DORA_NAMES: [&str; 5] = [
+    "Deployment frequency",
+    "Change lead time",
+    "Change failure rate",
+    "Failed deployment recovery time",
+    "Deployment rework rate",
+];
+
+fn now() -> Timestamp {
+    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
+}
+
+fn demo_store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    retro::demo::load(&mut store, now()).unwrap();
+    store
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+            line.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sends actions through the app the way the event loop does, applying effects.
+fn press(store: &Store, app: &mut App, actions: &[Action]) {
+    for &a in actions {
+        if let Some(effect) = app.update(a) {
+            retro::tui::apply_effect(store, app, effect).unwrap();
+        }
+    }
+}
+
+#[test]
+fn dashboard_shows_every_metric_with_value_trend_and_direction() {
+    let store = demo_store();
+    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        for name in DORA_NAMES {
+            assert!(screen.contains(name), "{name} missing at {w}x{h}:\n{screen}");
+        }
+        assert!(
+            screen.contains("customer_satisfaction") && screen.contains("escaped_defects"),
+            "{screen}"
+        );
+        assert!(screen.contains("Week 2026-W48"), "{screen}");
+        // Recovery time has no resolved failure this week: shown as such, never as 0.
+        let recovery = screen
+            .lines()
+            .find(|l| l.starts_with("Failed deployment recovery time"))
+            .unwrap();
+        assert!(recovery.contains("no data"), "{recovery}");
+        assert!(screen.contains("worse") || screen.contains("better"), "{screen}");
+        insta::assert_snapshot!(format!("dashboard_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn detail_shows_chart_axes_table_and_definition() {
+    let store = demo_store();
+    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
+    press(&store, &mut app, &[Action::Down, Action::Open]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        assert!(
+            screen.contains("Change lead time · hours · lower is better"),
+            "{screen}"
+        );
+        assert!(screen.contains("Median time from commit to production"), "{screen}");
+        assert!(screen.contains("Context, not a grade"), "{screen}");
+        assert!(
+            screen.contains("2026-11-23"),
+            "the x axis is labelled with dates:\n{screen}"
+        );
+        assert!(screen.contains("2026-W48"), "{screen}");
+        insta::assert_snapshot!(format!("detail_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn help_overlay_lists_every_key_of_the_screen() {
+    let store = demo_store();
+    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
+    press(&store, &mut app, &[Action::Help]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        for b in retro::tui::keymap::bindings(retro::tui::keymap::Context::Dashboard) {
+            assert!(screen.contains(b.help), "help lacks {:?}:\n{screen}", b.help);
+        }
+        insta::assert_snapshot!(format!("help_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn empty_store_shows_how_to_begin() {
+    let store = Store::open_in_memory().unwrap();
+    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        assert!(screen.contains("retro teams add"), "{screen}");
+        assert!(screen.contains("retro --demo"), "{screen}");
+        assert!(
+            !screen.contains("Deployment frequency"),
+            "no empty dashboard:\n{screen}"
+        );
+        insta::assert_snapshot!(format!("first_run_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn several_teams_offer_a_picker() {
+    let mut store = Store::open_in_memory().unwrap();
+    for name in ["payments", "search"] {
+        store.add_team(name, UtcOffset::UTC).unwrap();
+    }
+    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Choose a team") && screen.contains("payments") && screen.contains("search"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_team_without_events_shows_no_data_not_zero() {
+    let mut store = Store::open_in_memory().unwrap();
+    let team: Team = store.add_team("new-team", UtcOffset::UTC).unwrap();
+    let app = retro::tui::prepare(&store, Some(team), now()).unwrap();
+    let screen = render(&app, 80, 24);
+    for name in DORA_NAMES {
+        let line = screen.lines().find(|l| l.starts_with(name)).unwrap();
+        assert!(line.contains("no data"), "{line}");
+        assert!(!line.contains("0.0%") && !line.contains("0.00/d"), "{line}");
+    }
+}
