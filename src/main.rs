@@ -4,6 +4,13 @@ fn main() -> std::process::ExitCode {
     let cli = retro::cli::Cli::parse();
     match retro::commands::run(cli, &mut std::io::stdout().lock()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // `retro metrics | head` closes the pipe early: that is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("retro: {e:#}");
             std::process::ExitCode::FAILURE

@@ -1,6 +1,6 @@
 use crate::cli::ImportArgs;
 use crate::domain::Team;
-use crate::import::{Format, ImportSummary, import_bytes, read_file};
+use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
 use crate::store::Store;
 use anyhow::{Result, anyhow};
 use std::io::Write;
@@ -13,8 +13,15 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     let bytes = read_file(&args.file)?;
     let summary = import_bytes(store, team, args.kind, &file, &bytes, format)?;
     print_summary(&file, team, &summary, out)?;
+    // Notes about links, after the imports that can change them.
     let diagnostics = store.link_diagnostics(team)?;
-    if diagnostics.incidents_without_production_deployment > 0 {
+    let (incidents, changes) = match args.kind {
+        ImportKind::Deployments => (true, true),
+        ImportKind::Changes => (false, true),
+        ImportKind::Incidents => (true, false),
+        ImportKind::Metrics => (false, false),
+    };
+    if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(
             out,
             "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
@@ -22,14 +29,14 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
             diagnostics.incidents_without_production_deployment
         )?;
     }
-    if diagnostics.changes_naming_unknown_deployments > 0 {
+    if changes && diagnostics.changes_naming_unknown_deployments > 0 {
         writeln!(
             out,
             "Note: {} change(s) name a deployment retro has not seen; they count once that deployment is imported.",
             diagnostics.changes_naming_unknown_deployments
         )?;
     }
-    if diagnostics.changes_with_unusable_deployment > 0 {
+    if changes && diagnostics.changes_with_unusable_deployment > 0 {
         writeln!(
             out,
             "Note: {} change(s) name a deployment that is not in production or happened before the commit; \

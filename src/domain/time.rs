@@ -16,11 +16,13 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.timestamp());
     }
-    const WITH_OFFSET: [&str; 4] = [
+    const WITH_OFFSET: [&str; 6] = [
         "%Y-%m-%d %H:%M:%S%.f%:z",
         "%Y-%m-%d %H:%M:%S%.f%z",
         "%Y-%m-%d %H:%M:%S%.f %z",
         "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%dT%H:%M%:z",
     ];
     for format in WITH_OFFSET {
         if let Ok(t) = DateTime::parse_from_str(text, format) {
@@ -143,6 +145,7 @@ mod tests {
             "2025-01-31 16:05:00+02:00",
             "2025-01-31 16:05:00 +0200",
             "2025-01-31 14:05",
+            "2025-01-31 16:05+02:00",
             " 2025-01-31 14:05:00 ",
         ] {
             assert_eq!(parse_timestamp(text), Some(expected), "{text}");

@@ -45,7 +45,7 @@ impl ParsedSamples {
                     file: self.file.clone(),
                     line: Some(d.line),
                     field: Some(field.to_owned()),
-                    message: format!("\"{name}\" is a new metric: give its {field} on its first row"),
+                    message: format!("\"{name}\" is a new metric: give its {field} in the file"),
                 };
                 Ok(TeamMetric {
                     name: name.clone(),

@@ -1,0 +1,47 @@
+//! Bench data: seeded synthetic histories, built once and cached under target/.
+
+#![allow(dead_code)] // each bench uses a part
+
+use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
+use retro::store::Store;
+use retro::synth::{Dataset, uniform};
+use std::path::{Path, PathBuf};
+
+/// The end of every synthetic history: a fixed clock keeps runs comparable.
+pub fn now() -> Timestamp {
+    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
+}
+
+pub const YEAR: i64 = 365 * 86_400;
+
+/// About one million changes over five years: 190,000 deployments with 5.5 changes on
+/// average (rollbacks ship none, hotfixes one).
+pub fn million_changes() -> Dataset {
+    uniform(42, 190_000, 5.5, now() - 5 * YEAR, now())
+}
+
+pub fn data_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A store holding [`million_changes`] for one team, built on first use.
+pub fn million_change_store() -> (Store, Team) {
+    let path = data_dir().join("million-changes-v1.db");
+    if !path.exists() {
+        let tmp = path.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        let mut store = Store::open(&tmp).unwrap();
+        let team = store.add_team("bench", UtcOffset::UTC).unwrap();
+        let data = million_changes();
+        store.load_deployments(&team, &data.deployments, "bench").unwrap();
+        store.load_changes(&team, &data.changes, "bench").unwrap();
+        store.load_incidents(&team, &data.incidents, "bench").unwrap();
+        drop(store);
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let team = store.team_by_name("bench").unwrap().unwrap();
+    (store, team)
+}

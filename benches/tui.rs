@@ -1,0 +1,45 @@
+//! The terminal UI on a store with a million changes: the first frame from a cold
+//! start (open the store, compute the dashboard, draw), and a redraw from the view model.
+
+mod common;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use retro::store::Store;
+use retro::tui::ui::{draw, theme::Theme};
+use std::hint::black_box;
+
+fn tui(c: &mut Criterion) {
+    let (store, _) = common::million_change_store();
+    let path = store.path().unwrap().to_path_buf();
+    drop(store);
+    let mut group = c.benchmark_group("tui");
+    group.sample_size(20);
+    group.bench_function("first_frame_1m_changes_120x40", |b| {
+        b.iter(|| {
+            let store = Store::open(&path).unwrap();
+            let app = retro::tui::prepare(&store, None, common::now()).unwrap();
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            terminal.draw(|f| draw(f, &app, &Theme::COLOR)).unwrap();
+            black_box(terminal.backend().buffer().area.width)
+        })
+    });
+    let store = Store::open(&path).unwrap();
+    let mut app = retro::tui::prepare(&store, None, common::now()).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function("redraw_dashboard_120x40", |b| {
+        b.iter(|| terminal.draw(|f| draw(f, &app, &Theme::COLOR)).map(|_| ()).unwrap())
+    });
+    // The detail screen draws a chart over the whole history.
+    if let Some(effect) = app.update(retro::tui::keymap::Action::Open) {
+        retro::tui::apply_effect(&store, &mut app, effect).unwrap();
+    }
+    group.bench_function("redraw_detail_120x40", |b| {
+        b.iter(|| terminal.draw(|f| draw(f, &app, &Theme::COLOR)).map(|_| ()).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tui);
+criterion_main!(benches);
