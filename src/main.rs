@@ -2,7 +2,8 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = retro::cli::Cli::parse();
-    match retro::commands::run(cli, &mut std::io::stdout().lock()) {
+    // Not locked for the whole run: the TUI's signal thread must be able to restore the terminal.
+    match retro::commands::run(cli, &mut std::io::stdout()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // `retro metrics | head` closes the pipe early: that is not an error.
         Err(e)

@@ -245,8 +245,9 @@ fn a_change_belongs_to_the_period_of_the_deployment_that_shipped_it() {
     // Committed Sunday 20:00 (W02), deployed Monday 10:00 (W03): 14 h, counted in W03.
     assert_value(&w03, LeadTime, 14.0);
     assert_no_data(&w02, LeadTime);
-    // The commit starts the team's history, so W02's zero deployments are a fact.
-    assert_value(&w02, Frequency, 0.0);
+    // A commit does not start the team's history: W02 lies before the first recorded
+    // deployment, so its frequency is unknown rather than zero.
+    assert_no_data(&w02, Frequency);
 }
 
 #[test]

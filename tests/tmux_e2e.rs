@@ -48,6 +48,15 @@ impl Session {
         }
     }
 
+    /// The pid of the process the pane started.
+    fn pane_pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args(["display", "-p", "-t", &self.0, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane pid")
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["has-session", "-t", &self.0])
@@ -115,4 +124,76 @@ fn demo_dashboard_in_a_real_terminal() {
         "the alternate screen was left:\n{after}"
     );
     assert!(session.alive());
+}
+
+fn running(pid: u32) -> bool {
+    // A zombie has ended; its parent just has not reaped it yet.
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+fn wait_until_gone(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "retro (pid {pid}) still runs after its terminal closed"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}
+
+fn child_of(pid: u32) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let out = Command::new("pgrep").args(["-P", &pid.to_string()]).output().unwrap();
+        if let Some(child) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return child.trim().parse().unwrap();
+        }
+        assert!(Instant::now() < deadline, "no child of {pid}");
+        sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_ends_promptly() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-term-{}", std::process::id());
+    let session = Session::start(&name, &format!("{bin} --demo; echo EXITED $?; sleep 30"));
+    session.wait_for("Deployment rework rate");
+    let retro = child_of(session.pane_pid());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &retro.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let after = session.wait_for("EXITED 143");
+    assert!(
+        !after.contains("Deployment rework rate"),
+        "the alternate screen was left:\n{after}"
+    );
+    wait_until_gone(retro);
+}
+
+#[test]
+fn closing_the_terminal_ends_the_app() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-hup-{}", std::process::id());
+    // exec: the pane's process is retro itself, which gets the hangup.
+    let session = Session::start(&name, &format!("exec {bin} --demo"));
+    session.wait_for("Deployment rework rate");
+    let retro = session.pane_pid();
+    drop(session); // kill-session: the terminal goes away, SIGHUP
+    wait_until_gone(retro);
 }

@@ -58,11 +58,24 @@ macro_rules! parse_by_name {
             type Err = ();
             /// Case-insensitive; `-` and spaces count as `_` (`Rolled-Back` is `rolled_back`).
             fn from_str(s: &str) -> Result<Self, ()> {
-                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-                Self::ALL.into_iter().find(|v| v.as_str() == wanted).ok_or(())
+                Self::ALL.into_iter().find(|v| same_name(s, v.as_str())).ok_or(())
             }
         }
     };
+}
+
+/// Whether `input` names `canonical` (lower case, `_` between words), ignoring case,
+/// surrounding space, and `-` or ` ` for `_`. No allocation: it runs for every row read.
+fn same_name(input: &str, canonical: &str) -> bool {
+    let input = input.trim().as_bytes();
+    input.len() == canonical.len()
+        && input.iter().zip(canonical.bytes()).all(|(&a, b)| {
+            let a = match a {
+                b'-' | b' ' => b'_',
+                a => a.to_ascii_lowercase(),
+            };
+            a == b
+        })
 }
 parse_by_name!(DeployStatus);
 parse_by_name!(DeployKind);

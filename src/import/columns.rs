@@ -27,6 +27,13 @@ impl Column {
     }
 }
 
+/// What one kind of file holds: its columns, and the key of its array in a JSON object.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub json_key: &'static str,
+    pub columns: &'static [Column],
+}
+
 /// How a file's header maps onto an importer's columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Binding {

@@ -1,31 +1,44 @@
 //! Deployments, changes and incidents: the raw events the DORA metrics come from.
 
-use super::columns::Column;
+use super::columns::Binding;
+use super::columns::{Column, Layout};
 use super::error::FieldError;
 use super::fields::{one_of, optional, optional_timestamp, required, required_timestamp};
-use super::{Format, ImportError, Parsed, parse_rows};
+use super::{Format, ImportError, Parsed, collect_rows, each_row};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident};
 
-const DEPLOYMENT_COLUMNS: &[Column] = &[
-    Column::required("id", &["deployment_id", "external_id"]),
-    Column::required("deployed_at", &["deployed", "deploy_time", "deployment_time"]),
-    Column::optional("environment", &["env"]),
-    Column::optional("service", &["app", "application", "component"]),
-    Column::optional("status", &["result", "outcome"]),
-    Column::optional("kind", &["type", "deployment_type"]),
-];
+const DEPLOYMENTS: Layout = Layout {
+    json_key: "deployments",
+    columns: &[
+        Column::required("id", &["deployment_id", "external_id"]),
+        Column::required("deployed_at", &["deployed", "deploy_time", "deployment_time"]),
+        Column::optional("environment", &["env"]),
+        Column::optional("service", &["app", "application", "component"]),
+        Column::optional("status", &["result", "outcome"]),
+        Column::optional("kind", &["type", "deployment_type"]),
+    ],
+};
 
 /// Reads deployments. `environment` defaults to production, `status` to success and
 /// `kind` to planned.
 pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Deployment>, ImportError> {
+    collect_rows(|sink| each_deployment(file, bytes, format, sink))
+}
+
+/// [`parse_deployments`], handing each row to `sink` as it is read.
+pub(crate) fn each_deployment(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    sink: impl FnMut(Deployment),
+) -> Result<Binding, ImportError> {
     let statuses = DeployStatus::ALL.map(DeployStatus::as_str);
     let kinds = DeployKind::ALL.map(DeployKind::as_str);
-    parse_rows(
+    each_row(
         file,
         bytes,
         format,
-        "deployments",
-        DEPLOYMENT_COLUMNS,
+        &DEPLOYMENTS,
         |row| {
             Ok(Deployment {
                 external_id: required(row, 0, "id")?.to_owned(),
@@ -37,28 +50,41 @@ pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Par
             })
         },
         |d| &d.external_id,
+        sink,
     )
 }
 
-const CHANGE_COLUMNS: &[Column] = &[
-    Column::required(
-        "id",
-        &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"],
-    ),
-    Column::required("committed_at", &["commit_time", "committed", "commit_date"]),
-    Column::optional("deployment_id", &["deployment", "deploy_id"]),
-    Column::optional("service", &["app", "application", "component"]),
-];
+const CHANGES: Layout = Layout {
+    json_key: "changes",
+    columns: &[
+        Column::required(
+            "id",
+            &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"],
+        ),
+        Column::required("committed_at", &["commit_time", "committed", "commit_date"]),
+        Column::optional("deployment_id", &["deployment", "deploy_id"]),
+        Column::optional("service", &["app", "application", "component"]),
+    ],
+};
 
 /// Reads changes. Without `deployment_id`, a change ships with the first production
 /// deployment at or after its commit (of its service, when it names one).
 pub fn parse_changes(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Change>, ImportError> {
-    parse_rows(
+    collect_rows(|sink| each_change(file, bytes, format, sink))
+}
+
+/// [`parse_changes`], handing each row to `sink` as it is read.
+pub(crate) fn each_change(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    sink: impl FnMut(Change),
+) -> Result<Binding, ImportError> {
+    each_row(
         file,
         bytes,
         format,
-        "changes",
-        CHANGE_COLUMNS,
+        &CHANGES,
         |row| {
             Ok(Change {
                 external_id: required(row, 0, "id")?.to_owned(),
@@ -68,27 +94,40 @@ pub fn parse_changes(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<
             })
         },
         |c| &c.external_id,
+        sink,
     )
 }
 
-const INCIDENT_COLUMNS: &[Column] = &[
-    Column::required("id", &["incident_id", "external_id"]),
-    Column::required("started_at", &["opened_at", "created_at", "start", "started"]),
-    Column::optional("resolved_at", &["restored_at", "closed_at", "ended_at", "resolved"]),
-    Column::optional(
-        "deployment_id",
-        &["caused_by_deployment", "cause_deployment_id", "deployment"],
-    ),
-];
+const INCIDENTS: Layout = Layout {
+    json_key: "incidents",
+    columns: &[
+        Column::required("id", &["incident_id", "external_id"]),
+        Column::required("started_at", &["opened_at", "created_at", "start", "started"]),
+        Column::optional("resolved_at", &["restored_at", "closed_at", "ended_at", "resolved"]),
+        Column::optional(
+            "deployment_id",
+            &["caused_by_deployment", "cause_deployment_id", "deployment"],
+        ),
+    ],
+};
 
 /// Reads incidents. An incident without `resolved_at` is open.
 pub fn parse_incidents(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Incident>, ImportError> {
-    parse_rows(
+    collect_rows(|sink| each_incident(file, bytes, format, sink))
+}
+
+/// [`parse_incidents`], handing each row to `sink` as it is read.
+pub(crate) fn each_incident(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    sink: impl FnMut(Incident),
+) -> Result<Binding, ImportError> {
+    each_row(
         file,
         bytes,
         format,
-        "incidents",
-        INCIDENT_COLUMNS,
+        &INCIDENTS,
         |row| {
             let external_id = required(row, 0, "id")?.to_owned();
             let started_at = required_timestamp(row, 1, "started_at")?;
@@ -111,5 +150,6 @@ pub fn parse_incidents(file: &str, bytes: &[u8], format: Format) -> Result<Parse
             })
         },
         |i| &i.external_id,
+        sink,
     )
 }

@@ -1,9 +1,12 @@
 //! Loading what an importer read into the store: one transaction per file.
 
-use super::{Format, ImportError, parse_changes, parse_deployments, parse_incidents, parse_samples};
+use super::columns::Binding;
+use super::events::{each_change, each_deployment, each_incident};
+use super::{Format, ImportError, parse_samples};
 use crate::domain::{Team, is_production};
-use crate::store::{LoadReport, Store, StoreError};
+use crate::store::{LoadFailure, LoadReport, Store, StoreError};
 use std::collections::BTreeMap;
+use std::sync::mpsc;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -63,43 +66,96 @@ pub fn import_bytes(
         .file_name()
         .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
     let mut other_environments = BTreeMap::new();
-    let (rows, report, person_columns, unused_columns) = match kind {
-        ImportKind::Deployments => {
-            let parsed = parse_deployments(file, bytes, format)?;
-            for d in parsed.rows.iter().filter(|d| !is_production(&d.environment)) {
-                *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
-            }
-            let report = store.load_deployments(team, &parsed.rows, &source)?;
-            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
-        }
-        ImportKind::Changes => {
-            let parsed = parse_changes(file, bytes, format)?;
-            let report = store.load_changes(team, &parsed.rows, &source)?;
-            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
-        }
-        ImportKind::Incidents => {
-            let parsed = parse_incidents(file, bytes, format)?;
-            let report = store.load_incidents(team, &parsed.rows, &source)?;
-            (parsed.rows.len(), report, parsed.person_columns, parsed.unused_columns)
-        }
+    let (report, rows, binding) = match kind {
+        ImportKind::Deployments => pipelined(
+            |sink| {
+                each_deployment(file, bytes, format, |d| {
+                    if !is_production(&d.environment) {
+                        *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
+                    }
+                    sink(d)
+                })
+            },
+            |rows| store.load_deployments_from(team, rows, &source),
+        )?,
+        ImportKind::Changes => pipelined(
+            |sink| each_change(file, bytes, format, sink),
+            |rows| store.load_changes_from(team, rows, &source),
+        )?,
+        ImportKind::Incidents => pipelined(
+            |sink| each_incident(file, bytes, format, sink),
+            |rows| store.load_incidents_from(team, rows, &source),
+        )?,
         ImportKind::Metrics => {
             let parsed = parse_samples(file, bytes, format)?;
             let definitions = parsed.definitions(&store.team_metrics(team)?)?;
             let report = store.load_samples(team, &definitions, &parsed.samples, &source)?;
-            (
-                parsed.samples.len(),
-                report,
-                parsed.person_columns,
-                parsed.unused_columns,
-            )
+            let binding = Binding {
+                person_columns: parsed.person_columns,
+                unused_columns: parsed.unused_columns,
+                ..Default::default()
+            };
+            (report, parsed.samples.len(), binding)
         }
     };
     Ok(ImportSummary {
         kind,
         rows,
         report,
-        person_columns,
-        unused_columns,
+        person_columns: binding.person_columns,
+        unused_columns: binding.unused_columns,
         other_environments,
+    })
+}
+
+/// Rows travel from the parser to the loader in batches this long.
+const BATCH: usize = 4096;
+
+/// Parses on a second thread while the store loads, so a large file takes about as long
+/// as the slower of the two rather than both. A bad row ends the stream with its error,
+/// and the loader rolls the whole import back.
+fn pipelined<T: Send>(
+    parse: impl FnOnce(&mut dyn FnMut(T)) -> Result<Binding, ImportError> + Send,
+    load: impl FnOnce(&mut dyn Iterator<Item = Result<T, ImportError>>) -> Result<LoadReport, LoadFailure<ImportError>>,
+) -> Result<(LoadReport, usize, Binding), LoadError> {
+    std::thread::scope(|scope| {
+        // Room for a quarter million rows, so the parser keeps going while the loader
+        // reads what it needs from the store before its first insert.
+        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(64);
+        let parser = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut count = 0;
+            // A send fails only when the loader has stopped on an error of its own.
+            let result = parse(&mut |row| {
+                count += 1;
+                batch.push(row);
+                if batch.len() == BATCH {
+                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
+            result.map(|binding| (binding, count))
+        });
+        let mut parser = Some(parser);
+        let mut parsed = None;
+        let mut rows = receiver.into_iter().flatten().map(Ok).chain(std::iter::from_fn(|| {
+            // The stream ends where the parser ended: cleanly, or with the bad row.
+            match parser.take()?.join().expect("the parser thread does not panic") {
+                Ok(done) => {
+                    parsed = Some(done);
+                    None
+                }
+                Err(e) => Some(Err(e)),
+            }
+        }));
+        let report = load(&mut rows).map_err(|e| match e {
+            LoadFailure::Source(e) => LoadError::Invalid(e),
+            LoadFailure::Store(e) => LoadError::Store(e),
+        })?;
+        drop(rows);
+        let (binding, count) = parsed.expect("a load that succeeded read the stream to its end");
+        Ok((report, count, binding))
     })
 }

@@ -15,10 +15,10 @@ pub use events::{parse_changes, parse_deployments, parse_incidents};
 pub use load::{ImportKind, ImportSummary, LoadError, import_bytes};
 pub use samples::{ParsedSamples, parse_samples};
 
-use columns::Column;
+use columns::Layout;
 use error::FieldError;
 use records::Row;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
@@ -61,19 +61,19 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
     })
 }
 
-/// Reads every row with `parse`, refusing an id that appears twice in one file.
-fn parse_rows<T>(
+/// Reads every row with `parse` and hands it to `sink`, refusing an id that appears
+/// twice in one file. Returns the header binding (what was dropped or unused).
+fn each_row<T>(
     file: &str,
     bytes: &[u8],
     format: Format,
-    json_key: &str,
-    columns: &[Column],
+    layout: &Layout,
     mut parse: impl FnMut(&Row<'_>) -> Result<T, FieldError>,
     id_of: impl Fn(&T) -> &str,
-) -> Result<Parsed<T>, ImportError> {
-    let mut rows = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let binding = records::read(file, bytes, format, json_key, columns, |row| {
+    mut sink: impl FnMut(T),
+) -> Result<columns::Binding, ImportError> {
+    let mut seen: HashMap<String, u64> = HashMap::default();
+    records::read(file, bytes, format, layout, |row| {
         let value = parse(row)?;
         match seen.entry(id_of(&value).to_owned()) {
             Entry::Occupied(first) => {
@@ -90,9 +90,17 @@ fn parse_rows<T>(
                 slot.insert(row.line());
             }
         }
-        rows.push(value);
+        sink(value);
         Ok(())
-    })?;
+    })
+}
+
+/// Collects what [`each_row`] reads.
+fn collect_rows<T>(
+    read: impl FnOnce(&mut dyn FnMut(T)) -> Result<columns::Binding, ImportError>,
+) -> Result<Parsed<T>, ImportError> {
+    let mut rows = Vec::new();
+    let binding = read(&mut |row| rows.push(row))?;
     Ok(Parsed {
         rows,
         person_columns: binding.person_columns,

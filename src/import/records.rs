@@ -2,7 +2,7 @@
 //! every importer shares one way of locating an error.
 
 use super::Format;
-use super::columns::{Binding, Column, HeaderError, bind};
+use super::columns::{Binding, Column, HeaderError, Layout, bind};
 use super::error::{FieldError, ImportError};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -43,13 +43,12 @@ pub fn read(
     file: &str,
     bytes: &[u8],
     format: Format,
-    json_key: &str,
-    columns: &[Column],
+    layout: &Layout,
     each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
     match format {
-        Format::Csv => read_csv(file, bytes, columns, each),
-        Format::Json => read_json(file, bytes, json_key, columns, each),
+        Format::Csv => read_csv(file, bytes, layout.columns, each),
+        Format::Json => read_json(file, bytes, layout.json_key, layout.columns, each),
     }
 }
 

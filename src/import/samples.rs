@@ -1,19 +1,22 @@
 //! Per-period values: team-chosen metrics, and DORA values pre-aggregated elsewhere.
 
-use super::columns::Column;
+use super::columns::{Column, Layout};
 use super::error::FieldError;
 use super::fields::{number, required};
 use super::{Format, ImportError, records};
 use crate::domain::{DoraMetric, MetricKey, MetricSample, Period, Polarity, TeamMetric, UtcOffset};
 use std::collections::HashMap;
 
-const COLUMNS: &[Column] = &[
-    Column::required("name", &["metric", "metric_name"]),
-    Column::optional("unit", &["units"]),
-    Column::optional("polarity", &["direction", "better"]),
-    Column::required("period", &[]),
-    Column::required("value", &[]),
-];
+const METRICS: Layout = Layout {
+    json_key: "metrics",
+    columns: &[
+        Column::required("name", &["metric", "metric_name"]),
+        Column::optional("unit", &["units"]),
+        Column::optional("polarity", &["direction", "better"]),
+        Column::required("period", &[]),
+        Column::required("value", &[]),
+    ],
+};
 
 /// What a metrics file declares about a team-chosen metric, and where.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +75,7 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
     let mut samples = Vec::new();
     let mut declared: Vec<(String, Declared)> = Vec::new();
     let mut seen: HashMap<(MetricKey, String), u64> = HashMap::new();
-    let binding = records::read(file, bytes, format, "metrics", COLUMNS, |row| {
+    let binding = records::read(file, bytes, format, &METRICS, |row| {
         let name = required(row, 0, "name")?;
         let unit = row.get(1);
         let polarity = row

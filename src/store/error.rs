@@ -32,3 +32,32 @@ pub enum StoreError {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
+
+/// Why a streamed load did not land: the rows' source failed (a bad row further down a
+/// file), or the store did. Either way the transaction was rolled back.
+#[derive(Debug)]
+pub enum LoadFailure<E> {
+    Source(E),
+    Store(StoreError),
+}
+
+impl<E> From<StoreError> for LoadFailure<E> {
+    fn from(e: StoreError) -> Self {
+        LoadFailure::Store(e)
+    }
+}
+
+impl<E> From<rusqlite::Error> for LoadFailure<E> {
+    fn from(e: rusqlite::Error) -> Self {
+        LoadFailure::Store(e.into())
+    }
+}
+
+impl From<LoadFailure<std::convert::Infallible>> for StoreError {
+    fn from(e: LoadFailure<std::convert::Infallible>) -> Self {
+        match e {
+            LoadFailure::Store(e) => e,
+            LoadFailure::Source(never) => match never {},
+        }
+    }
+}

@@ -1,10 +1,13 @@
 //! Upserts of deployments, changes and incidents, keyed by team and external id, so a
 //! re-import of the same file changes nothing and a changed row updates in place.
 
-use super::StoreError;
 use super::links::{DeploymentIndex, Link, StoredDeployment};
 use crate::domain::{Change, Deployment, Incident, TeamId, Timestamp};
 use rusqlite::{Connection, params};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Borrow;
+
+pub use super::error::{LoadFailure, StoreError};
 
 /// What one import did to the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -14,30 +17,18 @@ pub struct LoadReport {
     pub unchanged: u64,
 }
 
-impl LoadReport {
-    fn count(&mut self, before: u64, after: u64, written: u64, total: usize) {
-        self.inserted = after - before;
-        self.updated = written - self.inserted;
-        self.unchanged = total as u64 - written;
-    }
-}
-
-fn count_rows(conn: &Connection, sql: &str, team: TeamId) -> Result<u64, StoreError> {
-    Ok(conn.query_row(sql, [team.0], |r| r.get(0))?)
-}
-
 /// A production deployment's place on a timeline, before or after an import.
 struct Position {
     at: Timestamp,
     service: Option<String>,
 }
 
-pub(super) fn load_deployments(
+pub(super) fn load_deployments<E>(
     conn: &Connection,
     team: TeamId,
-    rows: &[Deployment],
+    rows: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
     source: &str,
-) -> Result<LoadReport, StoreError> {
+) -> Result<LoadReport, LoadFailure<E>> {
     let mut index = DeploymentIndex::load(conn, team)?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO deployments
@@ -51,11 +42,13 @@ pub(super) fn load_deployments(
     )?;
     let mut report = LoadReport::default();
     // Deployments whose insertion or change can move a change's link.
-    let mut touched: Vec<(String, i64)> = Vec::new();
+    let mut updated_ids: Vec<i64> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
     let mut inserted_ids: Vec<(String, i64)> = Vec::new();
 
     for d in rows {
+        let d = d.map_err(LoadFailure::Source)?;
+        let d = d.borrow();
         let production = d.is_production();
         let previous = index.by_external_id.get(&d.external_id);
         let id = match previous {
@@ -88,6 +81,7 @@ pub(super) fn load_deployments(
                     d.kind.as_str()
                 ])?;
                 report.updated += 1;
+                updated_ids.push(id);
                 id
             }
             None => {
@@ -114,7 +108,6 @@ pub(super) fn load_deployments(
                 service: d.service.clone(),
             });
         }
-        touched.push((d.external_id.clone(), id));
         index.by_external_id.insert(
             d.external_id.clone(),
             StoredDeployment {
@@ -128,42 +121,84 @@ pub(super) fn load_deployments(
             },
         );
     }
-    if touched.is_empty() {
+    if inserted_ids.is_empty() && updated_ids.is_empty() {
         return Ok(report);
     }
     index.rebuild_timeline();
-    relink_named_changes(conn, team, &index, &touched)?;
+    link_waiting_changes(conn, team, &index, &inserted_ids)?;
+    relink_changes_of_updated(conn, team, &index, &updated_ids)?;
     relink_unnamed_changes(conn, team, &index, &positions)?;
     link_incidents(conn, team, &inserted_ids)?;
     Ok(report)
 }
 
-/// Changes that name one of the `touched` deployments take its new time and environment.
-fn relink_named_changes(
+/// Where a change naming `d` stands: deployed at `d`'s time when `d` is in production
+/// and not earlier than the commit.
+const NAMED_DEPLOYED_AT: &str = "CASE WHEN ?4 AND ?5 >= committed_at THEN ?5 END";
+
+/// Changes that named a deployment before it was imported now point at it.
+fn link_waiting_changes(
     conn: &Connection,
     team: TeamId,
     index: &DeploymentIndex,
-    touched: &[(String, i64)],
+    inserted: &[(String, i64)],
 ) -> Result<(), StoreError> {
-    let any_named: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM changes WHERE team_id = ?1 AND deployment_external_id IS NOT NULL)",
+    let any_waiting: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM changes
+                        WHERE team_id = ?1 AND deployment_ref IS NULL AND deployment_external_id IS NOT NULL)",
         [team.0],
         |r| r.get(0),
     )?;
-    if !any_named {
+    if !any_waiting {
         return Ok(());
     }
-    let mut relink = conn.prepare_cached(
-        "UPDATE changes
-         SET deployment_ref = ?3,
-             deployed_at = CASE WHEN ?4 AND ?5 >= committed_at THEN ?5 END
+    let mut link = conn.prepare_cached(&format!(
+        "UPDATE changes SET deployment_ref = ?3, deployed_at = {NAMED_DEPLOYED_AT}
          WHERE team_id = ?1 AND deployment_external_id = ?2
-           AND (deployment_ref IS NOT ?3
-                OR deployed_at IS NOT CASE WHEN ?4 AND ?5 >= committed_at THEN ?5 END)",
-    )?;
-    for (external_id, id) in touched {
+           AND deployment_ref IS NULL AND deployment_external_id IS NOT NULL"
+    ))?;
+    for (external_id, id) in inserted {
         let d = &index.by_external_id[external_id];
-        relink.execute(params![team.0, external_id, id, d.production, d.deployed_at])?;
+        link.execute(params![team.0, external_id, id, d.production, d.deployed_at])?;
+    }
+    Ok(())
+}
+
+/// Changes that name an updated deployment follow its new time and environment. One
+/// pass over the named changes: updates are rare, and an index kept only for them
+/// would slow every import of changes.
+fn relink_changes_of_updated(
+    conn: &Connection,
+    team: TeamId,
+    index: &DeploymentIndex,
+    updated: &[i64],
+) -> Result<(), StoreError> {
+    if updated.is_empty() {
+        return Ok(());
+    }
+    let updated: HashSet<i64> = updated.iter().copied().collect();
+    let by_id: HashMap<i64, &StoredDeployment> = index
+        .by_external_id
+        .values()
+        .filter(|d| updated.contains(&d.id))
+        .map(|d| (d.id, d))
+        .collect();
+    let mut select = conn.prepare_cached(
+        "SELECT id, committed_at, deployment_ref, deployed_at FROM changes
+         WHERE team_id = ?1 AND deployment_ref IS NOT NULL AND deployment_external_id IS NOT NULL",
+    )?;
+    let mut update = conn.prepare_cached("UPDATE changes SET deployed_at = ?2 WHERE id = ?1")?;
+    let mut rows = select.query([team.0])?;
+    while let Some(row) = rows.next()? {
+        let deployment: i64 = row.get(2)?;
+        let Some(d) = by_id.get(&deployment) else {
+            continue;
+        };
+        let committed_at: Timestamp = row.get(1)?;
+        let deployed_at = (d.production && d.deployed_at >= committed_at).then_some(d.deployed_at);
+        if deployed_at != row.get::<_, Option<Timestamp>>(3)? {
+            update.execute(params![row.get::<_, i64>(0)?, deployed_at])?;
+        }
     }
     Ok(())
 }
@@ -231,36 +266,38 @@ fn link_incidents(conn: &Connection, team: TeamId, inserted: &[(String, i64)]) -
     Ok(())
 }
 
-pub(super) fn load_changes(
+pub(super) fn load_changes<E>(
     conn: &Connection,
     team: TeamId,
-    rows: &[Change],
+    rows: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
     source: &str,
-) -> Result<LoadReport, StoreError> {
-    const COUNT: &str = "SELECT count(*) FROM changes WHERE team_id = ?1";
+) -> Result<LoadReport, LoadFailure<E>> {
     let index = DeploymentIndex::load(conn, team)?;
-    let before = count_rows(conn, COUNT, team)?;
-    let mut upsert = conn.prepare_cached(
+    // Insert, and only when the id exists update it: an upsert whose UPDATE touches
+    // indexed columns makes SQLite journal every page per statement (3x slower).
+    let mut insert = conn.prepare_cached(
         "INSERT INTO changes
              (team_id, external_id, source, committed_at, deployment_external_id, service, deployment_ref, deployed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (team_id, external_id) DO UPDATE SET
-             source = excluded.source, committed_at = excluded.committed_at,
-             deployment_external_id = excluded.deployment_external_id, service = excluded.service,
-             deployment_ref = excluded.deployment_ref, deployed_at = excluded.deployed_at
-         WHERE committed_at IS NOT excluded.committed_at
-            OR deployment_external_id IS NOT excluded.deployment_external_id
-            OR service IS NOT excluded.service
-            OR deployment_ref IS NOT excluded.deployment_ref
-            OR deployed_at IS NOT excluded.deployed_at",
+         ON CONFLICT (team_id, external_id) DO NOTHING",
     )?;
-    let mut written = 0;
+    let mut update = conn.prepare_cached(
+        "UPDATE changes SET
+             source = ?3, committed_at = ?4, deployment_external_id = ?5, service = ?6,
+             deployment_ref = ?7, deployed_at = ?8
+         WHERE team_id = ?1 AND external_id = ?2
+           AND (committed_at IS NOT ?4 OR deployment_external_id IS NOT ?5 OR service IS NOT ?6
+                OR deployment_ref IS NOT ?7 OR deployed_at IS NOT ?8)",
+    )?;
+    let mut report = LoadReport::default();
     for c in rows {
+        let c = c.map_err(LoadFailure::Source)?;
+        let c = c.borrow();
         let link = match &c.deployment_id {
             Some(named) => index.link_named(named, c.committed_at),
             None => index.link_unnamed(c.committed_at, c.service.as_deref()),
         };
-        written += upsert.execute(params![
+        let values = params![
             team.0,
             c.external_id,
             source,
@@ -269,42 +306,59 @@ pub(super) fn load_changes(
             c.service,
             link.deployment_ref,
             link.deployed_at
-        ])? as u64;
+        ];
+        insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
-    let mut report = LoadReport::default();
-    report.count(before, count_rows(conn, COUNT, team)?, written, rows.len());
     Ok(report)
 }
 
-pub(super) fn load_incidents(
+/// Inserts a row, or updates the existing one when something differs, and counts which.
+fn insert_or_update(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    update: &mut rusqlite::CachedStatement<'_>,
+    values: &[&dyn rusqlite::ToSql],
+    report: &mut LoadReport,
+) -> rusqlite::Result<()> {
+    if insert.execute(values)? == 1 {
+        report.inserted += 1;
+    } else if update.execute(values)? == 1 {
+        report.updated += 1;
+    } else {
+        report.unchanged += 1;
+    }
+    Ok(())
+}
+
+pub(super) fn load_incidents<E>(
     conn: &Connection,
     team: TeamId,
-    rows: &[Incident],
+    rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
     source: &str,
-) -> Result<LoadReport, StoreError> {
-    const COUNT: &str = "SELECT count(*) FROM incidents WHERE team_id = ?1";
+) -> Result<LoadReport, LoadFailure<E>> {
     let index = DeploymentIndex::load(conn, team)?;
-    let before = count_rows(conn, COUNT, team)?;
-    let mut upsert = conn.prepare_cached(
+    let mut insert = conn.prepare_cached(
         "INSERT INTO incidents
              (team_id, external_id, source, started_at, resolved_at, deployment_external_id, deployment_ref)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (team_id, external_id) DO UPDATE SET
-             source = excluded.source, started_at = excluded.started_at, resolved_at = excluded.resolved_at,
-             deployment_external_id = excluded.deployment_external_id, deployment_ref = excluded.deployment_ref
-         WHERE started_at IS NOT excluded.started_at
-            OR resolved_at IS NOT excluded.resolved_at
-            OR deployment_external_id IS NOT excluded.deployment_external_id
-            OR deployment_ref IS NOT excluded.deployment_ref",
+         ON CONFLICT (team_id, external_id) DO NOTHING",
     )?;
-    let mut written = 0;
+    let mut update = conn.prepare_cached(
+        "UPDATE incidents SET
+             source = ?3, started_at = ?4, resolved_at = ?5, deployment_external_id = ?6, deployment_ref = ?7
+         WHERE team_id = ?1 AND external_id = ?2
+           AND (started_at IS NOT ?4 OR resolved_at IS NOT ?5 OR deployment_external_id IS NOT ?6
+                OR deployment_ref IS NOT ?7)",
+    )?;
+    let mut report = LoadReport::default();
     for i in rows {
+        let i = i.map_err(LoadFailure::Source)?;
+        let i = i.borrow();
         let deployment_ref = i
             .deployment_id
             .as_ref()
             .and_then(|named| index.by_external_id.get(named))
             .map(|d| d.id);
-        written += upsert.execute(params![
+        let values = params![
             team.0,
             i.external_id,
             source,
@@ -312,9 +366,8 @@ pub(super) fn load_incidents(
             i.resolved_at,
             i.deployment_id,
             deployment_ref
-        ])? as u64;
+        ];
+        insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
-    let mut report = LoadReport::default();
-    report.count(before, count_rows(conn, COUNT, team)?, written, rows.len());
     Ok(report)
 }

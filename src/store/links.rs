@@ -5,7 +5,8 @@
 use super::StoreError;
 use crate::domain::{DeployKind, DeployStatus, TeamId, Timestamp};
 use rusqlite::Connection;
-use std::collections::HashMap;
+// Fx hashing: ids are not attacker-chosen, and imports hash a million of them.
+use rustc_hash::FxHashMap as HashMap;
 
 /// A deployment as stored, enough to link to it and to tell whether it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl DeploymentIndex {
              FROM deployments WHERE team_id = ?1",
         )?;
         let mut rows = stmt.query([team.0])?;
-        let mut by_external_id = HashMap::new();
+        let mut by_external_id = HashMap::default();
         while let Some(row) = rows.next()? {
             let status: String = row.get(6)?;
             let kind: String = row.get(7)?;

@@ -4,7 +4,7 @@ use super::StoreError;
 use super::samples;
 use crate::domain::{ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
 use rusqlite::{Connection, params};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 pub(super) fn event_set(
     conn: &Connection,
@@ -90,16 +90,17 @@ fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) ->
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// First and last instant of any raw event of the team.
+/// First and last instant of the team's deployments and incidents: the span in which a
+/// quiet period means "no deployments" rather than "no records". Commits are left out:
+/// one commit years before the first recorded deployment says nothing about deploying.
 pub(super) fn history(conn: &Connection, team: TeamId) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+    // Each min/max is its own subquery so SQLite answers it from an index end.
     let (first, last): (Option<Timestamp>, Option<Timestamp>) = conn.query_row(
         "SELECT min(t), max(t) FROM (
-             SELECT min(deployed_at) AS t FROM deployments WHERE team_id = ?1
-             UNION ALL SELECT max(deployed_at) FROM deployments WHERE team_id = ?1
-             UNION ALL SELECT min(committed_at) FROM changes WHERE team_id = ?1
-             UNION ALL SELECT max(committed_at) FROM changes WHERE team_id = ?1
-             UNION ALL SELECT min(started_at) FROM incidents WHERE team_id = ?1
-             UNION ALL SELECT max(coalesce(resolved_at, started_at)) FROM incidents WHERE team_id = ?1)",
+             SELECT (SELECT min(deployed_at) FROM deployments WHERE team_id = ?1) AS t
+             UNION ALL SELECT (SELECT max(deployed_at) FROM deployments WHERE team_id = ?1)
+             UNION ALL SELECT (SELECT min(started_at) FROM incidents WHERE team_id = ?1)
+             UNION ALL SELECT (SELECT max(coalesce(resolved_at, started_at)) FROM incidents WHERE team_id = ?1))",
         [team.0],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -126,12 +127,13 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
         "SELECT
            (SELECT count(*) FROM incidents i LEFT JOIN deployments d ON d.id = i.deployment_ref
             WHERE i.team_id = ?1 AND coalesce(d.is_production, 0) = 0),
-           (SELECT count(*) FROM changes
-            WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
-           (SELECT count(*) FROM changes
-            WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NOT NULL
-              AND deployed_at IS NULL),
-           (SELECT count(*) FROM changes WHERE team_id = ?1 AND deployment_ref IS NULL AND deployment_external_id IS NULL)",
+           -- INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
+           (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
+              AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
+           (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
+              AND deployment_external_id IS NOT NULL AND deployment_ref IS NOT NULL),
+           (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
+              AND deployment_ref IS NULL AND deployment_external_id IS NULL)",
         [team.0],
         |r| {
             Ok(LinkDiagnostics {

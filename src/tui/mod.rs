@@ -13,11 +13,6 @@ use crate::store::Store;
 use anyhow::{Context as _, Result, bail};
 use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
-
-/// How often the loop looks up from waiting for a key to check for a signal.
-const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
 /// Builds the app for `store` with its first data loaded, ready for its first frame.
 pub fn prepare(store: &Store, team: Option<Team>, now: Timestamp) -> Result<app::App> {
@@ -40,13 +35,10 @@ pub fn run(store: &Store, team: Option<Team>, now: Timestamp) -> Result<()> {
     }
     let theme = ui::theme::Theme::from_env();
     let mut app = prepare(store, team, now)?;
-    let terminate = terminal::termination_flag().context("cannot watch for termination signals")?;
+    terminal::exit_on_termination_signals().context("cannot watch for termination signals")?;
     let mut guard = terminal::TerminalGuard::enter().context("cannot set up the terminal")?;
-    while app.running && !terminate.load(Ordering::Relaxed) {
+    while app.running {
         guard.terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
-        if !event::poll(SIGNAL_CHECK)? {
-            continue;
-        }
         // Resize and other events fall through to a redraw.
         if let Event::Key(key) = event::read()?
             && let Some(action) = keymap::action_for(app.context(), key)

@@ -1,6 +1,6 @@
 //! Entering and leaving the terminal's raw, full-screen mode, and making sure it is
 //! left on every way out: normal exit, error (the guard's Drop), panic (the hook),
-//! and SIGTERM / SIGHUP (the event loop watches a flag and returns normally).
+//! and SIGTERM / SIGHUP (a signal thread restores it and ends the process).
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -8,8 +8,6 @@ use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use std::io::{self, Stdout, stdout};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -54,12 +52,18 @@ pub fn chain_panic_hook(restore: impl Fn() + Send + Sync + 'static) {
     }));
 }
 
-/// A flag raised by SIGTERM or SIGHUP (closing the terminal window), which the event
-/// loop checks between events so it can restore the terminal and return.
-pub fn termination_flag() -> io::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&flag))?;
-    }
-    Ok(flag)
+/// Ends the process on SIGTERM or SIGHUP (the terminal window closed), restoring the
+/// terminal first. It runs on its own thread because on a vanished terminal the event
+/// loop may never get back from waiting for a key. Everything confirmed is already
+/// committed to the store, so ending here loses nothing.
+pub fn exit_on_termination_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            restore();
+            std::process::exit(128 + signal);
+        }
+    })?;
+    Ok(())
 }
