@@ -28,7 +28,7 @@ pub fn data_dir() -> PathBuf {
 
 /// A store holding [`million_changes`] for one team, built on first use.
 pub fn million_change_store() -> (Store, Team) {
-    let path = data_dir().join("million-changes-v2.db");
+    let path = data_dir().join("million-changes-v3.db");
     if !path.exists() {
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
