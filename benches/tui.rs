@@ -18,22 +18,22 @@ fn tui(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("first_frame_1m_changes_120x40", |b| {
         b.iter(|| {
-            let store = Store::open(&path).unwrap();
-            let app = retro::tui::prepare(&store, None, common::now()).unwrap();
+            let mut backend = retro::tui::Backend::new(Store::open(&path).unwrap());
+            let app = retro::tui::prepare(&mut backend, None, common::now()).unwrap();
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
             terminal.draw(|f| draw(f, &app, &Theme::COLOR)).unwrap();
             black_box(terminal.backend().buffer().area.width)
         })
     });
-    let store = Store::open(&path).unwrap();
-    let mut app = retro::tui::prepare(&store, None, common::now()).unwrap();
+    let mut backend = retro::tui::Backend::new(Store::open(&path).unwrap());
+    let mut app = retro::tui::prepare(&mut backend, None, common::now()).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     group.bench_function("redraw_dashboard_120x40", |b| {
         b.iter(|| terminal.draw(|f| draw(f, &app, &Theme::COLOR)).map(|_| ()).unwrap())
     });
     // The detail screen draws a chart over the whole history.
     if let Some(effect) = app.update(retro::tui::keymap::Action::Open) {
-        retro::tui::apply_effect(&store, &mut app, effect).unwrap();
+        retro::tui::apply_effect(&mut backend, &mut app, effect).unwrap();
     }
     group.bench_function("redraw_detail_120x40", |b| {
         b.iter(|| terminal.draw(|f| draw(f, &app, &Theme::COLOR)).map(|_| ()).unwrap())

@@ -38,6 +38,15 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the team's metrics per period
     Metrics(MetricsArgs),
+    /// List signals in the team's metrics: patterns worth talking about in a retro
+    Signals(SignalsArgs),
+    /// Start a retro (or resume the unfinished one) in the terminal UI
+    Start(StartArgs),
+    /// List past retros
+    #[command(subcommand)]
+    Retros(RetrosCommand),
+    /// Write a retro's summary as Markdown or JSON
+    Export(ExportArgs),
     /// Open the terminal UI on the built-in demo team (same as `retro --demo`)
     Demo,
     /// Write a seeded synthetic dataset as CSV files (for tests and benchmarks)
@@ -76,11 +85,27 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// A CSV or JSON file
+    /// A CSV or JSON file, or for `git` the repository's folder
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// git: deployments are the tags whose name matches this glob [default: v*]
+    #[arg(
+        long,
+        value_name = "GLOB",
+        conflicts_with = "deploy_branch",
+        help_heading = "Git import"
+    )]
+    pub deploy_tags: Option<String>,
+    /// git: deployments are the merge commits on this branch's first-parent history
+    #[arg(long, value_name = "BRANCH", help_heading = "Git import")]
+    pub deploy_branch: Option<String>,
+    /// git: a rule marking a deployment as rework when its tag or commit subjects match;
+    /// KIND is hotfix (default), rollback or fix_forward. Repeat for several; replaces
+    /// the defaults (see docs/git-import.md)
+    #[arg(long = "rework-pattern", value_name = "[KIND:]REGEX", help_heading = "Git import")]
+    pub rework_patterns: Vec<String>,
 }
 
 #[derive(Debug, Default, Args)]
@@ -100,6 +125,18 @@ pub struct MetricsArgs {
     pub last: Option<usize>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SignalsArgs {
+    /// Cut time into ISO weeks or calendar months [default: week]
+    #[arg(long, value_enum)]
+    pub period: Option<PeriodArg>,
+    /// How many periods to look at, ending with the current one [default: 52 weeks, or 12 months]
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,4 +169,44 @@ pub struct GenerateArgs {
     /// Folder for deployments.csv, changes.csv and incidents.csv
     #[arg(long, default_value = ".")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// First day of the window under review [default: where the last retro's window ended,
+    /// or two weeks ago]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window, included [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Start a new retro even when one is unfinished
+    #[arg(long)]
+    pub new: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetrosCommand {
+    /// List the team's retros, newest first
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The retro's number, as `retro retros list` shows it
+    pub retro: i64,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
 }

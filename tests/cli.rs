@@ -299,10 +299,11 @@ fn a_store_from_a_newer_retro_is_refused_and_left_untouched() {
         &["--db", "retro.db", "teams", "add", "search"],
         &["--db", "retro.db", "teams", "list"],
     ] {
-        retro(d).args(args).assert().failure().stdout("").stderr(
+        retro(d).args(args).assert().failure().stdout("").stderr(format!(
             "retro: retro.db was written by a newer version of retro (schema version 999; this \
-                 retro knows up to 1). It was left untouched: upgrade retro to use it.\n",
-        );
+             retro knows up to {}). It was left untouched: upgrade retro to use it.\n",
+            retro::store::SCHEMA_VERSION
+        ));
         assert_eq!(files(d), before, "{args:?} changed the folder");
     }
 }

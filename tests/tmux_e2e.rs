@@ -197,3 +197,91 @@ fn closing_the_terminal_ends_the_app() {
     drop(session); // kill-session: the terminal goes away, SIGHUP
     wait_until_gone(retro);
 }
+
+/// Runs `retro` with `args` on `db` and returns its standard output.
+fn retro(db: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_retro"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RETRO_NOW", "2026-11-26T12:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn confirmed_notes_and_the_draft_survive_sigkill() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    retro(&db, &["teams", "add", "payments"]);
+    let data = dir.path().join("data");
+    retro(
+        &db,
+        &["generate", "--deployments", "200", "--out", data.to_str().unwrap()],
+    );
+    for kind in ["deployments", "changes", "incidents"] {
+        retro(
+            &db,
+            &["import", kind, data.join(format!("{kind}.csv")).to_str().unwrap()],
+        );
+    }
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-kill-{}", std::process::id());
+    let command = format!("RETRO_NOW=2026-11-26T12:00:00Z exec {bin} --db {} start", db.display());
+    let session = Session::start(&name, &command);
+    session.wait_for("Safety check");
+    session.keys(&["]", "]", "]"]);
+    session.wait_for("Prompts");
+    for (i, note) in ["Reviews waited on one person", "Flaky tests hid real failures"]
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            session.keys(&["j"]);
+        }
+        session.keys(&["a"]);
+        session.wait_for("Ctrl-S save");
+        session.keys(&[note]);
+        session.keys(&["C-s"]);
+        session.wait_for(&note[..20]);
+    }
+    // A third note is only being typed: its draft is saved within a couple of seconds.
+    session.keys(&["j", "a"]);
+    session.wait_for("Ctrl-S save");
+    session.keys(&["half a thought"]);
+    sleep(Duration::from_millis(2500));
+    let pid = session.pane_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    wait_until_gone(pid);
+    drop(session);
+
+    let summary = retro(&db, &["export", "1", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, ["Reviews waited on one person", "Flaky tests hid real failures"]);
+
+    // Reopened, the retro is where it was, with the draft back in the editor.
+    let session = Session::start(&format!("{name}-again"), &command);
+    let screen = session.wait_for("half a thought");
+    assert!(screen.contains("Reviews waited"), "{screen}");
+}

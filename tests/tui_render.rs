@@ -5,6 +5,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
 use retro::store::Store;
+use retro::tui::Backend;
 use retro::tui::app::App;
 use retro::tui::keymap::Action;
 use retro::tui::ui::{draw, theme::Theme};
@@ -41,7 +42,7 @@ fn render(app: &App, width: u16, height: u16) -> String {
 }
 
 /// Sends actions through the app the way the event loop does, applying effects.
-fn press(store: &Store, app: &mut App, actions: &[Action]) {
+fn press(store: &mut Backend, app: &mut App, actions: &[Action]) {
     for &a in actions {
         if let Some(effect) = app.update(a) {
             retro::tui::apply_effect(store, app, effect).unwrap();
@@ -51,8 +52,8 @@ fn press(store: &Store, app: &mut App, actions: &[Action]) {
 
 #[test]
 fn dashboard_shows_every_metric_with_value_trend_and_direction() {
-    let store = demo_store();
-    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    let mut store = Backend::new(demo_store());
+    let app = retro::tui::prepare(&mut store, None, now()).unwrap();
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
         for name in DORA_NAMES {
@@ -76,9 +77,9 @@ fn dashboard_shows_every_metric_with_value_trend_and_direction() {
 
 #[test]
 fn detail_shows_chart_axes_table_and_definition() {
-    let store = demo_store();
-    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
-    press(&store, &mut app, &[Action::Down, Action::Open]);
+    let mut store = Backend::new(demo_store());
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
+    press(&mut store, &mut app, &[Action::Down, Action::Open]);
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
         assert!(
@@ -98,9 +99,9 @@ fn detail_shows_chart_axes_table_and_definition() {
 
 #[test]
 fn help_overlay_lists_every_key_of_the_screen() {
-    let store = demo_store();
-    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
-    press(&store, &mut app, &[Action::Help]);
+    let mut store = Backend::new(demo_store());
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
+    press(&mut store, &mut app, &[Action::Help]);
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
         for b in retro::tui::keymap::bindings(retro::tui::keymap::Context::Dashboard) {
@@ -112,8 +113,8 @@ fn help_overlay_lists_every_key_of_the_screen() {
 
 #[test]
 fn empty_store_shows_how_to_begin() {
-    let store = Store::open_in_memory().unwrap();
-    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    let mut store = Backend::new(Store::open_in_memory().unwrap());
+    let app = retro::tui::prepare(&mut store, None, now()).unwrap();
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
         assert!(screen.contains("retro teams add"), "{screen}");
@@ -132,7 +133,7 @@ fn several_teams_offer_a_picker() {
     for name in ["payments", "search"] {
         store.add_team(name, UtcOffset::UTC).unwrap();
     }
-    let app = retro::tui::prepare(&store, None, now()).unwrap();
+    let app = retro::tui::prepare(&mut Backend::new(store), None, now()).unwrap();
     let screen = render(&app, 80, 24);
     assert!(
         screen.contains("Choose a team") && screen.contains("payments") && screen.contains("search"),
@@ -144,7 +145,7 @@ fn several_teams_offer_a_picker() {
 fn a_team_without_events_shows_no_data_not_zero() {
     let mut store = Store::open_in_memory().unwrap();
     let team: Team = store.add_team("new-team", UtcOffset::UTC).unwrap();
-    let app = retro::tui::prepare(&store, Some(team), now()).unwrap();
+    let app = retro::tui::prepare(&mut Backend::new(store), Some(team), now()).unwrap();
     let screen = render(&app, 80, 24);
     for name in DORA_NAMES {
         let line = screen.lines().find(|l| l.starts_with(name)).unwrap();

@@ -2,6 +2,7 @@
 
 use retro::domain::{Granularity, Period, Timestamp, UtcOffset, parse_timestamp};
 use retro::store::Store;
+use retro::tui::Backend;
 use retro::tui::app::{App, Effect, Screen};
 use retro::tui::keymap::{Action, Context, action_for};
 use retro::tui::view::Pane;
@@ -10,14 +11,15 @@ fn now() -> Timestamp {
     parse_timestamp("2026-11-26T12:00:00Z").unwrap()
 }
 
-fn demo() -> (Store, App) {
+fn demo() -> (Backend, App) {
     let mut store = Store::open_in_memory().unwrap();
     retro::demo::load(&mut store, now()).unwrap();
-    let app = retro::tui::prepare(&store, None, now()).unwrap();
-    (store, app)
+    let mut backend = Backend::new(store);
+    let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    (backend, app)
 }
 
-fn step(store: &Store, app: &mut App, action: Action) -> Option<Effect> {
+fn step(store: &mut Backend, app: &mut App, action: Action) -> Option<Effect> {
     let effect = app.update(action);
     if let Some(e) = effect.clone() {
         retro::tui::apply_effect(store, app, e).unwrap();
@@ -27,8 +29,8 @@ fn step(store: &Store, app: &mut App, action: Action) -> Option<Effect> {
 
 #[test]
 fn a_store_without_teams_opens_on_first_run_and_quits() {
-    let store = Store::open_in_memory().unwrap();
-    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
+    let mut store = Backend::new(Store::open_in_memory().unwrap());
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
     assert_eq!(app.screen, Screen::FirstRun);
     assert_eq!(app.update(Action::Quit), None);
     assert!(!app.running);
@@ -50,11 +52,12 @@ fn picker_moves_wraps_and_opens_the_chosen_team() {
     let mut store = Store::open_in_memory().unwrap();
     let a = store.add_team("alpha", UtcOffset::UTC).unwrap();
     let b = store.add_team("beta", UtcOffset::from_minutes(120).unwrap()).unwrap();
-    let mut app = retro::tui::prepare(&store, None, now()).unwrap();
+    let mut store = Backend::new(store);
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Up);
     assert_eq!(app.picker_selected, 1, "up from the first wraps to the last");
-    let effect = step(&store, &mut app, Action::Open).unwrap();
+    let effect = step(&mut store, &mut app, Action::Open).unwrap();
     let Effect::LoadDashboard { team, periods } = effect else {
         panic!("expected a dashboard load")
     };
@@ -78,52 +81,52 @@ fn picker_moves_wraps_and_opens_the_chosen_team() {
 
 #[test]
 fn rows_move_and_wrap_and_tab_switches_panes() {
-    let (store, mut app) = demo();
+    let (mut store, mut app) = demo();
     assert_eq!(app.selected, [0, 0]);
-    step(&store, &mut app, Action::Up);
+    step(&mut store, &mut app, Action::Up);
     assert_eq!(app.selected[0], 4, "up from the first row wraps to the last");
-    step(&store, &mut app, Action::Down);
-    step(&store, &mut app, Action::Down);
+    step(&mut store, &mut app, Action::Down);
+    step(&mut store, &mut app, Action::Down);
     assert_eq!(app.selected[0], 1);
-    step(&store, &mut app, Action::NextPane);
+    step(&mut store, &mut app, Action::NextPane);
     assert_eq!(app.pane, Pane::Team);
-    step(&store, &mut app, Action::Down);
+    step(&mut store, &mut app, Action::Down);
     assert_eq!(app.selected, [1, 1]);
-    step(&store, &mut app, Action::NextPane);
+    step(&mut store, &mut app, Action::NextPane);
     assert_eq!(app.pane, Pane::Dora);
 }
 
 #[test]
 fn moving_in_time_reloads_and_never_passes_today() {
-    let (store, mut app) = demo();
+    let (mut store, mut app) = demo();
     assert_eq!(app.update(Action::Later), None, "no period after the current one");
-    let effect = step(&store, &mut app, Action::Earlier).unwrap();
+    let effect = step(&mut store, &mut app, Action::Earlier).unwrap();
     let Effect::LoadDashboard { periods, .. } = effect else {
         panic!()
     };
     assert_eq!(periods.last().unwrap().label(), "2026-W47");
     assert!(!periods.last().unwrap().is_partial());
     assert_eq!(app.dashboard.as_ref().unwrap().current.label(), "2026-W47");
-    step(&store, &mut app, Action::Earlier);
-    step(&store, &mut app, Action::Later);
+    step(&mut store, &mut app, Action::Earlier);
+    step(&mut store, &mut app, Action::Later);
     assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W47");
-    step(&store, &mut app, Action::Latest);
+    step(&mut store, &mut app, Action::Latest);
     assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W48");
     assert_eq!(app.update(Action::Latest), None, "already at the current period");
 }
 
 #[test]
 fn switching_to_months_keeps_the_moment_in_view() {
-    let (store, mut app) = demo();
-    step(&store, &mut app, Action::Earlier); // 2026-W47: Nov 16-22
-    let Effect::LoadDashboard { periods, .. } = step(&store, &mut app, Action::Monthly).unwrap() else {
+    let (mut store, mut app) = demo();
+    step(&mut store, &mut app, Action::Earlier); // 2026-W47: Nov 16-22
+    let Effect::LoadDashboard { periods, .. } = step(&mut store, &mut app, Action::Monthly).unwrap() else {
         panic!()
     };
     assert_eq!(app.granularity, Granularity::Month);
     assert_eq!(periods.last().unwrap().label(), "2026-11");
     assert_eq!(periods.first().unwrap().label(), "2025-12");
     assert_eq!(app.update(Action::Monthly), None, "already monthly");
-    step(&store, &mut app, Action::Weekly);
+    step(&mut store, &mut app, Action::Weekly);
     assert_eq!(
         app.anchor.as_ref().unwrap().label(),
         "2026-W48",
@@ -133,9 +136,9 @@ fn switching_to_months_keeps_the_moment_in_view() {
 
 #[test]
 fn enter_opens_the_selected_metric_and_detail_moves_between_metrics() {
-    let (store, mut app) = demo();
-    step(&store, &mut app, Action::Down);
-    let effect = step(&store, &mut app, Action::Open).unwrap();
+    let (mut store, mut app) = demo();
+    step(&mut store, &mut app, Action::Down);
+    let effect = step(&mut store, &mut app, Action::Open).unwrap();
     assert!(matches!(
         effect,
         Effect::LoadHistory {
@@ -146,46 +149,46 @@ fn enter_opens_the_selected_metric_and_detail_moves_between_metrics() {
     assert_eq!(app.screen, Screen::Detail);
     assert_eq!(app.detail.as_ref().unwrap().name, "Change lead time");
     // The history is loaded once; moving between metrics needs no reload.
-    assert_eq!(step(&store, &mut app, Action::Down), None);
+    assert_eq!(step(&mut store, &mut app, Action::Down), None);
     assert_eq!(app.detail.as_ref().unwrap().name, "Change failure rate");
-    assert_eq!(step(&store, &mut app, Action::Up), None);
-    step(&store, &mut app, Action::Up);
-    step(&store, &mut app, Action::Up);
+    assert_eq!(step(&mut store, &mut app, Action::Up), None);
+    step(&mut store, &mut app, Action::Up);
+    step(&mut store, &mut app, Action::Up);
     assert_eq!(
         app.detail.as_ref().unwrap().name,
         "escaped_defects",
         "wraps from the first to the last metric"
     );
     // Scrolling the table stays within it.
-    step(&store, &mut app, Action::Later);
+    step(&mut store, &mut app, Action::Later);
     assert_eq!(app.detail_scroll, 0);
-    step(&store, &mut app, Action::Earlier);
+    step(&mut store, &mut app, Action::Earlier);
     assert_eq!(app.detail_scroll, 1);
-    step(&store, &mut app, Action::Latest);
+    step(&mut store, &mut app, Action::Latest);
     assert_eq!(app.detail_scroll, 0);
     let rows = app.detail.as_ref().unwrap().rows.len();
     for _ in 0..rows + 5 {
-        step(&store, &mut app, Action::Earlier);
+        step(&mut store, &mut app, Action::Earlier);
     }
     assert_eq!(app.detail_scroll, rows - 1);
-    step(&store, &mut app, Action::Back);
+    step(&mut store, &mut app, Action::Back);
     assert_eq!(app.screen, Screen::Dashboard);
 }
 
 #[test]
 fn the_team_pane_opens_team_metrics() {
-    let (store, mut app) = demo();
-    step(&store, &mut app, Action::NextPane);
-    step(&store, &mut app, Action::Down);
-    step(&store, &mut app, Action::Open);
+    let (mut store, mut app) = demo();
+    step(&mut store, &mut app, Action::NextPane);
+    step(&mut store, &mut app, Action::Down);
+    step(&mut store, &mut app, Action::Open);
     assert_eq!(app.detail.as_ref().unwrap().name, "escaped_defects");
 }
 
 #[test]
 fn switching_granularity_in_detail_reloads_history_and_dashboard_on_return() {
-    let (store, mut app) = demo();
-    step(&store, &mut app, Action::Open);
-    let effect = step(&store, &mut app, Action::Monthly).unwrap();
+    let (mut store, mut app) = demo();
+    step(&mut store, &mut app, Action::Open);
+    let effect = step(&mut store, &mut app, Action::Monthly).unwrap();
     assert!(matches!(
         effect,
         Effect::LoadHistory {
@@ -194,29 +197,29 @@ fn switching_granularity_in_detail_reloads_history_and_dashboard_on_return() {
         }
     ));
     assert!(app.detail.as_ref().unwrap().rows[0].label.starts_with("2026-11"));
-    let effect = step(&store, &mut app, Action::Back).unwrap();
+    let effect = step(&mut store, &mut app, Action::Back).unwrap();
     assert!(matches!(effect, Effect::LoadDashboard { .. }));
     assert_eq!(app.dashboard.as_ref().unwrap().granularity, Granularity::Month);
 }
 
 #[test]
 fn help_opens_over_any_screen_and_any_key_closes_it() {
-    let (store, mut app) = demo();
-    step(&store, &mut app, Action::Help);
+    let (mut store, mut app) = demo();
+    step(&mut store, &mut app, Action::Help);
     assert_eq!(app.context(), Context::Help);
-    step(&store, &mut app, Action::Down);
+    step(&mut store, &mut app, Action::Down);
     assert_eq!(app.context(), Context::Dashboard);
     assert_eq!(app.selected[0], 0, "the key that closed help did nothing else");
-    step(&store, &mut app, Action::Help);
-    step(&store, &mut app, Action::Quit);
+    step(&mut store, &mut app, Action::Help);
+    step(&mut store, &mut app, Action::Quit);
     assert!(!app.running, "Ctrl-C quits even from the help");
 }
 
 #[test]
 fn quitting_with_nothing_unsaved_needs_no_confirmation() {
-    let (store, mut app) = demo();
+    let (mut store, mut app) = demo();
     assert!(!app.has_unsaved_work());
-    step(&store, &mut app, Action::Back);
+    step(&mut store, &mut app, Action::Back);
     assert!(!app.running);
     assert!(!app.confirm_quit);
 }
@@ -244,7 +247,7 @@ fn dashboard_periods_match_a_direct_computation() {
     let (store, app) = demo();
     let team = app.team.clone().unwrap();
     let current = Period::containing(now(), Granularity::Week, team.utc_offset).until(now());
-    let table = retro::report::MetricTable::load(&store, &team, &[current]).unwrap();
+    let table = retro::report::MetricTable::load(&store.store, &team, &[current]).unwrap();
     let value = table.periods[0]
         .dora
         .get(retro::domain::DoraMetric::ChangeLeadTime)

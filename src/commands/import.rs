@@ -2,10 +2,16 @@ use crate::cli::ImportArgs;
 use crate::domain::Team;
 use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
 use crate::store::Store;
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if args.kind == ImportKind::Git {
+        return super::import_git::run(store, team, args, out);
+    }
+    if args.deploy_tags.is_some() || args.deploy_branch.is_some() || !args.rework_patterns.is_empty() {
+        bail!("--deploy-tags, --deploy-branch and --rework-pattern apply to `retro import git` only");
+    }
     let file = args.file.display().to_string();
     let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
@@ -19,7 +25,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
-        ImportKind::Metrics => (false, false),
+        ImportKind::Metrics | ImportKind::Git => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

@@ -2,7 +2,10 @@
 
 mod generate;
 mod import;
+mod import_git;
 mod metrics;
+mod retros;
+mod signals;
 mod teams;
 
 use crate::cli::{Cli, Command};
@@ -33,6 +36,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let team = select_team(&store, cli.team.as_deref())?;
             metrics::run(&mut store, &team, args, out)
         }
+        Command::Signals(args) => {
+            let team = select_team(&store, cli.team.as_deref())?;
+            signals::run(&store, &team, args, out)
+        }
+        Command::Start(args) => {
+            crate::tui::require_terminal()?;
+            let team = select_team(&store, cli.team.as_deref())?;
+            let id = retros::start(&mut store, &team, args, now())?;
+            let mut backend = backend(store)?;
+            crate::tui::run(
+                &mut backend,
+                Some(team),
+                Some(crate::tui::app::Effect::OpenRetro(id)),
+                now,
+            )
+        }
+        Command::Retros(cmd) => {
+            let team = select_team(&store, cli.team.as_deref())?;
+            retros::list(&store, &team, cmd, out)
+        }
+        Command::Export(args) => retros::export(&store, args, &catalogue()?, now(), out),
         Command::Demo => open_tui(&cli, true),
         Command::Generate(_) => unreachable!("handled above"),
     }
@@ -46,7 +70,24 @@ fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
         Some(name) => Some(select_team(&store, Some(name))?),
         None => None,
     };
-    crate::tui::run(&store, team, now())
+    let mut backend = backend(store)?;
+    crate::tui::run(&mut backend, team, None, now)
+}
+
+/// The prompt catalogue: `prompts.toml` in the config folder when there is one.
+fn catalogue() -> Result<crate::retro::prompts::Catalogue> {
+    let dirs = directories::ProjectDirs::from("", "", "retro");
+    Ok(crate::retro::prompts::Catalogue::load(
+        dirs.as_ref().map(|d| d.config_dir()),
+    )?)
+}
+
+/// What the terminal UI works against; exports go into the current folder.
+fn backend(store: Store) -> Result<crate::tui::Backend> {
+    Ok(crate::tui::Backend {
+        catalogue: catalogue()?,
+        ..crate::tui::Backend::new(store)
+    })
 }
 
 fn demo_store() -> Result<Store> {

@@ -139,11 +139,31 @@ pub enum MetricKey {
 }
 
 impl MetricKey {
+    /// The stable key: a DORA metric's key, or a team metric's name.
     pub fn key(&self) -> &str {
         match self {
             Self::Dora(m) => m.key(),
             Self::Team(name) => name,
         }
+    }
+
+    /// The metric a stored key names: a DORA metric, or else a team-chosen one.
+    pub fn from_key(key: &str) -> Self {
+        DoraMetric::from_key(key).map_or_else(|| Self::Team(key.trim().to_owned()), Self::Dora)
+    }
+
+    /// What people read: "Change lead time", or the team metric's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Dora(m) => m.name(),
+            Self::Team(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for MetricKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

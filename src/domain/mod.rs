@@ -1,15 +1,19 @@
 //! Plain types shared by every layer: no SQL, no terminal, no I/O.
 
+mod action;
 mod event;
 mod facts;
 mod metric;
 mod period;
+mod retro;
 mod team;
 mod time;
 
+pub use action::{Action, ActionId, ActionReview, ActionStatus, Decision, Expected, NewAction};
 pub use event::{Change, DeployKind, DeployStatus, Deployment, Incident, is_production};
 pub use facts::{ChangeFact, DeploymentFact, EventSet, IncidentFact, SampleSet, TeamSamples};
 pub use metric::{DoraMetric, MetricKey, MetricSample, Polarity, TeamMetric};
 pub use period::{Granularity, Period, PeriodLabelError};
+pub use retro::{Draft, Note, NoteId, Retro, RetroId, Stage, VoteCounts, VoteKind};
 pub use team::{Team, TeamId};
 pub use time::{Timestamp, UtcOffset, format_timestamp, parse_timestamp};

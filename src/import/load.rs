@@ -8,7 +8,7 @@ use crate::store::{LoadFailure, LoadReport, Store, StoreError};
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 
-/// What a file holds.
+/// What a file holds, or `git` for a repository's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
@@ -17,6 +17,9 @@ pub enum ImportKind {
     Incidents,
     /// Per-period values of team-chosen metrics, or DORA values aggregated elsewhere
     Metrics,
+    /// Deployments and changes derived from a git repository's tags or merges (FILE is
+    /// the repository's folder)
+    Git,
 }
 
 impl ImportKind {
@@ -26,6 +29,7 @@ impl ImportKind {
             Self::Changes => "changes",
             Self::Incidents => "incidents",
             Self::Metrics => "metric values",
+            Self::Git => "git history",
         }
     }
 }
@@ -96,6 +100,15 @@ pub fn import_bytes(
                 ..Default::default()
             };
             (report, parsed.samples.len(), binding)
+        }
+        // A repository is not a file of rows: `import::git::import_repository` reads it.
+        ImportKind::Git => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: "a git repository is imported with `retro import git PATH`, not as a file".into(),
+            }));
         }
     };
     Ok(ImportSummary {

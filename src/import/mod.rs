@@ -1,10 +1,12 @@
-//! Importers: CSV and JSON files become domain values, validated row by row. Loading
-//! them into the store is the store's job, in one transaction per import.
+//! Importers: CSV and JSON files become domain values, validated row by row, and a git
+//! repository's history becomes deployments and changes ([`git`]). Loading them into the
+//! store is the store's job, in one transaction per import.
 
 mod columns;
 mod error;
 mod events;
 mod fields;
+pub mod git;
 mod load;
 mod records;
 mod samples;

@@ -1,9 +1,12 @@
 //! The metric engine: pure functions from an [`EventSet`] to per-period values.
 //!
 //! Definitions live in docs/metrics.md; each function here names the rule it follows.
+//! [`signals`] reads the computed series for patterns worth a retro's attention
+//! (docs/signals.md).
 
 mod dora;
 mod median;
+pub mod signals;
 mod team;
 mod trend;
 

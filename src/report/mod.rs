@@ -3,10 +3,12 @@
 
 mod csv_out;
 mod json;
+mod signals;
 mod table;
 
 pub use csv_out::write_csv;
 pub use json::to_json;
+pub use signals::{SIGNALS_SCHEMA, SignalTable, signals_to_json, write_signals};
 pub use table::write_table;
 
 use crate::domain::{Period, Team, TeamMetric};
@@ -49,13 +51,25 @@ impl MetricTable {
 
 /// Formats a change of a value for people: `+2.5 h`, `-0.40/d`, `+5.0 pp`.
 pub fn format_delta(delta: f64, unit: &str) -> String {
-    let sign = if delta < 0.0 { '-' } else { '+' };
-    let d = delta.abs();
+    let (decimals, suffix) = match unit {
+        "%" => (1, " pp"),
+        "hours" => (1, " h"),
+        "deploys/day" => (2, "/d"),
+        _ => (2, ""),
+    };
+    let scale = 10f64.powi(decimals);
+    let shown = (delta.abs() * scale).round() / scale;
+    // A change too small to show has no sign.
+    let sign = if shown == 0.0 {
+        ""
+    } else if delta < 0.0 {
+        "-"
+    } else {
+        "+"
+    };
     match unit {
-        "%" => format!("{sign}{d:.1} pp"),
-        "hours" => format!("{sign}{d:.1} h"),
-        "deploys/day" => format!("{sign}{d:.2}/d"),
-        _ => format!("{sign}{}", (d * 100.0).round() / 100.0),
+        "%" | "hours" | "deploys/day" => format!("{sign}{shown:.*}{suffix}", decimals as usize),
+        _ => format!("{sign}{shown}"),
     }
 }
 
@@ -67,5 +81,21 @@ pub fn format_value(value: Option<f64>, unit: &str) -> String {
         Some(v) if unit == "hours" => format!("{v:.1} h"),
         Some(v) if unit == "deploys/day" => format!("{v:.2}/d"),
         Some(v) => format!("{}", (v * 100.0).round() / 100.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format_delta, format_value};
+
+    #[test]
+    fn values_and_changes_read_in_their_units() {
+        assert_eq!(format_value(None, "hours"), "no data");
+        assert_eq!(format_value(Some(12.34), "%"), "12.3%");
+        assert_eq!(format_value(Some(0.857), "deploys/day"), "0.86/d");
+        assert_eq!(format_delta(-5.24, "hours"), "-5.2 h");
+        assert_eq!(format_delta(0.9, "%"), "+0.9 pp");
+        assert_eq!(format_delta(-0.004, "score"), "0", "too small to show: no sign");
+        assert_eq!(format_delta(-0.001, "deploys/day"), "0.00/d");
     }
 }

@@ -29,6 +29,9 @@ pub enum StoreError {
     #[error("\"{0}\" is the name of a DORA metric; pick another name for a team-chosen metric")]
     ReservedMetricName(String),
 
+    #[error("there is no retro {0} in this store")]
+    NoSuchRetro(i64),
+
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }

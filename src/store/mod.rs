@@ -1,11 +1,13 @@
 //! The SQLite store: opening with the right pragmas, migrations, and one module per
 //! aggregate. Everything else reaches SQLite only through [`Store`].
 
+mod actions;
 mod error;
 mod events;
 mod links;
 mod migrations;
 mod read;
+mod retros;
 mod samples;
 mod teams;
 
@@ -13,7 +15,11 @@ pub use error::{LoadFailure, StoreError};
 pub use events::LoadReport;
 pub use migrations::SCHEMA_VERSION;
 
-use crate::domain::{Change, Deployment, EventSet, Incident, MetricSample, Team, TeamMetric, Timestamp};
+use crate::domain::{
+    Action, ActionId, ActionReview, ActionStatus, Change, Deployment, Draft, EventSet, Incident, MetricKey,
+    MetricSample, NewAction, Note, NoteId, Period, Retro, RetroId, Stage, Team, TeamMetric, Timestamp, VoteCounts,
+    VoteKind,
+};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::borrow::Borrow;
 use std::convert::Infallible;
@@ -117,6 +123,10 @@ impl Store {
         teams::by_name(&self.conn, name)
     }
 
+    pub fn team(&self, id: crate::domain::TeamId) -> Result<Option<Team>, StoreError> {
+        teams::by_id(&self.conn, id)
+    }
+
     /// Counts of what a team has in the store, for listings.
     pub fn team_counts(&self, team: &Team) -> Result<teams::TeamCounts, StoreError> {
         teams::counts(&self.conn, team.id)
@@ -158,6 +168,22 @@ impl Store {
         source: &str,
     ) -> Result<LoadReport, LoadFailure<E>> {
         self.write_bulk(|tx| events::load_changes(tx, team.id, rows, source))
+    }
+
+    /// Deployments, then changes, in one transaction: an importer that derives both
+    /// from one source (a git history) lands all of it or none of it.
+    pub fn load_deployments_and_changes_from<E>(
+        &mut self,
+        team: &Team,
+        deployments: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
+        changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
+        source: &str,
+    ) -> Result<(LoadReport, LoadReport), LoadFailure<E>> {
+        self.write_bulk(|tx| {
+            let deployments = events::load_deployments(tx, team.id, deployments, source)?;
+            let changes = events::load_changes(tx, team.id, changes, source)?;
+            Ok((deployments, changes))
+        })
     }
 
     pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {
@@ -217,6 +243,118 @@ impl Store {
     /// can fix their data.
     pub fn link_diagnostics(&self, team: &Team) -> Result<read::LinkDiagnostics, StoreError> {
         read::link_diagnostics(&self.conn, team.id)
+    }
+}
+
+impl Store {
+    // --- retros ----------------------------------------------------------------------------
+
+    /// Starts a retro of `team` over `window` (a custom-window period).
+    pub fn start_retro(&mut self, team: &Team, window: &Period, now: Timestamp) -> Result<Retro, StoreError> {
+        let id = self.write(|tx| retros::start(tx, team.id, window, now))?;
+        Ok(self.retro(id)?.expect("the retro was just created"))
+    }
+
+    pub fn retro(&self, id: RetroId) -> Result<Option<Retro>, StoreError> {
+        retros::get(&self.conn, id)
+    }
+
+    /// The team's retros, newest first.
+    pub fn retros(&self, team: &Team) -> Result<Vec<Retro>, StoreError> {
+        retros::of_team(&self.conn, team.id)
+    }
+
+    pub fn set_retro_stage(&mut self, id: RetroId, stage: Stage) -> Result<(), StoreError> {
+        self.write(|tx| retros::set_stage(tx, id, stage))
+    }
+
+    pub fn finish_retro(&mut self, id: RetroId, now: Timestamp) -> Result<(), StoreError> {
+        self.write(|tx| retros::finish(tx, id, now))
+    }
+
+    pub fn set_vote(&mut self, id: RetroId, kind: VoteKind, score: u8, count: u32) -> Result<(), StoreError> {
+        self.write(|tx| retros::set_vote(tx, id, kind, score, count))
+    }
+
+    pub fn votes(&self, id: RetroId, kind: VoteKind) -> Result<VoteCounts, StoreError> {
+        retros::votes(&self.conn, id, kind)
+    }
+
+    /// Records a confirmed note (and drops the draft it was typed in), committed at once.
+    pub fn add_note(
+        &mut self,
+        retro: RetroId,
+        prompt_key: &str,
+        prompt: &str,
+        metric: Option<&MetricKey>,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<Note, StoreError> {
+        self.write(|tx| retros::add_note(tx, retro, prompt_key, prompt, metric, body, now))
+    }
+
+    pub fn update_note(&mut self, id: NoteId, body: &str, now: Timestamp) -> Result<Option<Note>, StoreError> {
+        self.write(|tx| retros::update_note(tx, id, body, now))
+    }
+
+    pub fn delete_note(&mut self, id: NoteId) -> Result<(), StoreError> {
+        self.write(|tx| retros::delete_note(tx, id))
+    }
+
+    pub fn notes(&self, retro: RetroId) -> Result<Vec<Note>, StoreError> {
+        retros::notes(&self.conn, retro)
+    }
+
+    pub fn save_draft(&mut self, draft: &Draft) -> Result<(), StoreError> {
+        self.write(|tx| retros::save_draft(tx, draft))
+    }
+
+    pub fn clear_draft(&mut self, retro: RetroId) -> Result<(), StoreError> {
+        self.write(|tx| retros::clear_draft(tx, retro))
+    }
+
+    pub fn draft(&self, retro: RetroId) -> Result<Option<Draft>, StoreError> {
+        retros::draft(&self.conn, retro)
+    }
+
+    // --- actions ---------------------------------------------------------------------------
+
+    pub fn add_action(&mut self, team: &Team, new: &NewAction, now: Timestamp) -> Result<Action, StoreError> {
+        let id = self.write(|tx| actions::add(tx, team.id, new, now))?;
+        Ok(self.action(id)?.expect("the action was just created"))
+    }
+
+    pub fn action(&self, id: ActionId) -> Result<Option<Action>, StoreError> {
+        actions::get(&self.conn, id)
+    }
+
+    /// Every action of the team, oldest first.
+    pub fn actions(&self, team: &Team) -> Result<Vec<Action>, StoreError> {
+        actions::of_team(&self.conn, team.id)
+    }
+
+    pub fn set_action_status(
+        &mut self,
+        id: ActionId,
+        status: ActionStatus,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| actions::set_status(tx, id, status, note, now))
+    }
+
+    /// Records a retro's decision about an action and applies it, in one transaction.
+    pub fn review_action(&mut self, review: &ActionReview) -> Result<(), StoreError> {
+        self.write(|tx| actions::review(tx, review))
+    }
+
+    pub fn reviews_in(&self, retro: RetroId) -> Result<Vec<ActionReview>, StoreError> {
+        actions::reviews_in(&self.conn, retro)
+    }
+
+    /// An action's reviews across retros, oldest first.
+    pub fn action_history(&self, action: ActionId) -> Result<Vec<ActionReview>, StoreError> {
+        actions::history(&self.conn, action)
     }
 }
 

@@ -39,6 +39,17 @@ pub(super) fn by_name(conn: &Connection, name: &str) -> Result<Option<Team>, Sto
     Ok(team)
 }
 
+pub(super) fn by_id(conn: &Connection, id: TeamId) -> Result<Option<Team>, StoreError> {
+    let team = conn
+        .query_row(
+            "SELECT id, name, utc_offset_minutes FROM teams WHERE id = ?1",
+            [id.0],
+            team_from_row,
+        )
+        .optional()?;
+    Ok(team)
+}
+
 fn team_from_row(row: &Row<'_>) -> rusqlite::Result<Team> {
     let minutes: i32 = row.get(2)?;
     Ok(Team {

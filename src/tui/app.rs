@@ -3,9 +3,11 @@
 //! a terminal or a store.
 
 use super::keymap::{Action, Context};
+use super::retro::RetroScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
-use crate::domain::{Granularity, Period, Team, Timestamp};
+use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
 use crate::report::MetricTable;
+use crate::retro::flow::{self, Flow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -14,15 +16,35 @@ pub enum Screen {
     TeamPicker,
     Dashboard,
     Detail,
+    Retro,
 }
 
 /// Data the app needs from the library.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Compute `periods` (the dashboard's sparkline window) for `team`.
-    LoadDashboard { team: Team, periods: Vec<Period> },
+    LoadDashboard {
+        team: Team,
+        periods: Vec<Period>,
+    },
     /// Compute every period of the team's history at `granularity`.
-    LoadHistory { team: Team, granularity: Granularity },
+    LoadHistory {
+        team: Team,
+        granularity: Granularity,
+    },
+    /// Resume the team's unfinished retro (after asking), or start one.
+    PrepareRetro {
+        team: Team,
+    },
+    /// Start a new retro over the default window.
+    StartRetro {
+        team: Team,
+    },
+    OpenRetro(RetroId),
+    /// Persist what the retro flow asked for.
+    Retro(Vec<flow::Effect>),
+    /// Write the open retro's summary as Markdown.
+    ExportRetro,
 }
 
 #[derive(Debug)]
@@ -42,6 +64,9 @@ pub struct App {
     pub detail_metric: usize,
     pub detail_scroll: usize,
     pub detail: Option<DetailModel>,
+    pub retro: Option<RetroScreen>,
+    /// An unfinished retro, offered for resuming.
+    pub retro_offer: Option<Retro>,
     pub help_open: bool,
     pub confirm_quit: bool,
     pub running: bool,
@@ -69,6 +94,8 @@ impl App {
             detail_metric: 0,
             detail_scroll: 0,
             detail: None,
+            retro: None,
+            retro_offer: None,
             help_open: false,
             confirm_quit: false,
             running: true,
@@ -85,18 +112,28 @@ impl App {
         } else if self.help_open {
             Context::Help
         } else {
-            match self.screen {
-                Screen::FirstRun => Context::FirstRun,
-                Screen::TeamPicker => Context::TeamPicker,
-                Screen::Dashboard => Context::Dashboard,
-                Screen::Detail => Context::Detail,
-            }
+            self.screen_context()
         }
     }
 
-    /// Nothing on these screens can be lost yet; the retro flow will say otherwise.
+    /// The screen's own context, under the help and quit overlays: what the help lists.
+    pub fn screen_context(&self) -> Context {
+        if self.retro_offer.is_some() {
+            return Context::RetroOffer;
+        }
+        match self.screen {
+            Screen::FirstRun => Context::FirstRun,
+            Screen::TeamPicker => Context::TeamPicker,
+            Screen::Dashboard => Context::Dashboard,
+            Screen::Detail => Context::Detail,
+            Screen::Retro => self.retro.as_ref().map_or(Context::Dashboard, RetroScreen::context),
+        }
+    }
+
+    /// Typing that quitting now would lose. Notes being typed are saved as drafts on the
+    /// way out, so only a half-filled action form or review note counts.
     pub fn has_unsaved_work(&self) -> bool {
-        false
+        self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work)
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
@@ -124,16 +161,66 @@ impl App {
             Context::TeamPicker => self.update_picker(action),
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
+            Context::RetroOffer => self.update_offer(action),
+            _ => self.update_retro(action),
         }
     }
 
     fn quit(&mut self) -> Option<Effect> {
         if self.has_unsaved_work() {
             self.confirm_quit = true;
-        } else {
-            self.running = false;
+            return None;
         }
-        None
+        self.running = false;
+        // A note being typed is saved as its draft on the way out.
+        let effects = self.retro.as_mut().map(|r| r.autosave(self.now)).unwrap_or_default();
+        (!effects.is_empty()).then_some(Effect::Retro(effects))
+    }
+
+    /// Saves the note being typed when it changed: the loop calls this every second.
+    pub fn tick(&mut self) -> Option<Effect> {
+        let effects = self.retro.as_mut()?.autosave(self.now);
+        (!effects.is_empty()).then_some(Effect::Retro(effects))
+    }
+
+    fn update_offer(&mut self, action: Action) -> Option<Effect> {
+        let offer = self.retro_offer.take()?;
+        match action {
+            Action::Confirm => Some(Effect::OpenRetro(offer.id)),
+            Action::NewRetro => Some(Effect::StartRetro {
+                team: self.team.clone()?,
+            }),
+            _ => None,
+        }
+    }
+
+    fn update_retro(&mut self, action: Action) -> Option<Effect> {
+        let retro = self.retro.as_mut()?;
+        match (retro.context(), action) {
+            (Context::Editing | Context::ActionForm | Context::ConfirmDelete, _) => {}
+            (_, Action::Back) => {
+                self.screen = Screen::Dashboard;
+                self.retro = None;
+                // Notes and actions may have changed what the dashboard shows.
+                return self.team.is_some().then(|| self.dashboard_effect());
+            }
+            (_, Action::Export) => return Some(Effect::ExportRetro),
+            _ => {}
+        }
+        let effects = retro.update(action, self.now);
+        (!effects.is_empty()).then_some(Effect::Retro(effects))
+    }
+
+    /// The loop hands back an unfinished retro to offer, or `None` when there is none.
+    pub fn retro_offered(&mut self, unfinished: Retro) {
+        self.retro_offer = Some(unfinished);
+    }
+
+    /// The loop hands back the retro it opened.
+    pub fn retro_opened(&mut self, flow: Flow) {
+        self.retro = Some(RetroScreen::new(flow));
+        self.retro_offer = None;
+        self.screen = Screen::Retro;
     }
 
     fn update_picker(&mut self, action: Action) -> Option<Effect> {
@@ -196,6 +283,11 @@ impl App {
                 return Some(self.dashboard_effect());
             }
             Action::Weekly | Action::Monthly => return self.switch_granularity(action),
+            Action::StartRetro => {
+                return Some(Effect::PrepareRetro {
+                    team: self.team.clone()?,
+                });
+            }
             Action::Open if rows > 0 => {
                 self.detail_metric = match self.pane {
                     Pane::Dora => self.selected[0],

@@ -4,20 +4,93 @@
 use super::app::{App, Effect};
 use crate::domain::{Granularity, Period, Team, Timestamp};
 use crate::report::MetricTable;
+use crate::retro::prompts::Catalogue;
+use crate::retro::session;
 use crate::store::{Store, StoreError};
+use std::path::PathBuf;
 
-pub fn apply(store: &Store, app: &mut App, effect: Effect) -> Result<(), StoreError> {
+/// What the TUI works against: the store, the prompt catalogue, and where exports go.
+pub struct Backend {
+    pub store: Store,
+    pub catalogue: Catalogue,
+    pub export_dir: PathBuf,
+}
+
+impl Backend {
+    /// The built-in prompts, exports into the current folder.
+    pub fn new(store: Store) -> Self {
+        Backend {
+            store,
+            catalogue: Catalogue::builtin(),
+            export_dir: PathBuf::from("."),
+        }
+    }
+}
+
+pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(), StoreError> {
+    let now = app.now;
+    let store = &mut backend.store;
     match effect {
         Effect::LoadDashboard { team, periods } => {
             let table = MetricTable::load(store, &team, &periods)?;
             app.dashboard_loaded(&table);
         }
         Effect::LoadHistory { team, granularity } => {
-            let periods = history_periods(store, &team, granularity, app.now)?;
+            let periods = history_periods(store, &team, granularity, now)?;
             app.history_loaded(MetricTable::load(store, &team, &periods)?);
+        }
+        Effect::PrepareRetro { team } => match session::unfinished(store, &team)? {
+            Some(unfinished) => app.retro_offered(unfinished),
+            None => start(backend, app, &team)?,
+        },
+        Effect::StartRetro { team } => start(backend, app, &team)?,
+        Effect::OpenRetro(id) => {
+            let flow = session::open(store, id, &backend.catalogue, &[], now)?;
+            app.retro_opened(flow);
+        }
+        Effect::Retro(effects) => {
+            if let Some(screen) = app.retro.as_mut() {
+                session::apply(store, &mut screen.flow, effects, now)?;
+            }
+        }
+        Effect::ExportRetro => {
+            if let Some(screen) = app.retro.as_mut() {
+                screen.message = Some(match export(&backend.export_dir, &screen.flow) {
+                    Ok(path) => format!("Summary written to {}", path.display()),
+                    Err(e) => format!("Could not write the summary: {e}"),
+                });
+            }
         }
     }
     Ok(())
+}
+
+fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreError> {
+    let window = session::default_window(&backend.store, team, app.now)?;
+    let retro = backend.store.start_retro(team, &window, app.now)?;
+    let flow = session::open(&backend.store, retro.id, &backend.catalogue, &[], app.now)?;
+    app.retro_opened(flow);
+    Ok(())
+}
+
+/// Writes the retro's Markdown summary into `dir`, named after team and window.
+fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Result<PathBuf> {
+    let w = &flow.retro.window;
+    let team: String = flow
+        .team
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day()));
+    std::fs::write(&path, crate::export::markdown(&session::summary(flow)))?;
+    Ok(path)
 }
 
 /// Every period from the team's first recorded event to now.

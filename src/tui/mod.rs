@@ -4,47 +4,78 @@
 pub mod app;
 mod data;
 pub mod keymap;
+pub mod retro;
 pub mod terminal;
 pub mod ui;
 pub mod view;
 
+pub use data::Backend;
+
 use crate::domain::{Team, Timestamp};
-use crate::store::Store;
 use anyhow::{Context as _, Result, bail};
 use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
-/// Builds the app for `store` with its first data loaded, ready for its first frame.
-pub fn prepare(store: &Store, team: Option<Team>, now: Timestamp) -> Result<app::App> {
-    let (mut app, effect) = app::App::new(store.teams()?, team, now);
+/// How often the loop wakes without a key, to save the note being typed.
+const AUTOSAVE_EVERY: Duration = Duration::from_secs(1);
+
+/// Builds the app with its first data loaded, ready for its first frame.
+pub fn prepare(backend: &mut Backend, team: Option<Team>, now: Timestamp) -> Result<app::App> {
+    let (mut app, effect) = app::App::new(backend.store.teams()?, team, now);
     if let Some(effect) = effect {
-        data::apply(store, &mut app, effect)?;
+        data::apply(backend, &mut app, effect)?;
     }
     Ok(app)
 }
 
-/// Carries out one effect of [`app::App::update`] against the store.
-pub fn apply_effect(store: &Store, app: &mut app::App, effect: app::Effect) -> Result<()> {
-    Ok(data::apply(store, app, effect)?)
+/// Carries out one effect of [`app::App::update`].
+pub fn apply_effect(backend: &mut Backend, app: &mut app::App, effect: app::Effect) -> Result<()> {
+    Ok(data::apply(backend, app, effect)?)
 }
 
-/// Runs the terminal UI until the user quits or the process is asked to end.
-pub fn run(store: &Store, team: Option<Team>, now: Timestamp) -> Result<()> {
+/// Refuses to go on without a terminal to draw on (a pipe, a CI job).
+pub fn require_terminal() -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!("the terminal UI needs a terminal; for text output try `retro metrics`");
+        bail!("the terminal UI needs a terminal; for text output try `retro metrics` or `retro export`");
     }
+    Ok(())
+}
+
+/// Runs the terminal UI until the user quits or the process is asked to end. `start`
+/// is an effect to run once the app is up (opening a retro from `retro start`).
+pub fn run(
+    backend: &mut Backend,
+    team: Option<Team>,
+    start: Option<app::Effect>,
+    clock: fn() -> Timestamp,
+) -> Result<()> {
+    require_terminal()?;
     let theme = ui::theme::Theme::from_env();
-    let mut app = prepare(store, team, now)?;
+    let mut app = prepare(backend, team, clock())?;
+    if let Some(effect) = start {
+        data::apply(backend, &mut app, effect)?;
+    }
     terminal::exit_on_termination_signals().context("cannot watch for termination signals")?;
     let mut guard = terminal::TerminalGuard::enter().context("cannot set up the terminal")?;
+    let mut last_autosave = Instant::now();
     while app.running {
         guard.terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
-        // Resize and other events fall through to a redraw.
-        if let Event::Key(key) = event::read()?
-            && let Some(action) = keymap::action_for(app.context(), key)
-            && let Some(effect) = app.update(action)
+        let ready = event::poll(AUTOSAVE_EVERY.saturating_sub(last_autosave.elapsed()))?;
+        app.now = clock();
+        if ready
+            // Resize and other events fall through to a redraw.
+            && let Event::Key(key) = event::read()?
+            && let Some(effect) = keymap::action_for(app.context(), key).and_then(|action| app.update(action))
         {
-            data::apply(store, &mut app, effect)?;
+            data::apply(backend, &mut app, effect)?;
+        }
+        // Also while keys keep coming: a fast typist's draft is saved every second too.
+        if last_autosave.elapsed() >= AUTOSAVE_EVERY {
+            last_autosave = Instant::now();
+            if let Some(effect) = app.tick() {
+                data::apply(backend, &mut app, effect)?;
+            }
         }
     }
     drop(guard);

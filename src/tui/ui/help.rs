@@ -1,6 +1,6 @@
 use super::theme::Theme;
 use crate::tui::app::App;
-use crate::tui::keymap::{Context, bindings};
+use crate::tui::keymap::bindings;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -8,16 +8,13 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// Every key of the screen underneath, generated from the keymap.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let screen = match app.screen {
-        crate::tui::app::Screen::FirstRun => Context::FirstRun,
-        crate::tui::app::Screen::TeamPicker => Context::TeamPicker,
-        crate::tui::app::Screen::Dashboard => Context::Dashboard,
-        crate::tui::app::Screen::Detail => Context::Detail,
-    };
-    let mut lines: Vec<Line> = bindings(screen)
+    let mut lines: Vec<Line> = bindings(app.screen_context())
         .iter()
         .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(|k| key_name(*k)).collect();
+            let mut keys: Vec<String> = b.keys.iter().map(|k| key_name(*k)).collect();
+            if keys.is_empty() {
+                keys.push(b.label.to_owned());
+            }
             Line::from(vec![
                 Span::styled(format!("{:<18}", keys.join(" ")), theme.key()),
                 Span::raw(b.help),
@@ -70,4 +67,27 @@ fn key_name(code: ratatui::crossterm::event::KeyCode) -> String {
         Char(c) => c.to_string(),
         other => format!("{other:?}"),
     }
+}
+
+/// An unfinished retro exists: resume it, or start another.
+pub fn draw_retro_offer(frame: &mut Frame, area: Rect, offer: &crate::domain::Retro, theme: &Theme) {
+    let popup = area.centered(Constraint::Max(64), Constraint::Length(6));
+    frame.render_widget(Clear, popup);
+    let w = &offer.window;
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(format!(
+                "The retro of {} – {} is not finished (at: {}).",
+                w.first_day().format("%b %d"),
+                w.last_day().format("%b %d"),
+                offer.stage.title()
+            )),
+            Line::raw("Everything recorded in it is kept."),
+            Line::raw(""),
+            Line::styled("Enter resume it · n start a new one · Esc back", theme.dim()),
+        ])
+        .wrap(Wrap { trim: false })
+        .block(Block::bordered().title(Span::styled(" Resume? ", theme.title()))),
+        popup,
+    );
 }

@@ -7,6 +7,7 @@ mod first_run;
 mod footer;
 mod help;
 mod picker;
+mod retro;
 pub mod theme;
 
 use super::app::{App, Screen};
@@ -25,6 +26,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Screen::TeamPicker => picker::draw(frame, body, app, theme),
         Screen::Dashboard => dashboard::draw(frame, body, app, theme),
         Screen::Detail => detail::draw(frame, body, app, theme),
+        Screen::Retro => {
+            if let Some(r) = &app.retro {
+                retro::draw(frame, body, r, theme);
+            }
+        }
+    }
+    if let Some(offer) = &app.retro_offer {
+        help::draw_retro_offer(frame, body, offer, theme);
     }
     footer::draw(frame, footer_area, app.context(), theme);
     if app.help_open {
@@ -42,6 +51,14 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if let (Some(anchor), Screen::Dashboard | Screen::Detail) = (&app.anchor, app.screen) {
         spans.push(Span::raw(format!(" · {}", period_title(anchor))));
+    }
+    if let (Some(r), Screen::Retro) = (&app.retro, app.screen) {
+        let w = &r.flow.retro.window;
+        spans.push(Span::raw(format!(
+            " · Retro {} – {}",
+            w.first_day().format("%b %d"),
+            w.last_day().format("%b %d")
+        )));
     }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(8)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);

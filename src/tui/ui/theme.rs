@@ -58,6 +58,11 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
 
+    /// Something the facilitator should read: a refusal, a low safety check.
+    pub fn warning(&self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    }
+
     pub fn chart(&self) -> Style {
         self.fg(Color::Cyan)
     }

@@ -1,0 +1,110 @@
+//! `retro start`, `retro retros list` and `retro export`.
+
+use crate::cli::{ExportArgs, ExportFormat, ListFormat, RetrosCommand, StartArgs};
+use crate::domain::{Period, RetroId, Team, Timestamp};
+use crate::retro::prompts::Catalogue;
+use crate::retro::session;
+use crate::store::Store;
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+
+/// The retro `retro start` opens: the unfinished one, or a new one over the window.
+pub fn start(store: &mut Store, team: &Team, args: &StartArgs, now: Timestamp) -> Result<RetroId> {
+    if !args.new
+        && let Some(unfinished) = session::unfinished(store, team)?
+    {
+        if args.from.is_some() || args.to.is_some() {
+            bail!(
+                "retro {} is not finished yet; resume it with `retro start`, or start another with `retro start --new`",
+                unfinished.id.0
+            );
+        }
+        return Ok(unfinished.id);
+    }
+    let default = session::default_window(store, team, now)?;
+    let first = args.from.unwrap_or_else(|| default.first_day());
+    let last = args.to.unwrap_or_else(|| default.last_day());
+    if first > last {
+        bail!("--from {first} is after --to {last}");
+    }
+    let window = Period::window(first, last, team.utc_offset);
+    Ok(store.start_retro(team, &window, now)?.id)
+}
+
+pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write) -> Result<()> {
+    let RetrosCommand::List { format } = cmd;
+    let retros = store.retros(team)?;
+    let rows: Vec<serde_json::Value> = retros
+        .iter()
+        .map(|r| {
+            let notes = store.notes(r.id)?.len();
+            let actions = store.actions(team)?.iter().filter(|a| a.retro == Some(r.id)).count();
+            Ok(serde_json::json!({
+                "id": r.id.0,
+                "from": r.window.first_day().to_string(),
+                "to": r.window.last_day().to_string(),
+                "stage": r.stage.as_str(),
+                "finished": r.finished_at.is_some(),
+                "notes": notes,
+                "actions": actions,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    match format {
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        ListFormat::Table if rows.is_empty() => {
+            writeln!(out, "No retros yet for {}. Start one with `retro start`.", team.name)?
+        }
+        ListFormat::Table => {
+            writeln!(
+                out,
+                "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}",
+                "id", "window", "stage", "notes", "actions"
+            )?;
+            for (r, row) in retros.iter().zip(&rows) {
+                let stage = if r.finished_at.is_some() {
+                    "finished".to_owned()
+                } else {
+                    r.stage.title().to_owned()
+                };
+                writeln!(
+                    out,
+                    "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}",
+                    r.id.0,
+                    format!(
+                        "{} – {}",
+                        row["from"].as_str().unwrap_or(""),
+                        row["to"].as_str().unwrap_or("")
+                    ),
+                    stage,
+                    row["notes"].as_u64().unwrap_or(0),
+                    row["actions"].as_u64().unwrap_or(0)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn export(
+    store: &Store,
+    args: &ExportArgs,
+    catalogue: &Catalogue,
+    now: Timestamp,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let flow = session::open(store, RetroId(args.retro), catalogue, &[], now)?;
+    let summary = session::summary(&flow);
+    let text = match args.format {
+        ExportFormat::Md => crate::export::markdown(&summary),
+        ExportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&crate::export::json(&summary))?),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(out, "Wrote the summary of retro {} to {}.", args.retro, path.display())?;
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}

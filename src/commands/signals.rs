@@ -1,0 +1,35 @@
+//! `retro signals`: the patterns in the team's metrics worth a conversation.
+
+use crate::cli::{ListFormat, PeriodArg, SignalsArgs};
+use crate::domain::{Granularity, Period, Team};
+use crate::report::{SignalTable, signals_to_json, write_signals};
+use crate::store::Store;
+use anyhow::{Result, bail};
+use std::io::Write;
+
+pub fn run(store: &Store, team: &Team, args: &SignalsArgs, out: &mut dyn Write) -> Result<()> {
+    let granularity = match args.period {
+        Some(PeriodArg::Month) => Granularity::Month,
+        Some(PeriodArg::Week) | None => Granularity::Week,
+    };
+    // A year by default: long enough for a rise, its baseline and what followed.
+    let count = args.last.unwrap_or(match granularity {
+        Granularity::Week => 52,
+        Granularity::Month => 12,
+    });
+    if count == 0 {
+        bail!("--last needs at least 1 period");
+    }
+    let now = super::now();
+    let periods: Vec<Period> = Period::last_n(now, count, granularity, team.utc_offset)
+        .into_iter()
+        .map(|p| p.until(now))
+        .collect();
+    // Actions do not record what they expect yet: no intended changes to read.
+    let table = SignalTable::load(store, team, &periods, &[])?;
+    match args.format {
+        ListFormat::Table => write_signals(&table, out)?,
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&signals_to_json(&table))?)?,
+    }
+    Ok(())
+}

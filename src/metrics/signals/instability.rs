@@ -1,0 +1,106 @@
+//! Instability after throughput rises: deployment frequency up markedly while change
+//! failure rate or rework rate rises in the same or the following periods.
+
+use super::{
+    Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say, say_relative,
+};
+use crate::domain::{DoraMetric, MetricKey};
+
+const RATES: [DoraMetric; 2] = [DoraMetric::ChangeFailureRate, DoraMetric::ReworkRate];
+
+/// Where deployment frequency rose markedly (a window against its baseline), looks for
+/// a window starting with the rise or up to `t.lag` periods later in which change
+/// failure rate or rework rate rose. One signal per episode of rising frequency.
+pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
+    let n = input.series.len();
+    let w = t.window.max(1);
+    episodes(
+        input,
+        t,
+        |base, rise| frequency_rise(base, rise, t.min_deployments, t.throughput_rise),
+        |base, rise| {
+            let s = rise.range.start;
+            (s..=(s + t.lag).min(n - w)).find_map(|u| {
+                let later = Window::new(input, u..u + w);
+                let rates = rates_that_rose(base, &later, t);
+                (!rates.is_empty()).then(|| signal(input, base, rise, &later, &rates))
+            })
+        },
+    )
+}
+
+/// How much deployment frequency rose (after / before), when the baseline has enough
+/// deployments and it rose by at least `share`.
+pub(super) fn frequency_rise(base: &Window, rise: &Window, min_deployments: u64, share: f64) -> Option<f64> {
+    let freq = DoraMetric::DeploymentFrequency;
+    let (before, after) = (base.value(freq)?, rise.value(freq)?);
+    (base.deployments() >= min_deployments && before > 0.0 && after >= before * (1.0 + share)).then(|| after / before)
+}
+
+fn rates_that_rose(base: &Window, later: &Window, t: &Thresholds) -> Vec<DoraMetric> {
+    if later.deployments() < t.min_deployments {
+        return Vec::new();
+    }
+    RATES
+        .into_iter()
+        .filter(|&m| match (base.value(m), later.value(m)) {
+            (Some(before), Some(after)) => {
+                later.rate_count(m) >= t.min_failures && after - before >= t.rate_rise_points
+            }
+            _ => false,
+        })
+        .collect()
+}
+
+fn signal(input: &SignalInput<'_>, base: &Window, rise: &Window, later: &Window, rates: &[DoraMetric]) -> Signal {
+    let series = input.series;
+    let freq = DoraMetric::DeploymentFrequency;
+    let (f0, f1) = (base.value(freq).unwrap_or(0.0), rise.value(freq).unwrap_or(0.0));
+    let mut observations = vec![Observation {
+        key: freq.key().into(),
+        unit: freq.unit().into(),
+        before: Some(base.reading(series, f0)),
+        after: rise.reading(series, f1),
+    }];
+    let mut rate_words = Vec::new();
+    for &m in rates {
+        let (r0, r1) = (base.value(m).unwrap_or(0.0), later.value(m).unwrap_or(0.0));
+        observations.push(Observation {
+            key: m.key().into(),
+            unit: m.unit().into(),
+            before: Some(base.reading(series, r0)),
+            after: later.reading(series, r1),
+        });
+        rate_words.push(format!(
+            "{} rose from {} to {} (+{:.1} points)",
+            name_of(m),
+            say(r0, "%"),
+            say(r1, "%"),
+            r1 - r0
+        ));
+    }
+    let explanation = format!(
+        "Deployments rose from {} to {} ({}) between {} and {}, and {} in {}. Tools and practices that raise \
+         throughput (AI coding assistants are the common case) tend to raise instability too, unless review, \
+         testing and safe deployment grow with them.",
+        say(f0, freq.unit()),
+        say(f1, freq.unit()),
+        say_relative(f0, f1),
+        base.span(series).label(),
+        rise.span(series).label(),
+        rate_words.join(" and "),
+        later.span(series).label(),
+    );
+    let mut metrics = vec![MetricKey::Dora(freq)];
+    metrics.extend(rates.iter().map(|&m| MetricKey::Dora(m)));
+    Signal {
+        kind: SignalKind::InstabilityAfterThroughputRise,
+        pattern: None,
+        span: Span::of(series, base.range.start..later.range.end.max(rise.range.end)),
+        metrics,
+        observations,
+        intended_change: None,
+        explanation,
+        question: "What is keeping our quality up as we ship more, and what would help it keep pace?".into(),
+    }
+}

@@ -1,0 +1,158 @@
+//! Signals as the command line prints them: text for people, JSON for scripts (the JSON
+//! shape is documented in docs/signals.md and kept stable).
+
+use crate::domain::{MetricKey, Period, Team, format_timestamp};
+use crate::metrics::compute;
+use crate::metrics::signals::{IntendedChange, Reading, Signal, SignalInput, detect};
+use crate::store::{Store, StoreError};
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// Version of the JSON shape; bumped on any change that could break a consumer.
+pub const SIGNALS_SCHEMA: &str = "retro.signals/1";
+
+/// The team's signals over a run of periods.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalTable {
+    pub team: Team,
+    pub periods: Vec<Period>,
+    pub signals: Vec<Signal>,
+}
+
+impl SignalTable {
+    /// Reads what `periods` need (consecutive weeks or months, oldest first) and
+    /// detects every signal in them. `intended` says what open actions expect.
+    pub fn load(
+        store: &Store,
+        team: &Team,
+        periods: &[Period],
+        intended: &[IntendedChange],
+    ) -> Result<Self, StoreError> {
+        let (from, to) = match (periods.first(), periods.last()) {
+            (Some(first), Some(last)) => (first.start, last.end),
+            _ => (0, 0),
+        };
+        let events = store.event_set(team, from, to)?;
+        let series = compute(&events, periods);
+        let signals = detect(&SignalInput {
+            events: &events,
+            series: &series,
+            intended,
+            quality_metrics: &[],
+        });
+        Ok(SignalTable {
+            team: team.clone(),
+            periods: periods.to_vec(),
+            signals,
+        })
+    }
+
+    /// `week`, `month` or `window`.
+    pub fn period_kind(&self) -> &'static str {
+        match self.periods.first().and_then(|p| p.granularity) {
+            Some(g) => g.as_str(),
+            None => "window",
+        }
+    }
+}
+
+/// The documented JSON shape of `retro signals --format json`.
+pub fn signals_to_json(table: &SignalTable) -> Value {
+    let offset = table.team.utc_offset;
+    let signals: Vec<Value> = table
+        .signals
+        .iter()
+        .map(|s| {
+            json!({
+                "kind": s.kind.key(),
+                "title": s.kind.title(),
+                "pattern": s.pattern.map(|p| p.key()),
+                "first_period": s.span.first.label(),
+                "last_period": s.span.last.label(),
+                "start": format_timestamp(s.span.start(), offset),
+                "end": format_timestamp(s.span.end(), offset),
+                "metrics": s.metrics.iter().map(MetricKey::key).collect::<Vec<_>>(),
+                "observations": s.observations.iter().map(|o| json!({
+                    "key": o.key,
+                    "unit": o.unit,
+                    "before": o.before.as_ref().map(reading_json),
+                    "after": reading_json(&o.after),
+                })).collect::<Vec<_>>(),
+                "intended_change": s.intended_change,
+                "explanation": s.explanation,
+                "question": s.question,
+            })
+        })
+        .collect();
+    json!({
+        "schema": SIGNALS_SCHEMA,
+        "team": table.team.name,
+        "utc_offset": offset.to_string(),
+        "period": table.period_kind(),
+        "first_period": table.periods.first().map(Period::label),
+        "last_period": table.periods.last().map(Period::label),
+        "signals": signals,
+    })
+}
+
+fn reading_json(r: &Reading) -> Value {
+    json!({
+        "value": r.value,
+        "first_period": r.span.first.label(),
+        "last_period": r.span.last.label(),
+    })
+}
+
+/// Text for people: each signal with its periods, explanation and question.
+pub fn write_signals(table: &SignalTable, out: &mut dyn Write) -> std::io::Result<()> {
+    let span = match (table.periods.first(), table.periods.last()) {
+        (Some(first), Some(last)) => format!(" ({}..{})", first.label(), last.label()),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{} · signals over {} {}s{span} · UTC{}",
+        table.team.name,
+        table.periods.len(),
+        table.period_kind(),
+        table.team.utc_offset
+    )?;
+    if table.signals.is_empty() {
+        writeln!(out, "\nNo signals in these periods.")?;
+        return Ok(());
+    }
+    for (i, s) in table.signals.iter().enumerate() {
+        let pattern = s
+            .pattern
+            .map(|p| format!(" ({})", p.key().replace('_', " ")))
+            .unwrap_or_default();
+        writeln!(out, "\n{}. {}{pattern} · {}", i + 1, s.kind.title(), s.span.label())?;
+        for line in wrap(&s.explanation, 92) {
+            writeln!(out, "   {line}")?;
+        }
+        for (j, line) in wrap(&s.question, 87).into_iter().enumerate() {
+            let lead = if j == 0 { "Ask: " } else { "     " };
+            writeln!(out, "   {lead}{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

@@ -1,0 +1,348 @@
+//! The retro as a state machine: an [`Event`] changes the [`Flow`] and returns the
+//! [`Effect`]s to persist. Nothing here touches a terminal or a store, so every
+//! transition is tested on its own; [`super::session`] carries the effects out.
+
+use super::movement::MetricMove;
+use super::prompts::Prompt;
+use crate::domain::{
+    Action, ActionId, ActionReview, Decision, Draft, Expected, MetricKey, NewAction, Note, NoteId, Retro, Stage, Team,
+    Timestamp, VoteCounts, VoteKind,
+};
+use chrono::NaiveDate;
+
+/// A safety check whose median vote is at or below this suggests spending the retro on
+/// safety before the numbers.
+pub const LOW_SAFETY: f64 = 2.0;
+
+/// Everything a retro shows and records, as of now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub team: Team,
+    pub retro: Retro,
+    pub safety: VoteCounts,
+    pub return_on_time: VoteCounts,
+    /// How each metric moved in the window, biggest first.
+    pub moves: Vec<MetricMove>,
+    /// "What's blocking us?" prompts chosen from what moved.
+    pub prompts: Vec<Prompt>,
+    /// Prompts for a retro that starts with safety.
+    pub safety_prompts: Vec<Prompt>,
+    pub notes: Vec<Note>,
+    /// The team's actions to review: open when the retro started, or decided in it.
+    pub to_review: Vec<Action>,
+    /// Decisions this retro took about them.
+    pub reviews: Vec<ActionReview>,
+    /// Actions created in this retro.
+    pub actions: Vec<Action>,
+    pub draft: Option<Draft>,
+}
+
+/// What a note is typed for: a new note under a prompt, or an edit of a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteTarget {
+    Prompt(String),
+    Edit(NoteId),
+}
+
+impl NoteTarget {
+    /// How a draft records its target.
+    pub fn to_draft_target(&self) -> String {
+        match self {
+            Self::Prompt(key) => format!("prompt:{key}"),
+            Self::Edit(id) => format!("note:{}", id.0),
+        }
+    }
+
+    pub fn from_draft_target(s: &str) -> Option<Self> {
+        match s.split_once(':')? {
+            ("prompt", key) => Some(Self::Prompt(key.to_owned())),
+            ("note", id) => id.parse().ok().map(|id| Self::Edit(NoteId(id))),
+            _ => None,
+        }
+    }
+}
+
+/// What the facilitator fills in for a new action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionForm {
+    pub title: String,
+    pub description: Option<String>,
+    pub metric: MetricKey,
+    pub expected: Expected,
+    pub target: Option<f64>,
+    pub due: Option<NaiveDate>,
+    pub volunteer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    GoTo(Stage),
+    Next,
+    Previous,
+    SetVote {
+        kind: VoteKind,
+        score: u8,
+        count: u32,
+    },
+    /// The facilitator confirmed a note: it is recorded at once.
+    ConfirmNote {
+        target: NoteTarget,
+        body: String,
+    },
+    DeleteNote(NoteId),
+    /// The text being typed, saved every few seconds; empty text drops the draft.
+    SaveDraft {
+        target: NoteTarget,
+        body: String,
+    },
+    Review {
+        action: ActionId,
+        decision: Decision,
+        note: Option<String>,
+    },
+    CreateAction(ActionForm),
+    Finish,
+}
+
+/// A change to persist. Effects that create rows come back through [`Flow::confirm`]
+/// with the rows as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SaveStage(Stage),
+    SaveVote {
+        kind: VoteKind,
+        score: u8,
+        count: u32,
+    },
+    AddNote {
+        prompt_key: String,
+        prompt: String,
+        metric: Option<MetricKey>,
+        body: String,
+    },
+    UpdateNote {
+        id: NoteId,
+        body: String,
+    },
+    DeleteNote(NoteId),
+    SaveDraft(Draft),
+    ClearDraft,
+    Review(ActionReview),
+    AddAction(NewAction),
+    Finish,
+}
+
+/// What the store did with an effect, fed back into the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    Note(Note),
+    Action(Action),
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FlowError {
+    #[error("this retro is closed; its record can be read and exported, not changed")]
+    Finished,
+    #[error("a note needs some text")]
+    EmptyNote,
+    #[error("an action needs a title")]
+    EmptyTitle,
+    #[error("there is no prompt \"{0}\" in this retro")]
+    UnknownPrompt(String),
+    #[error("there is no note {0} in this retro")]
+    UnknownNote(i64),
+    #[error("there is no open action {0} to review")]
+    UnknownAction(i64),
+    #[error("votes are scores from 1 to 5")]
+    ScoreOutOfRange,
+}
+
+impl Flow {
+    pub fn stage(&self) -> Stage {
+        self.retro.stage
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.retro.finished_at.is_some()
+    }
+
+    /// The median safety vote is low enough to suggest starting with safety.
+    pub fn safety_is_low(&self) -> bool {
+        self.safety.median().is_some_and(|m| m <= LOW_SAFETY)
+    }
+
+    /// A prompt of this retro, from the data or the safety set.
+    pub fn prompt(&self, key: &str) -> Option<&Prompt> {
+        self.prompts.iter().chain(&self.safety_prompts).find(|p| p.key == key)
+    }
+
+    /// The notes taken under a prompt, in order.
+    pub fn notes_for<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Note> + 'a {
+        self.notes.iter().filter(move |n| n.prompt_key == key)
+    }
+
+    /// The decision this retro took about an action, if any.
+    pub fn review_of(&self, action: ActionId) -> Option<&ActionReview> {
+        self.reviews.iter().find(|r| r.action == action)
+    }
+
+    /// The value of `metric` in this retro's window.
+    pub fn value_now(&self, metric: &MetricKey) -> Option<f64> {
+        self.moves.iter().find(|m| &m.metric == metric).and_then(|m| m.current)
+    }
+
+    /// Applies `event`; returns what to persist, or why the event was refused (and then
+    /// nothing changed).
+    pub fn handle(&mut self, event: Event, now: Timestamp) -> Result<Vec<Effect>, FlowError> {
+        let navigating = matches!(event, Event::GoTo(_) | Event::Next | Event::Previous);
+        if self.is_finished() && !navigating {
+            return Err(FlowError::Finished);
+        }
+        match event {
+            Event::GoTo(stage) => Ok(self.go_to(stage)),
+            Event::Next => Ok(self.stage().next().map(|s| self.go_to(s)).unwrap_or_default()),
+            Event::Previous => Ok(self.stage().previous().map(|s| self.go_to(s)).unwrap_or_default()),
+            Event::SetVote { kind, score, count } => {
+                if !(1..=5).contains(&score) {
+                    return Err(FlowError::ScoreOutOfRange);
+                }
+                let counts = match kind {
+                    VoteKind::Safety => &mut self.safety,
+                    VoteKind::ReturnOnTime => &mut self.return_on_time,
+                };
+                counts.set(score, count);
+                Ok(vec![Effect::SaveVote { kind, score, count }])
+            }
+            Event::ConfirmNote { target, body } => self.confirm_note(target, body),
+            Event::DeleteNote(id) => {
+                let at = self
+                    .notes
+                    .iter()
+                    .position(|n| n.id == id)
+                    .ok_or(FlowError::UnknownNote(id.0))?;
+                self.notes.remove(at);
+                Ok(vec![Effect::DeleteNote(id)])
+            }
+            Event::SaveDraft { target, body } => Ok(self.save_draft(target, body, now)),
+            Event::Review { action, decision, note } => {
+                let a = self
+                    .to_review
+                    .iter()
+                    .find(|a| a.id == action)
+                    .ok_or(FlowError::UnknownAction(action.0))?;
+                let review = ActionReview {
+                    retro: self.retro.id,
+                    action,
+                    decision,
+                    metric_value: self.value_now(&a.metric),
+                    note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+                    reviewed_at: now,
+                };
+                self.reviews.retain(|r| r.action != action);
+                self.reviews.push(review.clone());
+                Ok(vec![Effect::Review(review)])
+            }
+            Event::CreateAction(form) => {
+                let title = form.title.trim();
+                if title.is_empty() {
+                    return Err(FlowError::EmptyTitle);
+                }
+                Ok(vec![Effect::AddAction(NewAction {
+                    retro: Some(self.retro.id),
+                    title: title.to_owned(),
+                    description: form.description.filter(|d| !d.trim().is_empty()),
+                    baseline: self.value_now(&form.metric),
+                    metric: form.metric,
+                    expected: form.expected,
+                    target: form.target,
+                    due: form.due,
+                    volunteer: form.volunteer.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
+                    baseline_window: self.retro.window.clone(),
+                })])
+            }
+            Event::Finish => {
+                self.retro.finished_at = Some(now);
+                self.retro.stage = Stage::Close;
+                Ok(vec![Effect::Finish])
+            }
+        }
+    }
+
+    fn go_to(&mut self, stage: Stage) -> Vec<Effect> {
+        if stage == self.retro.stage {
+            return vec![];
+        }
+        self.retro.stage = stage;
+        // A closed retro can be browsed; where it was left is no longer worth saving.
+        if self.is_finished() {
+            vec![]
+        } else {
+            vec![Effect::SaveStage(stage)]
+        }
+    }
+
+    fn confirm_note(&mut self, target: NoteTarget, body: String) -> Result<Vec<Effect>, FlowError> {
+        let body = body.trim_end().to_owned();
+        if body.trim().is_empty() {
+            return Err(FlowError::EmptyNote);
+        }
+        let effect = match target {
+            NoteTarget::Prompt(key) => {
+                let prompt = self.prompt(&key).ok_or_else(|| FlowError::UnknownPrompt(key.clone()))?;
+                Effect::AddNote {
+                    prompt_key: key,
+                    prompt: prompt.text.clone(),
+                    metric: prompt.metric.clone(),
+                    body,
+                }
+            }
+            NoteTarget::Edit(id) => {
+                let note = self
+                    .notes
+                    .iter_mut()
+                    .find(|n| n.id == id)
+                    .ok_or(FlowError::UnknownNote(id.0))?;
+                note.body = body.clone();
+                Effect::UpdateNote { id, body }
+            }
+        };
+        // The store drops the draft in the same transaction as the note.
+        self.draft = None;
+        Ok(vec![effect])
+    }
+
+    fn save_draft(&mut self, target: NoteTarget, body: String, now: Timestamp) -> Vec<Effect> {
+        if body.trim().is_empty() {
+            return match self.draft.take() {
+                Some(_) => vec![Effect::ClearDraft],
+                None => vec![],
+            };
+        }
+        let draft = Draft {
+            retro: self.retro.id,
+            target: target.to_draft_target(),
+            body,
+            saved_at: now,
+        };
+        if self
+            .draft
+            .as_ref()
+            .is_some_and(|d| d.target == draft.target && d.body == draft.body)
+        {
+            return vec![];
+        }
+        self.draft = Some(draft.clone());
+        vec![Effect::SaveDraft(draft)]
+    }
+
+    /// Takes in a row the store created for one of this flow's effects.
+    pub fn confirm(&mut self, confirmed: Confirmed) {
+        match confirmed {
+            Confirmed::Note(note) => match self.notes.iter_mut().find(|n| n.id == note.id) {
+                Some(existing) => *existing = note,
+                None => self.notes.push(note),
+            },
+            Confirmed::Action(action) => self.actions.push(action),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! How each metric moved in a retro's window against the windows before it.
+
+use crate::domain::{DoraMetric, MetricKey, Polarity};
+use crate::metrics::{Direction, trend};
+use crate::report::MetricTable;
+use serde::Serialize;
+
+/// One metric's movement: its value in the retro window against the mean of the
+/// earlier windows of the same length.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricMove {
+    #[serde(serialize_with = "key")]
+    pub metric: MetricKey,
+    pub name: String,
+    pub unit: String,
+    #[serde(serialize_with = "polarity")]
+    pub polarity: Polarity,
+    pub current: Option<f64>,
+    /// Mean of the earlier windows that have data.
+    pub reference: Option<f64>,
+    pub delta: Option<f64>,
+    /// `delta / |reference|`, when the reference is not zero.
+    pub relative: Option<f64>,
+    pub direction: Direction,
+}
+
+fn key<S: serde::Serializer>(m: &MetricKey, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.key())
+}
+
+fn polarity<S: serde::Serializer>(p: &Polarity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.as_str())
+}
+
+impl MetricMove {
+    /// Whether the metric moved enough to talk about.
+    pub fn moved(&self) -> bool {
+        matches!(self.direction, Direction::Better | Direction::Worse)
+    }
+}
+
+/// Every metric of `table`, whose last period is the retro window and the others the
+/// windows before it; biggest movements first, steady and unknown ones last.
+pub fn moves(table: &MetricTable) -> Vec<MetricMove> {
+    let earlier = table.periods.len().saturating_sub(1);
+    let dora = DoraMetric::ALL.into_iter().map(|m| {
+        let values: Vec<_> = table.periods.iter().map(|p| p.dora.get(m).value).collect();
+        (MetricKey::Dora(m), m.unit().to_owned(), m.polarity(), values)
+    });
+    let team = table.team_metrics.iter().enumerate().map(|(i, t)| {
+        let values: Vec<_> = table.periods.iter().map(|p| p.team.get(i).copied().flatten()).collect();
+        (MetricKey::Team(t.name.clone()), t.unit.clone(), t.polarity, values)
+    });
+    let mut moves: Vec<MetricMove> = dora
+        .chain(team)
+        .map(|(metric, unit, polarity, values)| {
+            let t = trend(&values, polarity, earlier);
+            MetricMove {
+                name: metric.name().to_owned(),
+                metric,
+                unit,
+                polarity,
+                current: t.current,
+                reference: t.vs_trailing.reference,
+                delta: t.vs_trailing.delta,
+                relative: t.vs_trailing.relative(),
+                direction: t.vs_trailing.direction,
+            }
+        })
+        .collect();
+    // Stable: equal movements keep DORA order.
+    moves.sort_by(|a, b| magnitude(b).total_cmp(&magnitude(a)));
+    moves
+}
+
+/// How far a metric moved, for ordering: relative change, with moves that have no
+/// relative size (from zero) first among the moved, and unmoved ones last.
+fn magnitude(m: &MetricMove) -> f64 {
+    match (m.moved(), m.relative) {
+        (false, _) => -1.0,
+        (true, Some(r)) => r.abs(),
+        (true, None) => f64::INFINITY,
+    }
+}

@@ -1,0 +1,159 @@
+//! A retro against the store: starting or resuming one, loading it as a [`Flow`], and
+//! persisting the flow's effects, each in its own transaction, as they happen.
+
+use super::flow::{Confirmed, Effect, Flow};
+use super::movement::moves;
+use super::prompts::{Catalogue, safety_prompts, select};
+use crate::domain::{ActionStatus, Period, Retro, RetroId, Team, Timestamp};
+use crate::report::MetricTable;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Days};
+
+/// Earlier windows of the same length that the retro window is compared with.
+pub const EARLIER_WINDOWS: usize = 3;
+/// Prompts offered per metric that moved.
+pub const PROMPTS_PER_METRIC: usize = 3;
+/// Days in the default window of a team's first retro.
+const FIRST_WINDOW_DAYS: u64 = 14;
+
+/// The window a new retro reviews: from where the previous retro's window ended, or
+/// the last two weeks, up to and including today.
+pub fn default_window(store: &Store, team: &Team, now: Timestamp) -> Result<Period, StoreError> {
+    let offset = team.utc_offset;
+    let today = DateTime::from_timestamp(now + offset.seconds(), 0)
+        .unwrap_or_default()
+        .date_naive();
+    let first = match store.retros(team)?.first() {
+        Some(previous) => {
+            let end = DateTime::from_timestamp(previous.window.end + offset.seconds(), 0).unwrap_or_default();
+            end.date_naive().min(today)
+        }
+        None => today - Days::new(FIRST_WINDOW_DAYS - 1),
+    };
+    Ok(Period::window(first, today, offset))
+}
+
+/// The team's unfinished retro, to offer for resuming.
+pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreError> {
+    Ok(store.retros(team)?.into_iter().find(|r| r.finished_at.is_none()))
+}
+
+/// Loads everything a retro shows, ready to go on where it was left.
+pub fn open(
+    store: &Store,
+    id: RetroId,
+    catalogue: &Catalogue,
+    signals: &[&str],
+    now: Timestamp,
+) -> Result<Flow, StoreError> {
+    let retro = store.retro(id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
+    let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
+    let moves = moves(&MetricTable::load(
+        store,
+        &team,
+        &comparison_windows(&retro.window, now),
+    )?);
+    let reviews = store.reviews_in(id)?;
+    let all_actions = store.actions(&team)?;
+    let to_review = all_actions
+        .iter()
+        .filter(|a| a.retro != Some(id))
+        .filter(|a| a.status == ActionStatus::Open || reviews.iter().any(|r| r.action == a.id))
+        .cloned()
+        .collect();
+    let actions = all_actions.into_iter().filter(|a| a.retro == Some(id)).collect();
+    Ok(Flow {
+        prompts: select(catalogue, &moves, signals, PROMPTS_PER_METRIC),
+        safety_prompts: safety_prompts(catalogue),
+        safety: store.votes(id, crate::domain::VoteKind::Safety)?,
+        return_on_time: store.votes(id, crate::domain::VoteKind::ReturnOnTime)?,
+        notes: store.notes(id)?,
+        draft: store.draft(id)?,
+        moves,
+        to_review,
+        reviews,
+        actions,
+        team,
+        retro,
+    })
+}
+
+/// The retro window (cut at now when it is under way) after the earlier windows of the
+/// same length, oldest first.
+pub fn comparison_windows(window: &Period, now: Timestamp) -> Vec<Period> {
+    let mut windows = vec![window.clone()];
+    for _ in 0..EARLIER_WINDOWS {
+        let before = windows.last().expect("starts with one").previous();
+        windows.push(before);
+    }
+    windows.reverse();
+    let last = windows.pop().expect("the retro window").until(now);
+    windows.push(last);
+    windows
+}
+
+/// Persists `effects` in order, each committed before the next, and feeds rows the
+/// store created back into the flow.
+pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Timestamp) -> Result<(), StoreError> {
+    let id = flow.retro.id;
+    for effect in effects {
+        match effect {
+            Effect::SaveStage(stage) => store.set_retro_stage(id, stage)?,
+            Effect::SaveVote { kind, score, count } => store.set_vote(id, kind, score, count)?,
+            Effect::AddNote {
+                prompt_key,
+                prompt,
+                metric,
+                body,
+            } => {
+                let note = store.add_note(id, &prompt_key, &prompt, metric.as_ref(), &body, now)?;
+                flow.confirm(Confirmed::Note(note));
+            }
+            Effect::UpdateNote { id: note, body } => {
+                if let Some(note) = store.update_note(note, &body, now)? {
+                    flow.confirm(Confirmed::Note(note));
+                }
+            }
+            Effect::DeleteNote(note) => store.delete_note(note)?,
+            Effect::SaveDraft(draft) => store.save_draft(&draft)?,
+            Effect::ClearDraft => store.clear_draft(id)?,
+            Effect::Review(review) => {
+                store.review_action(&review)?;
+                if let Some(a) = flow.to_review.iter_mut().find(|a| a.id == review.action) {
+                    a.status = review.decision.status();
+                }
+            }
+            Effect::AddAction(new) => {
+                let action = store.add_action(&flow.team, &new, now)?;
+                flow.confirm(Confirmed::Action(action));
+            }
+            Effect::Finish => store.finish_retro(id, now)?,
+        }
+    }
+    Ok(())
+}
+
+/// The retro's summary for export: everything the flow holds, reviewed actions paired
+/// with their decisions.
+pub fn summary(flow: &Flow) -> crate::export::RetroSummary {
+    let reviews = flow
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            flow.to_review
+                .iter()
+                .find(|a| a.id == r.action)
+                .map(|a| (a.clone(), r.clone()))
+        })
+        .collect();
+    crate::export::RetroSummary {
+        team: flow.team.clone(),
+        retro: flow.retro.clone(),
+        safety: flow.safety,
+        return_on_time: flow.return_on_time,
+        moves: flow.moves.clone(),
+        notes: flow.notes.clone(),
+        actions: flow.actions.clone(),
+        reviews,
+    }
+}

@@ -1,0 +1,159 @@
+//! Improvement actions and their reviews across retros.
+
+use super::StoreError;
+use crate::domain::{
+    Action, ActionId, ActionReview, ActionStatus, Decision, Expected, MetricKey, NewAction, Period, RetroId, TeamId,
+    Timestamp, UtcOffset,
+};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+const COLUMNS: &str = "a.id, a.team_id, a.retro_id, a.title, a.description, a.metric, a.expected, a.target, \
+                       a.due_date, a.volunteer, a.status, a.closing_note, a.baseline, a.baseline_start, \
+                       a.baseline_end, a.created_at, a.closed_at, t.utc_offset_minutes";
+
+fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
+    let metric: String = row.get(5)?;
+    let expected: String = row.get(6)?;
+    let due: Option<String> = row.get(8)?;
+    let status: String = row.get(10)?;
+    let offset = UtcOffset::from_minutes(row.get(17)?).unwrap_or_default();
+    Ok(Action {
+        id: ActionId(row.get(0)?),
+        team: TeamId(row.get(1)?),
+        retro: row.get::<_, Option<i64>>(2)?.map(RetroId),
+        title: row.get(3)?,
+        description: row.get(4)?,
+        metric: MetricKey::from_key(&metric),
+        // The schema's CHECKs admit only known names.
+        expected: Expected::parse(&expected).unwrap_or(Expected::Improve),
+        target: row.get(7)?,
+        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        volunteer: row.get(9)?,
+        status: ActionStatus::parse(&status).unwrap_or(ActionStatus::Open),
+        closing_note: row.get(11)?,
+        baseline: row.get(12)?,
+        baseline_window: Period {
+            granularity: None,
+            start: row.get(13)?,
+            end: row.get(14)?,
+            offset,
+        },
+        created_at: row.get(15)?,
+        closed_at: row.get(16)?,
+    })
+}
+
+pub(super) fn add(conn: &Connection, team: TeamId, new: &NewAction, now: Timestamp) -> Result<ActionId, StoreError> {
+    conn.execute(
+        "INSERT INTO actions (team_id, retro_id, title, description, metric, expected, target, due_date, volunteer,
+                              baseline, baseline_start, baseline_end, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            team.0,
+            new.retro.map(|r| r.0),
+            new.title.trim(),
+            new.description,
+            new.metric.key(),
+            new.expected.as_str(),
+            new.target,
+            new.due.map(|d| d.to_string()),
+            new.volunteer,
+            new.baseline,
+            new.baseline_window.start,
+            new.baseline_window.end,
+            now
+        ],
+    )?;
+    Ok(ActionId(conn.last_insert_rowid()))
+}
+
+pub(super) fn get(conn: &Connection, id: ActionId) -> Result<Option<Action>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM actions a JOIN teams t ON t.id = a.team_id WHERE a.id = ?1");
+    Ok(conn.query_row(&sql, [id.0], action_from_row).optional()?)
+}
+
+/// Every action of the team, oldest first.
+pub(super) fn of_team(conn: &Connection, team: TeamId) -> Result<Vec<Action>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM actions a JOIN teams t ON t.id = a.team_id WHERE a.team_id = ?1 ORDER BY a.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let actions = stmt.query_map([team.0], action_from_row)?.collect::<Result<_, _>>()?;
+    Ok(actions)
+}
+
+/// Closes or reopens an action outside a retro.
+pub(super) fn set_status(
+    conn: &Connection,
+    id: ActionId,
+    status: ActionStatus,
+    note: Option<&str>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE actions SET status = ?2, closing_note = coalesce(?3, closing_note),
+                closed_at = CASE WHEN ?2 = 'open' THEN NULL ELSE ?4 END
+         WHERE id = ?1",
+        params![id.0, status.as_str(), note, now],
+    )?;
+    Ok(())
+}
+
+/// Records a retro's decision about an action and applies it to the action. A second
+/// review of the same action in the same retro replaces the first.
+pub(super) fn review(conn: &Connection, review: &ActionReview) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO action_reviews (retro_id, action_id, decision, metric_value, note, reviewed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (retro_id, action_id) DO UPDATE SET decision = excluded.decision,
+             metric_value = excluded.metric_value, note = excluded.note, reviewed_at = excluded.reviewed_at",
+        params![
+            review.retro.0,
+            review.action.0,
+            review.decision.as_str(),
+            review.metric_value,
+            review.note,
+            review.reviewed_at
+        ],
+    )?;
+    let closing_note = (review.decision != Decision::Keep)
+        .then_some(review.note.as_deref())
+        .flatten();
+    set_status(
+        conn,
+        review.action,
+        review.decision.status(),
+        closing_note,
+        review.reviewed_at,
+    )
+}
+
+fn review_from_row(row: &Row<'_>) -> rusqlite::Result<ActionReview> {
+    let decision: String = row.get(2)?;
+    Ok(ActionReview {
+        retro: RetroId(row.get(0)?),
+        action: ActionId(row.get(1)?),
+        decision: Decision::parse(&decision).unwrap_or(Decision::Keep),
+        metric_value: row.get(3)?,
+        note: row.get(4)?,
+        reviewed_at: row.get(5)?,
+    })
+}
+
+const REVIEW_COLUMNS: &str = "retro_id, action_id, decision, metric_value, note, reviewed_at";
+
+/// The decisions one retro took.
+pub(super) fn reviews_in(conn: &Connection, retro: RetroId) -> Result<Vec<ActionReview>, StoreError> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM action_reviews WHERE retro_id = ?1 ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let reviews = stmt.query_map([retro.0], review_from_row)?.collect::<Result<_, _>>()?;
+    Ok(reviews)
+}
+
+/// An action's history across retros, oldest first.
+pub(super) fn history(conn: &Connection, action: ActionId) -> Result<Vec<ActionReview>, StoreError> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM action_reviews WHERE action_id = ?1 ORDER BY reviewed_at, id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let reviews = stmt.query_map([action.0], review_from_row)?.collect::<Result<_, _>>()?;
+    Ok(reviews)
+}

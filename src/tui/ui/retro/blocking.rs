@@ -1,0 +1,126 @@
+use crate::tui::retro::RetroScreen;
+use crate::tui::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Text};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+    let flow = &screen.flow;
+    let [prompts_area, notes_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let width = usize::from(prompts_area.width.saturating_sub(4));
+    // A metric's reason is shown once, over the first of its prompts.
+    let mut last_reason: Option<&str> = None;
+    let items: Vec<ListItem> = flow
+        .prompts
+        .iter()
+        .map(|p| {
+            let notes = flow.notes_for(&p.key).count();
+            let mut text = Text::default();
+            for (i, line) in wrap(&p.text, width).into_iter().enumerate() {
+                let count = if i == 0 && notes > 0 {
+                    format!(" ({notes})")
+                } else {
+                    String::new()
+                };
+                text.push_line(Line::raw(format!("{line}{count}")));
+            }
+            let reason = p.reason.as_deref().filter(|r| last_reason != Some(r));
+            last_reason = p.reason.as_deref();
+            if let Some(reason) = reason {
+                let mut lines = vec![];
+                for line in wrap(reason, width) {
+                    lines.push(Line::styled(line, theme.dim()));
+                }
+                lines.extend(text.lines);
+                text = Text::from(lines);
+            }
+            ListItem::new(text)
+        })
+        .collect();
+    let prompts_focused = screen.notes_focus.is_none();
+    let title_style = |focused: bool| if focused { theme.title() } else { theme.dim() };
+    let prompts = List::new(items)
+        .block(
+            Block::new()
+                .borders(Borders::TOP | Borders::RIGHT)
+                .title_top(Line::styled(" Prompts ", title_style(prompts_focused))),
+        )
+        .highlight_style(if prompts_focused {
+            theme.selected()
+        } else {
+            theme.header()
+        });
+    let mut state = ListState::default().with_selected(Some(screen.cursor[3]));
+    frame.render_stateful_widget(prompts, prompts_area, &mut state);
+
+    let note_width = usize::from(notes_area.width.saturating_sub(4));
+    let notes: Vec<ListItem> = screen
+        .selected_prompt_notes()
+        .iter()
+        .filter_map(|id| flow.notes.iter().find(|n| n.id == *id))
+        .map(|n| {
+            let mut text = Text::default();
+            for (i, paragraph) in n.body.lines().enumerate() {
+                for (j, line) in wrap(paragraph, note_width).into_iter().enumerate() {
+                    let bullet = if i == 0 && j == 0 { "• " } else { "  " };
+                    text.push_line(Line::raw(format!("{bullet}{line}")));
+                }
+            }
+            ListItem::new(text)
+        })
+        .collect();
+    let empty = notes.is_empty();
+    let notes_list = List::new(notes)
+        .block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title_top(Line::styled(" Notes ", title_style(!prompts_focused))),
+        )
+        .highlight_style(theme.selected());
+    let mut state = ListState::default().with_selected(screen.notes_focus);
+    frame.render_stateful_widget(notes_list, notes_area, &mut state);
+    if empty {
+        let [_, hint] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(notes_area);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(Line::styled(" No notes yet: a adds one.", theme.dim())),
+            hint,
+        );
+    }
+}
+
+/// Breaks `text` into lines of at most `width` characters, at spaces where it can.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count() <= width;
+        if !fits && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(
+            wrap("where did work wait longest", 12),
+            ["where did", "work wait", "longest"]
+        );
+        assert_eq!(wrap("", 10), [""]);
+    }
+}

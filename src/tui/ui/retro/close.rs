@@ -1,0 +1,109 @@
+use crate::domain::VoteKind;
+use crate::metrics::Direction;
+use crate::report::format_value;
+use crate::tui::retro::RetroScreen;
+use crate::tui::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+    let flow = &screen.flow;
+    let vote_height = 8;
+    let [summary_area, vote_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(vote_height)]).areas(area);
+
+    let window = &flow.retro.window;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Window ", theme.dim()),
+        Span::raw(format!("{} – {}", window.first_day(), window.last_day())),
+        Span::styled("  Safety ", theme.dim()),
+        Span::raw(match flow.safety.median() {
+            Some(m) => format!("median {m} of {} votes", flow.safety.total()),
+            None => "no votes".to_owned(),
+        }),
+    ])];
+    let moved: Vec<String> = flow
+        .moves
+        .iter()
+        .filter(|m| m.moved())
+        .take(4)
+        .map(|m| {
+            let word = if m.direction == Direction::Better {
+                "better"
+            } else {
+                "worse"
+            };
+            format!("{} {word} ({})", m.name, format_value(m.current, &m.unit))
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("Moved ", theme.dim()),
+        Span::raw(if moved.is_empty() {
+            "nothing to speak of".to_owned()
+        } else {
+            moved.join(" · ")
+        }),
+    ]));
+    let prompts_with_notes = {
+        let mut keys: Vec<&str> = flow.notes.iter().map(|n| n.prompt_key.as_str()).collect();
+        keys.dedup();
+        keys.len()
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Notes ", theme.dim()),
+        Span::raw(format!("{} under {prompts_with_notes} prompts", flow.notes.len())),
+        Span::styled("  Reviewed ", theme.dim()),
+        Span::raw(format!("{} earlier actions", flow.reviews.len())),
+    ]));
+    lines.push(Line::styled(format!("Actions ({})", flow.actions.len()), theme.dim()));
+    for a in &flow.actions {
+        lines.push(Line::raw(format!(
+            "  • {} — {}: {}",
+            a.title,
+            a.metric.name(),
+            a.expected.label()
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(" Summary ")
+                .padding(Padding::horizontal(1)),
+        ),
+        summary_area,
+    );
+
+    let mut vote = vec![Line::styled(
+        "Closing vote: was this retro worth the time? Enter how many chose each score.",
+        theme.dim(),
+    )];
+    let scale = VoteKind::ReturnOnTime.scale();
+    for (row, score) in (1..=5u8).rev().enumerate() {
+        let style = if row == screen.cursor[5] {
+            theme.selected()
+        } else {
+            Default::default()
+        };
+        let words = scale[usize::from(score - 1)];
+        vote.push(Line::styled(
+            format!(" {score}  {words:<44}{:>4} ", flow.return_on_time.get(score)),
+            style,
+        ));
+    }
+    let status = match flow.retro.finished_at {
+        Some(_) => "Closed. e exports the summary again.".to_owned(),
+        None => "e exports the summary as Markdown · f closes the retro".to_owned(),
+    };
+    vote.push(Line::styled(status, theme.dim()));
+    frame.render_widget(
+        Paragraph::new(vote).block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(" Close ")
+                .padding(Padding::horizontal(1)),
+        ),
+        vote_area,
+    );
+}

@@ -1,0 +1,55 @@
+use crate::metrics::Direction;
+use crate::report::{format_delta, format_value};
+use crate::tui::retro::RetroScreen;
+use crate::tui::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+    let flow = &screen.flow;
+    let window = &flow.retro.window;
+    let days = (window.end - window.start) / 86_400;
+    let title = format!(
+        " {} – {} against the {} windows of {days} days before, biggest moves first ",
+        window.first_day().format("%b %d"),
+        window.last_day().format("%b %d"),
+        crate::retro::session::EARLIER_WINDOWS
+    );
+    let rows = flow.moves.iter().map(|m| {
+        let change = match (m.delta, m.relative) {
+            (Some(d), Some(r)) => format!("{} ({:+.0}%)", format_delta(d, &m.unit), r * 100.0),
+            (Some(d), None) => format_delta(d, &m.unit),
+            _ => "–".to_owned(),
+        };
+        let word = match m.direction {
+            Direction::Better => "better",
+            Direction::Worse => "worse",
+            Direction::Steady => "steady",
+            Direction::Unknown => "",
+        };
+        Row::new([
+            Cell::from(m.name.clone()),
+            Cell::from(Line::from(format_value(m.current, &m.unit)).right_aligned()),
+            Cell::from(Line::from(format_value(m.reference, &m.unit)).right_aligned()),
+            Cell::from(Line::from(Span::styled(change, theme.direction(m.direction))).right_aligned()),
+            Cell::from(Span::styled(word, theme.direction(m.direction))),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(18),
+            Constraint::Length(7),
+        ],
+    )
+    .header(Row::new(["Metric", "This retro", "Before", "Change", ""]).style(theme.header()))
+    .block(Block::new().borders(Borders::TOP).title(title))
+    .row_highlight_style(theme.selected());
+    let mut state = TableState::default().with_selected(Some(screen.cursor[2]));
+    frame.render_stateful_widget(table, area, &mut state);
+}

@@ -1,0 +1,61 @@
+use crate::tui::retro::RetroScreen;
+use crate::tui::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Row, Table};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+    let flow = &screen.flow;
+    let actions_height = (flow.actions.len() as u16 + 2).clamp(3, area.height / 2);
+    let [notes_area, actions_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(actions_height)]).areas(area);
+    let width = usize::from(notes_area.width.saturating_sub(4));
+    let items: Vec<ListItem> = flow
+        .notes
+        .iter()
+        .map(|n| {
+            let first = n.body.lines().next().unwrap_or_default();
+            let prompt: String = n.prompt.chars().take(width / 3).collect();
+            let text: String = format!("{first}  ({prompt})").chars().take(width).collect();
+            ListItem::new(Line::raw(text))
+        })
+        .collect();
+    let title = if items.is_empty() {
+        " No notes yet: n creates an action anyway "
+    } else {
+        " Notes: a turns the selected one into an action, n starts from scratch "
+    };
+    let list = List::new(items)
+        .block(Block::new().borders(Borders::TOP).title(title))
+        .highlight_style(theme.selected());
+    let mut state = ListState::default().with_selected(Some(screen.cursor[4]));
+    frame.render_stateful_widget(list, notes_area, &mut state);
+
+    let rows = flow.actions.iter().map(|a| {
+        Row::new([
+            a.title.clone(),
+            a.metric.name().to_owned(),
+            a.expected.label().to_owned(),
+            a.due.map(|d| d.to_string()).unwrap_or_default(),
+            a.volunteer.clone().unwrap_or_default(),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(18),
+            Constraint::Length(17),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ],
+    )
+    .header(Row::new(["Action", "Metric", "Expected", "Due", "Driven by"]).style(theme.header()))
+    .block(
+        Block::new()
+            .borders(Borders::TOP)
+            .title(format!(" Actions from this retro ({}) ", flow.actions.len())),
+    );
+    frame.render_widget(table, actions_area);
+}

@@ -1,0 +1,93 @@
+use crate::domain::VoteKind;
+use crate::tui::retro::RetroScreen;
+use crate::tui::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Padding, Paragraph, Wrap};
+
+/// The retro's framing, written for this product.
+pub const FRAMING: &str = "We are here to learn how our way of working is doing, not to judge anyone. \
+Everyone did the best they could with what they knew, the time they had and the tools and systems around \
+them. Where the numbers moved, we ask what in the system made it so.";
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+    let flow = &screen.flow;
+    let cursor = screen.cursor[0];
+    let mut lines = vec![
+        Line::raw(FRAMING),
+        Line::raw(""),
+        Line::styled("Safety check: how freely can you speak here?", theme.title()),
+        Line::styled(
+            "Everyone votes anonymously (a poll, folded paper); enter how many chose each score.",
+            theme.dim(),
+        ),
+    ];
+    let scale = VoteKind::Safety.scale();
+    for (row, score) in (1..=5u8).rev().enumerate() {
+        let words = scale[usize::from(score - 1)];
+        let style = if row == cursor {
+            theme.selected()
+        } else {
+            Default::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {score}  {words:<58}"), style),
+            Span::styled(format!("{:>4} ", flow.safety.get(score)), style),
+        ]));
+    }
+    lines.push(Line::styled(
+        match flow.safety.median() {
+            None => "No votes yet.".to_owned(),
+            Some(m) => format!("{} votes · median {m}", flow.safety.total()),
+        },
+        theme.dim(),
+    ));
+    let low = flow.safety_is_low();
+    if low {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "The median vote is 2 or less: people do not feel safe to speak. Consider spending this retro on \
+             safety first, with the prompts below, before the numbers. Go on when the team is ready.",
+            theme.warning(),
+        ));
+    }
+    // The framing wraps; the prompts below take what is left and scroll.
+    let width = usize::from(area.width.saturating_sub(2));
+    let height: usize = lines
+        .iter()
+        .map(|l| super::blocking::wrap(&l.to_string(), width).len())
+        .sum();
+    let height = (height as u16).min(area.height);
+    let block = Block::new().padding(Padding::horizontal(1));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(block);
+    let [top, prompts] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+    frame.render_widget(paragraph, top);
+    if !low {
+        return;
+    }
+    let items: Vec<ListItem> = flow
+        .safety_prompts
+        .iter()
+        .map(|p| {
+            let notes = flow.notes_for(&p.key).count();
+            let count = if notes > 0 {
+                format!("  ({notes} notes)")
+            } else {
+                String::new()
+            };
+            let text = super::blocking::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
+            let lines: Vec<Line> = text
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| Line::raw(format!("{} {l}", if i == 0 { "•" } else { " " })))
+                .collect();
+            ListItem::new(lines)
+        })
+        .collect();
+    let selected = cursor.checked_sub(5);
+    let list = List::new(items)
+        .block(Block::new().padding(Padding::horizontal(1)))
+        .highlight_style(theme.selected());
+    frame.render_stateful_widget(list, prompts, &mut ListState::default().with_selected(selected));
+}

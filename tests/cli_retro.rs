@@ -1,0 +1,119 @@
+//! `retro retros list`, `retro export` and `retro start` through the binary.
+
+use assert_cmd::Command;
+use retro::domain::{Timestamp, parse_timestamp};
+use retro::retro::flow::{Event, NoteTarget};
+use retro::retro::prompts::Catalogue;
+use retro::retro::session;
+use retro::store::Store;
+
+fn now() -> Timestamp {
+    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
+}
+
+fn retro_cmd(db: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("retro").unwrap();
+    cmd.arg("--db")
+        .arg(db)
+        .env("RETRO_NOW", "2026-11-26T12:00:00Z")
+        .env_remove("RETRO_TEAM");
+    cmd
+}
+
+/// A store holding the demo team and one retro with two notes.
+fn store_with_a_retro(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("retro.db");
+    let mut store = Store::open(&db).unwrap();
+    let team = retro::demo::load(&mut store, now()).unwrap();
+    let window = session::default_window(&store, &team, now()).unwrap();
+    let r = store.start_retro(&team, &window, now()).unwrap();
+    let mut flow = session::open(&store, r.id, &Catalogue::builtin(), &[], now()).unwrap();
+    for body in ["Reviews waited on one person", "Flaky tests | hid *real* failures"] {
+        let key = flow.prompts[0].key.clone();
+        let effects = flow
+            .handle(
+                Event::ConfirmNote {
+                    target: NoteTarget::Prompt(key),
+                    body: body.into(),
+                },
+                now(),
+            )
+            .unwrap();
+        session::apply(&mut store, &mut flow, effects, now()).unwrap();
+    }
+    db
+}
+
+#[test]
+fn retros_are_listed_with_their_window_stage_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let out = retro_cmd(&db)
+        .args(["retros", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{
+            "id": 1, "from": "2026-11-13", "to": "2026-11-26", "stage": "set_the_stage",
+            "finished": false, "notes": 2, "actions": 0
+        }])
+    );
+    let table = retro_cmd(&db).args(["retros", "list"]).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("2026-11-13 – 2026-11-26") && table.contains("Set the stage"),
+        "{table}"
+    );
+}
+
+#[test]
+fn export_writes_markdown_or_json_with_every_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let md = retro_cmd(&db).args(["export", "1"]).output().unwrap();
+    assert!(md.status.success(), "{}", String::from_utf8_lossy(&md.stderr));
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("# Retro of Demo team: 2026-11-13 to 2026-11-26"), "{md}");
+    assert!(md.contains("- Reviews waited on one person"), "{md}");
+    assert!(
+        md.contains(r"Flaky tests \| hid \*real\* failures"),
+        "user text is escaped:\n{md}"
+    );
+
+    let out = dir.path().join("summary.json");
+    retro_cmd(&db)
+        .args(["export", "1", "--format", "json", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["schema"], "retro.summary/1");
+    assert_eq!(json["notes"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn export_of_an_unknown_retro_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let out = retro_cmd(&db).args(["export", "7"]).output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "retro: there is no retro 7 in this store\n"
+    );
+}
+
+#[test]
+fn start_needs_a_terminal_and_creates_nothing_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let out = retro_cmd(&db).args(["start", "--new"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    let store = Store::open(&db).unwrap();
+    let team = store.teams().unwrap().remove(0);
+    assert_eq!(store.retros(&team).unwrap().len(), 1);
+}

@@ -1,0 +1,204 @@
+//! Every retro stage rendered at 80x24 on the demo team, driven through the app the way
+//! keys drive it: snapshots plus assertions on what a facilitator must see.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use retro::domain::{Stage, Timestamp, parse_timestamp};
+use retro::store::Store;
+use retro::tui::Backend;
+use retro::tui::app::{App, Screen};
+use retro::tui::keymap::{Action, action_for};
+use retro::tui::ui::{draw, theme::Theme};
+
+fn now() -> Timestamp {
+    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
+}
+
+fn render(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+struct Harness {
+    backend: Backend,
+    app: App,
+}
+
+impl Harness {
+    /// The demo team's dashboard, then `r`: a new retro over the default window.
+    fn new() -> Self {
+        let mut store = Store::open_in_memory().unwrap();
+        retro::demo::load(&mut store, now()).unwrap();
+        let mut backend = Backend::new(store);
+        let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+        let mut h = Harness { backend, app };
+        h.act(Action::StartRetro);
+        assert_eq!(h.app.screen, Screen::Retro);
+        h
+    }
+
+    fn act(&mut self, action: Action) {
+        if let Some(effect) = self.app.update(action) {
+            retro::tui::apply_effect(&mut self.backend, &mut self.app, effect).unwrap();
+        }
+    }
+
+    /// Presses a key through the keymap, as the event loop does.
+    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        if let Some(action) = action_for(self.app.context(), KeyEvent::new(code, modifiers)) {
+            self.act(action);
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    fn save(&mut self) {
+        self.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    }
+
+    fn stage(&self) -> Stage {
+        self.app.retro.as_ref().unwrap().flow.stage()
+    }
+
+    fn go_to(&mut self, stage: Stage) {
+        while self.stage() < stage {
+            self.act(Action::NextStage);
+        }
+    }
+}
+
+#[test]
+fn set_the_stage_frames_the_retro_and_counts_votes() {
+    let mut h = Harness::new();
+    h.act(Action::Down);
+    h.act(Action::Digit(4)); // four people chose 4
+    h.act(Action::Down);
+    h.act(Action::Increase);
+    h.act(Action::Increase); // two chose 3
+    let screen = render(&h.app);
+    assert!(screen.contains("[1 Stage]"), "{screen}");
+    assert!(screen.contains("not to judge anyone"), "{screen}");
+    assert!(screen.contains("6 votes · median 4"), "{screen}");
+    assert!(!screen.contains("safety first"), "{screen}");
+    insta::assert_snapshot!("retro_set_the_stage", screen);
+}
+
+#[test]
+fn a_low_safety_check_says_so_and_offers_safety_prompts() {
+    let mut h = Harness::new();
+    for _ in 0..3 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Digit(5)); // five people chose 2
+    let screen = render(&h.app);
+    assert!(screen.contains("median 2"), "{screen}");
+    assert!(screen.contains("safety first"), "{screen}");
+    insta::assert_snapshot!("retro_low_safety", screen);
+}
+
+#[test]
+fn review_stage_lists_open_actions_or_says_there_are_none() {
+    let mut h = Harness::new();
+    h.go_to(Stage::ReviewActions);
+    let screen = render(&h.app);
+    assert!(
+        screen.contains("[2 Review]") && screen.contains("No open actions"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("retro_review_empty", screen);
+}
+
+#[test]
+fn data_stage_shows_biggest_movements_first() {
+    let mut h = Harness::new();
+    h.go_to(Stage::LookAtData);
+    let screen = render(&h.app);
+    assert!(screen.contains("against the 3 windows of 14 days before"), "{screen}");
+    let moves = &h.app.retro.as_ref().unwrap().flow.moves;
+    let first = screen.find(moves[0].name.as_str()).unwrap();
+    let last = screen.find(moves[moves.len() - 1].name.as_str()).unwrap();
+    assert!(first < last, "{screen}");
+    insta::assert_snapshot!("retro_data", screen);
+}
+
+#[test]
+fn blocking_stage_takes_multi_line_notes_under_prompts() {
+    let mut h = Harness::new();
+    h.go_to(Stage::WhatsBlocking);
+    h.act(Action::Add);
+    h.type_text("Reviews waited on one person");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.type_text("who knows billing");
+    let typing = render(&h.app);
+    assert!(
+        typing.contains("What's blocking us?") && typing.contains("Ctrl-S save"),
+        "{typing}"
+    );
+    insta::assert_snapshot!("retro_blocking_typing", typing);
+    h.save();
+    let screen = render(&h.app);
+    assert!(screen.contains("What's blocking us? (1)"), "{screen}");
+    assert!(screen.contains("• Reviews waited on one person"), "{screen}");
+    assert!(screen.contains("who knows billing"), "{screen}");
+    insta::assert_snapshot!("retro_blocking", screen);
+}
+
+#[test]
+fn decide_stage_turns_a_note_into_an_action() {
+    let mut h = Harness::new();
+    h.go_to(Stage::WhatsBlocking);
+    h.act(Action::Add);
+    h.type_text("Pair on billing reviews");
+    h.save();
+    h.act(Action::NextStage);
+    h.act(Action::Add);
+    let form = render(&h.app);
+    assert!(
+        form.contains("New action") && form.contains("Pair on billing reviews"),
+        "{form}"
+    );
+    insta::assert_snapshot!("retro_action_form", form);
+    h.act(Action::NextField);
+    h.key(KeyCode::Right, KeyModifiers::NONE);
+    h.act(Action::NextField);
+    h.act(Action::NextField);
+    h.type_text("2026-12-18");
+    h.save();
+    let screen = render(&h.app);
+    assert!(screen.contains("Actions from this retro (1)"), "{screen}");
+    assert!(screen.contains("2026-12-18"), "{screen}");
+    insta::assert_snapshot!("retro_decide", screen);
+    let action = &h.app.retro.as_ref().unwrap().flow.actions[0];
+    assert_eq!(action.title, "Pair on billing reviews");
+    assert!(action.baseline.is_some(), "baseline snapshotted");
+}
+
+#[test]
+fn close_stage_summarises_and_takes_the_closing_vote() {
+    let mut h = Harness::new();
+    h.go_to(Stage::Close);
+    h.act(Action::Down);
+    h.act(Action::Digit(3));
+    let screen = render(&h.app);
+    assert!(screen.contains("[6 Close]") && screen.contains("Summary"), "{screen}");
+    assert!(screen.contains("was this retro worth the time?"), "{screen}");
+    insta::assert_snapshot!("retro_close", screen);
+    h.act(Action::Finish);
+    assert!(render(&h.app).contains("(closed)"));
+}
