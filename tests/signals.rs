@@ -6,12 +6,12 @@
 //! 2025, W01 starts on Monday 2024-12-30.
 
 use retro::domain::{
-    ChangeFact, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Granularity, IncidentFact, MetricKey,
-    MetricSample, Period, Polarity, SampleSet, TeamMetric, TeamSamples, Timestamp, UtcOffset,
+    ChangeFact, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Expected, Granularity, IncidentFact,
+    MetricKey, MetricSample, Period, Polarity, SampleSet, TeamMetric, TeamSamples, Timestamp, UtcOffset,
 };
 use retro::metrics::compute;
 use retro::metrics::signals::{
-    Expectation, GamingPattern, IntendedChange, Signal, SignalInput, SignalKind, Thresholds, detect, detect_with,
+    GamingPattern, IntendedChange, Signal, SignalInput, SignalKind, Thresholds, detect, detect_with,
 };
 use retro::report::SignalTable;
 use retro::store::Store;
@@ -426,7 +426,7 @@ fn slowed_down() -> History {
     h
 }
 
-fn slow_down(expected: Expectation, until: Option<Timestamp>) -> IntendedChange {
+fn slow_down(expected: Expected, until: Option<Timestamp>) -> IntendedChange {
     IntendedChange {
         metric: MetricKey::Dora(DoraMetric::DeploymentFrequency),
         expected,
@@ -440,7 +440,7 @@ fn slow_down(expected: Expectation, until: Option<Timestamp>) -> IntendedChange 
 fn a_worsening_the_team_chose_is_shown_as_intended() {
     // Baseline: the up to 8 weeks before W05, W01-W04: 20 deployments / 28 days = 5 a
     // week. Open since W05: 16 / 56 days = 2 a week, -60% (worse by >= 20%).
-    let signals = slowed_down().signals(&[slow_down(Expectation::Worsen, None)], &[]);
+    let signals = slowed_down().signals(&[slow_down(Expected::IntendedWorsening, None)], &[]);
     let found = of_kind(&signals, SignalKind::IntendedWorsening);
     assert_eq!(found.len(), 1, "{signals:#?}");
     let s = found[0];
@@ -460,14 +460,14 @@ fn a_worsening_the_team_chose_is_shown_as_intended() {
 #[test]
 fn a_closed_action_covers_only_the_weeks_it_was_open() {
     // Closed at the start of W07: open in W05-W06, 4 deployments in 14 days = 2 a week.
-    let signals = slowed_down().signals(&[slow_down(Expectation::Worsen, Some(at(7, 0, 0)))], &[]);
+    let signals = slowed_down().signals(&[slow_down(Expected::IntendedWorsening, Some(at(7, 0, 0)))], &[]);
     let s = of_kind(&signals, SignalKind::IntendedWorsening)[0];
     assert_eq!(labels(s), ("2025-W01".into(), "2025-W06".into()));
 }
 
 #[test]
 fn no_intended_worsening_when_the_action_expected_better_or_nothing_worsened() {
-    for expected in [Expectation::Improve, Expectation::HoldSteady] {
+    for expected in [Expected::Improve, Expected::HoldSteady] {
         let signals = slowed_down().signals(&[slow_down(expected, None)], &[]);
         assert!(of_kind(&signals, SignalKind::IntendedWorsening).is_empty());
     }
@@ -476,7 +476,7 @@ fn no_intended_worsening_when_the_action_expected_better_or_nothing_worsened() {
     for n in 1..=12 {
         h.deploys(n, 5, 0, 1);
     }
-    let signals = h.signals(&[slow_down(Expectation::Worsen, None)], &[]);
+    let signals = h.signals(&[slow_down(Expected::IntendedWorsening, None)], &[]);
     assert!(of_kind(&signals, SignalKind::IntendedWorsening).is_empty());
 }
 
@@ -495,7 +495,7 @@ fn intended_worsening_of_a_team_metric() {
     );
     let change = IntendedChange {
         metric: MetricKey::Team("tech_debt_items".into()),
-        expected: Expectation::Worsen,
+        expected: Expected::IntendedWorsening,
         since: at(5, 0, 0),
         until: None,
         title: "Make the debt visible".into(),

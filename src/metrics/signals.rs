@@ -18,7 +18,7 @@ mod instability;
 mod intended;
 mod paired;
 
-pub use intended::{Expectation, IntendedChange};
+pub use intended::IntendedChange;
 
 use super::{PeriodMetrics, compute};
 use crate::domain::{DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity};

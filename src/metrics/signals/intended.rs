@@ -5,29 +5,32 @@ use super::{
     Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, say, say_relative, words,
     worsened,
 };
-use crate::domain::{MetricKey, Polarity, Timestamp};
-
-/// What an action expects of its metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Expectation {
-    Improve,
-    HoldSteady,
-    /// The team accepts a worse value for a while, e.g. slowing deployments to pay down
-    /// technical debt.
-    Worsen,
-}
+use crate::domain::{Action, ActionStatus, Expected, MetricKey, Polarity, Timestamp};
 
 /// What an open action expects of one metric over its lifetime: the plain input the
 /// actions of a retro map onto.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntendedChange {
     pub metric: MetricKey,
-    pub expected: Expectation,
+    pub expected: Expected,
     /// When the action was decided.
     pub since: Timestamp,
     /// When it was closed; `None` while it is open.
     pub until: Option<Timestamp>,
     pub title: String,
+}
+
+impl IntendedChange {
+    /// What an action expects, over the time it was open.
+    pub fn from_action(a: &Action) -> Self {
+        IntendedChange {
+            metric: a.metric.clone(),
+            expected: a.expected,
+            since: a.created_at,
+            until: (a.status != ActionStatus::Open).then_some(a.closed_at.unwrap_or(a.created_at)),
+            title: a.title.clone(),
+        }
+    }
 }
 
 /// For each change expected to worsen its metric: the up to `t.baseline` periods that end
@@ -38,7 +41,7 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     input
         .intended
         .iter()
-        .filter(|c| c.expected == Expectation::Worsen)
+        .filter(|c| c.expected == Expected::IntendedWorsening)
         .filter_map(|change| {
             let until = change.until.unwrap_or(Timestamp::MAX);
             let open_first = series.iter().position(|p| p.period.end > change.since)?;
