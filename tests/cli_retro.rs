@@ -27,7 +27,7 @@ fn store_with_a_retro(dir: &std::path::Path) -> std::path::PathBuf {
     let team = retro::demo::load(&mut store, now()).unwrap();
     let window = session::default_window(&store, &team, now()).unwrap();
     let r = store.start_retro(&team, &window, now()).unwrap();
-    let mut flow = session::open(&store, r.id, &Catalogue::builtin(), &[], now()).unwrap();
+    let mut flow = session::open(&store, r.id, &Catalogue::builtin(), now()).unwrap();
     for body in ["Reviews waited on one person", "Flaky tests | hid *real* failures"] {
         let key = flow.prompts[0].key.clone();
         let effects = flow

@@ -25,7 +25,7 @@ fn started() -> (Store, Flow) {
     let (mut store, team) = demo();
     let window = session::default_window(&store, &team, now()).unwrap();
     let r = store.start_retro(&team, &window, now()).unwrap();
-    let flow = session::open(&store, r.id, &Catalogue::builtin(), &[], now()).unwrap();
+    let flow = session::open(&store, r.id, &Catalogue::builtin(), now()).unwrap();
     (store, flow)
 }
 
@@ -330,7 +330,7 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
         .unwrap();
     let window = session::default_window(&store, &team, now()).unwrap();
     let r = store.start_retro(&team, &window, now()).unwrap();
-    let mut flow = session::open(&store, r.id, &Catalogue::builtin(), &[], now()).unwrap();
+    let mut flow = session::open(&store, r.id, &Catalogue::builtin(), now()).unwrap();
     assert_eq!(flow.to_review.iter().map(|a| a.id).collect::<Vec<_>>(), [action.id]);
 
     let review = |d, note: Option<&str>| Event::Review {
@@ -438,7 +438,7 @@ fn a_resumed_retro_is_where_it_was_left_with_everything_in_it() {
     let team = store.teams().unwrap().remove(0);
     let unfinished = session::unfinished(&store, &team).unwrap().expect("offered for resume");
     assert_eq!(unfinished.id, id);
-    let resumed = session::open(&store, id, &Catalogue::builtin(), &[], now()).unwrap();
+    let resumed = session::open(&store, id, &Catalogue::builtin(), now()).unwrap();
     assert_eq!(resumed.stage(), Stage::WhatsBlocking);
     assert_eq!(resumed.safety.get(4), 6);
     assert_eq!(

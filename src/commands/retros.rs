@@ -93,7 +93,7 @@ pub fn export(
     now: Timestamp,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let flow = session::open(store, RetroId(args.retro), catalogue, &[], now)?;
+    let flow = session::open(store, RetroId(args.retro), catalogue, now)?;
     let summary = session::summary(&flow);
     let text = match args.format {
         ExportFormat::Md => crate::export::markdown(&summary),

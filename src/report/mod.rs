@@ -8,7 +8,7 @@ mod table;
 
 pub use csv_out::write_csv;
 pub use json::to_json;
-pub use signals::{SIGNALS_SCHEMA, SignalTable, signals_to_json, write_signals};
+pub use signals::{SIGNALS_SCHEMA, SignalTable, recent_signals, signals_to_json, write_signals};
 pub use table::write_table;
 
 use crate::domain::{Period, Team, TeamMetric};
@@ -73,6 +73,17 @@ pub fn format_delta(delta: f64, unit: &str) -> String {
     }
 }
 
+/// Formats a relative change as a whole percentage: `+35%`, `-12%`, and `0%` (no sign)
+/// when it rounds to nothing.
+pub fn format_relative(relative: f64) -> String {
+    let pct = (relative * 100.0).round();
+    if pct == 0.0 {
+        "0%".to_owned()
+    } else {
+        format!("{pct:+.0}%")
+    }
+}
+
 /// Formats a value for people: "no data" is never shown as zero.
 pub fn format_value(value: Option<f64>, unit: &str) -> String {
     match value {
@@ -97,5 +108,7 @@ mod tests {
         assert_eq!(format_delta(0.9, "%"), "+0.9 pp");
         assert_eq!(format_delta(-0.004, "score"), "0", "too small to show: no sign");
         assert_eq!(format_delta(-0.001, "deploys/day"), "0.00/d");
+        assert_eq!(super::format_relative(0.354), "+35%");
+        assert_eq!(super::format_relative(-0.004), "0%");
     }
 }

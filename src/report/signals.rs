@@ -156,3 +156,32 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+/// Signals seen in the `shown` periods that end with `last`, detected over enough
+/// earlier periods for their baselines, with what the team's actions expected taken
+/// into account. Most recent first.
+pub fn recent_signals(
+    store: &Store,
+    team: &Team,
+    last: &Period,
+    shown: usize,
+    now: crate::domain::Timestamp,
+) -> Result<Vec<Signal>, StoreError> {
+    let granularity = last.granularity.unwrap_or_default();
+    let t = crate::metrics::signals::Thresholds::for_granularity(Some(granularity));
+    let history = t.baseline + t.window + t.lag;
+    let periods: Vec<Period> = Period::last_n(last.start, shown + history, granularity, team.utc_offset)
+        .into_iter()
+        .map(|p| p.until(now))
+        .collect();
+    let intended: Vec<IntendedChange> = store.actions(team)?.iter().map(IntendedChange::from_action).collect();
+    let table = SignalTable::load(store, team, &periods, &intended)?;
+    let shown_from = periods[periods.len() - shown.min(periods.len())].start;
+    let mut signals: Vec<Signal> = table
+        .signals
+        .into_iter()
+        .filter(|s| s.span.end() > shown_from)
+        .collect();
+    signals.reverse();
+    Ok(signals)
+}

@@ -23,6 +23,8 @@ pub struct Flow {
     pub return_on_time: VoteCounts,
     /// How each metric moved in the window, biggest first.
     pub moves: Vec<MetricMove>,
+    /// Patterns in the window worth talking about, most recent first.
+    pub signals: Vec<crate::metrics::signals::Signal>,
     /// "What's blocking us?" prompts chosen from what moved.
     pub prompts: Vec<Prompt>,
     /// Prompts for a retro that starts with safety.

@@ -4,8 +4,9 @@
 use super::flow::{Confirmed, Effect, Flow};
 use super::movement::moves;
 use super::prompts::{Catalogue, safety_prompts, select};
-use crate::domain::{ActionStatus, Period, Retro, RetroId, Team, Timestamp};
-use crate::report::MetricTable;
+use crate::domain::{ActionStatus, Granularity, Period, Retro, RetroId, Team, Timestamp};
+use crate::metrics::signals::Signal;
+use crate::report::{MetricTable, recent_signals};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days};
 
@@ -39,13 +40,7 @@ pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreErro
 }
 
 /// Loads everything a retro shows, ready to go on where it was left.
-pub fn open(
-    store: &Store,
-    id: RetroId,
-    catalogue: &Catalogue,
-    signals: &[&str],
-    now: Timestamp,
-) -> Result<Flow, StoreError> {
+pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -> Result<Flow, StoreError> {
     let retro = store.retro(id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
     let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
     let moves = moves(&MetricTable::load(
@@ -53,6 +48,8 @@ pub fn open(
         &team,
         &comparison_windows(&retro.window, now),
     )?);
+    let signals = window_signals(store, &team, &retro.window, now)?;
+    let keys: Vec<&str> = signals.iter().map(|s| s.kind.key()).collect();
     let reviews = store.reviews_in(id)?;
     let all_actions = store.actions(&team)?;
     let to_review = all_actions
@@ -63,19 +60,28 @@ pub fn open(
         .collect();
     let actions = all_actions.into_iter().filter(|a| a.retro == Some(id)).collect();
     Ok(Flow {
-        prompts: select(catalogue, &moves, signals, PROMPTS_PER_METRIC),
+        prompts: select(catalogue, &moves, &keys, PROMPTS_PER_METRIC),
         safety_prompts: safety_prompts(catalogue),
         safety: store.votes(id, crate::domain::VoteKind::Safety)?,
         return_on_time: store.votes(id, crate::domain::VoteKind::ReturnOnTime)?,
         notes: store.notes(id)?,
         draft: store.draft(id)?,
         moves,
+        signals,
         to_review,
         reviews,
         actions,
         team,
         retro,
     })
+}
+
+/// Signals seen in the weeks the retro window touches.
+fn window_signals(store: &Store, team: &Team, window: &Period, now: Timestamp) -> Result<Vec<Signal>, StoreError> {
+    let last = Period::containing(window.end.min(now) - 1, Granularity::Week, team.utc_offset);
+    let first = Period::containing(window.start, Granularity::Week, team.utc_offset);
+    let weeks = usize::try_from((last.start - first.start) / (7 * 86_400)).unwrap_or(0) + 1;
+    recent_signals(store, team, &last, weeks, now)
 }
 
 /// The retro window (cut at now when it is under way) after the earlier windows of the

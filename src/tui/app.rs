@@ -371,9 +371,15 @@ impl App {
         None
     }
 
-    /// The loop hands back what an [`Effect::LoadDashboard`] computed.
-    pub fn dashboard_loaded(&mut self, table: &MetricTable) {
-        let model = DashboardModel::build(table);
+    /// The loop hands back what an [`Effect::LoadDashboard`] computed: the table, the
+    /// metrics open actions expect to worsen, and the signals in those periods.
+    pub fn dashboard_loaded(
+        &mut self,
+        table: &MetricTable,
+        intended: &[crate::domain::MetricKey],
+        signals: &[crate::metrics::signals::Signal],
+    ) {
+        let model = DashboardModel::build(table, intended, signals);
         for (pane, len) in [(0, model.dora.len()), (1, model.team_metrics.len())] {
             self.selected[pane] = self.selected[pane].min(len.saturating_sub(1));
         }

@@ -2,8 +2,8 @@
 //! the store, and only through functions that return plain values.
 
 use super::app::{App, Effect};
-use crate::domain::{Granularity, Period, Team, Timestamp};
-use crate::report::MetricTable;
+use crate::domain::{ActionStatus, Expected, Granularity, MetricKey, Period, Team, Timestamp};
+use crate::report::{MetricTable, recent_signals};
 use crate::retro::prompts::Catalogue;
 use crate::retro::session;
 use crate::store::{Store, StoreError};
@@ -33,7 +33,17 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
     match effect {
         Effect::LoadDashboard { team, periods } => {
             let table = MetricTable::load(store, &team, &periods)?;
-            app.dashboard_loaded(&table);
+            let intended: Vec<MetricKey> = store
+                .actions(&team)?
+                .into_iter()
+                .filter(|a| a.status == ActionStatus::Open && a.expected == Expected::IntendedWorsening)
+                .map(|a| a.metric)
+                .collect();
+            let signals = match periods.last() {
+                Some(last) => recent_signals(store, &team, last, periods.len(), now)?,
+                None => vec![],
+            };
+            app.dashboard_loaded(&table, &intended, &signals);
         }
         Effect::LoadHistory { team, granularity } => {
             let periods = history_periods(store, &team, granularity, now)?;
@@ -45,7 +55,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         },
         Effect::StartRetro { team } => start(backend, app, &team)?,
         Effect::OpenRetro(id) => {
-            let flow = session::open(store, id, &backend.catalogue, &[], now)?;
+            let flow = session::open(store, id, &backend.catalogue, now)?;
             app.retro_opened(flow);
         }
         Effect::Retro(effects) => {
@@ -68,7 +78,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreError> {
     let window = session::default_window(&backend.store, team, app.now)?;
     let retro = backend.store.start_retro(team, &window, app.now)?;
-    let flow = session::open(&backend.store, retro.id, &backend.catalogue, &[], app.now)?;
+    let flow = session::open(&backend.store, retro.id, &backend.catalogue, app.now)?;
     app.retro_opened(flow);
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::{DoraMetric, Granularity, MetricKey, Period, Polarity};
 use crate::metrics::{Direction, Movement, PeriodMetrics, ValueSource, trend};
-use crate::report::{MetricTable, format_delta, format_value};
+use crate::report::{MetricTable, format_delta, format_relative, format_value};
 
 /// Periods in a dashboard sparkline.
 pub const SPARK_PERIODS: usize = 12;
@@ -71,7 +71,7 @@ impl Delta {
     fn relative(m: &Movement, unit: &str) -> Self {
         match (m.delta, m.relative()) {
             (Some(d), Some(r)) => Delta {
-                text: format!("{} {:+.0}%", arrow(d), r * 100.0),
+                text: format!("{} {}", arrow(d), format_relative(r)),
                 direction: m.direction,
             },
             _ => Self::absolute(m, unit),
@@ -100,6 +100,29 @@ pub struct MetricRow {
     pub vs_previous: Delta,
     pub vs_trailing: Delta,
     pub sparkline: String,
+    /// An open action expects this metric to worsen: a worsening is the plan, not news.
+    pub intended: bool,
+}
+
+/// A signal as the dashboard and the retro show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalView {
+    pub title: &'static str,
+    /// The periods it spans, e.g. `2026-W06..2026-W17`.
+    pub when: String,
+    pub explanation: String,
+    pub question: String,
+}
+
+impl SignalView {
+    pub fn of(signal: &crate::metrics::signals::Signal) -> Self {
+        SignalView {
+            title: signal.kind.title(),
+            when: signal.span.label(),
+            explanation: signal.explanation.clone(),
+            question: signal.question.clone(),
+        }
+    }
 }
 
 /// The dashboard of one team for one period, compared with what came before.
@@ -112,12 +135,21 @@ pub struct DashboardModel {
     pub team_metrics: Vec<MetricRow>,
     /// Incidents in the shown periods that name no production deployment.
     pub unlinked_incidents: u64,
+    /// Signals seen in the shown periods, most recent first.
+    pub signals: Vec<SignalView>,
 }
 
 impl DashboardModel {
-    /// Builds the dashboard from a table whose last period is the current one.
-    pub fn build(table: &MetricTable) -> Self {
-        let rows: Vec<MetricRow> = (0..metric_count(table)).map(|i| row(table, i)).collect();
+    /// Builds the dashboard from a table whose last period is the current one. Metrics
+    /// in `intended` are expected to worsen by an open action.
+    pub fn build(table: &MetricTable, intended: &[MetricKey], signals: &[crate::metrics::signals::Signal]) -> Self {
+        let rows: Vec<MetricRow> = (0..metric_count(table))
+            .map(|i| row(table, i))
+            .map(|r| MetricRow {
+                intended: intended.contains(&r.key),
+                ..r
+            })
+            .collect();
         let (dora, team_metrics) = rows.split_at(DoraMetric::ALL.len().min(rows.len()));
         let current = table
             .periods
@@ -131,6 +163,7 @@ impl DashboardModel {
             dora: dora.to_vec(),
             team_metrics: team_metrics.to_vec(),
             unlinked_incidents: table.periods.iter().map(|p| p.unlinked_incidents).sum(),
+            signals: signals.iter().map(SignalView::of).collect(),
         }
     }
 
@@ -159,6 +192,7 @@ fn row(table: &MetricTable, metric: usize) -> MetricRow {
         vs_previous: Delta::absolute(&t.vs_previous, &unit),
         vs_trailing: Delta::relative(&t.vs_trailing, &unit),
         sparkline: sparkline(&values),
+        intended: false,
     }
 }
 

@@ -112,11 +112,11 @@ fn draw_table(
         Row::new([
             Cell::from(r.name.as_str()),
             Cell::from(Line::from(value).right_aligned()),
-            delta_cell(&r.vs_previous, theme),
-            delta_cell(&r.vs_trailing, theme),
+            delta_cell(&r.vs_previous, r.intended, theme),
+            delta_cell(&r.vs_trailing, r.intended, theme),
             Cell::from(Span::styled(
-                verdict(r.vs_trailing.direction),
-                theme.direction(r.vs_trailing.direction),
+                verdict(r.vs_trailing.direction, r.intended),
+                theme.direction(as_planned(r.vs_trailing.direction, r.intended)),
             )),
             Cell::from(Span::styled(spark, theme.chart())),
         ])
@@ -140,14 +140,25 @@ fn spark_width(width: u16) -> usize {
     usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + 6 + 5)).clamp(4, crate::tui::view::SPARK_PERIODS)
 }
 
-fn delta_cell<'a>(d: &Delta, theme: &Theme) -> Cell<'a> {
-    Cell::from(Line::from(Span::styled(d.text.clone(), theme.direction(d.direction))).right_aligned())
+fn delta_cell<'a>(d: &Delta, intended: bool, theme: &Theme) -> Cell<'a> {
+    let style = theme.direction(as_planned(d.direction, intended));
+    Cell::from(Line::from(Span::styled(d.text.clone(), style)).right_aligned())
+}
+
+/// A worsening an open action planned for is good news: the team is doing what it chose.
+fn as_planned(d: Direction, intended: bool) -> Direction {
+    if intended && d == Direction::Worse {
+        Direction::Better
+    } else {
+        d
+    }
 }
 
 /// The word under the colour, so direction reads without colour too.
-fn verdict(d: Direction) -> &'static str {
+fn verdict(d: Direction, intended: bool) -> &'static str {
     match d {
         Direction::Better => "better",
+        Direction::Worse if intended => "as planned",
         Direction::Worse => "worse",
         Direction::Steady => "steady",
         Direction::Unknown => "",
@@ -171,12 +182,28 @@ fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &The
             theme.dim(),
         ));
     }
+    if model.dora.iter().chain(&model.team_metrics).any(|r| r.intended) {
+        lines.push(Line::styled(
+            "as planned: an open action expects this metric to worsen for now (for example, slowing down to \
+             pay off debt).",
+            theme.dim(),
+        ));
+    }
     if model.unlinked_incidents > 0 {
         lines.push(Line::raw(format!(
             "{} incident(s) in these periods name no production deployment, so they are not in the \
              failure rate or recovery time. Linking them to a deployment_id would include them.",
             model.unlinked_incidents
         )));
+    }
+    for signal in &model.signals {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(format!("⚑ {}", signal.title), theme.title()),
+            Span::styled(format!("  {}", signal.when), theme.dim()),
+        ]));
+        lines.push(Line::raw(signal.explanation.clone()));
+        lines.push(Line::styled(format!("Ask: {}", signal.question), theme.dim()));
     }
     let block = Block::new().padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);

@@ -1,11 +1,11 @@
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_value};
+use crate::report::{format_delta, format_relative, format_value};
 use crate::tui::retro::RetroScreen;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     );
     let rows = flow.moves.iter().map(|m| {
         let change = match (m.delta, m.relative) {
-            (Some(d), Some(r)) => format!("{} ({:+.0}%)", format_delta(d, &m.unit), r * 100.0),
+            (Some(d), Some(r)) => format!("{} ({})", format_delta(d, &m.unit), format_relative(r)),
             (Some(d), None) => format_delta(d, &m.unit),
             _ => "–".to_owned(),
         };
@@ -50,6 +50,32 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     .header(Row::new(["Metric", "This retro", "Before", "Change", ""]).style(theme.header()))
     .block(Block::new().borders(Borders::TOP).title(title))
     .row_highlight_style(theme.selected());
+    let table_height = (flow.moves.len() as u16 + 2).min(area.height);
+    let [table_area, signals_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Min(0)]).areas(area);
     let mut state = TableState::default().with_selected(Some(screen.cursor[2]));
-    frame.render_stateful_widget(table, area, &mut state);
+    frame.render_stateful_widget(table, table_area, &mut state);
+    draw_signals(frame, signals_area, &flow.signals, theme);
+}
+
+/// Patterns in the window worth talking about, each with a question for the team.
+fn draw_signals(frame: &mut Frame, area: Rect, signals: &[crate::metrics::signals::Signal], theme: &Theme) {
+    let mut lines = vec![];
+    for s in signals {
+        lines.push(Line::from(vec![
+            Span::styled(format!("⚑ {}", s.kind.title()), theme.title()),
+            Span::styled(format!("  {}", s.span.label()), theme.dim()),
+        ]));
+        lines.push(Line::raw(s.explanation.clone()));
+        lines.push(Line::styled(format!("Ask: {}", s.question), theme.dim()));
+        lines.push(Line::raw(""));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("No signals in this window.", theme.dim()));
+    }
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .title(" Signals ")
+        .padding(Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
