@@ -153,3 +153,28 @@ fn a_team_without_events_shows_no_data_not_zero() {
         assert!(!line.contains("0.0%") && !line.contains("0.00/d"), "{line}");
     }
 }
+
+/// Colours of every cell that has one.
+fn colours(app: &App, theme: &Theme) -> Vec<ratatui::style::Color> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| draw(f, app, theme)).unwrap();
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content()
+        .iter()
+        .flat_map(|c| [c.fg, c.bg])
+        .filter(|c| *c != ratatui::style::Color::Reset)
+        .collect()
+}
+
+#[test]
+fn no_color_means_no_colour_and_direction_still_reads_in_words() {
+    let mut store = Backend::new(demo_store());
+    let app = retro::tui::prepare(&mut store, None, now()).unwrap();
+    let coloured = colours(&app, &Theme::COLOR);
+    assert!(coloured.contains(&ratatui::style::Color::Green) || coloured.contains(&ratatui::style::Color::Red));
+    assert_eq!(colours(&app, &Theme::PLAIN), [], "NO_COLOR draws no colour at all");
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("better") && screen.contains("worse"), "{screen}");
+    assert!(screen.contains('▲') && screen.contains('▼'), "{screen}");
+}
