@@ -47,6 +47,9 @@ pub enum Command {
     Retros(RetrosCommand),
     /// Write a retro's summary as Markdown or JSON
     Export(ExportArgs),
+    /// List, show, add or update improvement actions and whether their metric moved
+    #[command(subcommand)]
+    Actions(ActionsCommand),
     /// Open the terminal UI on the built-in demo team (same as `retro --demo`)
     Demo,
     /// Write a seeded synthetic dataset as CSV files (for tests and benchmarks)
@@ -209,4 +212,113 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Md,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// List the team's actions with their baseline, metric now and verdict
+    List(ActionsListArgs),
+    /// Everything about one action: reviews across retros and its metric week by week
+    Show {
+        /// The action's number, as `retro actions list` shows it
+        id: i64,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Add an action outside a retro; its baseline is the metric over the last 14 days
+    Add(ActionsAddArgs),
+    /// Close, reopen, rename or reschedule an action
+    Update(ActionsUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsListArgs {
+    #[arg(long, value_enum, default_value_t = StatusFilter::All)]
+    pub status: StatusFilter,
+    /// Only open actions whose due date has passed
+    #[arg(long)]
+    pub overdue: bool,
+    #[arg(long, value_enum, default_value_t = ActionSort::Created)]
+    pub sort: ActionSort,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Open,
+    Done,
+    Dropped,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionSort {
+    /// Soonest due first; actions without a due date last
+    Due,
+    /// Moved the other way first, then no clear change, too early, moved as expected
+    Verdict,
+    /// Oldest first
+    Created,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsAddArgs {
+    #[arg(long)]
+    pub title: String,
+    /// A DORA metric (key or alias, e.g. change_failure_rate, lead_time) or a team metric's name
+    #[arg(long)]
+    pub metric: String,
+    /// What the metric should do
+    #[arg(long, value_enum)]
+    pub expect: ExpectArg,
+    /// The value the team aims for, in the metric's unit
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// Due date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<NaiveDate>,
+    /// Who drives it, if someone volunteered
+    #[arg(long, value_name = "NAME")]
+    pub volunteer: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectArg {
+    /// The metric should get better
+    #[value(aliases = ["better"])]
+    Improve,
+    /// The metric should not get worse
+    #[value(aliases = ["hold-steady", "hold_steady", "steady"])]
+    Hold,
+    /// The team chooses to let the metric get worse (e.g. slowing down to pay down debt)
+    #[value(aliases = ["intended-worsening", "intended_worsening"])]
+    Worsen,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsUpdateArgs {
+    /// The action's number, as `retro actions list` shows it
+    pub id: i64,
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// The closing note of a done or dropped action
+    #[arg(long)]
+    pub note: Option<String>,
+    /// New due date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<NaiveDate>,
+    /// New title
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    Done,
+    #[value(alias = "drop")]
+    Dropped,
 }

@@ -3,6 +3,7 @@
 //! Data flows one way: [`import`] -> [`store`] -> [`metrics`] -> [`report`]. The binary
 //! is a thin shell over [`commands::run`].
 
+pub mod actions;
 pub mod cli;
 pub mod commands;
 pub mod demo;

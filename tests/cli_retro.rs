@@ -20,7 +20,8 @@ fn retro_cmd(db: &std::path::Path) -> Command {
     cmd
 }
 
-/// A store holding the demo team and one retro with two notes.
+/// A store holding the demo team (with its six finished retros) and a new retro, number
+/// 7, with two notes.
 fn store_with_a_retro(dir: &std::path::Path) -> std::path::PathBuf {
     let db = dir.join("retro.db");
     let mut store = Store::open(&db).unwrap();
@@ -54,12 +55,13 @@ fn retros_are_listed_with_their_window_stage_and_counts() {
         .unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 7, "newest first, after the demo's six");
     assert_eq!(
-        json,
-        serde_json::json!([{
-            "id": 1, "from": "2026-11-13", "to": "2026-11-26", "stage": "set_the_stage",
+        json[0],
+        serde_json::json!({
+            "id": 7, "from": "2026-11-13", "to": "2026-11-26", "stage": "set_the_stage",
             "finished": false, "notes": 2, "actions": 0
-        }])
+        })
     );
     let table = retro_cmd(&db).args(["retros", "list"]).output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
@@ -73,7 +75,7 @@ fn retros_are_listed_with_their_window_stage_and_counts() {
 fn export_writes_markdown_or_json_with_every_note() {
     let dir = tempfile::tempdir().unwrap();
     let db = store_with_a_retro(dir.path());
-    let md = retro_cmd(&db).args(["export", "1"]).output().unwrap();
+    let md = retro_cmd(&db).args(["export", "7"]).output().unwrap();
     assert!(md.status.success(), "{}", String::from_utf8_lossy(&md.stderr));
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.starts_with("# Retro of Demo team: 2026-11-13 to 2026-11-26"), "{md}");
@@ -85,7 +87,7 @@ fn export_writes_markdown_or_json_with_every_note() {
 
     let out = dir.path().join("summary.json");
     retro_cmd(&db)
-        .args(["export", "1", "--format", "json", "--output"])
+        .args(["export", "7", "--format", "json", "--output"])
         .arg(&out)
         .assert()
         .success();
@@ -98,11 +100,11 @@ fn export_writes_markdown_or_json_with_every_note() {
 fn export_of_an_unknown_retro_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let db = store_with_a_retro(dir.path());
-    let out = retro_cmd(&db).args(["export", "7"]).output().unwrap();
+    let out = retro_cmd(&db).args(["export", "8"]).output().unwrap();
     assert!(!out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "retro: there is no retro 7 in this store\n"
+        "retro: there is no retro 8 in this store\n"
     );
 }
 
@@ -115,5 +117,5 @@ fn start_needs_a_terminal_and_creates_nothing_without_one() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
     let store = Store::open(&db).unwrap();
     let team = store.teams().unwrap().remove(0);
-    assert_eq!(store.retros(&team).unwrap().len(), 1);
+    assert_eq!(store.retros(&team).unwrap().len(), 7);
 }

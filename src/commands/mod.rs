@@ -1,5 +1,6 @@
 //! What each subcommand does: the binary's edge, where library errors become messages.
 
+mod actions;
 mod generate;
 mod import;
 mod import_git;
@@ -55,6 +56,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Retros(cmd) => {
             let team = select_team(&store, cli.team.as_deref())?;
             retros::list(&store, &team, cmd, out)
+        }
+        Command::Actions(cmd) => {
+            let team = select_team(&store, cli.team.as_deref())?;
+            actions::run(&mut store, &team, cmd, now(), out)
         }
         Command::Export(args) => retros::export(&store, args, &catalogue()?, now(), out),
         Command::Demo => open_tui(&cli, true),

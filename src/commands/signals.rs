@@ -2,6 +2,7 @@
 
 use crate::cli::{ListFormat, PeriodArg, SignalsArgs};
 use crate::domain::{Granularity, Period, Team};
+use crate::metrics::signals::IntendedChange;
 use crate::report::{SignalTable, signals_to_json, write_signals};
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -25,8 +26,9 @@ pub fn run(store: &Store, team: &Team, args: &SignalsArgs, out: &mut dyn Write) 
         .into_iter()
         .map(|p| p.until(now))
         .collect();
-    // Actions do not record what they expect yet: no intended changes to read.
-    let table = SignalTable::load(store, team, &periods, &[])?;
+    // What the team's actions expected: a worsening an action chose is shown as intended.
+    let intended: Vec<IntendedChange> = store.actions(team)?.iter().map(IntendedChange::from_action).collect();
+    let table = SignalTable::load(store, team, &periods, &intended)?;
     match args.format {
         ListFormat::Table => write_signals(&table, out)?,
         ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&signals_to_json(&table))?)?,

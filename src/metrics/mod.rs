@@ -5,12 +5,14 @@
 //! (docs/signals.md).
 
 mod dora;
+pub mod effect;
 mod median;
 pub mod signals;
 mod team;
 mod trend;
 
 pub use dora::compute;
+pub use effect::{EffectRule, Evaluation, Verdict, evaluate};
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
 

@@ -99,6 +99,24 @@ pub(super) fn set_status(
     Ok(())
 }
 
+/// Changes an action's title, due date or closing note outside a retro, leaving its
+/// status and dates alone; `None` leaves a field as it is.
+pub(super) fn edit(
+    conn: &Connection,
+    id: ActionId,
+    title: Option<&str>,
+    due: Option<NaiveDate>,
+    closing_note: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE actions SET title = coalesce(?2, title), due_date = coalesce(?3, due_date),
+                closing_note = coalesce(?4, closing_note)
+         WHERE id = ?1",
+        params![id.0, title.map(str::trim), due.map(|d| d.to_string()), closing_note],
+    )?;
+    Ok(())
+}
+
 /// Records a retro's decision about an action and applies it to the action. A second
 /// review of the same action in the same retro replaces the first.
 pub(super) fn review(conn: &Connection, review: &ActionReview) -> Result<(), StoreError> {

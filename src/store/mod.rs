@@ -343,6 +343,18 @@ impl Store {
         self.write(|tx| actions::set_status(tx, id, status, note, now))
     }
 
+    /// Renames an action, moves its due date or rewrites its closing note, leaving its
+    /// status alone; `None` leaves that field as it is.
+    pub fn edit_action(
+        &mut self,
+        id: ActionId,
+        title: Option<&str>,
+        due: Option<chrono::NaiveDate>,
+        closing_note: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| actions::edit(tx, id, title, due, closing_note))
+    }
+
     /// Records a retro's decision about an action and applies it, in one transaction.
     pub fn review_action(&mut self, review: &ActionReview) -> Result<(), StoreError> {
         self.write(|tx| actions::review(tx, review))

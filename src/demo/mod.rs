@@ -5,6 +5,12 @@
 //! with change failure and rework rates following a few weeks later; the team then
 //! deliberately slows down to pay down technical debt, after which failures fall.
 //! The dataset is shifted by whole weeks so that its last week is the current week.
+//!
+//! The team has held retros along the way (`history.rs`): their notes, votes, the actions
+//! they decided (the slow-down among them) and the reviews of those actions. The retro
+//! over the last two weeks is left for the user to start.
+
+mod history;
 
 use crate::domain::{Granularity, Period, Team, Timestamp, UtcOffset};
 use crate::import::{Format, LoadError, parse_changes, parse_deployments, parse_incidents, parse_samples};
@@ -12,10 +18,10 @@ use crate::store::Store;
 
 pub const TEAM_NAME: &str = "Demo team";
 
-const DEPLOYMENTS: &[u8] = include_bytes!("../assets/demo/deployments.csv");
-const CHANGES: &[u8] = include_bytes!("../assets/demo/changes.csv");
-const INCIDENTS: &[u8] = include_bytes!("../assets/demo/incidents.csv");
-const METRICS: &[u8] = include_bytes!("../assets/demo/metrics.csv");
+const DEPLOYMENTS: &[u8] = include_bytes!("../../assets/demo/deployments.csv");
+const CHANGES: &[u8] = include_bytes!("../../assets/demo/changes.csv");
+const INCIDENTS: &[u8] = include_bytes!("../../assets/demo/incidents.csv");
+const METRICS: &[u8] = include_bytes!("../../assets/demo/metrics.csv");
 
 /// Adds the demo team to `store` with its history ending in the week of `now`.
 pub fn load(store: &mut Store, now: Timestamp) -> Result<Team, LoadError> {
@@ -60,5 +66,6 @@ pub fn load(store: &mut Store, now: Timestamp) -> Result<Team, LoadError> {
     store.load_changes(&team, &changes, "demo")?;
     store.load_incidents(&team, &incidents, "demo")?;
     store.load_samples(&team, &definitions, &samples, "demo")?;
+    history::add(store, &team, shift, now)?;
     Ok(team)
 }

@@ -1,0 +1,208 @@
+//! Where each improvement action stands: its metric week by week since it was created,
+//! the verdict on whether the metric moved as expected, its reviews across retros, and
+//! whether it is overdue. The command line, the actions screen and a retro's review stage
+//! all read actions through here.
+//!
+//! The verdict is [`crate::metrics::effect::evaluate`] over the weeks *since* the
+//! action: for an open action, the whole weeks after the one it was created in; for a
+//! done or dropped one, those weeks up to and including the week it was closed. A week
+//! still under way never counts. docs/metrics.md has the rule and a worked example.
+
+use crate::domain::{
+    Action, ActionReview, ActionStatus, DoraMetric, Granularity, MetricKey, Period, Polarity, Team, TeamMetric,
+    Timestamp, UtcOffset,
+};
+use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, evaluate};
+use crate::report::MetricTable;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Days, NaiveDate};
+use std::ops::Range;
+
+/// Days in the window a new action's baseline is taken over, when it is not decided in
+/// a retro (a retro takes its own window): the last two weeks, today included.
+pub const BASELINE_DAYS: u64 = 14;
+
+/// One action, with everything needed to judge whether it worked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionProgress {
+    pub action: Action,
+    pub evaluation: Evaluation,
+    /// The metric weekly, from the week the action was created in to the current week
+    /// (cut at now), whatever the action's status: the trend since creation.
+    pub series: Vec<(Period, Option<f64>)>,
+    /// The entries of `series` the verdict read: the weeks since (see the module doc).
+    pub counted: Range<usize>,
+    /// The metric's unit ("%", "hours", "deploys/day", or a team metric's own).
+    pub unit: String,
+    pub polarity: Polarity,
+    /// The action's reviews across retros, oldest first.
+    pub history: Vec<ActionReview>,
+    /// Open, with a due date before today (in the team's offset).
+    pub overdue: bool,
+}
+
+impl ActionProgress {
+    /// The weeks the verdict read, with their values.
+    pub fn since(&self) -> &[(Period, Option<f64>)] {
+        &self.series[self.counted.clone()]
+    }
+}
+
+/// Where one action stands as of `now`.
+pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<ActionProgress, StoreError> {
+    let team = store
+        .team(action.team)?
+        .expect("an action's team exists: the schema cascades deletes");
+    let weekly = Weekly::load(store, &team, action.created_at, now)?;
+    Ok(weekly.progress(action.clone(), store.action_history(action.id)?, now))
+}
+
+/// Where every action of `team` stands as of `now`, oldest first. The metrics are read
+/// once, weekly from the week of the earliest action to now.
+pub fn progress_all(store: &Store, team: &Team, now: Timestamp) -> Result<Vec<ActionProgress>, StoreError> {
+    let actions = store.actions(team)?;
+    let Some(earliest) = actions.iter().map(|a| a.created_at).min() else {
+        return Ok(vec![]);
+    };
+    let weekly = Weekly::load(store, team, earliest, now)?;
+    actions
+        .into_iter()
+        .map(|a| {
+            let history = store.action_history(a.id)?;
+            Ok(weekly.progress(a, history, now))
+        })
+        .collect()
+}
+
+/// Open, with a due date before today in `offset`.
+pub fn is_overdue(action: &Action, now: Timestamp, offset: UtcOffset) -> bool {
+    action.status == ActionStatus::Open && action.due.is_some_and(|due| due < local_day(now, offset))
+}
+
+/// The window a new action's baseline is taken over outside a retro: the last
+/// [`BASELINE_DAYS`] days up to and including today, in the team's offset.
+pub fn baseline_window(now: Timestamp, offset: UtcOffset) -> Period {
+    let today = local_day(now, offset);
+    Period::window(today - Days::new(BASELINE_DAYS - 1), today, offset)
+}
+
+/// The value of `metric` over `window` (cut at `now` when it is under way), computed
+/// by the metric engine: what an action snapshots as its baseline.
+pub fn value_over(
+    store: &Store,
+    team: &Team,
+    metric: &MetricKey,
+    window: &Period,
+    now: Timestamp,
+) -> Result<Option<f64>, StoreError> {
+    let table = MetricTable::load(store, team, &[window.clone().until(now)])?;
+    Ok(table
+        .periods
+        .first()
+        .and_then(|p| value_of(p, &table.team_metrics, metric)))
+}
+
+/// Every metric an action can name: the five DORA metrics, then the team's own.
+pub fn metric_choices(store: &Store, team: &Team) -> Result<Vec<MetricKey>, StoreError> {
+    let dora = DoraMetric::ALL.into_iter().map(MetricKey::Dora);
+    let own = store.team_metrics(team)?.into_iter().map(|t| MetricKey::Team(t.name));
+    Ok(dora.chain(own).collect())
+}
+
+/// A metric's unit and polarity; a team metric the store does not know reads as unitless
+/// and higher-is-better (it has no values either).
+pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (String, Polarity) {
+    match metric {
+        MetricKey::Dora(m) => (m.unit().to_owned(), m.polarity()),
+        MetricKey::Team(name) => team_metrics
+            .iter()
+            .find(|t| &t.name == name)
+            .map_or((String::new(), Polarity::HigherIsBetter), |t| {
+                (t.unit.clone(), t.polarity)
+            }),
+    }
+}
+
+/// The value of `metric` in one computed period: a DORA value, or a team metric's by name.
+pub fn value_of(period: &PeriodMetrics, team_metrics: &[TeamMetric], metric: &MetricKey) -> Option<f64> {
+    match metric {
+        MetricKey::Dora(m) => period.dora.get(*m).value,
+        MetricKey::Team(name) => {
+            let i = team_metrics.iter().position(|t| &t.name == name)?;
+            period.team.get(i).copied().flatten()
+        }
+    }
+}
+
+/// The team's metrics weekly over a run of weeks, computed once for many actions.
+struct Weekly {
+    offset: UtcOffset,
+    table: MetricTable,
+}
+
+impl Weekly {
+    fn load(store: &Store, team: &Team, from: Timestamp, now: Timestamp) -> Result<Self, StoreError> {
+        let offset = team.utc_offset;
+        let periods: Vec<Period> = Period::covering(from.min(now), now, Granularity::Week, offset)
+            .into_iter()
+            .map(|p| p.until(now))
+            .collect();
+        Ok(Weekly {
+            offset,
+            table: MetricTable::load(store, team, &periods)?,
+        })
+    }
+
+    fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
+        let periods = &self.table.periods;
+        let week_of = |t: Timestamp| Period::containing(t, Granularity::Week, self.offset).start;
+        let first = periods
+            .iter()
+            .position(|p| p.period.start == week_of(action.created_at));
+        let (series, counted) = match first {
+            None => (vec![], 0..0),
+            Some(first) => {
+                let series: Vec<(Period, Option<f64>)> = periods[first..]
+                    .iter()
+                    .map(|p| {
+                        let value = value_of(p, &self.table.team_metrics, &action.metric);
+                        (p.period.clone(), value)
+                    })
+                    .collect();
+                // Whole weeks only: the week under way is shown, never judged.
+                let mut end = series.iter().take_while(|(p, _)| !p.is_partial()).count();
+                if action.status != ActionStatus::Open {
+                    let closed = week_of(action.closed_at.unwrap_or(action.created_at));
+                    let through_closed = series.iter().take_while(|(p, _)| p.start <= closed).count();
+                    end = end.min(through_closed);
+                }
+                (series, 1.min(end)..end)
+            }
+        };
+        let (unit, polarity) = unit_and_polarity(&action.metric, &self.table.team_metrics);
+        let since: Vec<Option<f64>> = series[counted.clone()].iter().map(|(_, v)| *v).collect();
+        let evaluation = evaluate(
+            action.expected,
+            polarity,
+            action.baseline,
+            &since,
+            &EffectRule::default(),
+        );
+        ActionProgress {
+            overdue: is_overdue(&action, now, self.offset),
+            action,
+            evaluation,
+            series,
+            counted,
+            unit,
+            polarity,
+            history,
+        }
+    }
+}
+
+fn local_day(t: Timestamp, offset: UtcOffset) -> NaiveDate {
+    DateTime::from_timestamp(t + offset.seconds(), 0)
+        .unwrap_or_default()
+        .date_naive()
+}

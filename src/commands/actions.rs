@@ -1,0 +1,605 @@
+//! `retro actions list|show|add|update`: improvement actions and whether their metric
+//! moved. The JSON and CSV shapes are documented in docs/actions.md and kept stable.
+
+use crate::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
+use crate::cli::{
+    ActionSort, ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat,
+    OutputFormat, StatusArg, StatusFilter,
+};
+use crate::domain::{
+    Action, ActionId, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp, format_timestamp,
+};
+use crate::metrics::{EffectRule, Verdict};
+use crate::report::format_value;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use chrono::DateTime;
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// Version of the JSON shape; bumped on any change that could break a consumer.
+pub const ACTIONS_SCHEMA: &str = "retro.actions/1";
+
+/// Titles longer than this are cut in the table (JSON and CSV keep them whole).
+const TITLE_WIDTH: usize = 40;
+
+pub fn run(store: &mut Store, team: &Team, cmd: &ActionsCommand, now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        ActionsCommand::List(args) => list(store, team, args, now, out),
+        ActionsCommand::Show { id, format } => show(store, team, *id, *format, now, out),
+        ActionsCommand::Add(args) => add(store, team, args, now, out),
+        ActionsCommand::Update(args) => update(store, team, args, now, out),
+    }
+}
+
+// --- list ------------------------------------------------------------------------------
+
+fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    let mut rows: Vec<ActionProgress> = progress_all(store, team, now)?
+        .into_iter()
+        .filter(|p| match args.status {
+            StatusFilter::All => true,
+            StatusFilter::Open => p.action.status == ActionStatus::Open,
+            StatusFilter::Done => p.action.status == ActionStatus::Done,
+            StatusFilter::Dropped => p.action.status == ActionStatus::Dropped,
+        })
+        .filter(|p| !args.overdue || p.overdue)
+        .collect();
+    sort(&mut rows, args.sort);
+    match args.format {
+        OutputFormat::Table => write_table(team, &rows, now, out)?,
+        OutputFormat::Json => {
+            let actions: Vec<Value> = rows.iter().map(|p| action_json(team, p)).collect();
+            let mut doc = header(team, now);
+            doc["actions"] = Value::Array(actions);
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        OutputFormat::Csv => write_csv(team, &rows, out)?,
+    }
+    Ok(())
+}
+
+fn sort(rows: &mut [ActionProgress], by: ActionSort) {
+    match by {
+        ActionSort::Created => rows.sort_by_key(|p| (p.action.created_at, p.action.id)),
+        ActionSort::Due => rows.sort_by_key(|p| (p.action.due.is_none(), p.action.due, p.action.id)),
+        ActionSort::Verdict => rows.sort_by_key(|p| (verdict_rank(p.evaluation.verdict), p.action.id)),
+    }
+}
+
+/// What needs attention first: a metric that moved the wrong way, then one that has not
+/// moved, then those too early to tell, then those that worked.
+fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::MovedTheOtherWay => 0,
+        Verdict::NoClearChange => 1,
+        Verdict::TooEarly => 2,
+        Verdict::MovedAsExpected => 3,
+    }
+}
+
+fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{} · {} · today {} (UTC{})",
+        team.name,
+        count(rows.len(), "action"),
+        today(team, now),
+        team.utc_offset
+    )?;
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "No actions to show. Decide some in a retro (`retro start`) or add one with `retro actions add`."
+        )?;
+        return Ok(());
+    }
+    let header = [
+        "id", "title", "metric", "expected", "baseline", "now", "verdict", "due", "status",
+    ];
+    let cells: Vec<[String; 9]> = rows
+        .iter()
+        .map(|p| {
+            let a = &p.action;
+            [
+                a.id.0.to_string(),
+                cut(&a.title, TITLE_WIDTH),
+                a.metric.name().to_owned(),
+                a.expected.label().to_owned(),
+                format_value(p.evaluation.baseline, &p.unit),
+                format_value(p.evaluation.after, &p.unit),
+                verdict_text(p),
+                match a.due {
+                    Some(due) if p.overdue => format!("{due} overdue"),
+                    Some(due) => due.to_string(),
+                    None => "-".to_owned(),
+                },
+                a.status.as_str().to_owned(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[&str]| {
+        let mut s = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            let pad = width.saturating_sub(cell.chars().count());
+            match i {
+                // Numbers line up on the right.
+                0 | 4 | 5 => s.push_str(&format!("{}{cell}", " ".repeat(pad))),
+                _ if i == cells.len() - 1 => s.push_str(cell),
+                _ => s.push_str(&format!("{cell}{}", " ".repeat(pad))),
+            }
+            if i + 1 < cells.len() {
+                s.push_str("  ");
+            }
+        }
+        s
+    };
+    writeln!(out, "{}", line(&header))?;
+    for c in &cells {
+        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&refs))?;
+    }
+    writeln!(
+        out,
+        "baseline: the metric over the window the action was decided in; now: the median of the whole weeks since."
+    )?;
+    Ok(())
+}
+
+fn verdict_text(p: &ActionProgress) -> String {
+    if p.evaluation.intended_worsening {
+        format!("{} (intended)", p.evaluation.verdict.label())
+    } else {
+        p.evaluation.verdict.label().to_owned()
+    }
+}
+
+fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Result<()> {
+    let offset = team.utc_offset;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "title",
+        "metric",
+        "unit",
+        "expected",
+        "status",
+        "baseline",
+        "after",
+        "relative",
+        "periods",
+        "verdict",
+        "intended_worsening",
+        "target",
+        "due",
+        "overdue",
+        "volunteer",
+        "retro",
+        "created_at",
+        "closed_at",
+    ])?;
+    let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for p in rows {
+        let a = &p.action;
+        let e = &p.evaluation;
+        w.write_record([
+            a.id.0.to_string(),
+            a.title.clone(),
+            a.metric.key().to_owned(),
+            p.unit.clone(),
+            a.expected.as_str().to_owned(),
+            a.status.as_str().to_owned(),
+            num(e.baseline),
+            num(e.after),
+            num(e.relative),
+            e.periods.to_string(),
+            e.verdict.as_str().to_owned(),
+            e.intended_worsening.to_string(),
+            num(a.target),
+            a.due.map(|d| d.to_string()).unwrap_or_default(),
+            p.overdue.to_string(),
+            a.volunteer.clone().unwrap_or_default(),
+            a.retro.map(|r| r.0.to_string()).unwrap_or_default(),
+            format_timestamp(a.created_at, offset),
+            a.closed_at.map(|t| format_timestamp(t, offset)).unwrap_or_default(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+// --- JSON --------------------------------------------------------------------------------
+
+fn header(team: &Team, now: Timestamp) -> Value {
+    let rule = EffectRule::default();
+    json!({
+        "schema": ACTIONS_SCHEMA,
+        "team": team.name,
+        "utc_offset": team.utc_offset.to_string(),
+        "today": today(team, now),
+        "rule": {
+            "min_periods": rule.min_periods,
+            "min_relative_change": rule.min_relative_change,
+        },
+    })
+}
+
+/// One action as `retro actions list --format json` prints it.
+fn action_json(team: &Team, p: &ActionProgress) -> Value {
+    let offset = team.utc_offset;
+    let a = &p.action;
+    let e = &p.evaluation;
+    let since = p.since();
+    json!({
+        "id": a.id.0,
+        "title": a.title,
+        "description": a.description,
+        "retro": a.retro.map(|r| r.0),
+        "metric": a.metric.key(),
+        "metric_name": a.metric.name(),
+        "unit": p.unit,
+        "polarity": p.polarity.as_str(),
+        "expected": a.expected.as_str(),
+        "target": a.target,
+        "due": a.due.map(|d| d.to_string()),
+        "overdue": p.overdue,
+        "volunteer": a.volunteer,
+        "status": a.status.as_str(),
+        "closing_note": a.closing_note,
+        "created_at": format_timestamp(a.created_at, offset),
+        "closed_at": a.closed_at.map(|t| format_timestamp(t, offset)),
+        "baseline": {
+            "value": e.baseline,
+            "from": a.baseline_window.first_day().to_string(),
+            "to": a.baseline_window.last_day().to_string(),
+        },
+        "evaluation": {
+            "verdict": e.verdict.as_str(),
+            "after": e.after,
+            "relative": e.relative,
+            "periods": e.periods,
+            "first_period": since.first().map(|(p, _)| p.label()),
+            "last_period": since.last().map(|(p, _)| p.label()),
+            "intended_worsening": e.intended_worsening,
+        },
+    })
+}
+
+/// One action with its review history and weekly series, as `retro actions show
+/// --format json` prints it.
+fn action_detail_json(team: &Team, p: &ActionProgress) -> Value {
+    let offset = team.utc_offset;
+    let mut v = action_json(team, p);
+    v["history"] = p
+        .history
+        .iter()
+        .map(|r| {
+            json!({
+                "retro": r.retro.0,
+                "decision": r.decision.as_str(),
+                "metric_value": r.metric_value,
+                "note": r.note,
+                "reviewed_at": format_timestamp(r.reviewed_at, offset),
+            })
+        })
+        .collect();
+    v["series"] = p
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, (period, value))| {
+            json!({
+                "period": period.label(),
+                "value": value,
+                "counted": p.counted.contains(&i),
+                "partial": period.is_partial(),
+            })
+        })
+        .collect();
+    v
+}
+
+// --- show --------------------------------------------------------------------------------
+
+fn show(store: &Store, team: &Team, id: i64, format: ListFormat, now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    let action = find(store, team, id)?;
+    let p = progress(store, &action, now)?;
+    match format {
+        ListFormat::Json => {
+            let mut doc = header(team, now);
+            doc["action"] = action_detail_json(team, &p);
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        ListFormat::Table => write_detail(team, &p, out)?,
+    }
+    Ok(())
+}
+
+fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<()> {
+    let a = &p.action;
+    let e = &p.evaluation;
+    let offset = team.utc_offset;
+    let day = |t: Timestamp| {
+        DateTime::from_timestamp(t + offset.seconds(), 0)
+            .unwrap_or_default()
+            .date_naive()
+    };
+    let value = |v: Option<f64>| format_value(v, &p.unit);
+    writeln!(out, "Action {}: {}", a.id.0, a.title)?;
+    if let Some(d) = &a.description {
+        writeln!(out, "  {d}")?;
+    }
+    writeln!(out)?;
+    let status = match (a.status, a.closed_at) {
+        (ActionStatus::Open, _) => "open".to_owned(),
+        (s, Some(t)) => format!("{} on {}", s.as_str(), day(t)),
+        (s, None) => s.as_str().to_owned(),
+    };
+    writeln!(out, "Status     {status}")?;
+    if let Some(note) = &a.closing_note {
+        writeln!(out, "Note       {note}")?;
+    }
+    let polarity = match p.polarity {
+        crate::domain::Polarity::HigherIsBetter => "higher is better",
+        crate::domain::Polarity::LowerIsBetter => "lower is better",
+    };
+    let unit = if p.unit.is_empty() {
+        polarity.to_owned()
+    } else {
+        format!("{}, {polarity}", p.unit)
+    };
+    writeln!(out, "Metric     {} ({unit})", a.metric.name())?;
+    let target = a
+        .target
+        .map(|t| format!(" · target {}", value(Some(t))))
+        .unwrap_or_default();
+    writeln!(out, "Expected   {}{target}", a.expected.label())?;
+    let due = match a.due {
+        Some(d) if p.overdue => format!("{d} (overdue)"),
+        Some(d) => d.to_string(),
+        None => "-".to_owned(),
+    };
+    writeln!(out, "Due        {due}")?;
+    if let Some(v) = &a.volunteer {
+        writeln!(out, "Volunteer  {v}")?;
+    }
+    let from = match a.retro {
+        Some(r) => format!("in retro {} on {}", r.0, day(a.created_at)),
+        None => format!("on {}", day(a.created_at)),
+    };
+    writeln!(out, "Decided    {from}")?;
+    writeln!(
+        out,
+        "Baseline   {} over {}",
+        value(e.baseline),
+        a.baseline_window.label()
+    )?;
+    let since = p.since();
+    let now = match (since.first(), since.last()) {
+        (Some((first, _)), Some((last, _))) => {
+            let relative = e.relative.map(|r| format!(", {:+.0}%", r * 100.0)).unwrap_or_default();
+            format!(
+                "{} (median of {} with data, {}..{}{relative})",
+                value(e.after),
+                count(e.periods, "week"),
+                first.label(),
+                last.label()
+            )
+        }
+        _ => "no whole week since yet".to_owned(),
+    };
+    writeln!(out, "Now        {now}")?;
+    writeln!(out, "Verdict    {}", verdict_text(p))?;
+
+    writeln!(out)?;
+    if p.history.is_empty() {
+        writeln!(out, "Reviews    none yet")?;
+    } else {
+        writeln!(out, "Reviews")?;
+        for r in &p.history {
+            writeln!(
+                out,
+                "  {}  retro {}  {:<4}  {:>9}  {}",
+                day(r.reviewed_at),
+                r.retro.0,
+                r.decision.as_str(),
+                value(r.metric_value),
+                r.note.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} weekly since the week it was decided (* counted in the verdict)",
+        a.metric.name()
+    )?;
+    for (i, (period, v)) in p.series.iter().enumerate() {
+        let mark = if p.counted.contains(&i) { '*' } else { ' ' };
+        let under_way = if period.is_partial() { "  (under way)" } else { "" };
+        writeln!(out, "  {} {mark} {:>9}{under_way}", period.label(), value(*v))?;
+    }
+    Ok(())
+}
+
+// --- add and update ----------------------------------------------------------------------
+
+fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    let title = args.title.trim();
+    if title.is_empty() {
+        bail!("an action needs a title: --title \"...\"");
+    }
+    let metric = resolve_metric(store, team, &args.metric)?;
+    let window = baseline_window(now, team.utc_offset);
+    let baseline = value_over(store, team, &metric, &window, now)?;
+    let expected = match args.expect {
+        ExpectArg::Improve => Expected::Improve,
+        ExpectArg::Hold => Expected::HoldSteady,
+        ExpectArg::Worsen => Expected::IntendedWorsening,
+    };
+    let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let action = store.add_action(
+        team,
+        &NewAction {
+            retro: None,
+            title: title.to_owned(),
+            description: text(&args.description),
+            metric,
+            expected,
+            target: args.target,
+            due: args.due,
+            volunteer: text(&args.volunteer),
+            baseline,
+            baseline_window: window.clone(),
+        },
+        now,
+    )?;
+    let p = progress(store, &action, now)?;
+    writeln!(
+        out,
+        "Added action {}: \"{}\" ({}, {}).",
+        action.id.0,
+        action.title,
+        action.metric.name(),
+        action.expected.label()
+    )?;
+    match baseline {
+        Some(_) => writeln!(
+            out,
+            "Baseline: {} over {}. Later weeks are compared with it (`retro actions show {}`).",
+            format_value(baseline, &p.unit),
+            window.label(),
+            action.id.0
+        )?,
+        None => writeln!(
+            out,
+            "Baseline: no data over {}, so retro will not be able to tell whether the metric moved.",
+            window.label()
+        )?,
+    }
+    Ok(())
+}
+
+/// A DORA metric by key, alias or name, or a metric the team tracks, by name.
+fn resolve_metric(store: &Store, team: &Team, name: &str) -> Result<MetricKey> {
+    if let Some(m) = DoraMetric::from_key(name) {
+        return Ok(MetricKey::Dora(m));
+    }
+    let choices = metric_choices(store, team)?;
+    let wanted = name.trim();
+    // Team metric names match exactly; letter case is forgiven when that is unambiguous.
+    let exact = choices.iter().find(|m| matches!(m, MetricKey::Team(n) if n == wanted));
+    let loose: Vec<&MetricKey> = choices
+        .iter()
+        .filter(|m| matches!(m, MetricKey::Team(n) if n.eq_ignore_ascii_case(wanted)))
+        .collect();
+    if let Some(found) = exact.or(if loose.len() == 1 { Some(loose[0]) } else { None }) {
+        return Ok(found.clone());
+    }
+    let dora: Vec<&str> = DoraMetric::ALL.iter().map(|m| m.key()).collect();
+    let own: Vec<&str> = choices
+        .iter()
+        .filter_map(|m| match m {
+            MetricKey::Team(n) => Some(n.as_str()),
+            MetricKey::Dora(_) => None,
+        })
+        .collect();
+    let own = if own.is_empty() {
+        "none yet (`retro import metrics` adds them)".to_owned()
+    } else {
+        own.join(", ")
+    };
+    bail!(
+        "there is no metric \"{wanted}\" for {}. DORA metrics: {}. The team's own metrics: {own}.",
+        team.name,
+        dora.join(", ")
+    )
+}
+
+fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
+    let action = find(store, team, args.id)?;
+    if args.status.is_none() && args.note.is_none() && args.due.is_none() && args.title.is_none() {
+        bail!("nothing to update: give --status, --note, --due or --title");
+    }
+    let title = args.title.as_deref().map(str::trim);
+    if title.is_some_and(str::is_empty) {
+        bail!("an action needs a title: --title cannot be empty");
+    }
+    let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let status = args.status.map(|s| match s {
+        StatusArg::Open => ActionStatus::Open,
+        StatusArg::Done => ActionStatus::Done,
+        StatusArg::Dropped => ActionStatus::Dropped,
+    });
+    let closes = status.unwrap_or(action.status) != ActionStatus::Open;
+    if note.is_some() && !closes {
+        bail!("--note is the closing note of a done or dropped action: give it with --status done or --status dropped");
+    }
+    let changes_status = status.is_some_and(|s| s != action.status);
+    if let Some(s) = status.filter(|_| changes_status) {
+        store.set_action_status(action.id, s, note, now)?;
+    }
+    let note_only = if changes_status { None } else { note };
+    if title.is_some() || args.due.is_some() || note_only.is_some() {
+        store.edit_action(action.id, title, args.due, note_only)?;
+    }
+    let after = find(store, team, args.id)?;
+    let due = after.due.map(|d| format!(", due {d}")).unwrap_or_default();
+    writeln!(
+        out,
+        "Action {} \"{}\" is {}{due}.",
+        after.id.0,
+        after.title,
+        after.status.as_str()
+    )?;
+    Ok(())
+}
+
+/// The team's action with this number, or an error a user can act on.
+fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
+    match store.action(ActionId(id))? {
+        Some(a) if a.team == team.id => Ok(a),
+        _ => bail!(
+            "there is no action {id} for {}; `retro actions list` shows its actions",
+            team.name
+        ),
+    }
+}
+
+// --- helpers -----------------------------------------------------------------------------
+
+fn today(team: &Team, now: Timestamp) -> String {
+    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0)
+        .unwrap_or_default()
+        .date_naive()
+        .to_string()
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
