@@ -58,10 +58,7 @@ fn write_history(w: &mut impl Write) -> std::io::Result<()> {
         for k in 0..8 {
             mark += 1;
             t += 1200;
-            writeln!(
-                w,
-                "commit refs/heads/topic\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000"
-            )?;
+            writeln!(w, "commit refs/heads/topic\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000")?;
             data(w, &format!("Change {block}.{k}"))?;
             if k == 0 && main_tip > 0 {
                 writeln!(w, "from :{main_tip}")?;
@@ -76,10 +73,7 @@ fn write_history(w: &mut impl Write) -> std::io::Result<()> {
         // One commit straight on main.
         mark += 1;
         t += 1200;
-        writeln!(
-            w,
-            "commit refs/heads/main\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000"
-        )?;
+        writeln!(w, "commit refs/heads/main\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000")?;
         data(w, &format!("Tidy {block}"))?;
         if main_tip > 0 {
             writeln!(w, "from :{main_tip}")?;
@@ -90,10 +84,7 @@ fn write_history(w: &mut impl Write) -> std::io::Result<()> {
         let straight = mark;
         mark += 1;
         t += 1200;
-        writeln!(
-            w,
-            "commit refs/heads/main\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000"
-        )?;
+        writeln!(w, "commit refs/heads/main\nmark :{mark}\ncommitter Bench <bench@example.invalid> {t} +0000")?;
         data(w, &format!("Merge branch 'topic-{block}'"))?;
         writeln!(w, "from :{straight}\nmerge :{topic_tip}")?;
         for (file, content) in &files {
@@ -103,16 +94,8 @@ fn write_history(w: &mut impl Write) -> std::io::Result<()> {
         main_tip = mark;
         if block % 5 == 4 {
             let n = block / 5;
-            let message = if n % 20 == 19 {
-                format!("Hotfix release {n}")
-            } else {
-                format!("Release {n}")
-            };
-            writeln!(
-                w,
-                "tag v1.{n}\nfrom :{main_tip}\ntagger Bench <bench@example.invalid> {} +0000",
-                t + 1800
-            )?;
+            let message = if n % 20 == 19 { format!("Hotfix release {n}") } else { format!("Release {n}") };
+            writeln!(w, "tag v1.{n}\nfrom :{main_tip}\ntagger Bench <bench@example.invalid> {} +0000", t + 1800)?;
             data(w, &message)?;
         }
     }
@@ -130,10 +113,7 @@ fn fresh_store() -> (tempfile::NamedTempFile, Store, retro::domain::Team) {
 fn import(repo: &Path, deployments: DeploySource) -> impl FnMut(&mut criterion::Bencher<'_>) {
     let repo = repo.to_path_buf();
     move |b| {
-        let options = GitOptions {
-            deployments: deployments.clone(),
-            ..Default::default()
-        };
+        let options = GitOptions { deployments: deployments.clone(), ..Default::default() };
         b.iter_with_setup(fresh_store, |(db, mut store, team)| {
             let s = import_repository(&mut store, &team, &repo, &options).unwrap();
             assert!(s.changes >= 40_000, "{s:?}");
@@ -146,14 +126,8 @@ fn import(repo: &Path, deployments: DeploySource) -> impl FnMut(&mut criterion::
 fn git_import(c: &mut Criterion) {
     let repo = repository();
     let mut group = c.benchmark_group("git_import");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(30))
-        .throughput(Throughput::Elements(COMMITS as u64));
-    group.bench_function(
-        "tags_50000_commits_1000_tags_first_import",
-        import(&repo, DeploySource::default()),
-    );
+    group.sample_size(10).measurement_time(Duration::from_secs(30)).throughput(Throughput::Elements(COMMITS as u64));
+    group.bench_function("tags_50000_commits_1000_tags_first_import", import(&repo, DeploySource::default()));
     group.bench_function(
         "branch_50000_commits_5000_merges_first_import",
         import(&repo, DeploySource::Branch("main".into())),

@@ -17,10 +17,7 @@ fn import_million_rows(c: &mut Criterion) {
     }
     let rows = (data.deployments.len() + data.changes.len()) as u64;
     let mut group = c.benchmark_group("import");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(60))
-        .throughput(Throughput::Elements(rows));
+    group.sample_size(10).measurement_time(Duration::from_secs(60)).throughput(Throughput::Elements(rows));
     group.bench_function(format!("csv_{rows}_deployment_and_change_rows"), |b| {
         b.iter_with_setup(
             || {
@@ -30,10 +27,8 @@ fn import_million_rows(c: &mut Criterion) {
                 (db, store, team)
             },
             |(db, mut store, team)| {
-                for (kind, file) in [
-                    (ImportKind::Deployments, "deployments.csv"),
-                    (ImportKind::Changes, "changes.csv"),
-                ] {
+                for (kind, file) in [(ImportKind::Deployments, "deployments.csv"), (ImportKind::Changes, "changes.csv")]
+                {
                     let path = dir.join(file);
                     let bytes = read_file(&path).unwrap();
                     import_bytes(&mut store, &team, kind, file, &bytes, Format::Csv).unwrap();

@@ -14,10 +14,9 @@ fn weekly_metrics_over_five_years(c: &mut Criterion) {
     let counts = store.team_counts(&team).unwrap();
     let mut group = c.benchmark_group("metrics");
     group.sample_size(20);
-    group.bench_function(
-        format!("weekly_all_five_{}_changes_{}_weeks", counts.changes, periods.len()),
-        |b| b.iter(|| black_box(MetricTable::load(&store, &team, &periods).unwrap())),
-    );
+    group.bench_function(format!("weekly_all_five_{}_changes_{}_weeks", counts.changes, periods.len()), |b| {
+        b.iter(|| black_box(MetricTable::load(&store, &team, &periods).unwrap()))
+    });
     group.bench_function("monthly_all_five_1m_changes", |b| {
         let months = Period::covering(first, last + 1, Granularity::Month, team.utc_offset);
         b.iter(|| black_box(MetricTable::load(&store, &team, &months).unwrap()))

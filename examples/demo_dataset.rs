@@ -21,19 +21,9 @@ fn main() -> std::io::Result<()> {
         recovery_hours: 3.0,
     };
     // AI coding assistants arrive: many more, smaller deployments, faster.
-    let fast = WeekProfile {
-        deploys: 19.0,
-        changes_per_deploy: 3.2,
-        lead_time_hours: 15.0,
-        ..steady
-    };
+    let fast = WeekProfile { deploys: 19.0, changes_per_deploy: 3.2, lead_time_hours: 15.0, ..steady };
     // A few weeks later quality slips: more failures, more rework, slower recovery.
-    let unstable = WeekProfile {
-        failure_rate: 0.25,
-        rework_rate: 0.21,
-        recovery_hours: 6.0,
-        ..fast
-    };
+    let unstable = WeekProfile { failure_rate: 0.25, rework_rate: 0.21, recovery_hours: 6.0, ..fast };
     // The team chooses to slow down and pay off technical debt.
     let slow = WeekProfile {
         deploys: 6.0,
@@ -86,21 +76,9 @@ fn write_team_metrics(dir: &Path, start: i64, weeks: &[WeekProfile]) -> std::io:
         let period = Period::containing(start + i as i64 * 7 * 86_400, Default::default(), UtcOffset::UTC);
         let satisfaction = (4.5 - 4.0 * lagged + rng.f64() * 0.3 - 0.15).clamp(1.0, 5.0);
         let defects = (30.0 * lagged + rng.f64() * 2.0).round();
-        let (unit, polarity) = if i == 0 {
-            ("score (1-5)", "higher_is_better")
-        } else {
-            ("", "")
-        };
-        writeln!(
-            w,
-            "customer_satisfaction,{unit},{polarity},{},{satisfaction:.2}",
-            period.label()
-        )?;
-        let (unit, polarity) = if i == 0 {
-            ("defects", "lower_is_better")
-        } else {
-            ("", "")
-        };
+        let (unit, polarity) = if i == 0 { ("score (1-5)", "higher_is_better") } else { ("", "") };
+        writeln!(w, "customer_satisfaction,{unit},{polarity},{},{satisfaction:.2}", period.label())?;
+        let (unit, polarity) = if i == 0 { ("defects", "lower_is_better") } else { ("", "") };
         writeln!(w, "escaped_defects,{unit},{polarity},{},{defects}", period.label())?;
     }
     Ok(())

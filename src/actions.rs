@@ -50,9 +50,7 @@ impl ActionProgress {
 
 /// Where one action stands as of `now`.
 pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<ActionProgress, StoreError> {
-    let team = store
-        .team(action.team)?
-        .expect("an action's team exists: the schema cascades deletes");
+    let team = store.team(action.team)?.expect("an action's team exists: the schema cascades deletes");
     let weekly = Weekly::load(store, &team, action.created_at, now)?;
     Ok(weekly.progress(action.clone(), store.action_history(action.id)?, now))
 }
@@ -96,10 +94,7 @@ pub fn value_over(
     now: Timestamp,
 ) -> Result<Option<f64>, StoreError> {
     let table = MetricTable::load(store, team, &[window.clone().until(now)])?;
-    Ok(table
-        .periods
-        .first()
-        .and_then(|p| value_of(p, &table.team_metrics, metric)))
+    Ok(table.periods.first().and_then(|p| value_of(p, &table.team_metrics, metric)))
 }
 
 /// Every metric an action can name: the five DORA metrics, then the team's own.
@@ -117,9 +112,7 @@ pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (St
         MetricKey::Team(name) => team_metrics
             .iter()
             .find(|t| &t.name == name)
-            .map_or((String::new(), Polarity::HigherIsBetter), |t| {
-                (t.unit.clone(), t.polarity)
-            }),
+            .map_or((String::new(), Polarity::HigherIsBetter), |t| (t.unit.clone(), t.polarity)),
     }
 }
 
@@ -143,22 +136,15 @@ struct Weekly {
 impl Weekly {
     fn load(store: &Store, team: &Team, from: Timestamp, now: Timestamp) -> Result<Self, StoreError> {
         let offset = team.utc_offset;
-        let periods: Vec<Period> = Period::covering(from.min(now), now, Granularity::Week, offset)
-            .into_iter()
-            .map(|p| p.until(now))
-            .collect();
-        Ok(Weekly {
-            offset,
-            table: MetricTable::load(store, team, &periods)?,
-        })
+        let periods: Vec<Period> =
+            Period::covering(from.min(now), now, Granularity::Week, offset).into_iter().map(|p| p.until(now)).collect();
+        Ok(Weekly { offset, table: MetricTable::load(store, team, &periods)? })
     }
 
     fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
         let periods = &self.table.periods;
         let week_of = |t: Timestamp| Period::containing(t, Granularity::Week, self.offset).start;
-        let first = periods
-            .iter()
-            .position(|p| p.period.start == week_of(action.created_at));
+        let first = periods.iter().position(|p| p.period.start == week_of(action.created_at));
         let (series, counted) = match first {
             None => (vec![], 0..0),
             Some(first) => {
@@ -181,13 +167,7 @@ impl Weekly {
         };
         let (unit, polarity) = unit_and_polarity(&action.metric, &self.table.team_metrics);
         let since: Vec<Option<f64>> = series[counted.clone()].iter().map(|(_, v)| *v).collect();
-        let evaluation = evaluate(
-            action.expected,
-            polarity,
-            action.baseline,
-            &since,
-            &EffectRule::default(),
-        );
+        let evaluation = evaluate(action.expected, polarity, action.baseline, &since, &EffectRule::default());
         ActionProgress {
             overdue: is_overdue(&action, now, self.offset),
             action,
@@ -202,7 +182,5 @@ impl Weekly {
 }
 
 fn local_day(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0)
-        .unwrap_or_default()
-        .date_naive()
+    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }

@@ -7,11 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "retro",
-    version,
-    about = "Blameless, metrics-driven retrospectives in the terminal"
-)]
+#[command(name = "retro", version, about = "Blameless, metrics-driven retrospectives in the terminal")]
 pub struct Cli {
     /// The store to use [default: retro.db in the platform data folder]
     #[arg(long, global = true, env = "RETRO_DB", value_name = "PATH")]
@@ -94,12 +90,7 @@ pub struct ImportArgs {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// git: deployments are the tags whose name matches this glob [default: v*]
-    #[arg(
-        long,
-        value_name = "GLOB",
-        conflicts_with = "deploy_branch",
-        help_heading = "Git import"
-    )]
+    #[arg(long, value_name = "GLOB", conflicts_with = "deploy_branch", help_heading = "Git import")]
     pub deploy_tags: Option<String>,
     /// git: deployments are the merge commits on this branch's first-parent history
     #[arg(long, value_name = "BRANCH", help_heading = "Git import")]

@@ -6,10 +6,7 @@ fn main() -> std::process::ExitCode {
     match retro::commands::run(cli, &mut std::io::stdout()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // `retro metrics | head` closes the pipe early: that is not an error.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

@@ -101,10 +101,7 @@ struct Generator {
 
 impl Generator {
     fn new(seed: u64) -> Self {
-        Generator {
-            rng: fastrand::Rng::with_seed(seed),
-            data: Dataset::default(),
-        }
+        Generator { rng: fastrand::Rng::with_seed(seed), data: Dataset::default() }
     }
 
     /// A moment in working hours (Monday to Friday, 08:00 to 18:00 UTC) of the week.
@@ -142,12 +139,7 @@ impl Generator {
     fn deployment(&mut self, at: Timestamp, p: &WeekProfile) {
         let id = format!("D-{:07}", self.data.deployments.len() + 1);
         let kind = if self.rng.f64() < p.rework_rate {
-            *self.pick(&[
-                DeployKind::Hotfix,
-                DeployKind::Hotfix,
-                DeployKind::FixForward,
-                DeployKind::Rollback,
-            ])
+            *self.pick(&[DeployKind::Hotfix, DeployKind::Hotfix, DeployKind::FixForward, DeployKind::Rollback])
         } else {
             DeployKind::Planned
         };
@@ -280,11 +272,8 @@ mod tests {
     #[test]
     fn changes_precede_their_deployment() {
         let d = uniform(1, 200, 3.0, 0, 30 * DAY);
-        let times: std::collections::HashMap<_, _> = d
-            .deployments
-            .iter()
-            .map(|x| (x.external_id.clone(), x.deployed_at))
-            .collect();
+        let times: std::collections::HashMap<_, _> =
+            d.deployments.iter().map(|x| (x.external_id.clone(), x.deployed_at)).collect();
         for c in &d.changes {
             assert!(c.committed_at < times[c.deployment_id.as_ref().unwrap()]);
         }

@@ -53,25 +53,9 @@ fn deployments() -> String {
 /// The team `payments` with the defects and deployments above.
 fn payments(store: &mut Store) -> Team {
     let team = store.add_team("payments", UtcOffset::UTC).unwrap();
-    import_bytes(
-        store,
-        &team,
-        ImportKind::Metrics,
-        "m.csv",
-        DEFECTS.as_bytes(),
-        Format::Csv,
-    )
-    .unwrap();
+    import_bytes(store, &team, ImportKind::Metrics, "m.csv", DEFECTS.as_bytes(), Format::Csv).unwrap();
     let deployments = deployments();
-    import_bytes(
-        store,
-        &team,
-        ImportKind::Deployments,
-        "d.csv",
-        deployments.as_bytes(),
-        Format::Csv,
-    )
-    .unwrap();
+    import_bytes(store, &team, ImportKind::Deployments, "d.csv", deployments.as_bytes(), Format::Csv).unwrap();
     team
 }
 
@@ -134,9 +118,7 @@ fn a_closed_action_is_judged_up_to_the_week_it_was_closed() {
     let team = payments(&mut store);
     // Created in W40, done on Tuesday of W46: W41..W46 count (6, 5, 6, 10, 8, 7).
     let action = add(&mut store, &team, Expected::Improve, 6.0, "2026-10-01T09:00:00Z");
-    store
-        .set_action_status(action.id, ActionStatus::Done, Some("done"), t("2026-11-10T09:00:00Z"))
-        .unwrap();
+    store.set_action_status(action.id, ActionStatus::Done, Some("done"), t("2026-11-10T09:00:00Z")).unwrap();
     let action = store.action(action.id).unwrap().unwrap();
     let p = progress(&store, &action, now()).unwrap();
     assert_eq!(p.series.len(), 9, "the trend runs to now: W40..W48");
@@ -150,9 +132,7 @@ fn a_closed_action_is_judged_up_to_the_week_it_was_closed() {
 
     // Closed in the week after the one it was created in: one week counts, too early.
     let quick = add(&mut store, &team, Expected::Improve, 6.0, "2026-11-04T09:00:00Z");
-    store
-        .set_action_status(quick.id, ActionStatus::Dropped, None, t("2026-11-10T09:00:00Z"))
-        .unwrap();
+    store.set_action_status(quick.id, ActionStatus::Dropped, None, t("2026-11-10T09:00:00Z")).unwrap();
     let quick = store.action(quick.id).unwrap().unwrap();
     let p = progress(&store, &quick, now()).unwrap();
     assert_eq!(p.counted, 1..2);
@@ -204,26 +184,11 @@ fn overdue_means_open_with_a_due_date_before_today_in_the_team_offset() {
     let mut store = Store::open_in_memory().unwrap();
     let team = payments(&mut store);
     let mut action = add(&mut store, &team, Expected::Improve, 6.0, "2026-11-02T09:00:00Z");
-    let at = |due: &str, status| Action {
-        due: Some(day(due)),
-        status,
-        ..action.clone()
-    };
+    let at = |due: &str, status| Action { due: Some(day(due)), status, ..action.clone() };
     assert!(is_overdue(&at("2026-11-25", ActionStatus::Open), now(), UtcOffset::UTC));
-    assert!(
-        !is_overdue(&at("2026-11-26", ActionStatus::Open), now(), UtcOffset::UTC),
-        "due today"
-    );
-    assert!(!is_overdue(
-        &at("2026-11-01", ActionStatus::Done),
-        now(),
-        UtcOffset::UTC
-    ));
-    assert!(!is_overdue(
-        &at("2026-11-01", ActionStatus::Dropped),
-        now(),
-        UtcOffset::UTC
-    ));
+    assert!(!is_overdue(&at("2026-11-26", ActionStatus::Open), now(), UtcOffset::UTC), "due today");
+    assert!(!is_overdue(&at("2026-11-01", ActionStatus::Done), now(), UtcOffset::UTC));
+    assert!(!is_overdue(&at("2026-11-01", ActionStatus::Dropped), now(), UtcOffset::UTC));
     // 15:00 UTC on the 26th is already the 27th at +10:00.
     let sydney = UtcOffset::from_minutes(600).unwrap();
     let late = t("2026-11-26T15:00:00Z");
@@ -232,9 +197,7 @@ fn overdue_means_open_with_a_due_date_before_today_in_the_team_offset() {
     action.due = None;
     assert!(!is_overdue(&action, now(), UtcOffset::UTC));
 
-    store
-        .edit_action(action.id, None, Some(day("2026-11-20")), None)
-        .unwrap();
+    store.edit_action(action.id, None, Some(day("2026-11-20")), None).unwrap();
     let stored = store.action(action.id).unwrap().unwrap();
     assert!(progress(&store, &stored, now()).unwrap().overdue);
 }
@@ -257,11 +220,7 @@ fn progress_all_reads_like_progress_one_by_one() {
 /// `retro` on the store at `db`, with the clock pinned.
 fn retro_cmd(db: &Path) -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
-    cmd.arg("--db")
-        .arg(db)
-        .env("RETRO_NOW", NOW)
-        .env_remove("RETRO_DB")
-        .env_remove("RETRO_TEAM");
+    cmd.arg("--db").arg(db).env("RETRO_NOW", NOW).env_remove("RETRO_DB").env_remove("RETRO_TEAM");
     cmd
 }
 
@@ -330,15 +289,7 @@ fn the_baseline_is_snapshotted_when_the_action_is_added() {
     let mut store = Store::open(&db).unwrap();
     let team = store.team_by_name("payments").unwrap().unwrap();
     let changed = "name,period,value\nescaped_defects,2026-W48,13\n";
-    import_bytes(
-        &mut store,
-        &team,
-        ImportKind::Metrics,
-        "m.csv",
-        changed.as_bytes(),
-        Format::Csv,
-    )
-    .unwrap();
+    import_bytes(&mut store, &team, ImportKind::Metrics, "m.csv", changed.as_bytes(), Format::Csv).unwrap();
     let action = store.actions(&team).unwrap().remove(0);
     assert_eq!(action.baseline, Some(6.0));
     assert_eq!(action.baseline_window.label(), "2026-11-13..2026-11-26");
@@ -408,35 +359,21 @@ fn an_actions_reviews_round_trip_across_two_retros() {
     assert_eq!(history[1]["decision"], "done");
     assert_eq!(history[1]["reviewed_at"], "2026-11-11T15:10:00+00:00");
     let text = stdout(retro_cmd(&db).args(["actions", "show", "1"]));
-    assert!(
-        text.contains("  2026-10-28  retro 1  keep          8  halfway there"),
-        "{text}"
-    );
-    assert!(
-        text.contains("  2026-11-11  retro 2  done        7.5  every path covered"),
-        "{text}"
-    );
+    assert!(text.contains("  2026-10-28  retro 1  keep          8  halfway there"), "{text}");
+    assert!(text.contains("  2026-11-11  retro 2  done        7.5  every path covered"), "{text}");
 }
 
 // --- the demo team ---------------------------------------------------------------------------
 
 fn verdicts(all: &[ActionProgress]) -> Vec<(&str, ActionStatus, Verdict)> {
-    all.iter()
-        .map(|p| (p.action.title.as_str(), p.action.status, p.evaluation.verdict))
-        .collect()
+    all.iter().map(|p| (p.action.title.as_str(), p.action.status, p.evaluation.verdict)).collect()
 }
 
 /// The demo's story of actions, read through `progress_all` on every day of the current
 /// week (the story is shifted by whole weeks, so its verdicts must not depend on the day).
 #[test]
 fn the_demo_story_of_actions_stays_true() {
-    for now in [
-        "2026-11-23T00:30:00Z",
-        "2026-11-24T12:00:00Z",
-        NOW,
-        "2026-11-27T08:00:00Z",
-        "2026-11-29T23:30:00Z",
-    ] {
+    for now in ["2026-11-23T00:30:00Z", "2026-11-24T12:00:00Z", NOW, "2026-11-27T08:00:00Z", "2026-11-29T23:30:00Z"] {
         let now = t(now);
         let mut store = Store::open_in_memory().unwrap();
         let team = retro::demo::load(&mut store, now).unwrap();
@@ -462,11 +399,7 @@ fn the_demo_story_of_actions_stays_true() {
         // the contract tests, decided during it, saw the failure rate fall by more than half.
         let contract = &all[2];
         assert!(contract.action.created_at > slow.action.created_at);
-        assert!(
-            contract.evaluation.relative.unwrap() < -0.5,
-            "{:?}",
-            contract.evaluation
-        );
+        assert!(contract.evaluation.relative.unwrap() < -0.5, "{:?}", contract.evaluation);
         assert_eq!(contract.history.len(), 2, "kept once, then done");
         // The release notes did not move customer satisfaction, and are overdue.
         let notes = &all[3];
@@ -502,13 +435,7 @@ fn the_demo_has_finished_retros_and_leaves_the_current_one_unstarted() {
     assert_eq!(next.label(), "2026-11-13..2026-11-26", "the last two weeks");
     for r in &retros {
         assert!(store.votes(r.id, retro::domain::VoteKind::Safety).unwrap().total() > 0);
-        assert!(
-            store
-                .votes(r.id, retro::domain::VoteKind::ReturnOnTime)
-                .unwrap()
-                .total()
-                > 0
-        );
+        assert!(store.votes(r.id, retro::domain::VoteKind::ReturnOnTime).unwrap().total() > 0);
         assert!(store.notes(r.id).unwrap().len() >= 2);
         assert!(r.started_at < now());
     }
@@ -531,12 +458,8 @@ fn the_demo_slow_down_raises_the_intended_worsening_signal() {
         .unwrap();
     assert!(out.status.success());
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let intended: Vec<&Value> = json["signals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["kind"] == "intended_worsening")
-        .collect();
+    let intended: Vec<&Value> =
+        json["signals"].as_array().unwrap().iter().filter(|s| s["kind"] == "intended_worsening").collect();
     assert_eq!(intended.len(), 1, "{json:#}");
     assert_eq!(intended[0]["intended_change"], "Slow down to pay down technical debt");
     assert_eq!(intended[0]["metrics"][0], "deployment_frequency");
@@ -546,12 +469,7 @@ fn the_demo_slow_down_raises_the_intended_worsening_signal() {
 
 fn demo(args: &[&str]) -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
-    cmd.env("RETRO_NOW", NOW)
-        .env_remove("RETRO_DB")
-        .env_remove("RETRO_TEAM")
-        .arg("--demo")
-        .arg("actions")
-        .args(args);
+    cmd.env("RETRO_NOW", NOW).env_remove("RETRO_DB").env_remove("RETRO_TEAM").arg("--demo").arg("actions").args(args);
     cmd
 }
 
@@ -581,37 +499,21 @@ fn the_table_marks_overdue_and_intended_worsening() {
     let out = stdout(&mut demo(&["list"]));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Demo team · 5 actions · today 2026-11-26 (UTC+00:00)");
-    for heading in [
-        "id", "title", "metric", "expected", "baseline", "now", "verdict", "due", "status",
-    ] {
+    for heading in ["id", "title", "metric", "expected", "baseline", "now", "verdict", "due", "status"] {
         assert!(lines[1].contains(heading), "{}", lines[1]);
     }
-    let row = |id: &str| {
-        *lines
-            .iter()
-            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
-            .unwrap()
-    };
+    let row = |id: &str| *lines.iter().find(|l| l.trim_start().starts_with(&format!("{id} "))).unwrap();
     assert!(row("2").contains("moved as expected (intended)"), "{out}");
     assert!(row("2").contains("worsen on purpose"), "{out}");
-    assert!(
-        row("4").contains("2026-10-29 overdue") && row("4").contains("no clear change"),
-        "{out}"
-    );
+    assert!(row("4").contains("2026-10-29 overdue") && row("4").contains("no clear change"), "{out}");
     assert!(row("5").contains("too early") && !row("5").contains("overdue"), "{out}");
-    assert!(
-        row("1").contains("moved the other way") && row("1").ends_with("dropped"),
-        "{out}"
-    );
+    assert!(row("1").contains("moved the other way") && row("1").ends_with("dropped"), "{out}");
 }
 
 #[test]
 fn show_tells_the_whole_story_of_an_action() {
     let out = stdout(&mut demo(&["show", "2"]));
-    assert!(
-        out.starts_with("Action 2: Slow down to pay down technical debt\n"),
-        "{out}"
-    );
+    assert!(out.starts_with("Action 2: Slow down to pay down technical debt\n"), "{out}");
     for line in [
         "Status     done on 2026-08-13",
         "Metric     Deployment frequency (deploys/day, higher is better)",
@@ -637,12 +539,7 @@ fn list_filters_by_status_and_overdue_and_sorts() {
         let mut all = vec!["list", "--format", "json"];
         all.extend(args);
         let json: Value = serde_json::from_str(&stdout(&mut demo(&all))).unwrap();
-        json["actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["id"].as_i64().unwrap())
-            .collect()
+        json["actions"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
     };
     assert_eq!(ids(&[]), [1, 2, 3, 4, 5]);
     assert_eq!(ids(&["--status", "open"]), [4, 5]);
@@ -658,28 +555,14 @@ fn list_filters_by_status_and_overdue_and_sorts() {
     let db = payments_db(dir.path());
     for (title, due) in [("a", Some("2026-12-20")), ("b", None), ("c", Some("2026-12-01"))] {
         let mut cmd = retro_cmd(&db);
-        cmd.args([
-            "actions",
-            "add",
-            "--title",
-            title,
-            "--metric",
-            "lead_time",
-            "--expect",
-            "improve",
-        ]);
+        cmd.args(["actions", "add", "--title", title, "--metric", "lead_time", "--expect", "improve"]);
         if let Some(due) = due {
             cmd.args(["--due", due]);
         }
         stdout(&mut cmd);
     }
     let json = json(retro_cmd(&db).args(["actions", "list", "--sort", "due", "--format", "json"]));
-    let titles: Vec<&str> = json["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
+    let titles: Vec<&str> = json["actions"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["c", "a", "b"]);
     let empty = stdout(retro_cmd(&db).args(["actions", "list", "--status", "done"]));
     assert!(empty.contains("No actions to show."), "{empty}");
@@ -727,9 +610,7 @@ fn errors_say_what_to_do() {
     let db = payments_db(dir.path());
     let add = |metric: &str| {
         let mut cmd = retro_cmd(&db);
-        cmd.args([
-            "actions", "add", "--title", "T", "--metric", metric, "--expect", "improve",
-        ]);
+        cmd.args(["actions", "add", "--title", "T", "--metric", metric, "--expect", "improve"]);
         cmd
     };
     assert_eq!(
@@ -749,17 +630,10 @@ fn errors_say_what_to_do() {
         "retro: there is no action 42 for payments; `retro actions list` shows its actions\n"
     );
     let bad_date = stderr(add("lead_time").args(["--due", "2026-02-30"]));
-    assert!(
-        bad_date.contains("invalid value '2026-02-30' for '--due <DATE>'"),
-        "{bad_date}"
-    );
-    let bad_expect = stderr(retro_cmd(&db).args([
-        "actions", "add", "--title", "T", "--metric", "mttr", "--expect", "faster",
-    ]));
-    assert!(
-        bad_expect.contains("[possible values: improve, hold, worsen]"),
-        "{bad_expect}"
-    );
+    assert!(bad_date.contains("invalid value '2026-02-30' for '--due <DATE>'"), "{bad_date}");
+    let bad_expect =
+        stderr(retro_cmd(&db).args(["actions", "add", "--title", "T", "--metric", "mttr", "--expect", "faster"]));
+    assert!(bad_expect.contains("[possible values: improve, hold, worsen]"), "{bad_expect}");
     assert_eq!(
         stderr(retro_cmd(&db).args(["actions", "update", "1"])),
         "retro: nothing to update: give --status, --note, --due or --title\n"
@@ -774,9 +648,7 @@ fn errors_say_what_to_do() {
         "retro: an action needs a title: --title cannot be empty\n"
     );
     assert_eq!(
-        stderr(retro_cmd(&db).args([
-            "actions", "add", "--title", "  ", "--metric", "mttr", "--expect", "hold"
-        ])),
+        stderr(retro_cmd(&db).args(["actions", "add", "--title", "  ", "--metric", "mttr", "--expect", "hold"])),
         "retro: an action needs a title: --title \"...\"\n"
     );
 

@@ -116,14 +116,8 @@ fn teams_add_and_list() {
         lines[0].split_whitespace().collect::<Vec<_>>(),
         ["team", "offset", "deployments", "changes", "incidents"]
     );
-    assert_eq!(
-        lines[1].split_whitespace().collect::<Vec<_>>(),
-        ["payments", "-05:30", "0", "0", "0"]
-    );
-    assert_eq!(
-        lines[2].split_whitespace().collect::<Vec<_>>(),
-        ["search", "+00:00", "0", "0", "0"]
-    );
+    assert_eq!(lines[1].split_whitespace().collect::<Vec<_>>(), ["payments", "-05:30", "0", "0", "0"]);
+    assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["search", "+00:00", "0", "0", "0"]);
 
     let json = json_of(retro(d).args(["--db", "retro.db", "teams", "list", "--format", "json"]));
     assert_eq!(
@@ -160,13 +154,11 @@ fn import_prints_a_summary_and_the_person_column_notice() {
              Imported 3 deployments from deployments.csv for team payments: 3 new, 0 updated, 0 unchanged.\n",
         );
     // Again: nothing changes.
-    retro(d)
-        .args(["--db", "retro.db", "import", "deployments", "deployments.csv"])
-        .assert()
-        .success()
-        .stdout(predicate::str::ends_with(
+    retro(d).args(["--db", "retro.db", "import", "deployments", "deployments.csv"]).assert().success().stdout(
+        predicate::str::ends_with(
             "Imported 3 deployments from deployments.csv for team payments: 0 new, 0 updated, 3 unchanged.\n",
-        ));
+        ),
+    );
 
     std::fs::write(
         d.join("incidents.json"),
@@ -176,38 +168,22 @@ fn import_prints_a_summary_and_the_person_column_notice() {
 ]}"#,
     )
     .unwrap();
-    retro(d)
-        .args(["--db", "retro.db", "import", "incidents", "incidents.json"])
-        .assert()
-        .success()
-        .stdout(
-            "Ignored column(s) assignee: they identify people, and retro keeps team-level data only.\n\
+    retro(d).args(["--db", "retro.db", "import", "incidents", "incidents.json"]).assert().success().stdout(
+        "Ignored column(s) assignee: they identify people, and retro keeps team-level data only.\n\
              Imported 2 incidents from incidents.json for team payments: 2 new, 0 updated, 0 unchanged.\n\
              Note: 1 incident(s) name no production deployment as their cause, so they enter neither \
              change failure rate nor recovery time. Add a deployment_id to link them.\n",
-        );
+    );
 
     // The format comes from the extension, or from --format.
-    std::fs::write(
-        d.join("changes.txt"),
-        "[{\"sha\": \"abc\", \"committed_at\": \"2026-11-01T09:00:00Z\"}]",
-    )
-    .unwrap();
+    std::fs::write(d.join("changes.txt"), "[{\"sha\": \"abc\", \"committed_at\": \"2026-11-01T09:00:00Z\"}]").unwrap();
     retro(d)
         .args(["--db", "retro.db", "import", "changes", "changes.txt"])
         .assert()
         .failure()
         .stderr("retro: changes.txt: cannot tell the format from the file name; add --format csv or --format json\n");
     retro(d)
-        .args([
-            "--db",
-            "retro.db",
-            "import",
-            "changes",
-            "changes.txt",
-            "--format",
-            "json",
-        ])
+        .args(["--db", "retro.db", "import", "changes", "changes.txt", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
@@ -221,16 +197,11 @@ fn import_prints_a_summary_and_the_person_column_notice() {
 
     // The store holds no trace of the people.
     drop(json);
-    for (path, bytes) in files(d).iter().filter(|(p, _)| {
-        p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("retro.db"))
-    }) {
+    for (path, bytes) in
+        files(d).iter().filter(|(p, _)| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("retro.db")))
+    {
         for secret in ["Ada Lovelace", "ada@example.com", "Grace Hopper", "grace@example.com"] {
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "{secret} in {}",
-                path.display()
-            );
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} in {}", path.display());
         }
     }
 }
@@ -239,11 +210,7 @@ fn import_prints_a_summary_and_the_person_column_notice() {
 fn a_bad_import_fails_with_file_line_and_field_and_writes_nothing() {
     let dir = store_with_team();
     let d = dir.path();
-    std::fs::write(
-        d.join("deployments.csv"),
-        "id,deployed_at\nD-1,2026-11-02T10:00:00Z\nD-2,2025-13-01\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("deployments.csv"), "id,deployed_at\nD-1,2026-11-02T10:00:00Z\nD-2,2025-13-01\n").unwrap();
     retro(d)
         .args(["--db", "retro.db", "import", "deployments", "deployments.csv"])
         .assert()
@@ -253,18 +220,11 @@ fn a_bad_import_fails_with_file_line_and_field_and_writes_nothing() {
             "retro: deployments.csv:3: deployed_at: \"2025-13-01\" is not a date; expected RFC 3339 \
              (2025-01-31T14:05:00Z) or YYYY-MM-DD HH:MM:SS (read as UTC)\n",
         );
-    std::fs::write(
-        d.join("metrics.csv"),
-        "name,unit,polarity,period,value\nchange_failure_rate,%,,2026-W40,140\n",
-    )
-    .unwrap();
-    retro(d)
-        .args(["--db", "retro.db", "import", "metrics", "metrics.csv"])
-        .assert()
-        .failure()
-        .stderr(
-            "retro: metrics.csv:2: value: 140 is out of range for change_failure_rate: it must be between 0 and 100\n",
-        );
+    std::fs::write(d.join("metrics.csv"), "name,unit,polarity,period,value\nchange_failure_rate,%,,2026-W40,140\n")
+        .unwrap();
+    retro(d).args(["--db", "retro.db", "import", "metrics", "metrics.csv"]).assert().failure().stderr(
+        "retro: metrics.csv:2: value: 140 is out of range for change_failure_rate: it must be between 0 and 100\n",
+    );
     retro(d)
         .args(["--db", "retro.db", "import", "incidents", "missing.csv"])
         .assert()
@@ -315,18 +275,13 @@ fn a_foreign_database_is_refused_and_left_untouched() {
     let db = d.join("notes.db");
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');")
-            .unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');").unwrap();
     }
     std::fs::write(d.join("notes.txt"), "not a database at all\n").unwrap();
     let before = files(d);
-    retro(d)
-        .args(["--db", "notes.db", "teams", "add", "payments"])
-        .assert()
-        .failure()
-        .stderr(
-            "retro: notes.db is an SQLite database of another application, not a retro store; it was left untouched\n",
-        );
+    retro(d).args(["--db", "notes.db", "teams", "add", "payments"]).assert().failure().stderr(
+        "retro: notes.db is an SQLite database of another application, not a retro store; it was left untouched\n",
+    );
     assert_eq!(files(d), before);
     retro(d)
         .args(["--db", "notes.txt", "metrics"])
@@ -365,18 +320,11 @@ fn db_flag_wins_over_retro_db() {
 fn retro_db_is_used_without_db_flag() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    retro(d)
-        .env("RETRO_DB", "nested/folder/from-env.db")
-        .args(["teams", "add", "search"])
-        .assert()
-        .success();
+    retro(d).env("RETRO_DB", "nested/folder/from-env.db").args(["teams", "add", "search"]).assert().success();
     assert!(d.join("nested/folder/from-env.db").exists());
     assert!(walk(&d.join("home")).is_empty(), "nothing in the default place");
-    let teams = json_of(
-        retro(d)
-            .env("RETRO_DB", "nested/folder/from-env.db")
-            .args(["teams", "list", "--format", "json"]),
-    );
+    let teams =
+        json_of(retro(d).env("RETRO_DB", "nested/folder/from-env.db").args(["teams", "list", "--format", "json"]));
     assert_eq!(teams[0]["name"], "search");
 }
 
@@ -385,19 +333,13 @@ fn without_db_or_retro_db_the_store_is_in_the_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     retro(d).args(["teams", "add", "payments"]).assert().success();
-    let stores: Vec<PathBuf> = walk(&d.join("home"))
-        .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == "retro.db"))
-        .collect();
+    let stores: Vec<PathBuf> =
+        walk(&d.join("home")).into_iter().filter(|p| p.file_name().is_some_and(|n| n == "retro.db")).collect();
     assert_eq!(stores.len(), 1, "{stores:?}");
     #[cfg(target_os = "linux")]
     assert_eq!(stores[0], d.join("home/.local/share/retro/retro.db"));
     // Only the store's files were written, and nothing beside it in the working folder.
-    assert_eq!(
-        std::fs::read_dir(d).unwrap().count(),
-        1,
-        "only home/ in the working folder"
-    );
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "only home/ in the working folder");
     let teams = json_of(retro(d).args(["teams", "list", "--format", "json"]));
     assert_eq!(teams[0]["name"], "payments");
 }
@@ -408,32 +350,22 @@ fn without_db_or_retro_db_the_store_is_in_the_data_folder() {
 fn team_selection() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    retro(d)
-        .args(["--db", "retro.db", "metrics"])
-        .assert()
-        .failure()
-        .stderr(
-            "retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
+    retro(d).args(["--db", "retro.db", "metrics"]).assert().failure().stderr(
+        "retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
              data (or try everything on the demo team with `retro --demo`)\n",
-        );
+    );
     retro(d)
         .args(["--db", "retro.db", "--team", "payments", "metrics"])
         .assert()
         .failure()
         .stderr("retro: there is no team \"payments\" yet: add it with `retro teams add payments`\n");
 
-    retro(d)
-        .args(["--db", "retro.db", "teams", "add", "payments"])
-        .assert()
-        .success();
+    retro(d).args(["--db", "retro.db", "teams", "add", "payments"]).assert().success();
     // One team: no --team needed.
     let json = json_of(retro(d).args(["--db", "retro.db", "metrics", "--format", "json"]));
     assert_eq!(json["team"], "payments");
 
-    retro(d)
-        .args(["--db", "retro.db", "teams", "add", "search", "--utc-offset", "+02:00"])
-        .assert()
-        .success();
+    retro(d).args(["--db", "retro.db", "teams", "add", "search", "--utc-offset", "+02:00"]).assert().success();
     retro(d)
         .args(["--db", "retro.db", "metrics"])
         .assert()
@@ -442,11 +374,8 @@ fn team_selection() {
     let json = json_of(retro(d).args(["--db", "retro.db", "--team", "search", "metrics", "--format", "json"]));
     assert_eq!(json["team"], "search");
     assert_eq!(json["utc_offset"], "+02:00");
-    let json = json_of(
-        retro(d)
-            .env("RETRO_TEAM", "payments")
-            .args(["--db", "retro.db", "metrics", "--format", "json"]),
-    );
+    let json =
+        json_of(retro(d).env("RETRO_TEAM", "payments").args(["--db", "retro.db", "metrics", "--format", "json"]));
     assert_eq!(json["team"], "payments");
     retro(d)
         .args(["--db", "retro.db", "--team", "billing", "metrics"])
@@ -485,12 +414,7 @@ fn demo_metrics_json_shape() {
     // Whole weeks, but the current one ends now.
     let (current, past) = periods.split_last().unwrap();
     for p in past {
-        assert_eq!(
-            (&p["days"], &p["partial"]),
-            (&7.0.into(), &false.into()),
-            "{}",
-            p["label"]
-        );
+        assert_eq!((&p["days"], &p["partial"]), (&7.0.into(), &false.into()), "{}", p["label"]);
     }
     assert_eq!(current["start"], "2026-11-23T00:00:00+00:00");
     assert_eq!(current["end"], "2026-11-26T12:00:00+00:00");
@@ -564,10 +488,7 @@ fn demo_metrics_csv_is_long_format() {
     let weeks: Vec<&str> = rows.iter().step_by(7).map(|r| r[0].as_str()).collect();
     assert_eq!(weeks, ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
     let metrics: Vec<&str> = rows[..7].iter().map(|r| r[3].as_str()).collect();
-    assert_eq!(
-        metrics,
-        [&DORA[..], &["customer_satisfaction", "escaped_defects"]].concat()
-    );
+    assert_eq!(metrics, [&DORA[..], &["customer_satisfaction", "escaped_defects"]].concat());
     assert_eq!(rows[0][1], "2026-11-02T00:00:00+00:00");
     assert_eq!(rows[0][2], "2026-11-09T00:00:00+00:00");
     // Empty value and source mean no data, never zero.
@@ -580,10 +501,7 @@ fn demo_metrics_csv_is_long_format() {
 fn from_to_is_one_window_and_with_period_month_it_is_months() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let json = json_of(&mut demo_metrics(
-        d,
-        &["--from", "2026-01-01", "--to", "2026-03-31", "--format", "json"],
-    ));
+    let json = json_of(&mut demo_metrics(d, &["--from", "2026-01-01", "--to", "2026-03-31", "--format", "json"]));
     assert_eq!(json["period"], "window");
     let periods = json["periods"].as_array().unwrap();
     assert_eq!(periods.len(), 1);
@@ -594,37 +512,15 @@ fn from_to_is_one_window_and_with_period_month_it_is_months() {
 
     let json = json_of(&mut demo_metrics(
         d,
-        &[
-            "--period",
-            "month",
-            "--from",
-            "2026-01-15",
-            "--to",
-            "2026-03-10",
-            "--format",
-            "json",
-        ],
+        &["--period", "month", "--from", "2026-01-15", "--to", "2026-03-10", "--format", "json"],
     ));
     assert_eq!(json["period"], "month");
-    let labels: Vec<&str> = json["periods"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["label"].as_str().unwrap())
-        .collect();
+    let labels: Vec<&str> = json["periods"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["2026-01", "2026-02", "2026-03"]);
     assert_eq!(json["periods"][1]["days"], 28.0);
 
-    let json = json_of(&mut demo_metrics(
-        d,
-        &["--period", "month", "--last", "2", "--format", "json"],
-    ));
-    let labels: Vec<&str> = json["periods"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["label"].as_str().unwrap())
-        .collect();
+    let json = json_of(&mut demo_metrics(d, &["--period", "month", "--last", "2", "--format", "json"]));
+    let labels: Vec<&str> = json["periods"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["2026-10", "2026-11"]);
 }
 
@@ -632,11 +528,7 @@ fn from_to_is_one_window_and_with_period_month_it_is_months() {
 fn bad_period_arguments_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    demo_metrics(d, &["--last", "0"])
-        .assert()
-        .failure()
-        .stdout("")
-        .stderr("retro: --last needs at least 1 period\n");
+    demo_metrics(d, &["--last", "0"]).assert().failure().stdout("").stderr("retro: --last needs at least 1 period\n");
     demo_metrics(d, &["--from", "2026-03-01", "--to", "2026-01-01"])
         .assert()
         .failure()
@@ -646,10 +538,7 @@ fn bad_period_arguments_are_refused() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("cannot be used with"));
-    demo_metrics(d, &["--from", "2026-02-30"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--from"));
+    demo_metrics(d, &["--from", "2026-02-30"]).assert().failure().stderr(predicate::str::contains("--from"));
 }
 
 #[test]
@@ -659,15 +548,7 @@ fn demo_table_is_for_people() {
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("Demo team · week periods · UTC+00:00"));
     let header = lines.next().unwrap();
-    for column in [
-        "period",
-        "deploys",
-        "deploy freq",
-        "lead time",
-        "change fail",
-        "recovery",
-        "rework",
-    ] {
+    for column in ["period", "deploys", "deploy freq", "lead time", "change fail", "recovery", "rework"] {
         assert!(header.contains(column), "{header}");
     }
     assert!(lines.next().unwrap().starts_with("2026-W47"));

@@ -13,10 +13,7 @@ fn now() -> Timestamp {
 
 fn retro_cmd(db: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("retro").unwrap();
-    cmd.arg("--db")
-        .arg(db)
-        .env("RETRO_NOW", "2026-11-26T12:00:00Z")
-        .env_remove("RETRO_TEAM");
+    cmd.arg("--db").arg(db).env("RETRO_NOW", "2026-11-26T12:00:00Z").env_remove("RETRO_TEAM");
     cmd
 }
 
@@ -31,15 +28,8 @@ fn store_with_a_retro(dir: &std::path::Path) -> std::path::PathBuf {
     let mut flow = session::open(&store, r.id, &Catalogue::builtin(), now()).unwrap();
     for body in ["Reviews waited on one person", "Flaky tests | hid *real* failures"] {
         let key = flow.prompts[0].key.clone();
-        let effects = flow
-            .handle(
-                Event::ConfirmNote {
-                    target: NoteTarget::Prompt(key),
-                    body: body.into(),
-                },
-                now(),
-            )
-            .unwrap();
+        let effects =
+            flow.handle(Event::ConfirmNote { target: NoteTarget::Prompt(key), body: body.into() }, now()).unwrap();
         session::apply(&mut store, &mut flow, effects, now()).unwrap();
     }
     db
@@ -49,10 +39,7 @@ fn store_with_a_retro(dir: &std::path::Path) -> std::path::PathBuf {
 fn retros_are_listed_with_their_window_stage_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     let db = store_with_a_retro(dir.path());
-    let out = retro_cmd(&db)
-        .args(["retros", "list", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = retro_cmd(&db).args(["retros", "list", "--format", "json"]).output().unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 7, "newest first, after the demo's six");
@@ -65,10 +52,7 @@ fn retros_are_listed_with_their_window_stage_and_counts() {
     );
     let table = retro_cmd(&db).args(["retros", "list"]).output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
-    assert!(
-        table.contains("2026-11-13 – 2026-11-26") && table.contains("Set the stage"),
-        "{table}"
-    );
+    assert!(table.contains("2026-11-13 – 2026-11-26") && table.contains("Set the stage"), "{table}");
 }
 
 #[test]
@@ -80,17 +64,10 @@ fn export_writes_markdown_or_json_with_every_note() {
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.starts_with("# Retro of Demo team: 2026-11-13 to 2026-11-26"), "{md}");
     assert!(md.contains("- Reviews waited on one person"), "{md}");
-    assert!(
-        md.contains(r"Flaky tests \| hid \*real\* failures"),
-        "user text is escaped:\n{md}"
-    );
+    assert!(md.contains(r"Flaky tests \| hid \*real\* failures"), "user text is escaped:\n{md}");
 
     let out = dir.path().join("summary.json");
-    retro_cmd(&db)
-        .args(["export", "7", "--format", "json", "--output"])
-        .arg(&out)
-        .assert()
-        .success();
+    retro_cmd(&db).args(["export", "7", "--format", "json", "--output"]).arg(&out).assert().success();
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(json["schema"], "retro.summary/1");
     assert_eq!(json["notes"].as_array().unwrap().len(), 2);
@@ -102,10 +79,7 @@ fn export_of_an_unknown_retro_says_so() {
     let db = store_with_a_retro(dir.path());
     let out = retro_cmd(&db).args(["export", "8"]).output().unwrap();
     assert!(!out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "retro: there is no retro 8 in this store\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "retro: there is no retro 8 in this store\n");
 }
 
 #[test]

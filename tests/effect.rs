@@ -55,27 +55,12 @@ fn improve_with_no_clear_change() {
 #[test]
 fn the_threshold_is_ten_percent_of_the_baseline_inclusive() {
     // From 20%: 18.02 is -9.9% (not enough), 18.0 is exactly -10% and 17.98 is -10.1%.
-    assert_eq!(
-        judge(Improve, LowerIsBetter, 20.0, &[18.02, 18.02, 18.02]).verdict,
-        Verdict::NoClearChange
-    );
-    assert_eq!(
-        judge(Improve, LowerIsBetter, 20.0, &[18.0, 18.0, 18.0]).verdict,
-        Verdict::MovedAsExpected
-    );
-    assert_eq!(
-        judge(Improve, LowerIsBetter, 20.0, &[17.98, 17.98, 17.98]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[18.02, 18.02, 18.02]).verdict, Verdict::NoClearChange);
+    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[18.0, 18.0, 18.0]).verdict, Verdict::MovedAsExpected);
+    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[17.98, 17.98, 17.98]).verdict, Verdict::MovedAsExpected);
     // The same on the way up: from 2.0/day, 2.19 is +9.5% and 2.21 is +10.5%.
-    assert_eq!(
-        judge(Improve, HigherIsBetter, 2.0, &[2.19, 2.19, 2.19]).verdict,
-        Verdict::NoClearChange
-    );
-    assert_eq!(
-        judge(Improve, HigherIsBetter, 2.0, &[2.21, 2.21, 2.21]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(Improve, HigherIsBetter, 2.0, &[2.19, 2.19, 2.19]).verdict, Verdict::NoClearChange);
+    assert_eq!(judge(Improve, HigherIsBetter, 2.0, &[2.21, 2.21, 2.21]).verdict, Verdict::MovedAsExpected);
 }
 
 #[test]
@@ -94,13 +79,7 @@ fn too_early_with_few_periods_or_no_data() {
     assert_eq!(e.after, Some(5.0), "the numbers are there, the verdict waits");
     assert_eq!(e.periods, 2);
     // Four weeks, of which only one has data.
-    let e = evaluate(
-        Improve,
-        LowerIsBetter,
-        Some(20.0),
-        &[None, None, Some(5.0), None],
-        &EffectRule::default(),
-    );
+    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[None, None, Some(5.0), None], &EffectRule::default());
     assert_eq!((e.verdict, e.periods), (Verdict::TooEarly, 1));
     // No week yet.
     let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[], &EffectRule::default());
@@ -156,23 +135,14 @@ fn an_intended_worsening_that_did_not_happen() {
 #[test]
 fn hold_steady_is_met_by_holding_or_by_getting_better() {
     // From 5%: 5.2, 5.0, 5.4 -> median 5.2, +4%: held.
-    assert_eq!(
-        judge(HoldSteady, LowerIsBetter, 5.0, &[5.2, 5.0, 5.4]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[5.2, 5.0, 5.4]).verdict, Verdict::MovedAsExpected);
     // 3% is better than holding: as expected too.
-    assert_eq!(
-        judge(HoldSteady, LowerIsBetter, 5.0, &[3.0, 3.0, 3.0]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[3.0, 3.0, 3.0]).verdict, Verdict::MovedAsExpected);
     // 5.6% is +12%: it slipped.
     let e = judge(HoldSteady, LowerIsBetter, 5.0, &[5.6, 5.6, 5.6]);
     assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
     // Just inside the threshold still holds: 5.49 is +9.8%.
-    assert_eq!(
-        judge(HoldSteady, LowerIsBetter, 5.0, &[5.49, 5.49, 5.49]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[5.49, 5.49, 5.49]).verdict, Verdict::MovedAsExpected);
 }
 
 #[test]
@@ -182,14 +152,8 @@ fn from_a_zero_baseline_any_move_of_the_median_counts() {
     assert_eq!(e.verdict, Verdict::NoClearChange);
     assert_eq!(e.relative, None, "no share of zero");
     // Two bad weeks of three move it: the other way.
-    assert_eq!(
-        judge(Improve, LowerIsBetter, 0.0, &[0.0, 5.0, 5.0]).verdict,
-        Verdict::MovedTheOtherWay
-    );
-    assert_eq!(
-        judge(HoldSteady, LowerIsBetter, 0.0, &[0.0, 0.0, 0.0]).verdict,
-        Verdict::MovedAsExpected
-    );
+    assert_eq!(judge(Improve, LowerIsBetter, 0.0, &[0.0, 5.0, 5.0]).verdict, Verdict::MovedTheOtherWay);
+    assert_eq!(judge(HoldSteady, LowerIsBetter, 0.0, &[0.0, 0.0, 0.0]).verdict, Verdict::MovedAsExpected);
     // From no deployments at all to half a deployment a day: better.
     let e = judge(Improve, HigherIsBetter, 0.0, &[0.5, 0.5, 0.5]);
     assert_eq!((e.verdict, e.relative), (Verdict::MovedAsExpected, None));
@@ -205,10 +169,7 @@ fn negative_values_compare_by_the_size_of_the_baseline() {
 
 #[test]
 fn a_custom_rule_changes_both_thresholds() {
-    let strict = EffectRule {
-        min_periods: 1,
-        min_relative_change: 0.5,
-    };
+    let strict = EffectRule { min_periods: 1, min_relative_change: 0.5 };
     let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[Some(12.0)], &strict);
     assert_eq!(e.verdict, Verdict::NoClearChange, "-40% is under 50%");
     let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[Some(10.0)], &strict);
@@ -238,14 +199,6 @@ fn the_worked_example_in_the_docs() {
 #[test]
 fn verdicts_have_stable_names() {
     let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "moved_as_expected",
-            "no_clear_change",
-            "moved_the_other_way",
-            "too_early"
-        ]
-    );
+    assert_eq!(names, ["moved_as_expected", "no_clear_change", "moved_the_other_way", "too_early"]);
     assert_eq!(Verdict::TooEarly.label(), "too early");
 }

@@ -24,11 +24,7 @@ fn cet() -> UtcOffset {
 }
 
 fn team() -> Team {
-    Team {
-        id: TeamId(1),
-        name: "payments".into(),
-        utc_offset: cet(),
-    }
+    Team { id: TeamId(1), name: "payments".into(), utc_offset: cet() }
 }
 
 fn window() -> Period {
@@ -105,22 +101,8 @@ fn summary() -> RetroSummary {
     s.safety = VoteCounts([0, 1, 1, 3, 2]);
     s.return_on_time = VoteCounts([0, 0, 1, 3, 1]);
     s.moves = vec![
-        movement(
-            lead_time(),
-            "hours",
-            Polarity::LowerIsBetter,
-            Some(22.1),
-            Some(30.5),
-            Direction::Worse,
-        ),
-        movement(
-            cfr(),
-            "%",
-            Polarity::LowerIsBetter,
-            Some(9.5),
-            Some(4.0),
-            Direction::Better,
-        ),
+        movement(lead_time(), "hours", Polarity::LowerIsBetter, Some(22.1), Some(30.5), Direction::Worse),
+        movement(cfr(), "%", Polarity::LowerIsBetter, Some(9.5), Some(4.0), Direction::Better),
         movement(
             MetricKey::Team("customer satisfaction".into()),
             "score (1-5)",
@@ -290,10 +272,7 @@ fn markdown_of_a_whole_retro() {
 #[test]
 fn markdown_shows_times_in_the_teams_offset() {
     let md = markdown(&summary());
-    assert!(
-        md.starts_with("# Retro of payments: 2025-03-03 to 2025-03-16\n"),
-        "{md}"
-    );
+    assert!(md.starts_with("# Retro of payments: 2025-03-03 to 2025-03-16\n"), "{md}");
     // 09:00Z and 10:05Z at +01:00.
     assert!(md.contains("Held 2025-03-17 10:00 to 11:05 (UTC+01:00)."), "{md}");
 }
@@ -303,14 +282,8 @@ fn markdown_votes_are_counts_only() {
     let md = markdown(&summary());
     let safety = section(&md, "## Safety check");
     assert!(safety.contains("7 votes, median 4."), "{safety}");
-    assert!(
-        safety.contains("- 4 (I'll talk about almost anything; a few things are hard): 3"),
-        "{safety}"
-    );
-    assert!(
-        safety.contains("- 1 (I won't say much; I don't feel safe here): 0"),
-        "{safety}"
-    );
+    assert!(safety.contains("- 4 (I'll talk about almost anything; a few things are hard): 3"), "{safety}");
+    assert!(safety.contains("- 1 (I won't say much; I don't feel safe here): 0"), "{safety}");
     let closing = section(&md, "## Closing vote");
     assert!(closing.contains("5 votes, median 4."), "{closing}");
     // Volunteers appear with their action only.
@@ -323,19 +296,14 @@ fn markdown_groups_notes_under_their_prompt() {
     let md = markdown(&summary());
     let said = section(&md, "## What we said");
     let blocking = said.find("### What's blocking us?").unwrap();
-    let waiting = said
-        .find("### Where did work wait on its way to production? (Change lead time)")
-        .unwrap();
+    let waiting = said.find("### Where did work wait on its way to production? (Change lead time)").unwrap();
     assert!(blocking < waiting);
     // Both notes of the first prompt sit under it, in order.
     let staging = said.find("staging environment").unwrap();
     let flaky = said.find("Flaky").unwrap();
     assert!(blocking < staging && staging < flaky && flaky < waiting, "{said}");
     // A prompt that names its metric does not repeat it.
-    assert!(
-        said.contains("### What helped customer satisfaction improve?\n"),
-        "{said}"
-    );
+    assert!(said.contains("### What helped customer satisfaction improve?\n"), "{said}");
 }
 
 #[test]
@@ -351,14 +319,7 @@ fn markdown_escapes_what_the_team_typed() {
             "# not a heading\n- not a list\n1. not numbered\n> not a quote\n[click](http://example.com) <b>bold</b> _x_ `code`\n---",
             "2025-03-17T09:20:00Z",
         ),
-        note(
-            2,
-            "custom",
-            "Prompt with *stars* #1",
-            None,
-            "ok",
-            "2025-03-17T09:21:00Z",
-        ),
+        note(2, "custom", "Prompt with *stars* #1", None, "ok", "2025-03-17T09:21:00Z"),
     ];
     let md = markdown(&s);
     assert!(md.starts_with("# Retro of web\\|ops \\*core\\*: "), "{md}");
@@ -367,10 +328,7 @@ fn markdown_escapes_what_the_team_typed() {
     assert!(said.contains("  \\- not a list\\\n"), "{said}");
     assert!(said.contains("  1\\. not numbered\\\n"), "{said}");
     assert!(said.contains("  \\> not a quote\\\n"), "{said}");
-    assert!(
-        said.contains("  \\[click\\](http://example.com) \\<b\\>bold\\</b\\> \\_x\\_ \\`code\\`\\\n"),
-        "{said}"
-    );
+    assert!(said.contains("  \\[click\\](http://example.com) \\<b\\>bold\\</b\\> \\_x\\_ \\`code\\`\\\n"), "{said}");
     assert!(said.contains("  \\---\n"), "{said}");
     assert!(said.contains("### Prompt with \\*stars\\* \\#1\n"), "{said}");
     // Every line of a note stays inside its list item.
@@ -404,10 +362,7 @@ fn steady_metrics_are_named_when_nothing_moved() {
     let moved = section(&markdown(&s), "## Metrics that moved").to_owned();
     assert!(moved.contains("No metric moved noticeably"), "{moved}");
     assert!(moved.contains("Steady: Deployment frequency."), "{moved}");
-    assert!(
-        moved.contains("Not enough data to compare: Failed deployment recovery time."),
-        "{moved}"
-    );
+    assert!(moved.contains("Not enough data to compare: Failed deployment recovery time."), "{moved}");
 }
 
 #[test]
@@ -416,20 +371,7 @@ fn json_has_the_documented_shape() {
     assert_eq!(v["schema"], SCHEMA);
     assert_eq!(v["schema"], "retro.summary/1");
     let top: Vec<_> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        top,
-        [
-            "schema",
-            "team",
-            "retro",
-            "safety",
-            "return_on_time",
-            "moves",
-            "notes",
-            "actions",
-            "reviews"
-        ]
-    );
+    assert_eq!(top, ["schema", "team", "retro", "safety", "return_on_time", "moves", "notes", "actions", "reviews"]);
     assert_eq!(v["team"]["utc_offset"], "+01:00");
     assert_eq!(v["retro"]["window"]["first_day"], "2025-03-03");
     assert_eq!(v["retro"]["window"]["last_day"], "2025-03-16");
@@ -440,10 +382,7 @@ fn json_has_the_documented_shape() {
     assert_eq!(v["retro"]["finished_at"], "2025-03-17T11:05:00+01:00");
 
     let safety = &v["safety"];
-    assert_eq!(
-        safety["counts"],
-        serde_json::json!({"1": 0, "2": 1, "3": 1, "4": 3, "5": 2})
-    );
+    assert_eq!(safety["counts"], serde_json::json!({"1": 0, "2": 1, "3": 1, "4": 3, "5": 2}));
     assert_eq!(safety["total"], 7);
     assert_eq!(safety["median"], 4.0);
 
@@ -456,10 +395,7 @@ fn json_has_the_documented_shape() {
     assert_eq!(v["notes"].as_array().unwrap().len(), 4);
     assert_eq!(v["notes"][1]["metric"], "change_lead_time");
     assert_eq!(v["notes"][0]["metric"], Value::Null);
-    assert!(
-        v["notes"][1]["body"].as_str().unwrap().contains('\n'),
-        "bodies are kept as typed"
-    );
+    assert!(v["notes"][1]["body"].as_str().unwrap().contains('\n'), "bodies are kept as typed");
 
     let action = &v["actions"][0];
     assert_eq!(action["expected"], "improve");
@@ -502,22 +438,8 @@ fn json_objects_have_every_field_of_their_type() {
     let v = json(&summary());
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&v["team"]), ["id", "name", "utc_offset"]);
-    assert_eq!(
-        keys(&v["retro"]),
-        ["id", "window", "stage", "started_at", "finished_at"]
-    );
-    assert_eq!(
-        keys(&v["notes"][0]),
-        [
-            "id",
-            "prompt_key",
-            "prompt",
-            "metric",
-            "body",
-            "created_at",
-            "updated_at"
-        ]
-    );
+    assert_eq!(keys(&v["retro"]), ["id", "window", "stage", "started_at", "finished_at"]);
+    assert_eq!(keys(&v["notes"][0]), ["id", "prompt_key", "prompt", "metric", "body", "created_at", "updated_at"]);
     assert_eq!(
         keys(&v["actions"][0]),
         [
@@ -540,15 +462,7 @@ fn json_objects_have_every_field_of_their_type() {
     );
     assert_eq!(
         keys(&v["reviews"][0]),
-        [
-            "action",
-            "decision",
-            "metric_value",
-            "note",
-            "reviewed_at",
-            "direction",
-            "as_expected"
-        ]
+        ["action", "decision", "metric_value", "note", "reviewed_at", "direction", "as_expected"]
     );
 }
 
@@ -561,10 +475,7 @@ fn every_json_field_is_documented() {
         if name.parse::<u8>().is_ok() {
             continue; // vote scores
         }
-        assert!(
-            docs.contains(&format!("`{name}`")),
-            "docs/export.md does not document `{name}`"
-        );
+        assert!(docs.contains(&format!("`{name}`")), "docs/export.md does not document `{name}`");
     }
 }
 

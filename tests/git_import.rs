@@ -33,10 +33,7 @@ macro_rules! require_git {
 }
 
 fn git_available() -> bool {
-    Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 /// A repository in a temporary folder, written with fixed times and no user config.
@@ -46,9 +43,7 @@ struct Repo {
 
 impl Repo {
     fn new() -> Self {
-        let repo = Repo {
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let repo = Repo { dir: tempfile::tempdir().unwrap() };
         repo.git("2025-01-01 00:00:00", &["init", "-q", "-b", "main"]);
         repo
     }
@@ -61,12 +56,7 @@ impl Repo {
     fn git(&self, date: &str, args: &[&str]) -> String {
         let date = format!("{date} +0000");
         let out = Command::new("git")
-            .args([
-                "-c",
-                &format!("user.name={AUTHOR}"),
-                "-c",
-                &format!("user.email={EMAIL}"),
-            ])
+            .args(["-c", &format!("user.name={AUTHOR}"), "-c", &format!("user.email={EMAIL}")])
             .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
             .arg("-C")
             .arg(self.path())
@@ -77,11 +67,7 @@ impl Repo {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
             .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
 
@@ -158,10 +144,7 @@ impl Fixture {
                  ORDER BY deployed_at",
             )
             .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
     }
 
     /// `(external_id, committed_at, deployment_external_id)` of every change, by commit time.
@@ -173,18 +156,12 @@ impl Fixture {
                  ORDER BY committed_at",
             )
             .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
     }
 
     fn week3(&self) -> retro::metrics::PeriodMetrics {
         let week = Period::parse_label("2025-W03", UtcOffset::UTC).unwrap();
-        MetricTable::load(&self.store, &self.team, &[week])
-            .unwrap()
-            .periods
-            .remove(0)
+        MetricTable::load(&self.store, &self.team, &[week]).unwrap().periods.remove(0)
     }
 }
 
@@ -294,23 +271,14 @@ fn a_second_import_adds_only_what_is_new() {
     let mut f = Fixture::new();
     f.import(&r.repo, &tags());
     let again = f.import(&r.repo, &tags());
-    assert_eq!(
-        (again.deployment_report.inserted, again.deployment_report.updated),
-        (0, 0)
-    );
+    assert_eq!((again.deployment_report.inserted, again.deployment_report.updated), (0, 0));
     assert_eq!((again.change_report.inserted, again.change_report.updated), (0, 0));
-    assert_eq!(
-        (again.deployment_report.unchanged, again.change_report.unchanged),
-        (4, 6)
-    );
+    assert_eq!((again.deployment_report.unchanged, again.change_report.unchanged), (4, 6));
 
     let c7 = r.repo.commit("2025-01-17 10:00:00", "e.txt", "Add e");
     r.repo.annotated_tag("2025-01-17 15:00:00", "v1.3", "Release 1.3");
     let next = f.import(&r.repo, &tags());
-    assert_eq!(
-        (next.deployment_report.inserted, next.deployment_report.unchanged),
-        (1, 4)
-    );
+    assert_eq!((next.deployment_report.inserted, next.deployment_report.unchanged), (1, 4));
     assert_eq!((next.change_report.inserted, next.change_report.unchanged), (1, 6));
     assert_eq!(f.changes().last().unwrap(), &row(&c7, "2025-01-17 10:00:00", "v1.3"));
     // 5 h more lead time: 0, 1, 2, 3, 4, 5, 6 -> 3 h.
@@ -339,10 +307,7 @@ fn authors_are_never_stored() {
 fn another_tag_glob_and_custom_rework_rules() {
     require_git!();
     let r = releases();
-    r.repo.git(
-        "2025-01-17 09:00:00",
-        &["tag", "-a", "release/7", "-m", "Release 7", &r.c[2]],
-    );
+    r.repo.git("2025-01-17 09:00:00", &["tag", "-a", "release/7", "-m", "Release 7", &r.c[2]]);
     let mut f = Fixture::new();
     let options = GitOptions {
         deployments: DeploySource::Tags("release/*".into()),
@@ -412,16 +377,10 @@ fn merges_into_a_branch_become_deployments() {
     let (repo, ids) = branch_history();
     let (m1, m2, m4) = (&ids[8], &ids[9], &ids[10]);
     let mut f = Fixture::new();
-    let options = GitOptions {
-        deployments: DeploySource::Branch("main".into()),
-        ..Default::default()
-    };
+    let options = GitOptions { deployments: DeploySource::Branch("main".into()), ..Default::default() };
     let s = f.import(&repo, &options);
     // M1, M2 and M4 are on main's first-parent history; M3 is not.
-    assert_eq!(
-        (s.deployments, s.changes, s.merge_commits, s.empty_commits),
-        (3, 7, 4, 0)
-    );
+    assert_eq!((s.deployments, s.changes, s.merge_commits, s.empty_commits), (3, 7, 4, 0));
     assert_eq!(
         f.deployments(),
         [
@@ -449,25 +408,16 @@ fn unknown_branch_and_folders_that_are_not_repositories_are_refused() {
     require_git!();
     let (repo, _) = branch_history();
     let mut f = Fixture::new();
-    let options = GitOptions {
-        deployments: DeploySource::Branch("release".into()),
-        ..Default::default()
-    };
+    let options = GitOptions { deployments: DeploySource::Branch("release".into()), ..Default::default() };
     let e = import_repository(&mut f.store, &f.team, repo.path(), &options).unwrap_err();
     assert!(matches!(e, GitImportError::UnknownBranch(_)), "{e:?}");
-    assert_eq!(
-        e.to_string(),
-        "there is no branch or commit \"release\" in this repository"
-    );
+    assert_eq!(e.to_string(), "there is no branch or commit \"release\" in this repository");
 
     let plain = tempfile::tempdir().unwrap();
     let e = import_repository(&mut f.store, &f.team, plain.path(), &tags()).unwrap_err();
     assert!(e.to_string().contains("is not a git repository"), "{e}");
     let e = import_repository(&mut f.store, &f.team, &plain.path().join("nope"), &tags()).unwrap_err();
-    assert!(
-        e.to_string().ends_with("is not a git repository: no such folder"),
-        "{e}"
-    );
+    assert!(e.to_string().ends_with("is not a git repository: no such folder"), "{e}");
     assert!(f.deployments().is_empty());
 }
 
@@ -492,10 +442,7 @@ fn retro_import_git_prints_what_it_did() {
     require_git!();
     let r = releases();
     let dir = tempfile::tempdir().unwrap();
-    retro(dir.path())
-        .args(["--db", "retro.db", "teams", "add", "web"])
-        .assert()
-        .success();
+    retro(dir.path()).args(["--db", "retro.db", "teams", "add", "web"]).assert().success();
     let repo = r.repo.path().to_str().unwrap();
     let out = stdout(retro(dir.path()).args(["--db", "retro.db", "import", "git", repo]));
     assert!(out.contains("Authors, committers and taggers are never read"), "{out}");
@@ -525,10 +472,7 @@ fn retro_import_git_options_and_mistakes() {
     require_git!();
     let (repo, _) = branch_history();
     let dir = tempfile::tempdir().unwrap();
-    retro(dir.path())
-        .args(["--db", "retro.db", "teams", "add", "web"])
-        .assert()
-        .success();
+    retro(dir.path()).args(["--db", "retro.db", "teams", "add", "web"]).assert().success();
     let repo = repo.path().to_str().unwrap();
     let out = stdout(retro(dir.path()).args([
         "--db",
@@ -547,29 +491,13 @@ fn retro_import_git_options_and_mistakes() {
     );
 
     let fails = |args: &[&str], message: &str| {
-        let out = retro(dir.path())
-            .args(["--db", "retro.db", "import"])
-            .args(args)
-            .assert()
-            .failure();
+        let out = retro(dir.path()).args(["--db", "retro.db", "import"]).args(args).assert().failure();
         let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     };
-    fails(
-        &["git", repo, "--rework-pattern", "hotfix:("],
-        "--rework-pattern \"hotfix:(\": ",
-    );
+    fails(&["git", repo, "--rework-pattern", "hotfix:("], "--rework-pattern \"hotfix:(\": ");
     fails(&["git", repo, "--format", "csv"], "--format applies to files");
-    fails(
-        &["deployments", "d.csv", "--deploy-branch", "main"],
-        "apply to `retro import git` only",
-    );
-    fails(
-        &["git", repo, "--deploy-tags", "v*", "--deploy-branch", "main"],
-        "cannot be used with",
-    );
-    fails(
-        &["git", repo, "--deploy-branch", "nope"],
-        "there is no branch or commit \"nope\"",
-    );
+    fails(&["deployments", "d.csv", "--deploy-branch", "main"], "apply to `retro import git` only");
+    fails(&["git", repo, "--deploy-tags", "v*", "--deploy-branch", "main"], "cannot be used with");
+    fails(&["git", repo, "--deploy-branch", "nope"], "there is no branch or commit \"nope\"");
 }

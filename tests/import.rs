@@ -77,19 +77,11 @@ fn format_of(file: &str) -> Format {
 
 impl Fixture {
     fn import(&mut self, kind: ImportKind, file: &str, text: &str) -> Result<ImportSummary, LoadError> {
-        import_bytes(
-            &mut self.store,
-            &self.team,
-            kind,
-            file,
-            text.as_bytes(),
-            format_of(file),
-        )
+        import_bytes(&mut self.store, &self.team, kind, file, text.as_bytes(), format_of(file))
     }
 
     fn ok(&mut self, kind: ImportKind, file: &str, text: &str) -> ImportSummary {
-        self.import(kind, file, text)
-            .unwrap_or_else(|e| panic!("{file} should import: {e}"))
+        self.import(kind, file, text).unwrap_or_else(|e| panic!("{file} should import: {e}"))
     }
 
     /// Imports a file that must be refused; returns the message after checking that
@@ -107,23 +99,12 @@ impl Fixture {
     }
 
     fn state(&self) -> State {
-        let periods: Vec<Period> = Period::covering(
-            ts("2024-12-01T00:00:00Z"),
-            ts("2025-03-01T00:00:00Z"),
-            Granularity::Week,
-            UtcOffset::UTC,
-        );
+        let periods: Vec<Period> =
+            Period::covering(ts("2024-12-01T00:00:00Z"), ts("2025-03-01T00:00:00Z"), Granularity::Week, UtcOffset::UTC);
         let conn =
             rusqlite::Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        let tables = [
-            "teams",
-            "deployments",
-            "changes",
-            "incidents",
-            "metric_definitions",
-            "metric_samples",
-            "dora_samples",
-        ];
+        let tables =
+            ["teams", "deployments", "changes", "incidents", "metric_definitions", "metric_samples", "dora_samples"];
         let rows = tables
             .iter()
             .map(|table| {
@@ -150,11 +131,7 @@ fn ts(text: &str) -> Timestamp {
 }
 
 const fn report(inserted: u64, updated: u64, unchanged: u64) -> LoadReport {
-    LoadReport {
-        inserted,
-        updated,
-        unchanged,
-    }
+    LoadReport { inserted, updated, unchanged }
 }
 
 const DATE_HINT: &str = "expected RFC 3339 (2025-01-31T14:05:00Z) or YYYY-MM-DD HH:MM:SS (read as UTC)";
@@ -169,10 +146,7 @@ fn bad_date_names_file_line_and_field_csv() {
         "deployments.csv",
         "id,deployed_at\nD-10,2025-02-01T10:00:00Z\nD-11,2025-13-01\n",
     );
-    assert_eq!(
-        msg,
-        format!("deployments.csv:3: deployed_at: \"2025-13-01\" is not a date; {DATE_HINT}")
-    );
+    assert_eq!(msg, format!("deployments.csv:3: deployed_at: \"2025-13-01\" is not a date; {DATE_HINT}"));
 }
 
 #[test]
@@ -186,10 +160,7 @@ fn bad_date_names_the_record_line_json() {
   }
 ]"#;
     let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
-    assert_eq!(
-        msg,
-        format!("deployments.json:3: deployed_at: \"2025-02-30 10:00:00\" is not a date; {DATE_HINT}")
-    );
+    assert_eq!(msg, format!("deployments.json:3: deployed_at: \"2025-02-30 10:00:00\" is not a date; {DATE_HINT}"));
 }
 
 #[test]
@@ -197,24 +168,14 @@ fn json_line_numbers_inside_a_wrapping_object() {
     let mut f = fixture();
     let text = "{\n  \"source\": \"ci\",\n  \"deployments\": [\n    {\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"},\n\n    {\"id\": \"D-11\", \"deployed_at\": \"soon\"}\n  ]\n}\n";
     let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
-    assert!(
-        msg.starts_with("deployments.json:6: deployed_at: \"soon\" is not a date"),
-        "{msg}"
-    );
+    assert!(msg.starts_with("deployments.json:6: deployed_at: \"soon\" is not a date"), "{msg}");
 }
 
 #[test]
 fn missing_required_column_is_line_1_csv() {
     let mut f = fixture();
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,environment,status\nD-10,production,success\n",
-    );
-    assert_eq!(
-        msg,
-        "deployments.csv:1: deployed_at: required column is missing (found: id, environment, status)"
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,environment,status\nD-10,production,success\n");
+    assert_eq!(msg, "deployments.csv:1: deployed_at: required column is missing (found: id, environment, status)");
 }
 
 #[test]
@@ -222,26 +183,15 @@ fn missing_required_column_json_names_the_first_record() {
     let mut f = fixture();
     let text = "[\n  {\"deployed_at\": \"2025-02-01\", \"env\": \"production\"}\n]";
     let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
-    assert_eq!(
-        msg,
-        "deployments.json:2: id: required column is missing (found: deployed_at, env)"
-    );
+    assert_eq!(msg, "deployments.json:2: id: required column is missing (found: deployed_at, env)");
 }
 
 #[test]
 fn empty_required_value_is_refused() {
     let mut f = fixture();
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at\nD-10,2025-02-01\n ,2025-02-02\n",
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at\nD-10,2025-02-01\n ,2025-02-02\n");
     assert_eq!(msg, "deployments.csv:3: id: a value is required");
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.json",
-        "[{\"id\": \"D-10\", \"deployed_at\": null}]",
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.json", "[{\"id\": \"D-10\", \"deployed_at\": null}]");
     assert_eq!(msg, "deployments.json:1: deployed_at: a value is required");
 }
 
@@ -253,42 +203,26 @@ fn unknown_status_csv_and_json() {
         "deployments.csv",
         "id,deployed_at,status\nD-10,2025-02-01,success\nD-11,2025-02-02,succeeded\n",
     );
-    assert_eq!(
-        msg,
-        "deployments.csv:3: status: \"succeeded\" is not one of success, failed, rolled_back"
-    );
+    assert_eq!(msg, "deployments.csv:3: status: \"succeeded\" is not one of success, failed, rolled_back");
     let msg = f.refused(
         ImportKind::Deployments,
         "deployments.json",
         "[\n{\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\", \"result\": \"broken\"}\n]",
     );
-    assert_eq!(
-        msg,
-        "deployments.json:2: status: \"broken\" is not one of success, failed, rolled_back"
-    );
+    assert_eq!(msg, "deployments.json:2: status: \"broken\" is not one of success, failed, rolled_back");
 }
 
 #[test]
 fn unknown_kind_csv_and_json() {
     let mut f = fixture();
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at,kind\nD-10,2025-02-01,emergency\n",
-    );
-    assert_eq!(
-        msg,
-        "deployments.csv:2: kind: \"emergency\" is not one of planned, hotfix, rollback, fix_forward"
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at,kind\nD-10,2025-02-01,emergency\n");
+    assert_eq!(msg, "deployments.csv:2: kind: \"emergency\" is not one of planned, hotfix, rollback, fix_forward");
     let msg = f.refused(
         ImportKind::Deployments,
         "deployments.json",
         "[{\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\", \"type\": \"yolo\"}]",
     );
-    assert_eq!(
-        msg,
-        "deployments.json:1: kind: \"yolo\" is not one of planned, hotfix, rollback, fix_forward"
-    );
+    assert_eq!(msg, "deployments.json:1: kind: \"yolo\" is not one of planned, hotfix, rollback, fix_forward");
 }
 
 #[test]
@@ -299,16 +233,10 @@ fn duplicate_id_names_both_lines() {
         "deployments.csv",
         "id,deployed_at\nD-10,2025-02-01\nD-11,2025-02-02\nD-10,2025-02-03\n",
     );
-    assert_eq!(
-        msg,
-        "deployments.csv:4: id: \"D-10\" appears more than once in this file (first on line 2)"
-    );
+    assert_eq!(msg, "deployments.csv:4: id: \"D-10\" appears more than once in this file (first on line 2)");
     let text = "[\n  {\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"},\n  {\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"}\n]";
     let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
-    assert_eq!(
-        msg,
-        "deployments.json:3: id: \"D-10\" appears more than once in this file (first on line 2)"
-    );
+    assert_eq!(msg, "deployments.json:3: id: \"D-10\" appears more than once in this file (first on line 2)");
 }
 
 #[test]
@@ -320,23 +248,15 @@ fn a_bad_last_row_of_a_long_file_writes_nothing() {
     }
     csv.push_str("L-last,2025-02-01T00:00:00Z,production,success,rollforward\n");
     let msg = f.refused(ImportKind::Deployments, "deployments.csv", &csv);
-    assert_eq!(
-        msg,
-        "deployments.csv:5002: kind: \"rollforward\" is not one of planned, hotfix, rollback, fix_forward"
-    );
+    assert_eq!(msg, "deployments.csv:5002: kind: \"rollforward\" is not one of planned, hotfix, rollback, fix_forward");
 
     let mut json = String::from("[\n");
     for i in 0..5_000 {
-        json.push_str(&format!(
-            "  {{\"id\": \"L-{i}\", \"committed_at\": \"2025-02-01 09:00:00\"}},\n"
-        ));
+        json.push_str(&format!("  {{\"id\": \"L-{i}\", \"committed_at\": \"2025-02-01 09:00:00\"}},\n"));
     }
     json.push_str("  {\"id\": \"L-last\", \"committed_at\": \"2025-02-31 09:00:00\"}\n]\n");
     let msg = f.refused(ImportKind::Changes, "changes.json", &json);
-    assert_eq!(
-        msg,
-        format!("changes.json:5002: committed_at: \"2025-02-31 09:00:00\" is not a date; {DATE_HINT}")
-    );
+    assert_eq!(msg, format!("changes.json:5002: committed_at: \"2025-02-31 09:00:00\" is not a date; {DATE_HINT}"));
 }
 
 #[test]
@@ -348,28 +268,14 @@ fn malformed_csv_names_the_line() {
         "id,deployed_at\nD-10,2025-02-01\nD-11,2025-02-02,extra\n",
     );
     assert_eq!(msg, "deployments.csv:3: has 3 fields where the header has 2");
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at,status\nD-10,2025-02-01\n",
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at,status\nD-10,2025-02-01\n");
     assert_eq!(msg, "deployments.csv:2: has 2 fields where the header has 3");
     let msg = f.refused(ImportKind::Deployments, "deployments.csv", "");
     assert_eq!(msg, "deployments.csv:1: has no header line naming its columns");
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at,Deployment ID\nD-10,2025-02-01,x\n",
-    );
-    assert_eq!(
-        msg,
-        "deployments.csv:1: Deployment ID: names the same column as \"id\"; keep one of them"
-    );
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at,id\nD-10,2025-02-01,D-10\n",
-    );
+    let msg =
+        f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at,Deployment ID\nD-10,2025-02-01,x\n");
+    assert_eq!(msg, "deployments.csv:1: Deployment ID: names the same column as \"id\"; keep one of them");
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at,id\nD-10,2025-02-01,D-10\n");
     assert_eq!(msg, "deployments.csv:1: id: column appears more than once");
 }
 
@@ -390,11 +296,7 @@ fn csv_line_numbers_count_crlf_blank_lines_and_quoted_newlines() {
         "id,deployed_at\n\nD-10,2025-02-01\n\n\nD-11,2025-13-01\n",
     );
     assert!(msg.starts_with("deployments.csv:6: deployed_at:"), "{msg}");
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at\r\n\r\nD-10,2025-02-01,x\r\n",
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at\r\n\r\nD-10,2025-02-01,x\r\n");
     assert_eq!(msg, "deployments.csv:3: has 3 fields where the header has 2");
     // A quoted field may span lines; the next record starts after it.
     let msg = f.refused(
@@ -404,33 +306,16 @@ fn csv_line_numbers_count_crlf_blank_lines_and_quoted_newlines() {
     );
     assert!(msg.starts_with("deployments.csv:4: deployed_at:"), "{msg}");
     // A header after blank lines is on its own line.
-    let msg = f.refused(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "\n\nid,when\nD-10,2025-02-01\n",
-    );
-    assert_eq!(
-        msg,
-        "deployments.csv:3: deployed_at: required column is missing (found: id, when)"
-    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "\n\nid,when\nD-10,2025-02-01\n");
+    assert_eq!(msg, "deployments.csv:3: deployed_at: required column is missing (found: id, when)");
 }
 
 #[test]
 fn json_that_is_not_an_array_of_objects() {
     let mut f = fixture();
     let expected = "deployments.json:1: expected a JSON array of objects, or an object with a \"deployments\" array";
-    for text in [
-        "\"hello\"",
-        "42",
-        "",
-        "{\"changes\": []}",
-        "{\"deployments\": {\"id\": \"D-10\"}}",
-    ] {
-        assert_eq!(
-            f.refused(ImportKind::Deployments, "deployments.json", text),
-            expected,
-            "{text}"
-        );
+    for text in ["\"hello\"", "42", "", "{\"changes\": []}", "{\"deployments\": {\"id\": \"D-10\"}}"] {
+        assert_eq!(f.refused(ImportKind::Deployments, "deployments.json", text), expected, "{text}");
     }
     let msg = f.refused(
         ImportKind::Deployments,
@@ -451,29 +336,16 @@ fn json_that_is_not_an_array_of_objects() {
 #[test]
 fn changes_errors() {
     let mut f = fixture();
-    let msg = f.refused(
-        ImportKind::Changes,
-        "changes.csv",
-        "sha,committed_at\nabc,2025-02-01\ndef,31/01/2025\n",
-    );
-    assert_eq!(
-        msg,
-        format!("changes.csv:3: committed_at: \"31/01/2025\" is not a date; {DATE_HINT}")
-    );
+    let msg = f.refused(ImportKind::Changes, "changes.csv", "sha,committed_at\nabc,2025-02-01\ndef,31/01/2025\n");
+    assert_eq!(msg, format!("changes.csv:3: committed_at: \"31/01/2025\" is not a date; {DATE_HINT}"));
     let msg = f.refused(ImportKind::Changes, "changes.csv", "id,deployment_id\nabc,D-1\n");
-    assert_eq!(
-        msg,
-        "changes.csv:1: committed_at: required column is missing (found: id, deployment_id)"
-    );
+    assert_eq!(msg, "changes.csv:1: committed_at: required column is missing (found: id, deployment_id)");
     let msg = f.refused(
         ImportKind::Changes,
         "changes.json",
         "[\n{\"id\": \"abc\", \"committed_at\": \"2025-02-01\"},\n{\"id\": \"abc\", \"committed_at\": \"2025-02-02\"}\n]",
     );
-    assert_eq!(
-        msg,
-        "changes.json:3: id: \"abc\" appears more than once in this file (first on line 2)"
-    );
+    assert_eq!(msg, "changes.json:3: id: \"abc\" appears more than once in this file (first on line 2)");
 }
 
 #[test]
@@ -497,43 +369,19 @@ fn incidents_errors() {
         msg,
         "incidents.json:3: resolved_at: 2025-02-02T09:59:59+00:00 is before started_at 2025-02-02T10:00:00+00:00"
     );
-    let msg = f.refused(
-        ImportKind::Incidents,
-        "incidents.csv",
-        "id,started_at,resolved_at\nI-10,2025-02-01,not yet\n",
-    );
-    assert_eq!(
-        msg,
-        format!("incidents.csv:2: resolved_at: \"not yet\" is not a date; {DATE_HINT}")
-    );
+    let msg = f.refused(ImportKind::Incidents, "incidents.csv", "id,started_at,resolved_at\nI-10,2025-02-01,not yet\n");
+    assert_eq!(msg, format!("incidents.csv:2: resolved_at: \"not yet\" is not a date; {DATE_HINT}"));
     // Aliases work, but one file uses one name per column, also across JSON records.
     let msg = f.refused(
         ImportKind::Incidents,
         "incidents.json",
         "[\n  {\"id\": \"I-10\", \"started_at\": \"2025-02-01\"},\n  {\"id\": \"I-11\", \"opened_at\": \"2025-02-02\"}\n]",
     );
-    assert_eq!(
-        msg,
-        "incidents.json:2: opened_at: names the same column as \"started_at\"; keep one of them"
-    );
-    let msg = f.refused(
-        ImportKind::Incidents,
-        "incidents.csv",
-        "id,resolved_at\nI-10,2025-02-01\n",
-    );
-    assert_eq!(
-        msg,
-        "incidents.csv:1: started_at: required column is missing (found: id, resolved_at)"
-    );
-    let msg = f.refused(
-        ImportKind::Incidents,
-        "incidents.csv",
-        "id,started_at\nI-10,2025-02-01\nI-10,2025-02-02\n",
-    );
-    assert_eq!(
-        msg,
-        "incidents.csv:3: id: \"I-10\" appears more than once in this file (first on line 2)"
-    );
+    assert_eq!(msg, "incidents.json:2: opened_at: names the same column as \"started_at\"; keep one of them");
+    let msg = f.refused(ImportKind::Incidents, "incidents.csv", "id,resolved_at\nI-10,2025-02-01\n");
+    assert_eq!(msg, "incidents.csv:1: started_at: required column is missing (found: id, resolved_at)");
+    let msg = f.refused(ImportKind::Incidents, "incidents.csv", "id,started_at\nI-10,2025-02-01\nI-10,2025-02-02\n");
+    assert_eq!(msg, "incidents.csv:3: id: \"I-10\" appears more than once in this file (first on line 2)");
 }
 
 // --- metrics: refused files ------------------------------------------------------------
@@ -551,18 +399,9 @@ fn metrics_errors() {
             "customer_satisfaction,,,2025-W54,4\n",
             "metrics.csv:2: period: \"2025-W54\" is not a period (expected an ISO week like 2025-W03 or a month like 2025-03)",
         ),
-        (
-            "customer_satisfaction,,,2025-W04,lots\n",
-            "metrics.csv:2: value: \"lots\" is not a number",
-        ),
-        (
-            "customer_satisfaction,,,2025-W04,NaN\n",
-            "metrics.csv:2: value: \"NaN\" is not a number",
-        ),
-        (
-            "customer_satisfaction,,,2025-W04,\n",
-            "metrics.csv:2: value: a value is required",
-        ),
+        ("customer_satisfaction,,,2025-W04,lots\n", "metrics.csv:2: value: \"lots\" is not a number"),
+        ("customer_satisfaction,,,2025-W04,NaN\n", "metrics.csv:2: value: \"NaN\" is not a number"),
+        ("customer_satisfaction,,,2025-W04,\n", "metrics.csv:2: value: a value is required"),
         (
             "customer_satisfaction,,,2025-W04,4\non_call_pages,,lower_is_better,2025-W04,3\n",
             "metrics.csv:3: unit: \"on_call_pages\" is a new metric: give its unit in the file",
@@ -613,10 +452,7 @@ fn metrics_errors() {
         assert_eq!(&msg, expected, "{rows}");
     }
     let msg = f.refused(ImportKind::Metrics, "metrics.csv", "name,unit,value\nx,y,1\n");
-    assert_eq!(
-        msg,
-        "metrics.csv:1: period: required column is missing (found: name, unit, value)"
-    );
+    assert_eq!(msg, "metrics.csv:1: period: required column is missing (found: name, unit, value)");
     // JSON: the line of the record, for a field error and for a new metric's definition.
     let msg = f.refused(
         ImportKind::Metrics,
@@ -632,10 +468,7 @@ fn metrics_errors() {
         "metrics.json",
         "[\n  {\"name\": \"customer_satisfaction\", \"period\": \"2025-W04\", \"value\": 4},\n\n  {\"name\": \"pages\", \"polarity\": \"down\", \"period\": \"2025-W04\", \"value\": 2}\n]",
     );
-    assert_eq!(
-        msg,
-        "metrics.json:4: unit: \"pages\" is a new metric: give its unit in the file"
-    );
+    assert_eq!(msg, "metrics.json:4: unit: \"pages\" is a new metric: give its unit in the file");
     let msg = f.refused(
         ImportKind::Metrics,
         "metrics.json",
@@ -768,45 +601,27 @@ fn a_changed_row_updates_in_place() {
     assert_eq!(s.report, report(0, 1, 2));
     let week = Period::parse_label("2025-W06", UtcOffset::UTC).unwrap();
     let facts = f.store.event_set(&f.team, week.start, week.end).unwrap();
-    let d10: Vec<_> = facts
-        .deployments
-        .iter()
-        .filter(|d| d.deployed_at == ts("2025-02-03T10:00:00Z"))
-        .collect();
+    let d10: Vec<_> = facts.deployments.iter().filter(|d| d.deployed_at == ts("2025-02-03T10:00:00Z")).collect();
     assert_eq!(d10.len(), 1);
     assert_eq!(d10[0].status, DeployStatus::Failed);
 
     // C-11 now names its deployment.
     let changed = CHANGES_CSV.replace("C-11,2025-02-03T12:00:00Z,,api", "C-11,2025-02-03T12:00:00Z,D-12,api");
-    assert_eq!(
-        f.ok(ImportKind::Changes, "changes.csv", &changed).report,
-        report(0, 1, 2)
-    );
+    assert_eq!(f.ok(ImportKind::Changes, "changes.csv", &changed).report, report(0, 1, 2));
 
     // I-11 was resolved.
-    let changed = INCIDENTS_CSV.replace(
-        "I-11,2025-02-06T12:00:00Z,,",
-        "I-11,2025-02-06T12:00:00Z,2025-02-06T13:00:00Z,",
-    );
-    assert_eq!(
-        f.ok(ImportKind::Incidents, "incidents.csv", &changed).report,
-        report(0, 1, 1)
-    );
+    let changed =
+        INCIDENTS_CSV.replace("I-11,2025-02-06T12:00:00Z,,", "I-11,2025-02-06T12:00:00Z,2025-02-06T13:00:00Z,");
+    assert_eq!(f.ok(ImportKind::Incidents, "incidents.csv", &changed).report, report(0, 1, 1));
 
     // A corrected value.
     let changed = METRICS_CSV.replace("escaped_defects,,,2025-02,9", "escaped_defects,,,2025-02,8");
-    assert_eq!(
-        f.ok(ImportKind::Metrics, "metrics.csv", &changed).report,
-        report(0, 1, 2)
-    );
+    assert_eq!(f.ok(ImportKind::Metrics, "metrics.csv", &changed).report, report(0, 1, 2));
 
     assert_eq!(f.store.team_counts(&f.team).unwrap(), counts);
     // Adding a row to a known file inserts only that row.
     let more = format!("{DEPLOYMENTS_CSV}D-13,2025-02-06T10:00:00Z,production,api,success,planned\n");
-    assert_eq!(
-        f.ok(ImportKind::Deployments, "deployments.csv", &more).report,
-        report(1, 1, 2)
-    );
+    assert_eq!(f.ok(ImportKind::Deployments, "deployments.csv", &more).report, report(1, 1, 2));
 }
 
 #[test]
@@ -848,11 +663,7 @@ fn empty_files_import_nothing() {
 #[test]
 fn byte_order_marks_are_skipped() {
     let mut f = fixture();
-    let s = f.ok(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "\u{feff}id,deployed_at\r\nD-10,2025-02-01\r\n",
-    );
+    let s = f.ok(ImportKind::Deployments, "deployments.csv", "\u{feff}id,deployed_at\r\nD-10,2025-02-01\r\n");
     assert_eq!(s.report, report(1, 0, 0));
     let s = f.ok(
         ImportKind::Deployments,
@@ -880,11 +691,7 @@ fn defaults_and_loose_names() {
     assert_eq!(s.other_environments.len(), 1);
     let week = Period::parse_label("2025-W10", UtcOffset::UTC).unwrap();
     let facts = f.store.event_set(&f.team, week.start, week.end).unwrap();
-    let got: Vec<_> = facts
-        .deployments
-        .iter()
-        .map(|d| (d.production, d.status, d.kind))
-        .collect();
+    let got: Vec<_> = facts.deployments.iter().map(|d| (d.production, d.status, d.kind)).collect();
     assert_eq!(
         got,
         [
@@ -943,50 +750,25 @@ fn timestamp_forms() {
 
     // A bare date is midnight UTC.
     let mut f = fixture();
-    f.ok(
-        ImportKind::Deployments,
-        "deployments.csv",
-        "id,deployed_at\nT-date,2025-01-31\n",
-    );
+    f.ok(ImportKind::Deployments, "deployments.csv", "id,deployed_at\nT-date,2025-01-31\n");
     let midnight = ts("2025-01-31T00:00:00Z");
     let facts = f.store.event_set(&f.team, midnight, midnight + 1).unwrap();
     assert_eq!(facts.deployments.len(), 1);
 
     // Impossible and unknown forms are refused.
-    for bad in [
-        "2025-02-29",
-        "2025-01-31T25:00:00Z",
-        "31.01.2025",
-        "1738332300",
-        "Jan 31 2025",
-    ] {
-        let msg = f.refused(
-            ImportKind::Deployments,
-            "deployments.csv",
-            &format!("id,deployed_at\nT-bad,{bad}\n"),
-        );
-        assert_eq!(
-            msg,
-            format!("deployments.csv:2: deployed_at: \"{bad}\" is not a date; {DATE_HINT}")
-        );
+    for bad in ["2025-02-29", "2025-01-31T25:00:00Z", "31.01.2025", "1738332300", "Jan 31 2025"] {
+        let msg = f.refused(ImportKind::Deployments, "deployments.csv", &format!("id,deployed_at\nT-bad,{bad}\n"));
+        assert_eq!(msg, format!("deployments.csv:2: deployed_at: \"{bad}\" is not a date; {DATE_HINT}"));
     }
 }
 
 #[test]
 fn json_numbers_are_accepted_as_values() {
     let mut f = fixture();
-    let s = f.ok(
-        ImportKind::Deployments,
-        "deployments.json",
-        "[{\"id\": 17, \"deployed_at\": \"2025-02-01\"}]",
-    );
+    let s = f.ok(ImportKind::Deployments, "deployments.json", "[{\"id\": 17, \"deployed_at\": \"2025-02-01\"}]");
     assert_eq!(s.report, report(1, 0, 0));
     // The number 17 and the text "17" are the same id.
-    let s = f.ok(
-        ImportKind::Deployments,
-        "deployments.json",
-        "[{\"id\": \"17\", \"deployed_at\": \"2025-02-01\"}]",
-    );
+    let s = f.ok(ImportKind::Deployments, "deployments.json", "[{\"id\": \"17\", \"deployed_at\": \"2025-02-01\"}]");
     assert_eq!(s.report, report(0, 0, 1));
 }
 
@@ -1011,22 +793,12 @@ fn changes_link_to_the_first_production_deployment_of_their_service() {
          K-3,2025-04-01T11:00:00Z,,\n\
          K-4,2025-04-01T11:00:00Z,P-2,\n",
     );
-    let facts = f
-        .store
-        .event_set(&f.team, ts("2025-04-01T00:00:00Z"), ts("2025-04-10T00:00:00Z"))
-        .unwrap();
+    let facts = f.store.event_set(&f.team, ts("2025-04-01T00:00:00Z"), ts("2025-04-10T00:00:00Z")).unwrap();
     let mut shipped: Vec<Timestamp> = facts.changes.iter().map(|c| c.deployed_at).collect();
     shipped.sort_unstable();
     // api waits for P-4, web for P-3 (P-2 is staging), no service takes the next (P-3);
     // K-4 names a staging deployment and is not deployed.
-    assert_eq!(
-        shipped,
-        [
-            ts("2025-04-03T10:00:00Z"),
-            ts("2025-04-03T10:00:00Z"),
-            ts("2025-04-04T10:00:00Z"),
-        ]
-    );
+    assert_eq!(shipped, [ts("2025-04-03T10:00:00Z"), ts("2025-04-03T10:00:00Z"), ts("2025-04-04T10:00:00Z"),]);
 }
 
 // --- people --------------------------------------------------------------------------
@@ -1077,9 +849,7 @@ fn person_columns_are_dropped_and_never_stored() {
     // While the store is open the rows are in the write-ahead log; after closing, in the
     // database file.
     assert!(
-        store_files(f.dir.path())
-            .iter()
-            .any(|p| p.to_string_lossy().ends_with("retro.db-wal")),
+        store_files(f.dir.path()).iter().any(|p| p.to_string_lossy().ends_with("retro.db-wal")),
         "the store should be in WAL mode"
     );
     assert_no_secrets(f.dir.path(), "open store");

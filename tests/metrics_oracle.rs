@@ -84,12 +84,7 @@ impl Fixture {
 
 /// Imports CSV text written with indentation (each line is trimmed) for `team`.
 fn import_csv(store: &mut Store, team: &Team, kind: ImportKind, file: &str, text: &str) -> ImportSummary {
-    let csv: String = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let csv: String = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
     import_bytes(store, team, kind, file, csv.as_bytes(), Format::Csv)
         .unwrap_or_else(|e| panic!("importing {file}: {e}"))
 }
@@ -109,11 +104,7 @@ fn value(p: &PeriodMetrics, metric: DoraMetric) -> Option<f64> {
 #[track_caller]
 fn assert_value(p: &PeriodMetrics, metric: DoraMetric, expected: f64) {
     let actual = value(p, metric).unwrap_or_else(|| panic!("{}: {metric} is no data, expected {expected}", p.period));
-    assert!(
-        (actual - expected).abs() < 1e-9,
-        "{}: {metric} is {actual}, expected {expected}",
-        p.period
-    );
+    assert!((actual - expected).abs() < 1e-9, "{}: {metric} is {actual}, expected {expected}", p.period);
 }
 
 #[track_caller]
@@ -161,12 +152,8 @@ fn month_frequency_divides_by_the_months_own_day_count() {
          f2,2024-02-29 12:00:00
          m1,2024-03-01 00:00:00",
     );
-    let periods = Period::covering(
-        t("2024-01-01 00:00:00"),
-        t("2024-04-01 00:00:00"),
-        Granularity::Month,
-        UtcOffset::UTC,
-    );
+    let periods =
+        Period::covering(t("2024-01-01 00:00:00"), t("2024-04-01 00:00:00"), Granularity::Month, UtcOffset::UTC);
     let ms = f.table(&periods).periods;
     let labels: Vec<_> = ms.iter().map(|p| p.period.label()).collect();
     assert_eq!(labels, ["2024-01", "2024-02", "2024-03"]);
@@ -627,12 +614,7 @@ fn imported_dora_values_fill_only_periods_without_raw_events() {
          deployment_frequency,,,2025-W06,4.5
          change_lead_time,hours,,2024-12,30",
     );
-    let weeks = Period::covering(
-        t("2025-01-06 00:00:00"),
-        t("2025-02-10 00:00:00"),
-        Granularity::Week,
-        UtcOffset::UTC,
-    );
+    let weeks = Period::covering(t("2025-01-06 00:00:00"), t("2025-02-10 00:00:00"), Granularity::Week, UtcOffset::UTC);
     let [w02, w03, w04, w05, w06] = <[_; 5]>::try_from(f.table(&weeks).periods).unwrap();
     // W03 has no raw event: the imported values stand in, marked as imported.
     assert_value(&w03, Frequency, 1.5);
@@ -853,13 +835,7 @@ fn another_teams_events_never_enter_a_teams_metrics() {
         "deployments.csv",
         "id,deployed_at,status\nd1,2025-01-29 10:00:00,failed",
     );
-    import_csv(
-        store,
-        &other,
-        ImportKind::Changes,
-        "changes.csv",
-        "id,committed_at\nc1,2025-01-15 09:00:00",
-    );
+    import_csv(store, &other, ImportKind::Changes, "changes.csv", "id,committed_at\nc1,2025-01-15 09:00:00");
     import_csv(
         store,
         &other,
@@ -883,21 +859,11 @@ fn another_teams_events_never_enter_a_teams_metrics() {
 // --- the pure engine -----------------------------------------------------------------
 
 fn deployment(at: &str, status: DeployStatus, kind: DeployKind, caused: bool) -> DeploymentFact {
-    DeploymentFact {
-        deployed_at: t(at),
-        production: true,
-        status,
-        kind,
-        caused_incident: caused,
-    }
+    DeploymentFact { deployed_at: t(at), production: true, status, kind, caused_incident: caused }
 }
 
 fn incident(started: &str, resolved: Option<&str>, linked: bool) -> IncidentFact {
-    IncidentFact {
-        started_at: t(started),
-        resolved_at: resolved.map(t),
-        caused_by_production_deployment: linked,
-    }
+    IncidentFact { started_at: t(started), resolved_at: resolved.map(t), caused_by_production_deployment: linked }
 }
 
 fn w03() -> Period {
@@ -920,14 +886,8 @@ fn pure_engine_computes_every_metric_from_facts() {
             deployment("2025-01-17 10:00:00", Success, Planned, false),
         ],
         changes: vec![
-            ChangeFact {
-                deployed_at: t("2025-01-13 10:00:00"),
-                committed_at: t("2025-01-13 08:00:00"),
-            },
-            ChangeFact {
-                deployed_at: t("2025-01-16 10:00:00"),
-                committed_at: t("2025-01-15 10:00:00"),
-            },
+            ChangeFact { deployed_at: t("2025-01-13 10:00:00"), committed_at: t("2025-01-13 08:00:00") },
+            ChangeFact { deployed_at: t("2025-01-16 10:00:00"), committed_at: t("2025-01-15 10:00:00") },
         ],
         incidents: vec![
             // Started in W02, resolved in W03: 2025-01-10 12:00 -> 01-13 12:00 = 72 h.
@@ -958,15 +918,9 @@ fn pure_engine_computes_every_metric_from_facts() {
 #[test]
 fn pure_engine_uses_imported_values_only_at_matching_granularity() {
     let samples = SampleSet {
-        values: vec![
-            (Granularity::Week, "2025-W03".into(), 2.0),
-            (Granularity::Month, "2025-01".into(), 3.0),
-        ],
+        values: vec![(Granularity::Week, "2025-W03".into(), 2.0), (Granularity::Month, "2025-01".into(), 3.0)],
     };
-    let events = EventSet {
-        dora_samples: vec![(Frequency, samples)],
-        ..Default::default()
-    };
+    let events = EventSet { dora_samples: vec![(Frequency, samples)], ..Default::default() };
     let jan = Period::parse_label("2025-01", UtcOffset::UTC).unwrap();
     let feb = Period::parse_label("2025-02", UtcOffset::UTC).unwrap();
     let window = Period::window(day(2025, 1, 13), day(2025, 1, 19), UtcOffset::UTC);

@@ -60,10 +60,7 @@ fn every_prompt(c: &Catalogue) -> Vec<Prompt> {
 fn builtin_catalogue_parses() {
     let c = Catalogue::builtin();
     assert_eq!(c.file(), None);
-    assert_eq!(
-        Catalogue::from_toml("prompts.toml", retro::retro::prompts::BUILTIN).unwrap(),
-        c
-    );
+    assert_eq!(Catalogue::from_toml("prompts.toml", retro::retro::prompts::BUILTIN).unwrap(), c);
 }
 
 #[test]
@@ -75,10 +72,7 @@ fn every_dora_metric_and_direction_has_at_least_three_prompts() {
             assert!(prompts.len() >= 3, "{m} {direction:?}: {}", prompts.len());
             assert!(prompts.iter().all(|p| p.metric == Some(dora(m))));
             let prefix = format!("metric.{}.", m.key());
-            assert!(
-                prompts.iter().all(|p| p.key.starts_with(&prefix)),
-                "{m}: own prompts, not generic"
-            );
+            assert!(prompts.iter().all(|p| p.key.starts_with(&prefix)), "{m}: own prompts, not generic");
         }
     }
 }
@@ -92,18 +86,11 @@ fn team_metrics_get_at_least_three_prompts_with_their_name() {
         for p in &prompts {
             assert!(p.text.contains("escaped defects"), "{}", p.text);
             assert!(!p.text.contains('{'), "{}", p.text);
-            assert!(
-                p.key.starts_with("generic.") && p.key.ends_with(":escaped defects"),
-                "{}",
-                p.key
-            );
+            assert!(p.key.starts_with("generic.") && p.key.ends_with(":escaped defects"), "{}", p.key);
         }
     }
     assert!(c.metric_prompts(&team("escaped defects"), Direction::Steady).is_empty());
-    assert!(
-        c.metric_prompts(&dora(DoraMetric::ChangeLeadTime), Direction::Unknown)
-            .is_empty()
-    );
+    assert!(c.metric_prompts(&dora(DoraMetric::ChangeLeadTime), Direction::Unknown).is_empty());
 }
 
 #[test]
@@ -135,11 +122,7 @@ fn general_set_is_led_by_whats_blocking_us() {
 fn safety_set_is_about_speaking_freely() {
     let prompts = safety_prompts(&Catalogue::builtin());
     assert!(prompts.len() >= 3);
-    assert!(
-        prompts
-            .iter()
-            .all(|p| p.key.starts_with("safety.") && p.reason.is_some())
-    );
+    assert!(prompts.iter().all(|p| p.key.starts_with("safety.") && p.reason.is_some()));
     assert!(prompts.iter().any(|p| p.text.contains("working agreements")));
     assert!(prompts.iter().any(|p| p.text.contains("easier to say")));
 }
@@ -235,10 +218,7 @@ fn lead_time_worse_and_failure_rate_better_give_their_prompts_in_that_order() {
     );
     assert_eq!(prompts[4].text, "Where did work wait on its way to production?");
     assert_eq!(prompts[4].metric, Some(dora(DoraMetric::ChangeLeadTime)));
-    assert_eq!(
-        prompts[4].reason.as_deref(),
-        Some("Change lead time got worse: 30.5 h against 22.1 h before (+8.4 h)")
-    );
+    assert_eq!(prompts[4].reason.as_deref(), Some("Change lead time got worse: 30.5 h against 22.1 h before (+8.4 h)"));
     assert_eq!(
         prompts[6].reason.as_deref(),
         Some("Change failure rate got better: 4.0% against 9.5% before (-5.5 pp)")
@@ -280,30 +260,18 @@ fn two_team_metrics_keep_their_prompts_apart() {
     let metric_prompts = &prompts[c.general().len()..];
     assert_eq!(
         keys(metric_prompts),
-        [
-            "generic.worse.what_changed:escaped defects",
-            "generic.worse.what_changed:on-call load"
-        ]
+        ["generic.worse.what_changed:escaped defects", "generic.worse.what_changed:on-call load"]
     );
 }
 
 #[test]
 fn signals_add_their_prompts_after_the_metrics() {
     let c = Catalogue::builtin();
-    let moves = [moved(
-        dora(DoraMetric::DeploymentFrequency),
-        1.0,
-        2.0,
-        Direction::Better,
-    )];
+    let moves = [moved(dora(DoraMetric::DeploymentFrequency), 1.0, 2.0, Direction::Better)];
     let prompts = select(
         &c,
         &moves,
-        &[
-            "instability_after_throughput_rise",
-            "no_such_signal",
-            "instability_after_throughput_rise",
-        ],
+        &["instability_after_throughput_rise", "no_such_signal", "instability_after_throughput_rise"],
         2,
     );
     let tail: Vec<_> = keys(&prompts).into_iter().skip(c.general().len()).collect();
@@ -331,10 +299,7 @@ fn per_metric_limits_the_prompts_of_each_metric() {
     let general = c.general().len();
     assert_eq!(select(&c, &moves, &["possible_metric_gaming"], 0).len(), general);
     assert_eq!(select(&c, &moves, &["possible_metric_gaming"], 1).len(), general + 3);
-    assert_eq!(
-        select(&c, &moves, &["possible_metric_gaming"], 100).len(),
-        general + 3 + 3 + 3
-    );
+    assert_eq!(select(&c, &moves, &["possible_metric_gaming"], 100).len(), general + 3 + 3 + 3);
     // Deterministic.
     assert_eq!(select(&c, &moves, &[], 2), select(&c, &moves, &[], 2));
 }
@@ -375,10 +340,7 @@ fn an_override_file_replaces_the_catalogue() {
         moved(dora(DoraMetric::ChangeFailureRate), 5.0, 10.0, Direction::Worse),
         moved(team("customer satisfaction"), 3.0, 4.0, Direction::Better),
     ];
-    let texts: Vec<_> = select(&c, &moves, &["possible_metric_gaming"], 3)
-        .into_iter()
-        .map(|p| p.text)
-        .collect();
+    let texts: Vec<_> = select(&c, &moves, &["possible_metric_gaming"], 3).into_iter().map(|p| p.text).collect();
     assert_eq!(
         texts,
         [
@@ -402,13 +364,7 @@ fn without_an_override_the_builtin_catalogue_is_used() {
 
 fn broken(text: &str) -> (usize, Option<String>, String) {
     match Catalogue::from_toml("prompts.toml", text) {
-        Err(PromptError::Invalid {
-            file,
-            line,
-            field,
-            message,
-            ..
-        }) => {
+        Err(PromptError::Invalid { file, line, field, message, .. }) => {
             assert_eq!(file, "prompts.toml");
             (line, field, message)
         }
@@ -439,12 +395,7 @@ fn toml_syntax_errors_name_the_line_and_key() {
 #[test]
 fn catalogue_mistakes_name_their_line_and_field() {
     let cases: [(&str, usize, &str, &str); 8] = [
-        (
-            "[[general]]\nkey = \"a\"\ntext = \"A?\"\n\n[[genral]]\nkey = \"b\"\n",
-            5,
-            "genral",
-            "unknown section",
-        ),
+        ("[[general]]\nkey = \"a\"\ntext = \"A?\"\n\n[[genral]]\nkey = \"b\"\n", 5, "genral", "unknown section"),
         (
             "[[general]]\nkey = \"a\"\ntext = \"A?\"\n[[general]]\nkey = \"a\"\ntext = \"B?\"\n",
             5,
@@ -452,18 +403,8 @@ fn catalogue_mistakes_name_their_line_and_field() {
             "used twice",
         ),
         ("[[general]]\nkey = \"a\"\n", 1, "general.text", "no `text`"),
-        (
-            "[[general]]\nkey = \"Big Key\"\ntext = \"A?\"\n",
-            2,
-            "general.key",
-            "lower case",
-        ),
-        (
-            "[[general]]\nkey = \"a\"\ntext = \"How is {metric}?\"\n",
-            3,
-            "general.text",
-            "{metric}",
-        ),
+        ("[[general]]\nkey = \"Big Key\"\ntext = \"A?\"\n", 2, "general.key", "lower case"),
+        ("[[general]]\nkey = \"a\"\ntext = \"How is {metric}?\"\n", 3, "general.text", "{metric}"),
         (
             "\n[[metric.change_lead_time.worse]]\nkey = \"a\"\ntext = \"How is {team}?\"\n",
             4,
@@ -476,12 +417,7 @@ fn catalogue_mistakes_name_their_line_and_field() {
             "metric.change_lead_time.sideways",
             "unknown direction",
         ),
-        (
-            "[[general]]\nkey = \"a\"\ntext = \"A?\"\nwho = \"x\"\n",
-            4,
-            "general.who",
-            "unknown field",
-        ),
+        ("[[general]]\nkey = \"a\"\ntext = \"A?\"\nwho = \"x\"\n", 4, "general.who", "unknown field"),
     ];
     for (text, line, field, message) in cases {
         let got = broken(text);
@@ -495,8 +431,5 @@ fn catalogue_mistakes_name_their_line_and_field() {
 fn an_unreadable_override_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("prompts.toml")).unwrap();
-    assert!(matches!(
-        Catalogue::load(Some(dir.path())),
-        Err(PromptError::Read { .. })
-    ));
+    assert!(matches!(Catalogue::load(Some(dir.path())), Err(PromptError::Read { .. })));
 }

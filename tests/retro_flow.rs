@@ -46,16 +46,9 @@ fn next_walks_every_stage_in_order_and_saves_each() {
     }
     assert_eq!(flow.handle(Event::Next, now()).unwrap(), [], "no stage after Close");
     for expected in Stage::ALL[..5].iter().rev() {
-        assert_eq!(
-            flow.handle(Event::Previous, now()).unwrap(),
-            [Effect::SaveStage(*expected)]
-        );
+        assert_eq!(flow.handle(Event::Previous, now()).unwrap(), [Effect::SaveStage(*expected)]);
     }
-    assert_eq!(
-        flow.handle(Event::Previous, now()).unwrap(),
-        [],
-        "no stage before the first"
-    );
+    assert_eq!(flow.handle(Event::Previous, now()).unwrap(), [], "no stage before the first");
 }
 
 #[test]
@@ -65,38 +58,16 @@ fn any_stage_can_be_reached_directly() {
         flow.handle(Event::GoTo(Stage::DecideActions), now()).unwrap(),
         [Effect::SaveStage(Stage::DecideActions)]
     );
-    assert_eq!(
-        flow.handle(Event::GoTo(Stage::DecideActions), now()).unwrap(),
-        [],
-        "already there"
-    );
-    assert_eq!(
-        flow.handle(Event::GoTo(Stage::SetTheStage), now()).unwrap(),
-        [Effect::SaveStage(Stage::SetTheStage)]
-    );
+    assert_eq!(flow.handle(Event::GoTo(Stage::DecideActions), now()).unwrap(), [], "already there");
+    assert_eq!(flow.handle(Event::GoTo(Stage::SetTheStage), now()).unwrap(), [Effect::SaveStage(Stage::SetTheStage)]);
 }
 
 #[test]
 fn votes_are_counts_and_a_low_median_suggests_safety_first() {
     let (_, mut flow) = started();
-    let vote = |flow: &mut Flow, score, count| {
-        flow.handle(
-            Event::SetVote {
-                kind: VoteKind::Safety,
-                score,
-                count,
-            },
-            now(),
-        )
-    };
-    assert_eq!(
-        vote(&mut flow, 2, 3).unwrap(),
-        [Effect::SaveVote {
-            kind: VoteKind::Safety,
-            score: 2,
-            count: 3
-        }]
-    );
+    let vote =
+        |flow: &mut Flow, score, count| flow.handle(Event::SetVote { kind: VoteKind::Safety, score, count }, now());
+    assert_eq!(vote(&mut flow, 2, 3).unwrap(), [Effect::SaveVote { kind: VoteKind::Safety, score: 2, count: 3 }]);
     vote(&mut flow, 4, 1).unwrap();
     // 2,2,2,4: median 2 -> low.
     assert_eq!(flow.safety, VoteCounts([0, 3, 0, 1, 0]));
@@ -109,21 +80,13 @@ fn votes_are_counts_and_a_low_median_suggests_safety_first() {
     assert!(!flow.safety_is_low());
     assert_eq!(vote(&mut flow, 6, 1), Err(FlowError::ScoreOutOfRange));
     assert_eq!(vote(&mut flow, 0, 1), Err(FlowError::ScoreOutOfRange));
-    assert!(
-        !flow.safety_prompts.is_empty(),
-        "safety prompts are there for a low vote"
-    );
+    assert!(!flow.safety_prompts.is_empty(), "safety prompts are there for a low vote");
 }
 
 #[test]
 fn notes_are_taken_against_a_prompt_and_its_metric() {
     let (_, mut flow) = started();
-    let prompt = flow
-        .prompts
-        .iter()
-        .find(|p| p.metric.is_some())
-        .expect("a metric moved in the demo")
-        .clone();
+    let prompt = flow.prompts.iter().find(|p| p.metric.is_some()).expect("a metric moved in the demo").clone();
     let effects = flow
         .handle(
             Event::ConfirmNote {
@@ -142,85 +105,38 @@ fn notes_are_taken_against_a_prompt_and_its_metric() {
             body: "Reviews waited two days".into()
         }]
     );
-    let refuse = |flow: &mut Flow, target, body: &str| {
-        flow.handle(
-            Event::ConfirmNote {
-                target,
-                body: body.into(),
-            },
-            now(),
-        )
-    };
-    assert_eq!(
-        refuse(&mut flow, NoteTarget::Prompt(prompt.key.clone()), "  \n "),
-        Err(FlowError::EmptyNote)
-    );
-    assert_eq!(
-        refuse(&mut flow, NoteTarget::Prompt("nope".into()), "x"),
-        Err(FlowError::UnknownPrompt("nope".into()))
-    );
-    assert_eq!(
-        refuse(&mut flow, NoteTarget::Edit(retro::domain::NoteId(99)), "x"),
-        Err(FlowError::UnknownNote(99))
-    );
+    let refuse =
+        |flow: &mut Flow, target, body: &str| flow.handle(Event::ConfirmNote { target, body: body.into() }, now());
+    assert_eq!(refuse(&mut flow, NoteTarget::Prompt(prompt.key.clone()), "  \n "), Err(FlowError::EmptyNote));
+    assert_eq!(refuse(&mut flow, NoteTarget::Prompt("nope".into()), "x"), Err(FlowError::UnknownPrompt("nope".into())));
+    assert_eq!(refuse(&mut flow, NoteTarget::Edit(retro::domain::NoteId(99)), "x"), Err(FlowError::UnknownNote(99)));
 }
 
 #[test]
 fn confirmed_notes_are_stored_at_once_and_can_be_edited_and_deleted() {
     let (mut store, mut flow) = started();
     let key = flow.prompts[0].key.clone();
+    run(&mut store, &mut flow, Event::ConfirmNote { target: NoteTarget::Prompt(key.clone()), body: "first".into() });
     run(
         &mut store,
         &mut flow,
-        Event::ConfirmNote {
-            target: NoteTarget::Prompt(key.clone()),
-            body: "first".into(),
-        },
-    );
-    run(
-        &mut store,
-        &mut flow,
-        Event::ConfirmNote {
-            target: NoteTarget::Prompt(key.clone()),
-            body: "second\nline".into(),
-        },
+        Event::ConfirmNote { target: NoteTarget::Prompt(key.clone()), body: "second\nline".into() },
     );
     let stored = store.notes(flow.retro.id).unwrap();
-    assert_eq!(
-        stored.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(),
-        ["first", "second\nline"]
-    );
+    assert_eq!(stored.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["first", "second\nline"]);
     assert_eq!(flow.notes, stored);
     assert_eq!(flow.notes_for(&key).count(), 2);
 
     let id = stored[0].id;
-    let effects = run(
-        &mut store,
-        &mut flow,
-        Event::ConfirmNote {
-            target: NoteTarget::Edit(id),
-            body: "first, edited".into(),
-        },
-    );
-    assert_eq!(
-        effects,
-        [Effect::UpdateNote {
-            id,
-            body: "first, edited".into()
-        }]
-    );
+    let effects =
+        run(&mut store, &mut flow, Event::ConfirmNote { target: NoteTarget::Edit(id), body: "first, edited".into() });
+    assert_eq!(effects, [Effect::UpdateNote { id, body: "first, edited".into() }]);
     assert_eq!(store.notes(flow.retro.id).unwrap()[0].body, "first, edited");
 
-    assert_eq!(
-        run(&mut store, &mut flow, Event::DeleteNote(id)),
-        [Effect::DeleteNote(id)]
-    );
+    assert_eq!(run(&mut store, &mut flow, Event::DeleteNote(id)), [Effect::DeleteNote(id)]);
     assert_eq!(store.notes(flow.retro.id).unwrap().len(), 1);
     assert_eq!(flow.notes.len(), 1);
-    assert_eq!(
-        flow.handle(Event::DeleteNote(id), now()),
-        Err(FlowError::UnknownNote(id.0))
-    );
+    assert_eq!(flow.handle(Event::DeleteNote(id), now()), Err(FlowError::UnknownNote(id.0)));
 }
 
 #[test]
@@ -228,40 +144,18 @@ fn drafts_save_when_they_change_and_go_when_the_note_is_confirmed() {
     let (mut store, mut flow) = started();
     let target = NoteTarget::Prompt(flow.prompts[0].key.clone());
     let draft = |flow: &mut Flow, body: &str| {
-        flow.handle(
-            Event::SaveDraft {
-                target: target.clone(),
-                body: body.into(),
-            },
-            now(),
-        )
-        .unwrap()
+        flow.handle(Event::SaveDraft { target: target.clone(), body: body.into() }, now()).unwrap()
     };
     let effects = draft(&mut flow, "half a tho");
     assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.body == "half a tho"));
     session::apply(&mut store, &mut flow, effects, now()).unwrap();
     assert_eq!(store.draft(flow.retro.id).unwrap().unwrap().body, "half a tho");
     assert_eq!(draft(&mut flow, "half a tho"), [], "unchanged text is not saved again");
-    run(
-        &mut store,
-        &mut flow,
-        Event::ConfirmNote {
-            target: target.clone(),
-            body: "half a thought".into(),
-        },
-    );
+    run(&mut store, &mut flow, Event::ConfirmNote { target: target.clone(), body: "half a thought".into() });
     assert_eq!(flow.draft, None);
-    assert_eq!(
-        store.draft(flow.retro.id).unwrap(),
-        None,
-        "the note and the end of its draft in one transaction"
-    );
+    assert_eq!(store.draft(flow.retro.id).unwrap(), None, "the note and the end of its draft in one transaction");
     draft(&mut flow, "again");
-    assert_eq!(
-        draft(&mut flow, "   "),
-        [Effect::ClearDraft],
-        "emptied text drops the draft"
-    );
+    assert_eq!(draft(&mut flow, "   "), [Effect::ClearDraft], "emptied text drops the draft");
 }
 
 #[test]
@@ -278,33 +172,21 @@ fn actions_snapshot_their_metric_in_the_window_as_baseline() {
         volunteer: Some(" Sam ".into()),
     };
     let effects = run(&mut store, &mut flow, Event::CreateAction(form.clone()));
-    let Effect::AddAction(new) = &effects[0] else {
-        panic!("{effects:?}")
-    };
+    let Effect::AddAction(new) = &effects[0] else { panic!("{effects:?}") };
     assert_eq!(new.title, "Pair on reviews every morning");
     assert_eq!(new.baseline, flow.value_now(&metric));
     assert!(new.baseline.is_some());
     assert_eq!(new.baseline_window, flow.retro.window);
     assert_eq!(new.volunteer.as_deref(), Some("Sam"));
     // The demo team's own actions come from its past retros.
-    let stored: Vec<_> = store
-        .actions(&flow.team)
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.retro == Some(flow.retro.id))
-        .collect();
+    let stored: Vec<_> =
+        store.actions(&flow.team).unwrap().into_iter().filter(|a| a.retro == Some(flow.retro.id)).collect();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].baseline, new.baseline);
     assert_eq!(stored[0].status, ActionStatus::Open);
     assert_eq!(flow.actions, stored);
-    let untitled = ActionForm {
-        title: " ".into(),
-        ..form
-    };
-    assert_eq!(
-        flow.handle(Event::CreateAction(untitled), now()),
-        Err(FlowError::EmptyTitle)
-    );
+    let untitled = ActionForm { title: " ".into(), ..form };
+    assert_eq!(flow.handle(Event::CreateAction(untitled), now()), Err(FlowError::EmptyTitle));
 }
 
 #[test]
@@ -341,19 +223,11 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
     assert_eq!(flow.to_review.last().map(|a| a.id), Some(action.id));
     assert!(flow.to_review.iter().all(|a| a.status == ActionStatus::Open));
 
-    let review = |d, note: Option<&str>| Event::Review {
-        action: action.id,
-        decision: d,
-        note: note.map(String::from),
-    };
+    let review = |d, note: Option<&str>| Event::Review { action: action.id, decision: d, note: note.map(String::from) };
     run(&mut store, &mut flow, review(Decision::Keep, Some("  halfway there ")));
     run(&mut store, &mut flow, review(Decision::Done, Some("canary in place")));
     let reviews = store.reviews_in(r.id).unwrap();
-    assert_eq!(
-        reviews.len(),
-        1,
-        "a later decision in the same retro replaces the first"
-    );
+    assert_eq!(reviews.len(), 1, "a later decision in the same retro replaces the first");
     assert_eq!(reviews[0].decision, Decision::Done);
     assert_eq!(reviews[0].note.as_deref(), Some("canary in place"));
     assert_eq!(reviews[0].metric_value, flow.value_now(&metric));
@@ -363,11 +237,7 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
     assert_eq!(store.action_history(action.id).unwrap(), reviews);
     assert_eq!(
         flow.handle(
-            Event::Review {
-                action: retro::domain::ActionId(999),
-                decision: Decision::Drop,
-                note: None
-            },
+            Event::Review { action: retro::domain::ActionId(999), decision: Decision::Drop, note: None },
             now()
         ),
         Err(FlowError::UnknownAction(999))
@@ -378,34 +248,16 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
 fn finishing_closes_the_record_but_keeps_it_readable() {
     let (mut store, mut flow) = started();
     flow.handle(Event::GoTo(Stage::Close), now()).unwrap();
-    run(
-        &mut store,
-        &mut flow,
-        Event::SetVote {
-            kind: VoteKind::ReturnOnTime,
-            score: 4,
-            count: 5,
-        },
-    );
+    run(&mut store, &mut flow, Event::SetVote { kind: VoteKind::ReturnOnTime, score: 4, count: 5 });
     assert_eq!(run(&mut store, &mut flow, Event::Finish), [Effect::Finish]);
     assert!(flow.is_finished());
     assert_eq!(store.retro(flow.retro.id).unwrap().unwrap().finished_at, Some(now()));
     let key = flow.prompts[0].key.clone();
     assert_eq!(
-        flow.handle(
-            Event::ConfirmNote {
-                target: NoteTarget::Prompt(key),
-                body: "late".into()
-            },
-            now()
-        ),
+        flow.handle(Event::ConfirmNote { target: NoteTarget::Prompt(key), body: "late".into() }, now()),
         Err(FlowError::Finished)
     );
-    assert_eq!(
-        flow.handle(Event::GoTo(Stage::WhatsBlocking), now()).unwrap(),
-        [],
-        "browsing is not saved"
-    );
+    assert_eq!(flow.handle(Event::GoTo(Stage::WhatsBlocking), now()).unwrap(), [], "browsing is not saved");
     assert_eq!(flow.stage(), Stage::WhatsBlocking);
     assert_eq!(session::unfinished(&store, &flow.team).unwrap(), None);
 }
@@ -413,33 +265,11 @@ fn finishing_closes_the_record_but_keeps_it_readable() {
 #[test]
 fn a_resumed_retro_is_where_it_was_left_with_everything_in_it() {
     let (mut store, mut flow) = started();
-    run(
-        &mut store,
-        &mut flow,
-        Event::SetVote {
-            kind: VoteKind::Safety,
-            score: 4,
-            count: 6,
-        },
-    );
+    run(&mut store, &mut flow, Event::SetVote { kind: VoteKind::Safety, score: 4, count: 6 });
     run(&mut store, &mut flow, Event::GoTo(Stage::WhatsBlocking));
     let key = flow.prompts[1].key.clone();
-    run(
-        &mut store,
-        &mut flow,
-        Event::ConfirmNote {
-            target: NoteTarget::Prompt(key.clone()),
-            body: "kept".into(),
-        },
-    );
-    run(
-        &mut store,
-        &mut flow,
-        Event::SaveDraft {
-            target: NoteTarget::Prompt(key.clone()),
-            body: "typing…".into(),
-        },
-    );
+    run(&mut store, &mut flow, Event::ConfirmNote { target: NoteTarget::Prompt(key.clone()), body: "kept".into() });
+    run(&mut store, &mut flow, Event::SaveDraft { target: NoteTarget::Prompt(key.clone()), body: "typing…".into() });
     let id = flow.retro.id;
     drop(flow);
 
@@ -449,27 +279,17 @@ fn a_resumed_retro_is_where_it_was_left_with_everything_in_it() {
     let resumed = session::open(&store, id, &Catalogue::builtin(), now()).unwrap();
     assert_eq!(resumed.stage(), Stage::WhatsBlocking);
     assert_eq!(resumed.safety.get(4), 6);
-    assert_eq!(
-        resumed.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(),
-        ["kept"]
-    );
+    assert_eq!(resumed.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["kept"]);
     let draft = resumed.draft.clone().expect("the draft comes back");
     assert_eq!(draft.body, "typing…");
-    assert_eq!(
-        NoteTarget::from_draft_target(&draft.target),
-        Some(NoteTarget::Prompt(key))
-    );
+    assert_eq!(NoteTarget::from_draft_target(&draft.target), Some(NoteTarget::Prompt(key)));
 }
 
 #[test]
 fn the_default_window_runs_from_the_last_retro_or_covers_two_weeks() {
     let (mut store, team) = demo();
     let first = session::default_window(&store, &team, now()).unwrap();
-    assert_eq!(
-        first.label(),
-        "2026-11-13..2026-11-26",
-        "the last 14 days including today"
-    );
+    assert_eq!(first.label(), "2026-11-13..2026-11-26", "the last 14 days including today");
     let earlier = Period::window(
         chrono::NaiveDate::from_ymd_opt(2026, 10, 29).unwrap(),
         chrono::NaiveDate::from_ymd_opt(2026, 11, 11).unwrap(),
@@ -477,11 +297,7 @@ fn the_default_window_runs_from_the_last_retro_or_covers_two_weeks() {
     );
     store.start_retro(&team, &earlier, now() - 86_400 * 14).unwrap();
     let next = session::default_window(&store, &team, now()).unwrap();
-    assert_eq!(
-        next.label(),
-        "2026-11-12..2026-11-26",
-        "from the day after the previous window"
-    );
+    assert_eq!(next.label(), "2026-11-12..2026-11-26", "from the day after the previous window");
 }
 
 #[test]
@@ -495,12 +311,7 @@ fn the_window_is_compared_with_equal_windows_before_it() {
     let labels: Vec<_> = windows.iter().map(Period::label).collect();
     assert_eq!(
         labels,
-        [
-            "2026-10-02..2026-10-15",
-            "2026-10-16..2026-10-29",
-            "2026-10-30..2026-11-12",
-            "2026-11-13..2026-11-26"
-        ]
+        ["2026-10-02..2026-10-15", "2026-10-16..2026-10-29", "2026-10-30..2026-11-12", "2026-11-13..2026-11-26"]
     );
     assert_eq!(windows[3].end, now(), "the window under way is cut at now");
 }

@@ -37,10 +37,7 @@ struct History {
 
 impl History {
     fn new(weeks: u32) -> Self {
-        History {
-            events: EventSet::default(),
-            weeks,
-        }
+        History { events: EventSet::default(), weeks }
     }
 
     /// `count` production deployments in week `n`, one a day from Monday 10:00
@@ -58,19 +55,12 @@ impl History {
         self.events.deployments.push(DeploymentFact {
             deployed_at: t,
             production: true,
-            status: if failed {
-                DeployStatus::Failed
-            } else {
-                DeployStatus::Success
-            },
+            status: if failed { DeployStatus::Failed } else { DeployStatus::Success },
             kind,
             caused_incident: false,
         });
         for _ in 0..changes {
-            self.events.changes.push(ChangeFact {
-                deployed_at: t,
-                committed_at: t - DAY,
-            });
+            self.events.changes.push(ChangeFact { deployed_at: t, committed_at: t - DAY });
         }
         self
     }
@@ -86,17 +76,10 @@ impl History {
 
     /// A team-chosen metric with one weekly value per week, from W01.
     fn team_metric(&mut self, name: &str, polarity: Polarity, values: &[f64]) -> &mut Self {
-        let samples = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Granularity::Week, week(i as u32 + 1).label(), *v))
-            .collect();
+        let samples =
+            values.iter().enumerate().map(|(i, v)| (Granularity::Week, week(i as u32 + 1).label(), *v)).collect();
         self.events.team_metrics.push(TeamSamples {
-            metric: TeamMetric {
-                name: name.into(),
-                unit: "points".into(),
-                polarity,
-            },
+            metric: TeamMetric { name: name.into(), unit: "points".into(), polarity },
             samples: SampleSet { values: samples },
         });
         self
@@ -108,12 +91,7 @@ impl History {
         self.events.history = Some((week(1).start, week(self.weeks).end - 1));
         let periods: Vec<Period> = (1..=self.weeks).map(week).collect();
         let series = compute(&self.events, &periods);
-        detect(&SignalInput {
-            events: &self.events,
-            series: &series,
-            intended,
-            quality_metrics: quality,
-        })
+        detect(&SignalInput { events: &self.events, series: &series, intended, quality_metrics: quality })
     }
 
     fn kinds(&mut self) -> Vec<SignalKind> {
@@ -164,30 +142,20 @@ fn instability_after_a_rise_in_throughput() {
     assert_eq!(labels(s), ("2025-W01".into(), "2025-W20".into()));
     assert_eq!(
         s.metrics,
-        [
-            MetricKey::Dora(DoraMetric::DeploymentFrequency),
-            MetricKey::Dora(DoraMetric::ChangeFailureRate)
-        ]
+        [MetricKey::Dora(DoraMetric::DeploymentFrequency), MetricKey::Dora(DoraMetric::ChangeFailureRate)]
     );
     let freq = &s.observations[0];
     assert!(close(freq.before.as_ref().unwrap().value, 2.0 / 7.0));
     assert!(close(freq.after.value, 4.0 / 7.0));
-    assert_eq!(
-        (freq.after.span.first.label(), freq.after.span.last.label()),
-        ("2025-W09".into(), "2025-W16".into())
-    );
+    assert_eq!((freq.after.span.first.label(), freq.after.span.last.label()), ("2025-W09".into(), "2025-W16".into()));
     let cfr = &s.observations[1];
     assert_eq!(cfr.key, "change_failure_rate");
     assert!(close(cfr.before.as_ref().unwrap().value, 0.0));
     assert!(close(cfr.after.value, 12.5));
-    assert_eq!(
-        (cfr.after.span.first.label(), cfr.after.span.last.label()),
-        ("2025-W13".into(), "2025-W20".into())
-    );
+    assert_eq!((cfr.after.span.first.label(), cfr.after.span.last.label()), ("2025-W13".into(), "2025-W20".into()));
     assert!(s.explanation.contains("AI coding assistants"), "{}", s.explanation);
     assert!(
-        s.explanation
-            .contains("from 2.0 a week to 4.0 a week (+100%) between 2025-W01..2025-W08 and"),
+        s.explanation.contains("from 2.0 a week to 4.0 a week (+100%) between 2025-W01..2025-W08 and"),
         "{}",
         s.explanation
     );
@@ -222,12 +190,7 @@ fn no_instability_when_failures_stay_rare() {
     let mut h = rise_then_failures(false);
     for n in [17, 21] {
         let t = at(n, 0, 10);
-        h.events
-            .deployments
-            .iter_mut()
-            .find(|d| d.deployed_at == t)
-            .unwrap()
-            .status = DeployStatus::Failed;
+        h.events.deployments.iter_mut().find(|d| d.deployed_at == t).unwrap().status = DeployStatus::Failed;
     }
     assert!(!h.kinds().contains(&SignalKind::InstabilityAfterThroughputRise));
 }
@@ -278,11 +241,7 @@ fn no_instability_on_a_baseline_of_too_few_deployments() {
     let signals = short_rise(8).signals(&[], &[]);
     assert_eq!(of_kind(&signals, SignalKind::InstabilityAfterThroughputRise).len(), 1);
     // With 7 (none in W01), the baseline is too thin to read a rise from.
-    assert!(
-        !short_rise(7)
-            .kinds()
-            .contains(&SignalKind::InstabilityAfterThroughputRise)
-    );
+    assert!(!short_rise(7).kinds().contains(&SignalKind::InstabilityAfterThroughputRise));
 }
 
 // --- 2. possible metric gaming -----------------------------------------------------------
@@ -310,10 +269,7 @@ fn deployments_without_changes() {
     assert_eq!(labels(s), ("2025-W02".into(), "2025-W02".into()));
     assert_eq!(s.observations[0].after.value, 3.0);
     assert_eq!(s.observations[1].after.value, 4.0);
-    assert!(
-        s.explanation
-            .starts_with("3 of 4 production deployments in 2025-W02 shipped no change")
-    );
+    assert!(s.explanation.starts_with("3 of 4 production deployments in 2025-W02 shipped no change"));
     assert!(s.question.contains("attractive"), "{}", s.question);
 }
 
@@ -384,10 +340,7 @@ fn incidents_closed_within_minutes_again_and_again() {
     let s = &signals[0];
     assert_eq!(s.pattern, Some(GamingPattern::QuickIncidentClosures));
     assert_eq!(labels(s), ("2025-W01".into(), "2025-W01".into()));
-    assert_eq!(
-        (s.observations[0].after.value, s.observations[1].after.value),
-        (3.0, 4.0)
-    );
+    assert_eq!((s.observations[0].after.value, s.observations[1].after.value), (3.0, 4.0));
     assert_eq!(s.metrics, [MetricKey::Dora(DoraMetric::RecoveryTime)]);
     assert!(s.explanation.contains("closed within 15 minutes"), "{}", s.explanation);
 }
@@ -449,8 +402,7 @@ fn a_worsening_the_team_chose_is_shown_as_intended() {
     assert!(close(s.observations[0].before.as_ref().unwrap().value, 5.0 / 7.0));
     assert!(close(s.observations[0].after.value, 2.0 / 7.0));
     assert!(
-        s.explanation
-            .starts_with("Deployment frequency went from 5.0 a week in 2025-W01..2025-W04 to 2.0 a week"),
+        s.explanation.starts_with("Deployment frequency went from 5.0 a week in 2025-W01..2025-W04 to 2.0 a week"),
         "{}",
         s.explanation
     );
@@ -488,11 +440,7 @@ fn intended_worsening_of_a_team_metric() {
     for n in 1..=8 {
         h.deploys(n, 2, 0, 1);
     }
-    h.team_metric(
-        "tech_debt_items",
-        Polarity::LowerIsBetter,
-        &[10.0, 10.0, 10.0, 10.0, 14.0, 14.0, 14.0, 14.0],
-    );
+    h.team_metric("tech_debt_items", Polarity::LowerIsBetter, &[10.0, 10.0, 10.0, 10.0, 14.0, 14.0, 14.0, 14.0]);
     let change = IntendedChange {
         metric: MetricKey::Team("tech_debt_items".into()),
         expected: Expected::IntendedWorsening,
@@ -503,11 +451,7 @@ fn intended_worsening_of_a_team_metric() {
     let signals = h.signals(&[change], &[]);
     let s = of_kind(&signals, SignalKind::IntendedWorsening)[0];
     assert_eq!(s.observations[0].after.value, 14.0);
-    assert!(
-        s.explanation.starts_with("Tech debt items went from 10 points"),
-        "{}",
-        s.explanation
-    );
+    assert!(s.explanation.starts_with("Tech debt items went from 10 points"), "{}", s.explanation);
 }
 
 // --- 4. quality paired with speed ----------------------------------------------------------
@@ -541,17 +485,13 @@ fn quality_paired_with_speed() {
     assert_eq!(labels(s), ("2025-W01".into(), "2025-W21".into()));
     assert_eq!(
         s.metrics,
-        [
-            MetricKey::Dora(DoraMetric::DeploymentFrequency),
-            MetricKey::Team("customer_satisfaction".into())
-        ]
+        [MetricKey::Dora(DoraMetric::DeploymentFrequency), MetricKey::Team("customer_satisfaction".into())]
     );
     let quality = &s.observations[1];
     assert_eq!(quality.after.value, 2.75);
     assert_eq!(quality.after.span.first.label(), "2025-W14");
     assert!(
-        s.explanation
-            .contains("customer satisfaction went from 4 points to 2.75 points (-31%)"),
+        s.explanation.contains("customer satisfaction went from 4 points to 2.75 points (-31%)"),
         "{}",
         s.explanation
     );
@@ -592,16 +532,8 @@ fn thresholds_are_documented_defaults() {
     h.events.history = Some((week(1).start, week(24).end));
     let periods: Vec<Period> = (1..=24).map(week).collect();
     let series = compute(&h.events, &periods);
-    let input = SignalInput {
-        events: &h.events,
-        series: &series,
-        intended: &[],
-        quality_metrics: &[],
-    };
-    let loose = Thresholds {
-        rate_rise_points: 5.0,
-        ..weekly
-    };
+    let input = SignalInput { events: &h.events, series: &series, intended: &[], quality_metrics: &[] };
+    let loose = Thresholds { rate_rise_points: 5.0, ..weekly };
     let s = detect_with(&input, &loose);
     assert_eq!(s[0].observations[1].after.span.first.label(), "2025-W12");
 }
@@ -638,11 +570,7 @@ fn steady_histories_rarely_raise_signals() {
                 unit: "score".into(),
                 polarity: Polarity::HigherIsBetter,
             },
-            TeamMetric {
-                name: "escaped_defects".into(),
-                unit: "defects".into(),
-                polarity: Polarity::LowerIsBetter,
-            },
+            TeamMetric { name: "escaped_defects".into(), unit: "defects".into(), polarity: Polarity::LowerIsBetter },
         ];
         let samples: Vec<MetricSample> = periods
             .iter()
@@ -650,22 +578,14 @@ fn steady_histories_rarely_raise_signals() {
                 let satisfaction = 4.1 + rng.f64() * 0.3 - 0.15;
                 let defects = (3.0 + rng.f64() * 2.0).round();
                 [("customer_satisfaction", satisfaction), ("escaped_defects", defects)].map(|(name, value)| {
-                    MetricSample {
-                        metric: MetricKey::Team(name.into()),
-                        period: p.clone(),
-                        value,
-                    }
+                    MetricSample { metric: MetricKey::Team(name.into()), period: p.clone(), value }
                 })
             })
             .collect();
         store.load_samples(&team, &definitions, &samples, "t").unwrap();
         let table = SignalTable::load(&store, &team, &periods, &[]).unwrap();
         for s in &table.signals {
-            assert_eq!(
-                s.kind,
-                SignalKind::InstabilityAfterThroughputRise,
-                "seed {seed}: {s:#?}"
-            );
+            assert_eq!(s.kind, SignalKind::InstabilityAfterThroughputRise, "seed {seed}: {s:#?}");
             raised.push(format!("seed {seed}: {}", s.explanation));
         }
     }
@@ -680,10 +600,8 @@ fn the_demo_story_raises_instability_after_throughput_rises() {
     let mut store = Store::open_in_memory().unwrap();
     let team = retro::demo::load(&mut store, now).unwrap();
     for (granularity, count) in [(Granularity::Week, 52), (Granularity::Month, 12)] {
-        let periods: Vec<Period> = Period::last_n(now, count, granularity, UtcOffset::UTC)
-            .into_iter()
-            .map(|p| p.until(now))
-            .collect();
+        let periods: Vec<Period> =
+            Period::last_n(now, count, granularity, UtcOffset::UTC).into_iter().map(|p| p.until(now)).collect();
         let table = SignalTable::load(&store, &team, &periods, &[]).unwrap();
         let instability = of_kind(&table.signals, SignalKind::InstabilityAfterThroughputRise);
         assert_eq!(instability.len(), 1, "{granularity:?}: {:#?}", table.signals);
@@ -691,10 +609,7 @@ fn the_demo_story_raises_instability_after_throughput_rises() {
         assert!(s.metrics.contains(&MetricKey::Dora(DoraMetric::ChangeFailureRate)));
         // The rise is the story's weeks 17-19 (2026-W05..W07 once shifted to end now).
         let rise = &s.observations[0];
-        assert!(
-            rise.after.value >= 1.5 * rise.before.as_ref().unwrap().value,
-            "{rise:?}"
-        );
+        assert!(rise.after.value >= 1.5 * rise.before.as_ref().unwrap().value, "{rise:?}");
         // The story has no gaming in it.
         assert!(of_kind(&table.signals, SignalKind::PossibleMetricGaming).is_empty());
     }
@@ -730,10 +645,8 @@ fn retro_signals_json_has_the_documented_shape() {
     assert_eq!(json["first_period"], "2025-W49");
     assert_eq!(json["last_period"], "2026-W48");
     let signals = json["signals"].as_array().unwrap();
-    let s = signals
-        .iter()
-        .find(|s| s["kind"] == "instability_after_throughput_rise")
-        .expect("the demo raises instability");
+    let s =
+        signals.iter().find(|s| s["kind"] == "instability_after_throughput_rise").expect("the demo raises instability");
     let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
@@ -766,10 +679,7 @@ fn retro_signals_json_has_the_documented_shape() {
 #[test]
 fn retro_signals_table_and_options() {
     let text = retro_demo(&[]);
-    assert!(
-        text.starts_with("Demo team · signals over 52 weeks (2025-W49..2026-W48) · UTC+00:00\n"),
-        "{text}"
-    );
+    assert!(text.starts_with("Demo team · signals over 52 weeks (2025-W49..2026-W48) · UTC+00:00\n"), "{text}");
     assert!(text.contains("1. Instability after throughput rises · "), "{text}");
     assert!(text.contains("   Ask: "), "{text}");
     let months = retro_demo(&["--period", "month", "--last", "3"]);

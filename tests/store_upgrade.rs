@@ -16,8 +16,7 @@ fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
     {
         // The store exactly as the first release left it: events only.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../src/store/sql/0001_events.sql"))
-            .unwrap();
+        conn.execute_batch(include_str!("../src/store/sql/0001_events.sql")).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
         conn.execute_batch(
@@ -28,10 +27,8 @@ fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
         .unwrap();
     }
     let mut store = Store::open(&path).unwrap();
-    let version: i64 = rusqlite::Connection::open(&path)
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let version: i64 =
+        rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
     let team = store.team_by_name("payments").unwrap().unwrap();
     assert_eq!(team.utc_offset, UtcOffset::from_minutes(60).unwrap());

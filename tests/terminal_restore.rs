@@ -26,10 +26,6 @@ fn panic_hook_runs_restore_then_the_previous_hook() {
 
     assert!(result.is_err());
     assert_eq!(restored.load(Ordering::SeqCst), 1, "restore ran once");
-    assert_eq!(
-        previous_ran_after_restore.load(Ordering::SeqCst),
-        1,
-        "the message is printed after restoring"
-    );
+    assert_eq!(previous_ran_after_restore.load(Ordering::SeqCst), 1, "the message is printed after restoring");
     let _ = std::panic::take_hook();
 }

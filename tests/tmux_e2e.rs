@@ -19,10 +19,7 @@ impl Session {
     }
 
     fn capture(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .expect("capture");
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.0]).output().expect("capture");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -40,28 +37,19 @@ impl Session {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
             sleep(Duration::from_millis(100));
         }
     }
 
     /// The pid of the process the pane started.
     fn pane_pid(&self) -> u32 {
-        let out = Command::new("tmux")
-            .args(["display", "-p", "-t", &self.0, "#{pane_pid}"])
-            .output()
-            .unwrap();
+        let out = Command::new("tmux").args(["display", "-p", "-t", &self.0, "#{pane_pid}"]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane pid")
     }
 
     fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.0])
-            .output()
-            .is_ok_and(|o| o.status.success())
+        Command::new("tmux").args(["has-session", "-t", &self.0]).output().is_ok_and(|o| o.status.success())
     }
 }
 
@@ -72,15 +60,9 @@ impl Drop for Session {
 }
 
 fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !found {
-        assert!(
-            std::env::var_os("RETRO_REQUIRE_TMUX").is_none(),
-            "tmux is required here but missing"
-        );
+        assert!(std::env::var_os("RETRO_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
         eprintln!("tmux not found: skipping the end-to-end terminal check");
     }
     found
@@ -94,10 +76,8 @@ fn demo_dashboard_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_retro");
     let name = format!("retro-e2e-{}", std::process::id());
     // `; sleep` keeps the pane after exit so we can check the terminal was restored.
-    let session = Session::start(
-        &name,
-        &format!("RETRO_NOW=2026-11-26T12:00:00Z {bin} --demo; echo EXITED $?; sleep 30"),
-    );
+    let session =
+        Session::start(&name, &format!("RETRO_NOW=2026-11-26T12:00:00Z {bin} --demo; echo EXITED $?; sleep 30"));
     let screen = session.wait_for("Deployment rework rate");
     for name in [
         "Deployment frequency",
@@ -119,29 +99,20 @@ fn demo_dashboard_in_a_real_terminal() {
     session.wait_for("Compared with the week before");
     session.keys(&["q"]);
     let after = session.wait_for("EXITED 0");
-    assert!(
-        !after.contains("Deployment frequency"),
-        "the alternate screen was left:\n{after}"
-    );
+    assert!(!after.contains("Deployment frequency"), "the alternate screen was left:\n{after}");
     assert!(session.alive());
 }
 
 fn running(pid: u32) -> bool {
     // A zombie has ended; its parent just has not reaped it yet.
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit(')')
-            .next()
-            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
-    })
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')))
 }
 
 fn wait_until_gone(pid: u32) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while running(pid) {
-        assert!(
-            Instant::now() < deadline,
-            "retro (pid {pid}) still runs after its terminal closed"
-        );
+        assert!(Instant::now() < deadline, "retro (pid {pid}) still runs after its terminal closed");
         sleep(Duration::from_millis(50));
     }
 }
@@ -168,18 +139,9 @@ fn sigterm_restores_the_terminal_and_ends_promptly() {
     let session = Session::start(&name, &format!("{bin} --demo; echo EXITED $?; sleep 30"));
     session.wait_for("Deployment rework rate");
     let retro = child_of(session.pane_pid());
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &retro.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("kill").args(["-TERM", &retro.to_string()]).status().unwrap().success());
     let after = session.wait_for("EXITED 143");
-    assert!(
-        !after.contains("Deployment rework rate"),
-        "the alternate screen was left:\n{after}"
-    );
+    assert!(!after.contains("Deployment rework rate"), "the alternate screen was left:\n{after}");
     wait_until_gone(retro);
 }
 
@@ -207,11 +169,7 @@ fn retro(db: &std::path::Path, args: &[&str]) -> String {
         .env("RETRO_NOW", "2026-11-26T12:00:00Z")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -224,15 +182,9 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     let db = dir.path().join("retro.db");
     retro(&db, &["teams", "add", "payments"]);
     let data = dir.path().join("data");
-    retro(
-        &db,
-        &["generate", "--deployments", "200", "--out", data.to_str().unwrap()],
-    );
+    retro(&db, &["generate", "--deployments", "200", "--out", data.to_str().unwrap()]);
     for kind in ["deployments", "changes", "incidents"] {
-        retro(
-            &db,
-            &["import", kind, data.join(format!("{kind}.csv")).to_str().unwrap()],
-        );
+        retro(&db, &["import", kind, data.join(format!("{kind}.csv")).to_str().unwrap()]);
     }
     let bin = env!("CARGO_BIN_EXE_retro");
     let name = format!("retro-e2e-kill-{}", std::process::id());
@@ -241,10 +193,7 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     session.wait_for("Safety check");
     session.keys(&["]", "]", "]"]);
     session.wait_for("Prompts");
-    for (i, note) in ["Reviews waited on one person", "Flaky tests hid real failures"]
-        .iter()
-        .enumerate()
-    {
+    for (i, note) in ["Reviews waited on one person", "Flaky tests hid real failures"].iter().enumerate() {
         if i > 0 {
             session.keys(&["j"]);
         }
@@ -260,24 +209,13 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     session.keys(&["half a thought"]);
     sleep(Duration::from_millis(2500));
     let pid = session.pane_pid();
-    assert!(
-        Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap().success());
     wait_until_gone(pid);
     drop(session);
 
     let summary = retro(&db, &["export", "1", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
-    let notes: Vec<&str> = json["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["body"].as_str().unwrap())
-        .collect();
+    let notes: Vec<&str> = json["notes"].as_array().unwrap().iter().map(|n| n["body"].as_str().unwrap()).collect();
     assert_eq!(notes, ["Reviews waited on one person", "Flaky tests hid real failures"]);
 
     // Reopened, the retro is where it was, with the draft back in the editor.

@@ -59,16 +59,10 @@ fn dashboard_shows_every_metric_with_value_trend_and_direction() {
         for name in DORA_NAMES {
             assert!(screen.contains(name), "{name} missing at {w}x{h}:\n{screen}");
         }
-        assert!(
-            screen.contains("customer_satisfaction") && screen.contains("escaped_defects"),
-            "{screen}"
-        );
+        assert!(screen.contains("customer_satisfaction") && screen.contains("escaped_defects"), "{screen}");
         assert!(screen.contains("Week 2026-W48"), "{screen}");
         // Recovery time has no resolved failure this week: shown as such, never as 0.
-        let recovery = screen
-            .lines()
-            .find(|l| l.starts_with("Failed deployment recovery time"))
-            .unwrap();
+        let recovery = screen.lines().find(|l| l.starts_with("Failed deployment recovery time")).unwrap();
         assert!(recovery.contains("no data"), "{recovery}");
         assert!(screen.contains("worse") || screen.contains("better"), "{screen}");
         insta::assert_snapshot!(format!("dashboard_{w}x{h}"), screen);
@@ -82,16 +76,10 @@ fn detail_shows_chart_axes_table_and_definition() {
     press(&mut store, &mut app, &[Action::Down, Action::Open]);
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
-        assert!(
-            screen.contains("Change lead time · hours · lower is better"),
-            "{screen}"
-        );
+        assert!(screen.contains("Change lead time · hours · lower is better"), "{screen}");
         assert!(screen.contains("Median time from commit to production"), "{screen}");
         assert!(screen.contains("Context, not a grade"), "{screen}");
-        assert!(
-            screen.contains("2026-11-23"),
-            "the x axis is labelled with dates:\n{screen}"
-        );
+        assert!(screen.contains("2026-11-23"), "the x axis is labelled with dates:\n{screen}");
         assert!(screen.contains("2026-W48"), "{screen}");
         insta::assert_snapshot!(format!("detail_{w}x{h}"), screen);
     }
@@ -119,10 +107,7 @@ fn empty_store_shows_how_to_begin() {
         let screen = render(&app, w, h);
         assert!(screen.contains("retro teams add"), "{screen}");
         assert!(screen.contains("retro --demo"), "{screen}");
-        assert!(
-            !screen.contains("Deployment frequency"),
-            "no empty dashboard:\n{screen}"
-        );
+        assert!(!screen.contains("Deployment frequency"), "no empty dashboard:\n{screen}");
         insta::assert_snapshot!(format!("first_run_{w}x{h}"), screen);
     }
 }
@@ -135,10 +120,7 @@ fn several_teams_offer_a_picker() {
     }
     let app = retro::tui::prepare(&mut Backend::new(store), None, now()).unwrap();
     let screen = render(&app, 80, 24);
-    assert!(
-        screen.contains("Choose a team") && screen.contains("payments") && screen.contains("search"),
-        "{screen}"
-    );
+    assert!(screen.contains("Choose a team") && screen.contains("payments") && screen.contains("search"), "{screen}");
 }
 
 #[test]
@@ -159,12 +141,7 @@ fn colours(app: &App, theme: &Theme) -> Vec<ratatui::style::Color> {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal.draw(|f| draw(f, app, theme)).unwrap();
     let buffer = terminal.backend().buffer();
-    buffer
-        .content()
-        .iter()
-        .flat_map(|c| [c.fg, c.bg])
-        .filter(|c| *c != ratatui::style::Color::Reset)
-        .collect()
+    buffer.content().iter().flat_map(|c| [c.fg, c.bg]).filter(|c| *c != ratatui::style::Color::Reset).collect()
 }
 
 #[test]

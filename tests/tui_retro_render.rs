@@ -20,13 +20,7 @@ fn render(app: &App) -> String {
     terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
     let buffer = terminal.backend().buffer();
     (0..24)
-        .map(|y| {
-            (0..80)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
+        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -148,10 +142,7 @@ fn blocking_stage_takes_multi_line_notes_under_prompts() {
     h.key(KeyCode::Enter, KeyModifiers::NONE);
     h.type_text("who knows billing");
     let typing = render(&h.app);
-    assert!(
-        typing.contains("What's blocking us?") && typing.contains("Ctrl-S save"),
-        "{typing}"
-    );
+    assert!(typing.contains("What's blocking us?") && typing.contains("Ctrl-S save"), "{typing}");
     insta::assert_snapshot!("retro_blocking_typing", typing);
     h.save();
     let screen = render(&h.app);
@@ -171,10 +162,7 @@ fn decide_stage_turns_a_note_into_an_action() {
     h.act(Action::NextStage);
     h.act(Action::Add);
     let form = render(&h.app);
-    assert!(
-        form.contains("New action") && form.contains("Pair on billing reviews"),
-        "{form}"
-    );
+    assert!(form.contains("New action") && form.contains("Pair on billing reviews"), "{form}");
     insta::assert_snapshot!("retro_action_form", form);
     h.act(Action::NextField);
     h.key(KeyCode::Right, KeyModifiers::NONE);

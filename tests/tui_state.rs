@@ -58,24 +58,16 @@ fn picker_moves_wraps_and_opens_the_chosen_team() {
     app.update(Action::Up);
     assert_eq!(app.picker_selected, 1, "up from the first wraps to the last");
     let effect = step(&mut store, &mut app, Action::Open).unwrap();
-    let Effect::LoadDashboard { team, periods } = effect else {
-        panic!("expected a dashboard load")
-    };
+    let Effect::LoadDashboard { team, periods } = effect else { panic!("expected a dashboard load") };
     assert_eq!(team, b);
     assert_eq!(periods.len(), retro::tui::view::SPARK_PERIODS);
-    assert_eq!(
-        periods.last().unwrap().offset,
-        b.utc_offset,
-        "periods cut at the team's offset"
-    );
+    assert_eq!(periods.last().unwrap().offset, b.utc_offset, "periods cut at the team's offset");
     assert_eq!(app.screen, Screen::Dashboard);
     // Back goes to the picker when there are several teams, and the picker remembers.
     app.update(Action::Back);
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Down);
-    let Effect::LoadDashboard { team, .. } = app.update(Action::Open).unwrap() else {
-        panic!()
-    };
+    let Effect::LoadDashboard { team, .. } = app.update(Action::Open).unwrap() else { panic!() };
     assert_eq!(team, a);
 }
 
@@ -101,9 +93,7 @@ fn moving_in_time_reloads_and_never_passes_today() {
     let (mut store, mut app) = demo();
     assert_eq!(app.update(Action::Later), None, "no period after the current one");
     let effect = step(&mut store, &mut app, Action::Earlier).unwrap();
-    let Effect::LoadDashboard { periods, .. } = effect else {
-        panic!()
-    };
+    let Effect::LoadDashboard { periods, .. } = effect else { panic!() };
     assert_eq!(periods.last().unwrap().label(), "2026-W47");
     assert!(!periods.last().unwrap().is_partial());
     assert_eq!(app.dashboard.as_ref().unwrap().current.label(), "2026-W47");
@@ -119,19 +109,13 @@ fn moving_in_time_reloads_and_never_passes_today() {
 fn switching_to_months_keeps_the_moment_in_view() {
     let (mut store, mut app) = demo();
     step(&mut store, &mut app, Action::Earlier); // 2026-W47: Nov 16-22
-    let Effect::LoadDashboard { periods, .. } = step(&mut store, &mut app, Action::Monthly).unwrap() else {
-        panic!()
-    };
+    let Effect::LoadDashboard { periods, .. } = step(&mut store, &mut app, Action::Monthly).unwrap() else { panic!() };
     assert_eq!(app.granularity, Granularity::Month);
     assert_eq!(periods.last().unwrap().label(), "2026-11");
     assert_eq!(periods.first().unwrap().label(), "2025-12");
     assert_eq!(app.update(Action::Monthly), None, "already monthly");
     step(&mut store, &mut app, Action::Weekly);
-    assert_eq!(
-        app.anchor.as_ref().unwrap().label(),
-        "2026-W48",
-        "the week holding the month's last moment so far"
-    );
+    assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W48", "the week holding the month's last moment so far");
 }
 
 #[test]
@@ -139,13 +123,7 @@ fn enter_opens_the_selected_metric_and_detail_moves_between_metrics() {
     let (mut store, mut app) = demo();
     step(&mut store, &mut app, Action::Down);
     let effect = step(&mut store, &mut app, Action::Open).unwrap();
-    assert!(matches!(
-        effect,
-        Effect::LoadHistory {
-            granularity: Granularity::Week,
-            ..
-        }
-    ));
+    assert!(matches!(effect, Effect::LoadHistory { granularity: Granularity::Week, .. }));
     assert_eq!(app.screen, Screen::Detail);
     assert_eq!(app.detail.as_ref().unwrap().name, "Change lead time");
     // The history is loaded once; moving between metrics needs no reload.
@@ -154,11 +132,7 @@ fn enter_opens_the_selected_metric_and_detail_moves_between_metrics() {
     assert_eq!(step(&mut store, &mut app, Action::Up), None);
     step(&mut store, &mut app, Action::Up);
     step(&mut store, &mut app, Action::Up);
-    assert_eq!(
-        app.detail.as_ref().unwrap().name,
-        "escaped_defects",
-        "wraps from the first to the last metric"
-    );
+    assert_eq!(app.detail.as_ref().unwrap().name, "escaped_defects", "wraps from the first to the last metric");
     // Scrolling the table stays within it.
     step(&mut store, &mut app, Action::Later);
     assert_eq!(app.detail_scroll, 0);
@@ -189,13 +163,7 @@ fn switching_granularity_in_detail_reloads_history_and_dashboard_on_return() {
     let (mut store, mut app) = demo();
     step(&mut store, &mut app, Action::Open);
     let effect = step(&mut store, &mut app, Action::Monthly).unwrap();
-    assert!(matches!(
-        effect,
-        Effect::LoadHistory {
-            granularity: Granularity::Month,
-            ..
-        }
-    ));
+    assert!(matches!(effect, Effect::LoadHistory { granularity: Granularity::Month, .. }));
     assert!(app.detail.as_ref().unwrap().rows[0].label.starts_with("2026-11"));
     let effect = step(&mut store, &mut app, Action::Back).unwrap();
     assert!(matches!(effect, Effect::LoadDashboard { .. }));
@@ -228,14 +196,8 @@ fn quitting_with_nothing_unsaved_needs_no_confirmation() {
 fn keys_reach_actions_through_the_keymap() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    assert_eq!(
-        action_for(Context::Dashboard, key(KeyCode::Char('j'))),
-        Some(Action::Down)
-    );
-    assert_eq!(
-        action_for(Context::Dashboard, key(KeyCode::Tab)),
-        Some(Action::NextPane)
-    );
+    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Char('j'))), Some(Action::Down));
+    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Tab)), Some(Action::NextPane));
     assert_eq!(action_for(Context::Dashboard, key(KeyCode::Enter)), Some(Action::Open));
     assert_eq!(action_for(Context::Detail, key(KeyCode::Esc)), Some(Action::Back));
     assert_eq!(action_for(Context::Dashboard, key(KeyCode::Char('x'))), None);
@@ -248,10 +210,7 @@ fn dashboard_periods_match_a_direct_computation() {
     let team = app.team.clone().unwrap();
     let current = Period::containing(now(), Granularity::Week, team.utc_offset).until(now());
     let table = retro::report::MetricTable::load(&store.store, &team, &[current]).unwrap();
-    let value = table.periods[0]
-        .dora
-        .get(retro::domain::DoraMetric::ChangeLeadTime)
-        .value;
+    let value = table.periods[0].dora.get(retro::domain::DoraMetric::ChangeLeadTime).value;
     let shown = &app.dashboard.as_ref().unwrap().dora[1].value;
     assert_eq!(*shown, retro::report::format_value(value, "hours"));
 }

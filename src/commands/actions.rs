@@ -94,9 +94,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         )?;
         return Ok(());
     }
-    let header = [
-        "id", "title", "metric", "expected", "baseline", "now", "verdict", "due", "status",
-    ];
+    let header = ["id", "title", "metric", "expected", "baseline", "now", "verdict", "due", "status"];
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|p| {
@@ -119,14 +117,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         })
         .collect();
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|c| c[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|i| cells.iter().map(|c| c[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
     let line = |cells: &[&str]| {
         let mut s = String::new();
@@ -329,11 +320,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     let a = &p.action;
     let e = &p.evaluation;
     let offset = team.utc_offset;
-    let day = |t: Timestamp| {
-        DateTime::from_timestamp(t + offset.seconds(), 0)
-            .unwrap_or_default()
-            .date_naive()
-    };
+    let day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
     let value = |v: Option<f64>| format_value(v, &p.unit);
     writeln!(out, "Action {}: {}", a.id.0, a.title)?;
     if let Some(d) = &a.description {
@@ -353,16 +340,9 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         crate::domain::Polarity::HigherIsBetter => "higher is better",
         crate::domain::Polarity::LowerIsBetter => "lower is better",
     };
-    let unit = if p.unit.is_empty() {
-        polarity.to_owned()
-    } else {
-        format!("{}, {polarity}", p.unit)
-    };
+    let unit = if p.unit.is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", p.unit) };
     writeln!(out, "Metric     {} ({unit})", a.metric.name())?;
-    let target = a
-        .target
-        .map(|t| format!(" · target {}", value(Some(t))))
-        .unwrap_or_default();
+    let target = a.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
     writeln!(out, "Expected   {}{target}", a.expected.label())?;
     let due = match a.due {
         Some(d) if p.overdue => format!("{d} (overdue)"),
@@ -378,12 +358,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         None => format!("on {}", day(a.created_at)),
     };
     writeln!(out, "Decided    {from}")?;
-    writeln!(
-        out,
-        "Baseline   {} over {}",
-        value(e.baseline),
-        a.baseline_window.label()
-    )?;
+    writeln!(out, "Baseline   {} over {}", value(e.baseline), a.baseline_window.label())?;
     let since = p.since();
     let now = match (since.first(), since.last()) {
         (Some((first, _)), Some((last, _))) => {
@@ -420,11 +395,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     }
 
     writeln!(out)?;
-    writeln!(
-        out,
-        "{} weekly since the week it was decided (* counted in the verdict)",
-        a.metric.name()
-    )?;
+    writeln!(out, "{} weekly since the week it was decided (* counted in the verdict)", a.metric.name())?;
     for (i, (period, v)) in p.series.iter().enumerate() {
         let mark = if p.counted.contains(&i) { '*' } else { ' ' };
         let under_way = if period.is_partial() { "  (under way)" } else { "" };
@@ -500,10 +471,8 @@ fn resolve_metric(store: &Store, team: &Team, name: &str) -> Result<MetricKey> {
     let wanted = name.trim();
     // Team metric names match exactly; letter case is forgiven when that is unambiguous.
     let exact = choices.iter().find(|m| matches!(m, MetricKey::Team(n) if n == wanted));
-    let loose: Vec<&MetricKey> = choices
-        .iter()
-        .filter(|m| matches!(m, MetricKey::Team(n) if n.eq_ignore_ascii_case(wanted)))
-        .collect();
+    let loose: Vec<&MetricKey> =
+        choices.iter().filter(|m| matches!(m, MetricKey::Team(n) if n.eq_ignore_ascii_case(wanted))).collect();
     if let Some(found) = exact.or(if loose.len() == 1 { Some(loose[0]) } else { None }) {
         return Ok(found.clone());
     }
@@ -515,11 +484,7 @@ fn resolve_metric(store: &Store, team: &Team, name: &str) -> Result<MetricKey> {
             MetricKey::Dora(_) => None,
         })
         .collect();
-    let own = if own.is_empty() {
-        "none yet (`retro import metrics` adds them)".to_owned()
-    } else {
-        own.join(", ")
-    };
+    let own = if own.is_empty() { "none yet (`retro import metrics` adds them)".to_owned() } else { own.join(", ") };
     bail!(
         "there is no metric \"{wanted}\" for {}. DORA metrics: {}. The team's own metrics: {own}.",
         team.name,
@@ -556,13 +521,7 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
     }
     let after = find(store, team, args.id)?;
     let due = after.due.map(|d| format!(", due {d}")).unwrap_or_default();
-    writeln!(
-        out,
-        "Action {} \"{}\" is {}{due}.",
-        after.id.0,
-        after.title,
-        after.status.as_str()
-    )?;
+    writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, after.title, after.status.as_str())?;
     Ok(())
 }
 
@@ -570,28 +529,18 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
 fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
     match store.action(ActionId(id))? {
         Some(a) if a.team == team.id => Ok(a),
-        _ => bail!(
-            "there is no action {id} for {}; `retro actions list` shows its actions",
-            team.name
-        ),
+        _ => bail!("there is no action {id} for {}; `retro actions list` shows its actions", team.name),
     }
 }
 
 // --- helpers -----------------------------------------------------------------------------
 
 fn today(team: &Team, now: Timestamp) -> String {
-    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0)
-        .unwrap_or_default()
-        .date_naive()
-        .to_string()
+    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive().to_string()
 }
 
 fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
 fn cut(text: &str, width: usize) -> String {

@@ -62,18 +62,10 @@ fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write
         )?;
     }
     if !s.unused_columns.is_empty() {
-        writeln!(
-            out,
-            "Ignored column(s) retro does not use: {}.",
-            s.unused_columns.join(", ")
-        )?;
+        writeln!(out, "Ignored column(s) retro does not use: {}.", s.unused_columns.join(", "))?;
     }
     if !s.other_environments.is_empty() {
-        let envs: Vec<String> = s
-            .other_environments
-            .iter()
-            .map(|(env, n)| format!("{env}: {n}"))
-            .collect();
+        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{env}: {n}")).collect();
         writeln!(
             out,
             "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \

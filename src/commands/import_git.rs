@@ -16,10 +16,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         (Some(glob), None) => DeploySource::Tags(glob.clone()),
         (None, None) => DeploySource::default(),
     };
-    let options = GitOptions {
-        deployments,
-        rework: ReworkRules::parse(&args.rework_patterns)?,
-    };
+    let options = GitOptions { deployments, rework: ReworkRules::parse(&args.rework_patterns)? };
     let repo = args.file.display().to_string();
     let summary = import_repository(store, team, &args.file, &options)?;
     print_summary(&repo, team, &summary, &options.deployments, out)
@@ -32,17 +29,9 @@ fn print_summary(
     source: &DeploySource,
     out: &mut dyn Write,
 ) -> Result<()> {
-    writeln!(
-        out,
-        "Authors, committers and taggers are never read: retro keeps team-level data only."
-    )?;
+    writeln!(out, "Authors, committers and taggers are never read: retro keeps team-level data only.")?;
     if !s.skipped_tags.is_empty() {
-        writeln!(
-            out,
-            "Skipped {} tag(s) that name no commit: {}.",
-            s.skipped_tags.len(),
-            s.skipped_tags.join(", ")
-        )?;
+        writeln!(out, "Skipped {} tag(s) that name no commit: {}.", s.skipped_tags.len(), s.skipped_tags.join(", "))?;
     }
     if s.deployments == 0 {
         let hint = match source {

@@ -33,11 +33,7 @@ pub fn select_periods(
         PeriodArg::Week => Granularity::Week,
         PeriodArg::Month => Granularity::Month,
     });
-    let local_day = |t: Timestamp| {
-        DateTime::from_timestamp(t + offset.seconds(), 0)
-            .unwrap_or_default()
-            .date_naive()
-    };
+    let local_day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
     if args.from.is_none() && args.to.is_none() {
         let count = args.last.unwrap_or(DEFAULT_PERIODS);
         if count == 0 {

@@ -46,12 +46,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let team = select_team(&store, cli.team.as_deref())?;
             let id = retros::start(&mut store, &team, args, now())?;
             let mut backend = backend(store)?;
-            crate::tui::run(
-                &mut backend,
-                Some(team),
-                Some(crate::tui::app::Effect::OpenRetro(id)),
-                now,
-            )
+            crate::tui::run(&mut backend, Some(team), Some(crate::tui::app::Effect::OpenRetro(id)), now)
         }
         Command::Retros(cmd) => {
             let team = select_team(&store, cli.team.as_deref())?;
@@ -82,17 +77,12 @@ fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
 /// The prompt catalogue: `prompts.toml` in the config folder when there is one.
 fn catalogue() -> Result<crate::retro::prompts::Catalogue> {
     let dirs = directories::ProjectDirs::from("", "", "retro");
-    Ok(crate::retro::prompts::Catalogue::load(
-        dirs.as_ref().map(|d| d.config_dir()),
-    )?)
+    Ok(crate::retro::prompts::Catalogue::load(dirs.as_ref().map(|d| d.config_dir()))?)
 }
 
 /// What the terminal UI works against; exports go into the current folder.
 fn backend(store: Store) -> Result<crate::tui::Backend> {
-    Ok(crate::tui::Backend {
-        catalogue: catalogue()?,
-        ..crate::tui::Backend::new(store)
-    })
+    Ok(crate::tui::Backend { catalogue: catalogue()?, ..crate::tui::Backend::new(store) })
 }
 
 fn demo_store() -> Result<Store> {
@@ -140,18 +130,12 @@ pub fn select_team(store: &Store, name: Option<&str>) -> Result<Team> {
              (or try everything on the demo team with `retro --demo`)"
         ),
         [team] => Ok(team.clone()),
-        _ => bail!(
-            "this store has several teams ({}): choose one with --team NAME",
-            names()
-        ),
+        _ => bail!("this store has several teams ({}): choose one with --team NAME", names()),
     }
 }
 
 /// The current time; `RETRO_NOW` (RFC 3339) pins it, so that scripted runs and tests
 /// see the same periods every day.
 pub fn now() -> Timestamp {
-    std::env::var("RETRO_NOW")
-        .ok()
-        .and_then(|s| parse_timestamp(&s))
-        .unwrap_or_else(|| chrono::Utc::now().timestamp())
+    std::env::var("RETRO_NOW").ok().and_then(|s| parse_timestamp(&s)).unwrap_or_else(|| chrono::Utc::now().timestamp())
 }

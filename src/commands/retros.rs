@@ -56,26 +56,14 @@ pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write
             writeln!(out, "No retros yet for {}. Start one with `retro start`.", team.name)?
         }
         ListFormat::Table => {
-            writeln!(
-                out,
-                "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}",
-                "id", "window", "stage", "notes", "actions"
-            )?;
+            writeln!(out, "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}", "id", "window", "stage", "notes", "actions")?;
             for (r, row) in retros.iter().zip(&rows) {
-                let stage = if r.finished_at.is_some() {
-                    "finished".to_owned()
-                } else {
-                    r.stage.title().to_owned()
-                };
+                let stage = if r.finished_at.is_some() { "finished".to_owned() } else { r.stage.title().to_owned() };
                 writeln!(
                     out,
                     "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}",
                     r.id.0,
-                    format!(
-                        "{} – {}",
-                        row["from"].as_str().unwrap_or(""),
-                        row["to"].as_str().unwrap_or("")
-                    ),
+                    format!("{} – {}", row["from"].as_str().unwrap_or(""), row["to"].as_str().unwrap_or("")),
                     stage,
                     row["notes"].as_u64().unwrap_or(0),
                     row["actions"].as_u64().unwrap_or(0)

@@ -22,10 +22,8 @@ pub fn run(store: &Store, team: &Team, args: &SignalsArgs, out: &mut dyn Write) 
         bail!("--last needs at least 1 period");
     }
     let now = super::now();
-    let periods: Vec<Period> = Period::last_n(now, count, granularity, team.utc_offset)
-        .into_iter()
-        .map(|p| p.until(now))
-        .collect();
+    let periods: Vec<Period> =
+        Period::last_n(now, count, granularity, team.utc_offset).into_iter().map(|p| p.until(now)).collect();
     // What the team's actions expected: a worsening an action chose is shown as intended.
     let intended: Vec<IntendedChange> = store.actions(team)?.iter().map(IntendedChange::from_action).collect();
     let table = SignalTable::load(store, team, &periods, &intended)?;

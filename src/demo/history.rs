@@ -125,10 +125,7 @@ const RETROS: &[PastRetro] = &[
                 At::General("blocking"),
                 "Every change to billing costs more than it used to: the debt there slows us and breaks things.",
             ),
-            (
-                At::General("slowed"),
-                "We ship faster than ever and spend the time we saved on fixing what we shipped.",
-            ),
+            (At::General("slowed"), "We ship faster than ever and spend the time we saved on fixing what we shipped."),
         ],
         reviews: &[(
             "second_reviewer",
@@ -164,11 +161,7 @@ const RETROS: &[PastRetro] = &[
                  covers.",
             ),
         ],
-        reviews: &[(
-            "slow_down",
-            Decision::Keep,
-            "Half the debt list is done; deployments are down, as planned.",
-        )],
+        reviews: &[("slow_down", Decision::Keep, "Half the debt list is done; deployments are down, as planned.")],
         actions: &[Decided {
             key: "contract_tests",
             title: "Contract tests on the payment flow",
@@ -202,11 +195,7 @@ const RETROS: &[PastRetro] = &[
                 Decision::Done,
                 "The debt list is done; we are speeding up again, with the new checks in place.",
             ),
-            (
-                "contract_tests",
-                Decision::Keep,
-                "Checkout and refunds are covered; payouts are next.",
-            ),
+            ("contract_tests", Decision::Keep, "Checkout and refunds are covered; payouts are next."),
         ],
         actions: &[],
     },
@@ -245,14 +234,8 @@ const RETROS: &[PastRetro] = &[
         safety: [0, 0, 1, 2, 4],
         return_on_time: [0, 0, 1, 4, 2],
         notes: &[
-            (
-                At::General("blocking"),
-                "The new payouts service is the riskiest thing we will ship this quarter.",
-            ),
-            (
-                At::General("slowed"),
-                "Support is unsure anyone reads the release notes; satisfaction has not moved.",
-            ),
+            (At::General("blocking"), "The new payouts service is the riskiest thing we will ship this quarter."),
+            (At::General("slowed"), "Support is unsure anyone reads the release notes; satisfaction has not moved."),
         ],
         reviews: &[(
             "release_notes",
@@ -277,11 +260,7 @@ const RETROS: &[PastRetro] = &[
 pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) -> Result<(), StoreError> {
     let offset = team.utc_offset;
     let start = parse_timestamp(STORY_START).expect("a valid timestamp") + shift;
-    let day_of = |t: Timestamp| {
-        DateTime::from_timestamp(t + offset.seconds(), 0)
-            .unwrap_or_default()
-            .date_naive()
-    };
+    let day_of = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
     let held_on = |held: Held| -> NaiveDate {
         match held {
             // Monday of week w, plus three days.
@@ -300,10 +279,7 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
         // Held in the morning: the window's last day is cut there, as it was then.
         let at = window.start + (window.days() as i64 - 1) * DAY + 10 * HOUR;
         let retro = store.start_retro(team, &window, at)?;
-        for (kind, counts) in [
-            (VoteKind::Safety, plan.safety),
-            (VoteKind::ReturnOnTime, plan.return_on_time),
-        ] {
+        for (kind, counts) in [(VoteKind::Safety, plan.safety), (VoteKind::ReturnOnTime, plan.return_on_time)] {
             for (score, count) in (1..=5).zip(counts) {
                 if count > 0 {
                     store.set_vote(retro.id, kind, score, count)?;
@@ -367,14 +343,12 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
 fn prompt_of(catalogue: &Catalogue, at: At) -> (String, String, Option<MetricKey>) {
     let found = match at {
         At::General(key) => catalogue.general().into_iter().find(|p| p.key.ends_with(key)),
-        At::Metric(m, direction, key) => catalogue
-            .metric_prompts(&MetricKey::Dora(m), direction)
-            .into_iter()
-            .find(|p| p.key.ends_with(key)),
+        At::Metric(m, direction, key) => {
+            catalogue.metric_prompts(&MetricKey::Dora(m), direction).into_iter().find(|p| p.key.ends_with(key))
+        }
     };
-    let p = found
-        .or_else(|| catalogue.general().into_iter().next())
-        .expect("the built-in catalogue has general prompts");
+    let p =
+        found.or_else(|| catalogue.general().into_iter().next()).expect("the built-in catalogue has general prompts");
     (p.key, p.text, p.metric)
 }
 

@@ -65,10 +65,7 @@ impl ActionStatus {
 
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .or((s == "drop").then_some(Self::Dropped))
+        Self::ALL.into_iter().find(|a| a.as_str() == s).or((s == "drop").then_some(Self::Dropped))
     }
 }
 

@@ -37,10 +37,7 @@ pub struct SampleSet {
 
 impl SampleSet {
     pub fn get(&self, granularity: Granularity, label: &str) -> Option<f64> {
-        self.values
-            .iter()
-            .find(|(g, l, _)| *g == granularity && l == label)
-            .map(|(_, _, v)| *v)
+        self.values.iter().find(|(g, l, _)| *g == granularity && l == label).map(|(_, _, v)| *v)
     }
 }
 

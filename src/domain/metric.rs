@@ -199,10 +199,7 @@ mod tests {
 
     #[test]
     fn only_deployment_frequency_is_better_higher() {
-        let higher: Vec<_> = DoraMetric::ALL
-            .into_iter()
-            .filter(|m| m.polarity() == Polarity::HigherIsBetter)
-            .collect();
+        let higher: Vec<_> = DoraMetric::ALL.into_iter().filter(|m| m.polarity() == Polarity::HigherIsBetter).collect();
         assert_eq!(higher, [DoraMetric::DeploymentFrequency]);
     }
 }

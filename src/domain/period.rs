@@ -54,22 +54,12 @@ impl Period {
             Granularity::Week => first + Days::new(7),
             Granularity::Month => first + Months::new(1),
         };
-        Period {
-            granularity: Some(granularity),
-            start: midnight(first, offset),
-            end: midnight(next, offset),
-            offset,
-        }
+        Period { granularity: Some(granularity), start: midnight(first, offset), end: midnight(next, offset), offset }
     }
 
     /// A custom window covering whole days `first..=last` in the given offset.
     pub fn window(first: NaiveDate, last: NaiveDate, offset: UtcOffset) -> Self {
-        Period {
-            granularity: None,
-            start: midnight(first, offset),
-            end: midnight(last + Days::new(1), offset),
-            offset,
-        }
+        Period { granularity: None, start: midnight(first, offset), end: midnight(last + Days::new(1), offset), offset }
     }
 
     /// Parses `2025-W03` (ISO week) or `2025-03` (month).
@@ -94,22 +84,14 @@ impl Period {
     pub fn next(&self) -> Self {
         match self.granularity {
             Some(g) => Self::containing(self.end, g, self.offset),
-            None => Period {
-                start: self.end,
-                end: 2 * self.end - self.start,
-                ..*self
-            },
+            None => Period { start: self.end, end: 2 * self.end - self.start, ..*self },
         }
     }
 
     pub fn previous(&self) -> Self {
         match self.granularity {
             Some(g) => Self::containing(self.start - 1, g, self.offset),
-            None => Period {
-                start: 2 * self.start - self.end,
-                end: self.start,
-                ..*self
-            },
+            None => Period { start: 2 * self.start - self.end, end: self.start, ..*self },
         }
     }
 
@@ -124,8 +106,7 @@ impl Period {
 
     /// A week or month cut short by [`Period::until`].
     pub fn is_partial(&self) -> bool {
-        self.granularity
-            .is_some_and(|g| Self::containing(self.start, g, self.offset).end != self.end)
+        self.granularity.is_some_and(|g| Self::containing(self.start, g, self.offset).end != self.end)
     }
 
     /// Length in days; a month has its own number of days, DST does not exist at a fixed offset.
@@ -193,17 +174,11 @@ impl fmt::Display for Period {
 }
 
 fn local_date(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0)
-        .unwrap_or_default()
-        .date_naive()
+    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 fn midnight(date: NaiveDate, offset: UtcOffset) -> Timestamp {
-    date.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp()
-        - offset.seconds()
+    date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp() - offset.seconds()
 }
 
 #[cfg(test)]
@@ -237,14 +212,8 @@ mod tests {
         // Sunday 23:30 UTC is already Monday in UTC+01:00.
         let cet = UtcOffset::from_minutes(60).unwrap();
         let sunday_late = t("2025-01-19 23:30:00");
-        assert_eq!(
-            Period::containing(sunday_late, Granularity::Week, UtcOffset::UTC).label(),
-            "2025-W03"
-        );
-        assert_eq!(
-            Period::containing(sunday_late, Granularity::Week, cet).label(),
-            "2025-W04"
-        );
+        assert_eq!(Period::containing(sunday_late, Granularity::Week, UtcOffset::UTC).label(), "2025-W03");
+        assert_eq!(Period::containing(sunday_late, Granularity::Week, cet).label(), "2025-W04");
         let p = Period::containing(sunday_late, Granularity::Week, cet);
         assert_eq!(p.start, t("2025-01-19 23:00:00"));
     }
@@ -301,12 +270,8 @@ mod tests {
 
     #[test]
     fn covering_spans_partial_periods() {
-        let ps = Period::covering(
-            t("2025-01-31 00:00:00"),
-            t("2025-03-01 00:00:00"),
-            Granularity::Month,
-            UtcOffset::UTC,
-        );
+        let ps =
+            Period::covering(t("2025-01-31 00:00:00"), t("2025-03-01 00:00:00"), Granularity::Month, UtcOffset::UTC);
         let labels: Vec<_> = ps.iter().map(Period::label).collect();
         assert_eq!(labels, ["2025-01", "2025-02"]);
     }

@@ -152,11 +152,7 @@ impl VoteCounts {
             }
             5.0
         };
-        Some(if n % 2 == 1 {
-            nth(n / 2)
-        } else {
-            (nth(n / 2 - 1) + nth(n / 2)) / 2.0
-        })
+        Some(if n % 2 == 1 { nth(n / 2) } else { (nth(n / 2 - 1) + nth(n / 2)) / 2.0 })
     }
 }
 

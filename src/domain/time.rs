@@ -36,12 +36,7 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
 }
 
 fn parse_naive(text: &str) -> Option<Timestamp> {
-    const NAIVE: [&str; 4] = [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ];
+    const NAIVE: [&str; 4] = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"];
     for format in NAIVE {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Some(t.and_utc().timestamp());
@@ -54,10 +49,7 @@ fn parse_naive(text: &str) -> Option<Timestamp> {
 
 /// Formats a timestamp as RFC 3339 at the given offset, e.g. `2025-01-31T14:05:00+00:00`.
 pub fn format_timestamp(t: Timestamp, offset: UtcOffset) -> String {
-    DateTime::<Utc>::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .with_timezone(&offset.fixed())
-        .to_rfc3339()
+    DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default().with_timezone(&offset.fixed()).to_rfc3339()
 }
 
 /// A team's fixed offset from UTC, in minutes, used to cut days, weeks and months.

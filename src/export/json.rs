@@ -50,9 +50,7 @@ fn window(p: &Period, offset: UtcOffset) -> Value {
 }
 
 fn votes(v: &VoteCounts) -> Value {
-    let counts: Map<String, Value> = (1..=5u8)
-        .map(|score| (score.to_string(), json!(v.get(score))))
-        .collect();
+    let counts: Map<String, Value> = (1..=5u8).map(|score| (score.to_string(), json!(v.get(score)))).collect();
     json!({
         "counts": counts,
         "total": v.total(),

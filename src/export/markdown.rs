@@ -17,12 +17,7 @@ pub fn markdown(s: &RetroSummary) -> String {
     notes(&mut out, s);
     actions(&mut out, s);
     reviews(&mut out, s);
-    votes(
-        &mut out,
-        "Closing vote: return on time invested",
-        &s.return_on_time,
-        &VoteKind::ReturnOnTime.scale(),
-    );
+    votes(&mut out, "Closing vote: return on time invested", &s.return_on_time, &VoteKind::ReturnOnTime.scale());
     while out.ends_with("\n\n") {
         out.pop();
     }
@@ -36,11 +31,7 @@ fn title(out: &mut String, s: &RetroSummary) {
     let _ = writeln!(out, "# Retro of {}: {first} to {last}\n", one_line(&s.team.name));
     let started = time(s.retro.started_at, offset);
     let _ = match s.retro.finished_at {
-        Some(end) => writeln!(
-            out,
-            "Held {started} to {} (UTC{offset}).\n",
-            clock(end, offset, s.retro.started_at)
-        ),
+        Some(end) => writeln!(out, "Held {started} to {} (UTC{offset}).\n", clock(end, offset, s.retro.started_at)),
         None => writeln!(out, "Started {started} (UTC{offset}); not finished yet.\n"),
     };
 }
@@ -55,12 +46,7 @@ fn votes(out: &mut String, heading: &str, counts: &VoteCounts, scale: &[&str; 5]
     let plural = if total == 1 { "vote" } else { "votes" };
     let _ = writeln!(out, "{total} {plural}, median {median}.\n");
     for score in (1..=5u8).rev() {
-        let _ = writeln!(
-            out,
-            "- {score} ({}): {}",
-            scale[usize::from(score - 1)],
-            counts.get(score)
-        );
+        let _ = writeln!(out, "- {score} ({}): {}", scale[usize::from(score - 1)], counts.get(score));
     }
     out.push('\n');
 }
@@ -77,11 +63,7 @@ fn moves(out: &mut String, s: &RetroSummary) {
     } else {
         out.push_str("Each against the mean of the earlier windows of the same length:\n\n");
         for m in moved {
-            let how = if m.direction == Direction::Better {
-                "Better"
-            } else {
-                "Worse"
-            };
+            let how = if m.direction == Direction::Better { "Better" } else { "Worse" };
             let _ = write!(
                 out,
                 "- {how}: **{}** {}, was {}",
@@ -97,12 +79,7 @@ fn moves(out: &mut String, s: &RetroSummary) {
         out.push('\n');
     }
     let names = |d: Direction| {
-        let names: Vec<_> = s
-            .moves
-            .iter()
-            .filter(|m| m.direction == d)
-            .map(|m| one_line(&m.name))
-            .collect();
+        let names: Vec<_> = s.moves.iter().filter(|m| m.direction == d).map(|m| one_line(&m.name)).collect();
         names.join(", ")
     };
     let (steady, unknown) = (names(Direction::Steady), names(Direction::Unknown));
@@ -128,20 +105,13 @@ fn notes(out: &mut String, s: &RetroSummary) {
     let mut groups: Vec<(&str, &str, Option<&MetricKey>, Vec<&Note>)> = Vec::new();
     for note in &s.notes {
         let metric = note.metric.as_ref();
-        match groups
-            .iter_mut()
-            .find(|(key, _, m, _)| *key == note.prompt_key && *m == metric)
-        {
+        match groups.iter_mut().find(|(key, _, m, _)| *key == note.prompt_key && *m == metric) {
             Some(group) => group.3.push(note),
             None => groups.push((&note.prompt_key, &note.prompt, metric, vec![note])),
         }
     }
     for (_, prompt, metric, notes) in groups {
-        let mut heading = if prompt.trim().is_empty() {
-            "Other notes".to_owned()
-        } else {
-            heading_text(prompt)
-        };
+        let mut heading = if prompt.trim().is_empty() { "Other notes".to_owned() } else { heading_text(prompt) };
         if let Some(m) = metric.filter(|m| !prompt.contains(m.name())) {
             let _ = write!(heading, " ({})", one_line(m.name()));
         }
@@ -163,12 +133,7 @@ fn actions(out: &mut String, s: &RetroSummary) {
     for a in &s.actions {
         let _ = writeln!(out, "- **{}**", one_line(&a.title));
         let unit = s.unit(&a.metric);
-        let _ = writeln!(
-            out,
-            "  - Metric: {}, expected to {}",
-            one_line(a.metric.name()),
-            a.expected.label()
-        );
+        let _ = writeln!(out, "  - Metric: {}, expected to {}", one_line(a.metric.name()), a.expected.label());
         let window = format!(
             "{} to {}",
             local_date(a.baseline_window.start, offset),
@@ -243,11 +208,7 @@ fn time(t: Timestamp, offset: UtcOffset) -> String {
 /// The end time: only the clock when it is on the day the retro started.
 fn clock(t: Timestamp, offset: UtcOffset, started: Timestamp) -> String {
     let full = time(t, offset);
-    if local_date(t, offset) == local_date(started, offset) {
-        full[11..].to_owned()
-    } else {
-        full
-    }
+    if local_date(t, offset) == local_date(started, offset) { full[11..].to_owned() } else { full }
 }
 
 /// Writes `- label text`, `label` being Markdown and `text` what the team typed, escaped
@@ -318,10 +279,7 @@ fn inline(text: &str) -> String {
                 !(word(i.checked_sub(1)) && word(Some(i + 1)))
             }
             '&' => {
-                let run = chars[i + 1..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
-                    .count();
+                let run = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').count();
                 run > 0 && chars.get(i + 1 + run) == Some(&';')
             }
             _ => false,
@@ -340,10 +298,7 @@ mod tests {
 
     #[test]
     fn inline_escapes_formatting() {
-        assert_eq!(
-            inline("*bold* [link](x) `code` <b>"),
-            "\\*bold\\* \\[link\\](x) \\`code\\` \\<b\\>"
-        );
+        assert_eq!(inline("*bold* [link](x) `code` <b>"), "\\*bold\\* \\[link\\](x) \\`code\\` \\<b\\>");
         assert_eq!(inline("snake_case and _emphasis_"), "snake_case and \\_emphasis\\_");
         assert_eq!(inline("R&D &amp; &#35;"), "R&D \\&amp; \\&#35;");
         assert_eq!(inline("a | b ~~c~~ \\"), "a \\| b \\~\\~c\\~\\~ \\\\");

@@ -63,10 +63,7 @@ impl RetroSummary {
             Expected::HoldSteady => Direction::Steady,
             Expected::IntendedWorsening => Direction::Worse,
         };
-        ReviewMovement {
-            direction,
-            as_expected: (direction != Direction::Unknown).then_some(direction == wanted),
-        }
+        ReviewMovement { direction, as_expected: (direction != Direction::Unknown).then_some(direction == wanted) }
     }
 }
 
@@ -78,7 +75,5 @@ struct ReviewMovement {
 
 /// The day `t` falls on in the team's offset.
 fn local_date(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0)
-        .unwrap_or_default()
-        .date_naive()
+    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }

@@ -11,19 +11,11 @@ pub struct Column {
 
 impl Column {
     pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> Self {
-        Column {
-            name,
-            aliases,
-            required: true,
-        }
+        Column { name, aliases, required: true }
     }
 
     pub const fn optional(name: &'static str, aliases: &'static [&'static str]) -> Self {
-        Column {
-            name,
-            aliases,
-            required: false,
-        }
+        Column { name, aliases, required: false }
     }
 }
 
@@ -74,10 +66,7 @@ pub fn normalise(header: &str) -> String {
 
 pub fn bind(columns: &[Column], header: &[String]) -> Result<Binding, HeaderError> {
     let normalised: Vec<String> = header.iter().map(|h| normalise(h)).collect();
-    let mut binding = Binding {
-        positions: vec![None; columns.len()],
-        ..Default::default()
-    };
+    let mut binding = Binding { positions: vec![None; columns.len()], ..Default::default() };
     let mut used = vec![false; header.len()];
     for (c, column) in columns.iter().enumerate() {
         let matches: Vec<usize> = normalised
@@ -88,10 +77,7 @@ pub fn bind(columns: &[Column], header: &[String]) -> Result<Binding, HeaderErro
             .collect();
         match matches.as_slice() {
             [] if column.required => {
-                return Err(HeaderError::Missing {
-                    column: column.name,
-                    found: header.to_vec(),
-                });
+                return Err(HeaderError::Missing { column: column.name, found: header.to_vec() });
             }
             [] => {}
             [i] => {
@@ -99,10 +85,7 @@ pub fn bind(columns: &[Column], header: &[String]) -> Result<Binding, HeaderErro
                 used[*i] = true;
             }
             [first, second, ..] => {
-                return Err(HeaderError::Repeated {
-                    column: header[*second].clone(),
-                    first: header[*first].clone(),
-                });
+                return Err(HeaderError::Repeated { column: header[*second].clone(), first: header[*first].clone() });
             }
         }
     }
@@ -206,17 +189,11 @@ mod tests {
     fn reports_missing_and_repeated_columns() {
         assert_eq!(
             bind(COLUMNS, &header(&["id", "when"])),
-            Err(HeaderError::Missing {
-                column: "deployed_at",
-                found: header(&["id", "when"])
-            })
+            Err(HeaderError::Missing { column: "deployed_at", found: header(&["id", "when"]) })
         );
         assert_eq!(
             bind(COLUMNS, &header(&["id", "deployed_at", "deployment_id"])),
-            Err(HeaderError::Repeated {
-                column: "deployment_id".into(),
-                first: "id".into()
-            })
+            Err(HeaderError::Repeated { column: "deployment_id".into(), first: "id".into() })
         );
     }
 
@@ -236,10 +213,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(
-            b.person_columns,
-            ["Author", "author_email", "deployed_by", "Assignee", "login"]
-        );
+        assert_eq!(b.person_columns, ["Author", "author_email", "deployed_by", "Assignee", "login"]);
         assert_eq!(b.unused_columns, ["commit_message"]);
     }
 
@@ -258,15 +232,7 @@ mod tests {
         ] {
             assert!(identifies_a_person(name), "{name}");
         }
-        for name in [
-            "id",
-            "service",
-            "deployed_at",
-            "status",
-            "caused_by_deployment",
-            "name",
-            "environment",
-        ] {
+        for name in ["id", "service", "deployed_at", "status", "caused_by_deployment", "name", "environment"] {
             assert!(!identifies_a_person(name), "{name}");
         }
     }

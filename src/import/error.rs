@@ -34,9 +34,6 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            message: message.into(),
-        }
+        FieldError { field, message: message.into() }
     }
 }

@@ -57,10 +57,7 @@ pub(crate) fn each_deployment(
 const CHANGES: Layout = Layout {
     json_key: "changes",
     columns: &[
-        Column::required(
-            "id",
-            &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"],
-        ),
+        Column::required("id", &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"]),
         Column::required("committed_at", &["commit_time", "committed", "commit_date"]),
         Column::optional("deployment_id", &["deployment", "deploy_id"]),
         Column::optional("service", &["app", "application", "component"]),
@@ -104,10 +101,7 @@ const INCIDENTS: Layout = Layout {
         Column::required("id", &["incident_id", "external_id"]),
         Column::required("started_at", &["opened_at", "created_at", "start", "started"]),
         Column::optional("resolved_at", &["restored_at", "closed_at", "ended_at", "resolved"]),
-        Column::optional(
-            "deployment_id",
-            &["caused_by_deployment", "cause_deployment_id", "deployment"],
-        ),
+        Column::optional("deployment_id", &["caused_by_deployment", "cause_deployment_id", "deployment"]),
     ],
 };
 
@@ -142,12 +136,7 @@ pub(crate) fn each_incident(
                     ),
                 ));
             }
-            Ok(Incident {
-                external_id,
-                started_at,
-                resolved_at,
-                deployment_id: optional(row, 3),
-            })
+            Ok(Incident { external_id, started_at, resolved_at, deployment_id: optional(row, 3) })
         },
         |i| &i.external_id,
         sink,

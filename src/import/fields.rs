@@ -6,8 +6,7 @@ use crate::domain::{Timestamp, parse_timestamp};
 use std::str::FromStr;
 
 pub fn required<'a>(row: &'a Row<'_>, column: usize, name: &'static str) -> Result<&'a str, FieldError> {
-    row.get(column)
-        .ok_or_else(|| FieldError::new(name, "a value is required"))
+    row.get(column).ok_or_else(|| FieldError::new(name, "a value is required"))
 }
 
 pub fn optional(row: &Row<'_>, column: usize) -> Option<String> {
@@ -44,9 +43,9 @@ pub fn one_of<T: FromStr + Copy>(
 ) -> Result<T, FieldError> {
     match row.get(column) {
         None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|_| FieldError::new(name, format!("\"{text}\" is not one of {}", allowed.join(", ")))),
+        Some(text) => {
+            text.parse().map_err(|_| FieldError::new(name, format!("\"{text}\" is not one of {}", allowed.join(", "))))
+        }
     }
 }
 

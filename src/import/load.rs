@@ -66,9 +66,8 @@ pub fn import_bytes(
     bytes: &[u8],
     format: Format,
 ) -> Result<ImportSummary, LoadError> {
-    let source = std::path::Path::new(file)
-        .file_name()
-        .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+    let source =
+        std::path::Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
     let mut other_environments = BTreeMap::new();
     let (report, rows, binding) = match kind {
         ImportKind::Deployments => pipelined(

@@ -81,11 +81,7 @@ fn each_row<T>(
             Entry::Occupied(first) => {
                 return Err(FieldError::new(
                     "id",
-                    format!(
-                        "\"{}\" appears more than once in this file (first on line {})",
-                        first.key(),
-                        first.get()
-                    ),
+                    format!("\"{}\" appears more than once in this file (first on line {})", first.key(), first.get()),
                 ));
             }
             Entry::Vacant(slot) => {
@@ -103,9 +99,5 @@ fn collect_rows<T>(
 ) -> Result<Parsed<T>, ImportError> {
     let mut rows = Vec::new();
     let binding = read(&mut |row| rows.push(row))?;
-    Ok(Parsed {
-        rows,
-        person_columns: binding.person_columns,
-        unused_columns: binding.unused_columns,
-    })
+    Ok(Parsed { rows, person_columns: binding.person_columns, unused_columns: binding.unused_columns })
 }

@@ -53,31 +53,20 @@ pub fn read(
 }
 
 fn error(file: &str, line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> ImportError {
-    ImportError {
-        file: file.to_owned(),
-        line,
-        field: field.map(str::to_owned),
-        message: message.into(),
-    }
+    ImportError { file: file.to_owned(), line, field: field.map(str::to_owned), message: message.into() }
 }
 
 fn header_error(file: &str, line: Option<u64>, e: HeaderError) -> ImportError {
     match e {
-        HeaderError::Missing { column, found } => error(
-            file,
-            line,
-            Some(column),
-            format!("required column is missing (found: {})", found.join(", ")),
-        ),
+        HeaderError::Missing { column, found } => {
+            error(file, line, Some(column), format!("required column is missing (found: {})", found.join(", ")))
+        }
         HeaderError::Repeated { column, first } if column.trim() == first.trim() => {
             error(file, line, Some(&column), "column appears more than once")
         }
-        HeaderError::Repeated { column, first } => error(
-            file,
-            line,
-            Some(&column),
-            format!("names the same column as \"{first}\"; keep one of them"),
-        ),
+        HeaderError::Repeated { column, first } => {
+            error(file, line, Some(&column), format!("names the same column as \"{first}\"; keep one of them"))
+        }
     }
 }
 
@@ -99,25 +88,13 @@ fn read_csv(
     let header_line = lines.record_line(header_record.position());
     let header: Vec<String> = header_record.iter().map(str::to_owned).collect();
     if header.iter().all(|h| h.is_empty()) {
-        return Err(error(
-            file,
-            Some(header_line),
-            None,
-            "has no header line naming its columns",
-        ));
+        return Err(error(file, Some(header_line), None, "has no header line naming its columns"));
     }
     let binding = bind(columns, &header).map_err(|e| header_error(file, Some(header_line), e))?;
     let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(file, e, &mut lines))?
-    {
+    while reader.read_record(&mut record).map_err(|e| csv_error(file, e, &mut lines))? {
         let line = lines.record_line(record.position());
-        let row = Row {
-            line,
-            fields: Fields::Csv(&record),
-            positions: &binding.positions,
-        };
+        let row = Row { line, fields: Fields::Csv(&record), positions: &binding.positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }
     Ok(binding)
@@ -177,10 +154,7 @@ fn read_json(
     }
     if objects.is_empty() {
         // No records, so no columns to check: like a CSV file with only its header.
-        return Ok(Binding {
-            positions: vec![None; columns.len()],
-            ..Binding::default()
-        });
+        return Ok(Binding { positions: vec![None; columns.len()], ..Binding::default() });
     }
     let binding = bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
     let mut values: Vec<Option<String>> = Vec::with_capacity(header.len());
@@ -191,11 +165,7 @@ fn read_json(
             Some(Value::String(s)) => Some(s),
             Some(other) => Some(other.to_string()),
         }));
-        let row = Row {
-            line,
-            fields: Fields::Json(&values),
-            positions: &binding.positions,
-        };
+        let row = Row { line, fields: Fields::Json(&values), positions: &binding.positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }
     Ok(binding)
@@ -210,11 +180,7 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a [u8]) -> Self {
-        LineCounter {
-            text,
-            offset: 0,
-            line: 1,
-        }
+        LineCounter { text, offset: 0, line: 1 }
     }
 
     /// The line of `slice`, a part of `text`.
@@ -239,13 +205,8 @@ impl<'a> LineCounter<'a> {
         let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
             return self.line;
         };
-        let skipped = self
-            .text
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .count();
+        let skipped =
+            self.text.get(start..).unwrap_or_default().iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
         self.line_at_offset(start + skipped)
     }
 }

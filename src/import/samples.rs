@@ -82,10 +82,7 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
             .get(2)
             .map(|p| {
                 Polarity::parse(p).ok_or_else(|| {
-                    FieldError::new(
-                        "polarity",
-                        format!("\"{p}\" is not one of higher_is_better, lower_is_better"),
-                    )
+                    FieldError::new("polarity", format!("\"{p}\" is not one of higher_is_better, lower_is_better"))
                 })
             })
             .transpose()?;
@@ -131,14 +128,7 @@ fn declare(
     polarity: Option<Polarity>,
 ) -> Result<(), FieldError> {
     let Some((_, d)) = declared.iter_mut().find(|(n, _)| n == name) else {
-        declared.push((
-            name.to_owned(),
-            Declared {
-                line,
-                unit: unit.map(str::to_owned),
-                polarity,
-            },
-        ));
+        declared.push((name.to_owned(), Declared { line, unit: unit.map(str::to_owned), polarity }));
         return Ok(());
     };
     if let (Some(new), Some(old)) = (unit, &d.unit)
@@ -154,12 +144,7 @@ fn declare(
     {
         return Err(FieldError::new(
             "polarity",
-            format!(
-                "{} differs from {} given for {name} on line {}",
-                new.as_str(),
-                old.as_str(),
-                d.line
-            ),
+            format!("{} differs from {} given for {name} on line {}", new.as_str(), old.as_str(), d.line),
         ));
     }
     d.unit = d.unit.take().or(unit.map(str::to_owned));
@@ -179,11 +164,7 @@ fn check_dora(m: DoraMetric, unit: Option<&str>, polarity: Option<Polarity>, val
         if !accepted.contains(&normalised.as_str()) {
             return Err(FieldError::new(
                 "unit",
-                format!(
-                    "\"{unit}\" is not the unit of {}, which retro keeps in {}",
-                    m.key(),
-                    m.unit()
-                ),
+                format!("\"{unit}\" is not the unit of {}, which retro keeps in {}", m.key(), m.unit()),
             ));
         }
     }
@@ -198,15 +179,8 @@ fn check_dora(m: DoraMetric, unit: Option<&str>, polarity: Option<Polarity>, val
         _ => value >= 0.0,
     };
     if !in_range {
-        let range = if m.unit() == "%" {
-            "between 0 and 100"
-        } else {
-            "zero or more"
-        };
-        return Err(FieldError::new(
-            "value",
-            format!("{value} is out of range for {}: it must be {range}", m.key()),
-        ));
+        let range = if m.unit() == "%" { "between 0 and 100" } else { "zero or more" };
+        return Err(FieldError::new("value", format!("{value} is out of range for {}: it must be {range}", m.key())));
     }
     Ok(())
 }

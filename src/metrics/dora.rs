@@ -8,10 +8,7 @@ const HOUR: f64 = 3600.0;
 /// Computes every metric for each of `periods` (sorted, not overlapping) from `events`.
 pub fn compute(events: &EventSet, periods: &[Period]) -> Vec<PeriodMetrics> {
     let mut scratch = Vec::new();
-    periods
-        .iter()
-        .map(|p| period_metrics(events, p, &mut scratch))
-        .collect()
+    periods.iter().map(|p| period_metrics(events, p, &mut scratch)).collect()
 }
 
 /// The events of a time-sorted slice that fall in `period`.
@@ -25,19 +22,12 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
     let deployments = within(&events.deployments, period, |d| d.deployed_at);
     let production: Vec<_> = deployments.iter().filter(|d| d.production).collect();
     let deployed = production.len() as u64;
-    let failed = production
-        .iter()
-        .filter(|d| d.status.is_failure() || d.caused_incident)
-        .count() as u64;
+    let failed = production.iter().filter(|d| d.status.is_failure() || d.caused_incident).count() as u64;
     let rework = production.iter().filter(|d| d.kind.is_rework()).count() as u64;
 
     // A change belongs to the period of the deployment that shipped it.
     scratch.clear();
-    scratch.extend(
-        within(&events.changes, period, |c| c.deployed_at)
-            .iter()
-            .map(|c| c.deployed_at - c.committed_at),
-    );
+    scratch.extend(within(&events.changes, period, |c| c.deployed_at).iter().map(|c| c.deployed_at - c.committed_at));
     let changes = scratch.len() as u64;
     let lead_time = median(scratch).map(|s| s / HOUR);
 
@@ -54,29 +44,19 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
     let recoveries = scratch.len() as u64;
     let recovery = median(scratch).map(|s| s / HOUR);
 
-    let unlinked_incidents = events
-        .incidents
-        .iter()
-        .filter(|i| !i.caused_by_production_deployment && period.contains(i.started_at))
-        .count() as u64;
+    let unlinked_incidents =
+        events.incidents.iter().filter(|i| !i.caused_by_production_deployment && period.contains(i.started_at)).count()
+            as u64;
 
     // Zero deployments is a fact inside the team's recorded history and unknown outside it.
-    let in_history = events
-        .history
-        .is_some_and(|(first, last)| first < period.end && period.start <= last);
+    let in_history = events.history.is_some_and(|(first, last)| first < period.end && period.start <= last);
     let frequency = (deployed > 0 || in_history).then(|| deployed as f64 / period.days());
     let rate = |n: u64| (deployed > 0).then(|| 100.0 * n as f64 / deployed as f64);
 
     let mut dora = DoraValues::default();
-    dora.set(
-        DoraMetric::DeploymentFrequency,
-        MetricValue::events(frequency, deployed),
-    );
+    dora.set(DoraMetric::DeploymentFrequency, MetricValue::events(frequency, deployed));
     dora.set(DoraMetric::ChangeLeadTime, MetricValue::events(lead_time, changes));
-    dora.set(
-        DoraMetric::ChangeFailureRate,
-        MetricValue::events(rate(failed), deployed),
-    );
+    dora.set(DoraMetric::ChangeFailureRate, MetricValue::events(rate(failed), deployed));
     dora.set(DoraMetric::RecoveryTime, MetricValue::events(recovery, recoveries));
     dora.set(DoraMetric::ReworkRate, MetricValue::events(rate(rework), deployed));
 

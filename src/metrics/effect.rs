@@ -28,12 +28,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 4] = [
-        Self::MovedAsExpected,
-        Self::NoClearChange,
-        Self::MovedTheOtherWay,
-        Self::TooEarly,
-    ];
+    pub const ALL: [Verdict; 4] = [Self::MovedAsExpected, Self::NoClearChange, Self::MovedTheOtherWay, Self::TooEarly];
 
     /// Stable machine name used in JSON and CSV.
     pub fn as_str(self) -> &'static str {
@@ -73,10 +68,7 @@ impl Default for EffectRule {
     /// Weekly values of a team's failure rate or lead time swing by more than 10% by
     /// chance alone; the median of three or more weeks does not.
     fn default() -> Self {
-        EffectRule {
-            min_periods: 3,
-            min_relative_change: 0.10,
-        }
+        EffectRule { min_periods: 3, min_relative_change: 0.10 }
     }
 }
 
@@ -155,11 +147,7 @@ pub fn evaluate(
 
 fn change(baseline: f64, after: f64, polarity: Polarity, min_share: f64) -> Change {
     let delta = after - baseline;
-    let moved = if baseline == 0.0 {
-        delta != 0.0
-    } else {
-        delta.abs() / baseline.abs() >= min_share - EPSILON
-    };
+    let moved = if baseline == 0.0 { delta != 0.0 } else { delta.abs() / baseline.abs() >= min_share - EPSILON };
     if !moved || delta == 0.0 {
         Change::Within
     } else if (delta > 0.0) == (polarity == Polarity::HigherIsBetter) {

@@ -13,10 +13,7 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     if n % 2 == 1 {
         return Some(upper);
     }
-    let below = *lower
-        .iter()
-        .max()
-        .expect("an even count of at least two has a lower half");
+    let below = *lower.iter().max().expect("an even count of at least two has a lower half");
     Some((below as f64 + upper) / 2.0)
 }
 

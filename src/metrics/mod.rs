@@ -42,26 +42,14 @@ pub struct MetricValue {
 }
 
 impl MetricValue {
-    pub const NO_DATA: MetricValue = MetricValue {
-        value: None,
-        count: 0,
-        source: None,
-    };
+    pub const NO_DATA: MetricValue = MetricValue { value: None, count: 0, source: None };
 
     fn events(value: Option<f64>, count: u64) -> Self {
-        MetricValue {
-            value,
-            count,
-            source: value.map(|_| ValueSource::Events),
-        }
+        MetricValue { value, count, source: value.map(|_| ValueSource::Events) }
     }
 
     fn imported(value: f64) -> Self {
-        MetricValue {
-            value: Some(value),
-            count: 0,
-            source: Some(ValueSource::Imported),
-        }
+        MetricValue { value: Some(value), count: 0, source: Some(ValueSource::Imported) }
     }
 }
 
@@ -104,9 +92,6 @@ pub struct PeriodMetrics {
 impl PeriodMetrics {
     /// Deployments per week, the other common way to read deployment frequency.
     pub fn deployments_per_week(&self) -> Option<f64> {
-        self.dora
-            .get(DoraMetric::DeploymentFrequency)
-            .value
-            .map(|per_day| per_day * 7.0)
+        self.dora.get(DoraMetric::DeploymentFrequency).value.map(|per_day| per_day * 7.0)
     }
 }

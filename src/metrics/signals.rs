@@ -91,10 +91,7 @@ pub struct Span {
 
 impl Span {
     fn of(series: &[PeriodMetrics], range: Range<usize>) -> Self {
-        Span {
-            first: series[range.start].period.clone(),
-            last: series[range.end - 1].period.clone(),
-        }
+        Span { first: series[range.start].period.clone(), last: series[range.end - 1].period.clone() }
     }
 
     pub fn start(&self) -> crate::domain::Timestamp {
@@ -275,15 +272,8 @@ struct Window {
 impl Window {
     fn new(input: &SignalInput<'_>, range: Range<usize>) -> Self {
         let (first, last) = (&input.series[range.start].period, &input.series[range.end - 1].period);
-        let period = Period {
-            granularity: None,
-            start: first.start,
-            end: last.end,
-            offset: first.offset,
-        };
-        let metrics = compute(input.events, std::slice::from_ref(&period))
-            .pop()
-            .expect("one period in, one out");
+        let period = Period { granularity: None, start: first.start, end: last.end, offset: first.offset };
+        let metrics = compute(input.events, std::slice::from_ref(&period)).pop().expect("one period in, one out");
         Window { range, metrics }
     }
 
@@ -317,10 +307,7 @@ impl Window {
     }
 
     fn reading(&self, series: &[PeriodMetrics], value: f64) -> Reading {
-        Reading {
-            value,
-            span: self.span(series),
-        }
+        Reading { value, span: self.span(series) }
     }
 }
 
@@ -408,10 +395,7 @@ fn words(metric: &MetricKey) -> String {
 /// The first letter in upper case, for the start of a sentence.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

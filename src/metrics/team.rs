@@ -20,9 +20,7 @@ fn value_in(samples: &SampleSet, period: &Period) -> Option<f64> {
         return None;
     }
     mean_starting_within(samples, Granularity::Week, period).or_else(|| {
-        (period.granularity.is_none())
-            .then(|| mean_starting_within(samples, Granularity::Month, period))
-            .flatten()
+        (period.granularity.is_none()).then(|| mean_starting_within(samples, Granularity::Month, period)).flatten()
     })
 }
 

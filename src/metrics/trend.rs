@@ -30,11 +30,7 @@ pub struct Movement {
 impl Movement {
     pub fn between(current: Option<f64>, reference: Option<f64>, polarity: Polarity) -> Self {
         let (Some(now), Some(then)) = (current, reference) else {
-            return Movement {
-                reference,
-                delta: None,
-                direction: Direction::Unknown,
-            };
+            return Movement { reference, delta: None, direction: Direction::Unknown };
         };
         let delta = now - then;
         let direction = if delta.abs() <= STEADY_SHARE * then.abs() || delta == 0.0 {
@@ -44,11 +40,7 @@ impl Movement {
         } else {
             Direction::Worse
         };
-        Movement {
-            reference,
-            delta: Some(delta),
-            direction,
-        }
+        Movement { reference, delta: Some(delta), direction }
     }
 
     /// The change relative to the reference, when the reference is not zero.
@@ -74,11 +66,7 @@ pub struct Trend {
 pub fn trend(values: &[Option<f64>], polarity: Polarity, trailing: usize) -> Trend {
     let Some((&current, before)) = values.split_last() else {
         let none = Movement::between(None, None, polarity);
-        return Trend {
-            current: None,
-            vs_previous: none,
-            vs_trailing: none,
-        };
+        return Trend { current: None, vs_previous: none, vs_trailing: none };
     };
     let previous = before.last().copied().flatten();
     let window = &before[before.len().saturating_sub(trailing)..];
@@ -99,26 +87,14 @@ mod tests {
 
     #[test]
     fn polarity_decides_good_and_bad() {
-        assert_eq!(
-            Movement::between(Some(12.0), Some(10.0), HigherIsBetter).direction,
-            Better
-        );
-        assert_eq!(
-            Movement::between(Some(12.0), Some(10.0), LowerIsBetter).direction,
-            Worse
-        );
-        assert_eq!(
-            Movement::between(Some(8.0), Some(10.0), LowerIsBetter).direction,
-            Better
-        );
+        assert_eq!(Movement::between(Some(12.0), Some(10.0), HigherIsBetter).direction, Better);
+        assert_eq!(Movement::between(Some(12.0), Some(10.0), LowerIsBetter).direction, Worse);
+        assert_eq!(Movement::between(Some(8.0), Some(10.0), LowerIsBetter).direction, Better);
     }
 
     #[test]
     fn small_moves_are_steady_and_missing_data_is_unknown() {
-        assert_eq!(
-            Movement::between(Some(10.1), Some(10.0), LowerIsBetter).direction,
-            Steady
-        );
+        assert_eq!(Movement::between(Some(10.1), Some(10.0), LowerIsBetter).direction, Steady);
         assert_eq!(Movement::between(Some(0.0), Some(0.0), LowerIsBetter).direction, Steady);
         assert_eq!(Movement::between(Some(0.5), Some(0.0), LowerIsBetter).direction, Worse);
         assert_eq!(Movement::between(None, Some(1.0), LowerIsBetter).direction, Unknown);
@@ -128,20 +104,13 @@ mod tests {
     #[test]
     fn trailing_mean_skips_periods_without_data() {
         // Before the current 30: 10, none, 20, 40 -> the last three are none, 20, 40 -> mean 30.
-        let t = trend(
-            &[Some(10.0), None, Some(20.0), Some(40.0), Some(30.0)],
-            LowerIsBetter,
-            3,
-        );
+        let t = trend(&[Some(10.0), None, Some(20.0), Some(40.0), Some(30.0)], LowerIsBetter, 3);
         assert_eq!(t.current, Some(30.0));
         assert_eq!(t.vs_previous.delta, Some(-10.0));
         assert_eq!(t.vs_previous.direction, Better);
         assert_eq!(t.vs_trailing.reference, Some(30.0));
         assert_eq!(t.vs_trailing.direction, Steady);
-        assert_eq!(
-            Movement::between(Some(15.0), Some(10.0), LowerIsBetter).relative(),
-            Some(0.5)
-        );
+        assert_eq!(Movement::between(Some(15.0), Some(10.0), LowerIsBetter).relative(), Some(0.5));
     }
 
     #[test]

@@ -77,11 +77,7 @@ pub fn format_delta(delta: f64, unit: &str) -> String {
 /// when it rounds to nothing.
 pub fn format_relative(relative: f64) -> String {
     let pct = (relative * 100.0).round();
-    if pct == 0.0 {
-        "0%".to_owned()
-    } else {
-        format!("{pct:+.0}%")
-    }
+    if pct == 0.0 { "0%".to_owned() } else { format!("{pct:+.0}%") }
 }
 
 /// Formats a value for people: "no data" is never shown as zero.

@@ -34,17 +34,8 @@ impl SignalTable {
         };
         let events = store.event_set(team, from, to)?;
         let series = compute(&events, periods);
-        let signals = detect(&SignalInput {
-            events: &events,
-            series: &series,
-            intended,
-            quality_metrics: &[],
-        });
-        Ok(SignalTable {
-            team: team.clone(),
-            periods: periods.to_vec(),
-            signals,
-        })
+        let signals = detect(&SignalInput { events: &events, series: &series, intended, quality_metrics: &[] });
+        Ok(SignalTable { team: team.clone(), periods: periods.to_vec(), signals })
     }
 
     /// `week`, `month` or `window`.
@@ -122,10 +113,7 @@ pub fn write_signals(table: &SignalTable, out: &mut dyn Write) -> std::io::Resul
         return Ok(());
     }
     for (i, s) in table.signals.iter().enumerate() {
-        let pattern = s
-            .pattern
-            .map(|p| format!(" ({})", p.key().replace('_', " ")))
-            .unwrap_or_default();
+        let pattern = s.pattern.map(|p| format!(" ({})", p.key().replace('_', " "))).unwrap_or_default();
         writeln!(out, "\n{}. {}{pattern} · {}", i + 1, s.kind.title(), s.span.label())?;
         for line in wrap(&s.explanation, 92) {
             writeln!(out, "   {line}")?;
@@ -177,11 +165,7 @@ pub fn recent_signals(
     let intended: Vec<IntendedChange> = store.actions(team)?.iter().map(IntendedChange::from_action).collect();
     let table = SignalTable::load(store, team, &periods, &intended)?;
     let shown_from = periods[periods.len() - shown.min(periods.len())].start;
-    let mut signals: Vec<Signal> = table
-        .signals
-        .into_iter()
-        .filter(|s| s.span.end() > shown_from)
-        .collect();
+    let mut signals: Vec<Signal> = table.signals.into_iter().filter(|s| s.span.end() > shown_from).collect();
     signals.reverse();
     Ok(signals)
 }

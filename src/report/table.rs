@@ -4,22 +4,13 @@ use std::io::Write;
 
 /// A plain-text table for people: one line per period, "no data" where there is none.
 pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{} · {} periods · UTC{}",
-        table.team.name,
-        table.period_kind(),
-        table.team.utc_offset
-    )?;
+    writeln!(out, "{} · {} periods · UTC{}", table.team.name, table.period_kind(), table.team.utc_offset)?;
     let mut header: Vec<String> = vec!["period".into(), "deploys".into()];
     header.extend(["deploy freq", "lead time", "change fail", "recovery", "rework"].map(String::from));
     header.extend(table.team_metrics.iter().map(|m| m.name.clone()));
     let mut rows: Vec<Vec<String>> = vec![header];
     for p in &table.periods {
-        let mut row = vec![
-            p.period.label(),
-            p.dora.get(DoraMetric::DeploymentFrequency).count.to_string(),
-        ];
+        let mut row = vec![p.period.label(), p.dora.get(DoraMetric::DeploymentFrequency).count.to_string()];
         for m in DoraMetric::ALL {
             let v = p.dora.get(m);
             let mut text = format_value(v.value, m.unit());
@@ -28,38 +19,25 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
             }
             row.push(text);
         }
-        row.extend(
-            table
-                .team_metrics
-                .iter()
-                .zip(&p.team)
-                .map(|(m, v)| format_value(*v, &m.unit)),
-        );
+        row.extend(table.team_metrics.iter().zip(&p.team).map(|(m, v)| format_value(*v, &m.unit)));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> =
+        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     for row in &rows {
         let line: Vec<String> = row
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(c, (cell, w))| {
-                if c == 0 {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
+            .map(|(c, (cell, w))| if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") })
             .collect();
         writeln!(out, "{}", line.join("  ").trim_end())?;
     }
-    if table.periods.iter().any(|p| {
-        DoraMetric::ALL
-            .iter()
-            .any(|&m| p.dora.get(m).source == Some(crate::metrics::ValueSource::Imported))
-    }) {
+    if table
+        .periods
+        .iter()
+        .any(|p| DoraMetric::ALL.iter().any(|&m| p.dora.get(m).source == Some(crate::metrics::ValueSource::Imported)))
+    {
         writeln!(out, "* imported from another tool for a period without raw events")?;
     }
     if table.diagnostics.incidents_without_production_deployment > 0 {

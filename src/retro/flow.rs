@@ -111,21 +111,9 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SaveStage(Stage),
-    SaveVote {
-        kind: VoteKind,
-        score: u8,
-        count: u32,
-    },
-    AddNote {
-        prompt_key: String,
-        prompt: String,
-        metric: Option<MetricKey>,
-        body: String,
-    },
-    UpdateNote {
-        id: NoteId,
-        body: String,
-    },
+    SaveVote { kind: VoteKind, score: u8, count: u32 },
+    AddNote { prompt_key: String, prompt: String, metric: Option<MetricKey>, body: String },
+    UpdateNote { id: NoteId, body: String },
     DeleteNote(NoteId),
     SaveDraft(Draft),
     ClearDraft,
@@ -217,21 +205,13 @@ impl Flow {
             }
             Event::ConfirmNote { target, body } => self.confirm_note(target, body),
             Event::DeleteNote(id) => {
-                let at = self
-                    .notes
-                    .iter()
-                    .position(|n| n.id == id)
-                    .ok_or(FlowError::UnknownNote(id.0))?;
+                let at = self.notes.iter().position(|n| n.id == id).ok_or(FlowError::UnknownNote(id.0))?;
                 self.notes.remove(at);
                 Ok(vec![Effect::DeleteNote(id)])
             }
             Event::SaveDraft { target, body } => Ok(self.save_draft(target, body, now)),
             Event::Review { action, decision, note } => {
-                let a = self
-                    .to_review
-                    .iter()
-                    .find(|a| a.id == action)
-                    .ok_or(FlowError::UnknownAction(action.0))?;
+                let a = self.to_review.iter().find(|a| a.id == action).ok_or(FlowError::UnknownAction(action.0))?;
                 let review = ActionReview {
                     retro: self.retro.id,
                     action,
@@ -276,11 +256,7 @@ impl Flow {
         }
         self.retro.stage = stage;
         // A closed retro can be browsed; where it was left is no longer worth saving.
-        if self.is_finished() {
-            vec![]
-        } else {
-            vec![Effect::SaveStage(stage)]
-        }
+        if self.is_finished() { vec![] } else { vec![Effect::SaveStage(stage)] }
     }
 
     fn confirm_note(&mut self, target: NoteTarget, body: String) -> Result<Vec<Effect>, FlowError> {
@@ -291,19 +267,10 @@ impl Flow {
         let effect = match target {
             NoteTarget::Prompt(key) => {
                 let prompt = self.prompt(&key).ok_or_else(|| FlowError::UnknownPrompt(key.clone()))?;
-                Effect::AddNote {
-                    prompt_key: key,
-                    prompt: prompt.text.clone(),
-                    metric: prompt.metric.clone(),
-                    body,
-                }
+                Effect::AddNote { prompt_key: key, prompt: prompt.text.clone(), metric: prompt.metric.clone(), body }
             }
             NoteTarget::Edit(id) => {
-                let note = self
-                    .notes
-                    .iter_mut()
-                    .find(|n| n.id == id)
-                    .ok_or(FlowError::UnknownNote(id.0))?;
+                let note = self.notes.iter_mut().find(|n| n.id == id).ok_or(FlowError::UnknownNote(id.0))?;
                 note.body = body.clone();
                 Effect::UpdateNote { id, body }
             }
@@ -320,17 +287,8 @@ impl Flow {
                 None => vec![],
             };
         }
-        let draft = Draft {
-            retro: self.retro.id,
-            target: target.to_draft_target(),
-            body,
-            saved_at: now,
-        };
-        if self
-            .draft
-            .as_ref()
-            .is_some_and(|d| d.target == draft.target && d.body == draft.body)
-        {
+        let draft = Draft { retro: self.retro.id, target: target.to_draft_target(), body, saved_at: now };
+        if self.draft.as_ref().is_some_and(|d| d.target == draft.target && d.body == draft.body) {
             return vec![];
         }
         self.draft = Some(draft.clone());

@@ -31,12 +31,8 @@ pub const FILE_NAME: &str = "prompts.toml";
 
 /// The signals the builtin catalogue has prompts for: the keys of
 /// [`crate::metrics::signals::SignalKind`].
-pub const SIGNALS: [&str; 4] = [
-    "instability_after_throughput_rise",
-    "possible_metric_gaming",
-    "intended_worsening",
-    "quality_paired_with_speed",
-];
+pub const SIGNALS: [&str; 4] =
+    ["instability_after_throughput_rise", "possible_metric_gaming", "intended_worsening", "quality_paired_with_speed"];
 
 /// One question to put to the team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +114,7 @@ impl Catalogue {
             let field = field_on_line(text, span.start);
             invalid(file_name, text, span, field, e.message().trim().to_owned())
         })?;
-        let mut parser = Parser {
-            seen: HashSet::new(),
-            errors: Vec::new(),
-        };
+        let mut parser = Parser { seen: HashSet::new(), errors: Vec::new() };
         let catalogue = parser.catalogue(doc.get_ref());
         match parser.errors.into_iter().min_by_key(|e| e.span.start) {
             Some(e) => Err(invalid(file_name, text, e.span, Some(e.field), e.message)),
@@ -171,10 +164,7 @@ impl Catalogue {
                     entries
                         .0
                         .iter()
-                        .map(|e| Prompt {
-                            key: format!("{}:{}", e.key, metric.key()),
-                            ..e.prompt(Some(metric), None)
-                        })
+                        .map(|e| Prompt { key: format!("{}:{}", e.key, metric.key()), ..e.prompt(Some(metric), None) })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -223,11 +213,7 @@ pub fn select(catalogue: &Catalogue, moves: &[MetricMove], signals: &[&str], per
     catalogue.general().into_iter().for_each(&mut add);
     for m in moves.iter().filter(|m| m.moved()) {
         let reason = move_reason(m);
-        for mut prompt in catalogue
-            .metric_prompts(&m.metric, m.direction)
-            .into_iter()
-            .take(per_metric)
-        {
+        for mut prompt in catalogue.metric_prompts(&m.metric, m.direction).into_iter().take(per_metric) {
             prompt.reason = Some(reason.clone());
             add(prompt);
         }
@@ -246,21 +232,12 @@ pub fn select(catalogue: &Catalogue, moves: &[MetricMove], signals: &[&str], per
 /// median vote is 2 or less (`retro::flow::LOW_SAFETY`).
 pub fn safety_prompts(catalogue: &Catalogue) -> Vec<Prompt> {
     let reason = "The safety check's median vote was 2 or less: safety comes first".to_owned();
-    catalogue
-        .safety
-        .0
-        .iter()
-        .map(|e| e.prompt(None, Some(reason.clone())))
-        .collect()
+    catalogue.safety.0.iter().map(|e| e.prompt(None, Some(reason.clone()))).collect()
 }
 
 /// "Change lead time got worse: 30.5 h against 22.1 h before (+8.4 h)".
 fn move_reason(m: &MetricMove) -> String {
-    let how = if m.direction == Direction::Better {
-        "better"
-    } else {
-        "worse"
-    };
+    let how = if m.direction == Direction::Better { "better" } else { "worse" };
     let mut reason = format!(
         "{} got {how}: {} against {} before",
         m.name,
@@ -304,11 +281,7 @@ type Item<'a> = (&'a Spanned<std::borrow::Cow<'a, str>>, &'a Spanned<DeValue<'a>
 
 impl Parser {
     fn error(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
-        self.errors.push(Problem {
-            span,
-            field: field.to_owned(),
-            message: message.into(),
-        });
+        self.errors.push(Problem { span, field: field.to_owned(), message: message.into() });
     }
 
     fn catalogue(&mut self, doc: &DeTable<'_>) -> Catalogue {
@@ -344,27 +317,16 @@ impl Parser {
                         let name = signal.get_ref().as_ref();
                         let field = format!("signal.{name}");
                         if !is_id(name) {
-                            self.error(
-                                signal.span(),
-                                &field,
-                                "a signal name is lower case letters, digits and `_`",
-                            );
+                            self.error(signal.span(), &field, "a signal name is lower case letters, digits and `_`");
                             continue;
                         }
                         let entries = self.entries(value, &field, &field, false);
-                        catalogue
-                            .signals
-                            .entry(name.to_owned())
-                            .or_default()
-                            .0
-                            .extend(entries.0);
+                        catalogue.signals.entry(name.to_owned()).or_default().0.extend(entries.0);
                     }
                 }
-                other => self.error(
-                    name.span(),
-                    other,
-                    format!("unknown section `{other}` (expected one of {SECTIONS})"),
-                ),
+                other => {
+                    self.error(name.span(), other, format!("unknown section `{other}` (expected one of {SECTIONS})"))
+                }
             }
         }
         catalogue
@@ -404,10 +366,8 @@ impl Parser {
     /// An array of prompt tables (`[[section]]`).
     fn entries(&mut self, value: &Spanned<DeValue<'_>>, field: &str, prefix: &str, metric: bool) -> Entries {
         let DeValue::Array(items) = value.get_ref() else {
-            let message = format!(
-                "expected a list of prompts (`[[{field}]]`), found {}",
-                article(value.get_ref().type_str())
-            );
+            let message =
+                format!("expected a list of prompts (`[[{field}]]`), found {}", article(value.get_ref().type_str()));
             self.error(value.span(), field, message);
             return Entries::default();
         };
@@ -434,11 +394,7 @@ impl Parser {
                 "key" => &mut key,
                 "text" => &mut text,
                 other => {
-                    self.error(
-                        name.span(),
-                        &field,
-                        format!("unknown field `{other}` (expected key and text)"),
-                    );
+                    self.error(name.span(), &field, format!("unknown field `{other}` (expected key and text)"));
                     continue;
                 }
             };
@@ -455,29 +411,17 @@ impl Parser {
             (Some(key), Some(text)) => (key, text),
             (key, _) => {
                 let missing = if key.is_none() { "key" } else { "text" };
-                self.error(
-                    item.span(),
-                    &format!("{field}.{missing}"),
-                    format!("this prompt has no `{missing}`"),
-                );
+                self.error(item.span(), &format!("{field}.{missing}"), format!("this prompt has no `{missing}`"));
                 return None;
             }
         };
         if !is_id(&key) {
-            self.error(
-                key_span,
-                &format!("{field}.key"),
-                "a key is lower case letters, digits, `_` and `-`",
-            );
+            self.error(key_span, &format!("{field}.key"), "a key is lower case letters, digits, `_` and `-`");
             return None;
         }
         let full = format!("{prefix}.{key}");
         if !self.seen.insert(full.clone()) {
-            self.error(
-                key_span,
-                &format!("{field}.key"),
-                format!("the key `{key}` is used twice in [[{field}]]"),
-            );
+            self.error(key_span, &format!("{field}.key"), format!("the key `{key}` is used twice in [[{field}]]"));
             return None;
         }
         if text.is_empty() {
@@ -508,9 +452,7 @@ fn placeholder_problem(text: &str, metric: bool) -> Option<String> {
 }
 
 fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 fn article(type_name: &str) -> String {
@@ -526,13 +468,7 @@ fn in_field(field: &Option<String>) -> String {
 
 fn invalid(file: &str, text: &str, span: Range<usize>, field: Option<String>, message: String) -> PromptError {
     let (line, column) = position(text, span.start);
-    PromptError::Invalid {
-        file: file.to_owned(),
-        line,
-        column,
-        field,
-        message,
-    }
+    PromptError::Invalid { file: file.to_owned(), line, column, field, message }
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.
@@ -551,10 +487,7 @@ fn field_on_line(text: &str, at: usize) -> Option<String> {
     let line = text[start..].lines().next().unwrap_or("");
     let (key, _) = line.split_once('=')?;
     let key = key.trim();
-    let bare = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     bare.then(|| key.to_owned())
 }
 
@@ -588,10 +521,7 @@ mod tests {
         let team = c.metric_prompts(&MetricKey::Team("escaped defects".into()), Direction::Better);
         assert_eq!(team[0].key, "generic.better.what_helped:escaped defects");
         assert_eq!(team[0].text, "What helped escaped defects improve?");
-        assert!(
-            c.metric_prompts(&MetricKey::Team("x".into()), Direction::Steady)
-                .is_empty()
-        );
+        assert!(c.metric_prompts(&MetricKey::Team("x".into()), Direction::Steady).is_empty());
         assert_eq!(
             c.signal_prompts("possible_metric_gaming")[0].key,
             "signal.possible_metric_gaming.numbers_reflect_work"

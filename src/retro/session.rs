@@ -21,9 +21,7 @@ const FIRST_WINDOW_DAYS: u64 = 14;
 /// the last two weeks, up to and including today.
 pub fn default_window(store: &Store, team: &Team, now: Timestamp) -> Result<Period, StoreError> {
     let offset = team.utc_offset;
-    let today = DateTime::from_timestamp(now + offset.seconds(), 0)
-        .unwrap_or_default()
-        .date_naive();
+    let today = DateTime::from_timestamp(now + offset.seconds(), 0).unwrap_or_default().date_naive();
     let first = match store.retros(team)?.first() {
         Some(previous) => {
             let end = DateTime::from_timestamp(previous.window.end + offset.seconds(), 0).unwrap_or_default();
@@ -43,11 +41,7 @@ pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreErro
 pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -> Result<Flow, StoreError> {
     let retro = store.retro(id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
     let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
-    let moves = moves(&MetricTable::load(
-        store,
-        &team,
-        &comparison_windows(&retro.window, now),
-    )?);
+    let moves = moves(&MetricTable::load(store, &team, &comparison_windows(&retro.window, now))?);
     let signals = window_signals(store, &team, &retro.window, now)?;
     let keys: Vec<&str> = signals.iter().map(|s| s.kind.key()).collect();
     let reviews = store.reviews_in(id)?;
@@ -106,12 +100,7 @@ pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Time
         match effect {
             Effect::SaveStage(stage) => store.set_retro_stage(id, stage)?,
             Effect::SaveVote { kind, score, count } => store.set_vote(id, kind, score, count)?,
-            Effect::AddNote {
-                prompt_key,
-                prompt,
-                metric,
-                body,
-            } => {
+            Effect::AddNote { prompt_key, prompt, metric, body } => {
                 let note = store.add_note(id, &prompt_key, &prompt, metric.as_ref(), &body, now)?;
                 flow.confirm(Confirmed::Note(note));
             }
@@ -145,12 +134,7 @@ pub fn summary(flow: &Flow) -> crate::export::RetroSummary {
     let reviews = flow
         .reviews
         .iter()
-        .filter_map(|r| {
-            flow.to_review
-                .iter()
-                .find(|a| a.id == r.action)
-                .map(|a| (a.clone(), r.clone()))
-        })
+        .filter_map(|r| flow.to_review.iter().find(|a| a.id == r.action).map(|a| (a.clone(), r.clone())))
         .collect();
     crate::export::RetroSummary {
         team: flow.team.clone(),

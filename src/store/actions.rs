@@ -33,12 +33,7 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
         status: ActionStatus::parse(&status).unwrap_or(ActionStatus::Open),
         closing_note: row.get(11)?,
         baseline: row.get(12)?,
-        baseline_window: Period {
-            granularity: None,
-            start: row.get(13)?,
-            end: row.get(14)?,
-            offset,
-        },
+        baseline_window: Period { granularity: None, start: row.get(13)?, end: row.get(14)?, offset },
         created_at: row.get(15)?,
         closed_at: row.get(16)?,
     })
@@ -134,16 +129,8 @@ pub(super) fn review(conn: &Connection, review: &ActionReview) -> Result<(), Sto
             review.reviewed_at
         ],
     )?;
-    let closing_note = (review.decision != Decision::Keep)
-        .then_some(review.note.as_deref())
-        .flatten();
-    set_status(
-        conn,
-        review.action,
-        review.decision.status(),
-        closing_note,
-        review.reviewed_at,
-    )
+    let closing_note = (review.decision != Decision::Keep).then_some(review.note.as_deref()).flatten();
+    set_status(conn, review.action, review.decision.status(), closing_note, review.reviewed_at)
 }
 
 fn review_from_row(row: &Row<'_>) -> rusqlite::Result<ActionReview> {

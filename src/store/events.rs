@@ -65,10 +65,7 @@ pub(super) fn load_deployments<E>(
             Some(p) => {
                 let id = p.id;
                 if p.production {
-                    positions.push(Position {
-                        at: p.deployed_at,
-                        service: p.service.clone(),
-                    });
+                    positions.push(Position { at: p.deployed_at, service: p.service.clone() });
                 }
                 update.execute(params![
                     id,
@@ -103,10 +100,7 @@ pub(super) fn load_deployments<E>(
             }
         };
         if production {
-            positions.push(Position {
-                at: d.deployed_at,
-                service: d.service.clone(),
-            });
+            positions.push(Position { at: d.deployed_at, service: d.service.clone() });
         }
         index.by_external_id.insert(
             d.external_id.clone(),
@@ -177,12 +171,8 @@ fn relink_changes_of_updated(
         return Ok(());
     }
     let updated: HashSet<i64> = updated.iter().copied().collect();
-    let by_id: HashMap<i64, &StoredDeployment> = index
-        .by_external_id
-        .values()
-        .filter(|d| updated.contains(&d.id))
-        .map(|d| (d.id, d))
-        .collect();
+    let by_id: HashMap<i64, &StoredDeployment> =
+        index.by_external_id.values().filter(|d| updated.contains(&d.id)).map(|d| (d.id, d)).collect();
     let mut select = conn.prepare_cached(
         "SELECT id, committed_at, deployment_ref, deployed_at FROM changes
          WHERE team_id = ?1 AND deployment_ref IS NOT NULL AND deployment_external_id IS NOT NULL",
@@ -218,11 +208,7 @@ fn relink_unnamed_changes(
     // (on the same timeline) ship in that deployment or earlier: unaffected.
     let lower = positions
         .iter()
-        .map(|p| {
-            index
-                .unaffected_before(p.at, p.service.as_deref())
-                .unwrap_or(Timestamp::MIN)
-        })
+        .map(|p| index.unaffected_before(p.at, p.service.as_deref()).unwrap_or(Timestamp::MIN))
         .min()
         .unwrap_or(Timestamp::MIN);
     let mut select = conn.prepare_cached(
@@ -233,10 +219,7 @@ fn relink_unnamed_changes(
     let mut rows = select.query(params![team.0, lower, upper])?;
     while let Some(row) = rows.next()? {
         let service: Option<String> = row.get(2)?;
-        let current = Link {
-            deployment_ref: row.get(3)?,
-            deployed_at: row.get(4)?,
-        };
+        let current = Link { deployment_ref: row.get(3)?, deployed_at: row.get(4)? };
         let link = index.link_unnamed(row.get(1)?, service.as_deref());
         if link != current {
             update.execute(params![row.get::<_, i64>(0)?, link.deployment_ref, link.deployed_at])?;
@@ -353,20 +336,9 @@ pub(super) fn load_incidents<E>(
     for i in rows {
         let i = i.map_err(LoadFailure::Source)?;
         let i = i.borrow();
-        let deployment_ref = i
-            .deployment_id
-            .as_ref()
-            .and_then(|named| index.by_external_id.get(named))
-            .map(|d| d.id);
-        let values = params![
-            team.0,
-            i.external_id,
-            source,
-            i.started_at,
-            i.resolved_at,
-            i.deployment_id,
-            deployment_ref
-        ];
+        let deployment_ref = i.deployment_id.as_ref().and_then(|named| index.by_external_id.get(named)).map(|d| d.id);
+        let values =
+            params![team.0, i.external_id, source, i.started_at, i.resolved_at, i.deployment_id, deployment_ref];
         insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
     Ok(report)

@@ -60,10 +60,7 @@ impl DeploymentIndex {
             };
             by_external_id.insert(row.get(1)?, stored);
         }
-        let mut index = DeploymentIndex {
-            by_external_id,
-            ..Default::default()
-        };
+        let mut index = DeploymentIndex { by_external_id, ..Default::default() };
         index.rebuild_timeline();
         Ok(index)
     }
@@ -79,11 +76,9 @@ impl DeploymentIndex {
         for d in self.by_external_id.values().filter(|d| d.production) {
             self.production.push((d.deployed_at, d.id));
             match &d.service {
-                Some(service) => self
-                    .production_by_service
-                    .entry(service.clone())
-                    .or_default()
-                    .push((d.deployed_at, d.id)),
+                Some(service) => {
+                    self.production_by_service.entry(service.clone()).or_default().push((d.deployed_at, d.id))
+                }
                 None => self.production_unscoped.push((d.deployed_at, d.id)),
             }
         }
@@ -121,10 +116,7 @@ impl DeploymentIndex {
     pub fn link_unnamed(&self, committed_at: Timestamp, service: Option<&str>) -> Link {
         let timeline = self.timeline(service);
         let first = timeline.partition_point(|&(t, _)| t < committed_at);
-        timeline.get(first).map_or(Link::default(), |&(t, id)| Link {
-            deployment_ref: Some(id),
-            deployed_at: Some(t),
-        })
+        timeline.get(first).map_or(Link::default(), |&(t, id)| Link { deployment_ref: Some(id), deployed_at: Some(t) })
     }
 
     /// A lower bound for the commits a production deployment of `service` at `t` can
@@ -175,58 +167,19 @@ mod tests {
             ("c", deployment(3, 300, true, Some("web"))),
             ("d", deployment(4, 400, true, Some("api"))),
         ]);
-        assert_eq!(
-            idx.link_unnamed(100, None),
-            Link {
-                deployment_ref: Some(1),
-                deployed_at: Some(100)
-            }
-        );
-        assert_eq!(
-            idx.link_unnamed(101, None),
-            Link {
-                deployment_ref: Some(3),
-                deployed_at: Some(300)
-            }
-        );
-        assert_eq!(
-            idx.link_unnamed(101, Some("api")),
-            Link {
-                deployment_ref: Some(4),
-                deployed_at: Some(400)
-            }
-        );
+        assert_eq!(idx.link_unnamed(100, None), Link { deployment_ref: Some(1), deployed_at: Some(100) });
+        assert_eq!(idx.link_unnamed(101, None), Link { deployment_ref: Some(3), deployed_at: Some(300) });
+        assert_eq!(idx.link_unnamed(101, Some("api")), Link { deployment_ref: Some(4), deployed_at: Some(400) });
         assert_eq!(idx.link_unnamed(401, None), Link::default());
         assert_eq!(idx.link_unnamed(50, Some("batch")), Link::default());
     }
 
     #[test]
     fn named_change_needs_a_production_deployment_not_before_its_commit() {
-        let idx = index(vec![
-            ("prod", deployment(1, 100, true, None)),
-            ("stage", deployment(2, 200, false, None)),
-        ]);
-        assert_eq!(
-            idx.link_named("prod", 90),
-            Link {
-                deployment_ref: Some(1),
-                deployed_at: Some(100)
-            }
-        );
-        assert_eq!(
-            idx.link_named("prod", 110),
-            Link {
-                deployment_ref: Some(1),
-                deployed_at: None
-            }
-        );
-        assert_eq!(
-            idx.link_named("stage", 90),
-            Link {
-                deployment_ref: Some(2),
-                deployed_at: None
-            }
-        );
+        let idx = index(vec![("prod", deployment(1, 100, true, None)), ("stage", deployment(2, 200, false, None))]);
+        assert_eq!(idx.link_named("prod", 90), Link { deployment_ref: Some(1), deployed_at: Some(100) });
+        assert_eq!(idx.link_named("prod", 110), Link { deployment_ref: Some(1), deployed_at: None });
+        assert_eq!(idx.link_named("stage", 90), Link { deployment_ref: Some(2), deployed_at: None });
         assert_eq!(idx.link_named("missing", 90), Link::default());
     }
 
@@ -239,11 +192,7 @@ mod tests {
         ]);
         let at = |link: Link| link.deployed_at;
         assert_eq!(at(idx.link_unnamed(150, Some("web"))), Some(200));
-        assert_eq!(
-            at(idx.link_unnamed(150, Some("batch"))),
-            Some(200),
-            "a service no deployment names"
-        );
+        assert_eq!(at(idx.link_unnamed(150, Some("batch"))), Some(200), "a service no deployment names");
         assert_eq!(at(idx.link_unnamed(250, Some("api"))), None);
         assert_eq!(at(idx.link_unnamed(250, Some("web"))), Some(300));
     }
@@ -255,11 +204,7 @@ mod tests {
             ("b", deployment(2, 200, true, None)),
             ("c", deployment(3, 150, true, Some("api"))),
         ]);
-        assert_eq!(
-            idx.unaffected_before(200, None),
-            Some(100),
-            "service-less: its own timeline"
-        );
+        assert_eq!(idx.unaffected_before(200, None), Some(100), "service-less: its own timeline");
         assert_eq!(idx.unaffected_before(100, None), None);
         assert_eq!(idx.unaffected_before(201, None), Some(200));
         assert_eq!(idx.unaffected_before(200, Some("api")), Some(150));

@@ -22,20 +22,13 @@ pub(super) fn check_compatible(conn: &Connection, path: Option<&Path>) -> Result
     let shown = || path.map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
     let application_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let has_tables: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
-        [],
-        |r| r.get(0),
-    )?;
+    let has_tables: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')", [], |r| r.get(0))?;
     if application_id != APPLICATION_ID && (application_id != 0 || has_tables) {
         return Err(StoreError::NotARetroStore { path: shown() });
     }
     if version > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            path: shown(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(StoreError::NewerSchema { path: shown(), found: version, supported: SCHEMA_VERSION });
     }
     Ok(())
 }
@@ -86,9 +79,6 @@ mod tests {
     fn foreign_database_is_refused() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE notes (body TEXT)").unwrap();
-        assert!(matches!(
-            check_compatible(&conn, None),
-            Err(StoreError::NotARetroStore { .. })
-        ));
+        assert!(matches!(check_compatible(&conn, None), Err(StoreError::NotARetroStore { .. })));
     }
 }

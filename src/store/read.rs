@@ -65,10 +65,7 @@ fn changes(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> R
     let mut rows = stmt.query(params![team.0, from, to])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(ChangeFact {
-            deployed_at: row.get(0)?,
-            committed_at: row.get(1)?,
-        });
+        out.push(ChangeFact { deployed_at: row.get(0)?, committed_at: row.get(1)? });
     }
     Ok(out)
 }
@@ -81,11 +78,7 @@ fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) ->
            AND ((i.started_at >= ?2 AND i.started_at < ?3) OR (i.resolved_at >= ?2 AND i.resolved_at < ?3))",
     )?;
     let rows = stmt.query_map(params![team.0, from, to], |r| {
-        Ok(IncidentFact {
-            started_at: r.get(0)?,
-            resolved_at: r.get(1)?,
-            caused_by_production_deployment: r.get(2)?,
-        })
+        Ok(IncidentFact { started_at: r.get(0)?, resolved_at: r.get(1)?, caused_by_production_deployment: r.get(2)? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

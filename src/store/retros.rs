@@ -16,12 +16,7 @@ fn retro_from_row(row: &Row<'_>) -> rusqlite::Result<Retro> {
     Ok(Retro {
         id: RetroId(row.get(0)?),
         team: TeamId(row.get(1)?),
-        window: Period {
-            granularity: None,
-            start: row.get(2)?,
-            end: row.get(3)?,
-            offset,
-        },
+        window: Period { granularity: None, start: row.get(2)?, end: row.get(3)?, offset },
         // The schema's CHECK admits only known stages.
         stage: Stage::parse(&stage).unwrap_or(Stage::SetTheStage),
         started_at: row.get(5)?,
@@ -54,18 +49,12 @@ pub(super) fn of_team(conn: &Connection, team: TeamId) -> Result<Vec<Retro>, Sto
 }
 
 pub(super) fn set_stage(conn: &Connection, id: RetroId, stage: Stage) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE retros SET stage = ?2 WHERE id = ?1",
-        params![id.0, stage.as_str()],
-    )?;
+    conn.execute("UPDATE retros SET stage = ?2 WHERE id = ?1", params![id.0, stage.as_str()])?;
     Ok(())
 }
 
 pub(super) fn finish(conn: &Connection, id: RetroId, now: Timestamp) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE retros SET finished_at = ?2, stage = 'close' WHERE id = ?1",
-        params![id.0, now],
-    )?;
+    conn.execute("UPDATE retros SET finished_at = ?2, stage = 'close' WHERE id = ?1", params![id.0, now])?;
     Ok(())
 }
 
@@ -136,10 +125,7 @@ pub(super) fn update_note(
     body: &str,
     now: Timestamp,
 ) -> Result<Option<Note>, StoreError> {
-    conn.execute(
-        "UPDATE retro_notes SET body = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id.0, body, now],
-    )?;
+    conn.execute("UPDATE retro_notes SET body = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, body, now])?;
     let note = note(conn, id)?;
     if let Some(n) = &note {
         clear_draft(conn, n.retro)?;
@@ -181,18 +167,9 @@ pub(super) fn clear_draft(conn: &Connection, retro: RetroId) -> Result<(), Store
 
 pub(super) fn draft(conn: &Connection, retro: RetroId) -> Result<Option<Draft>, StoreError> {
     let draft = conn
-        .query_row(
-            "SELECT target, body, saved_at FROM retro_drafts WHERE retro_id = ?1",
-            [retro.0],
-            |r| {
-                Ok(Draft {
-                    retro,
-                    target: r.get(0)?,
-                    body: r.get(1)?,
-                    saved_at: r.get(2)?,
-                })
-            },
-        )
+        .query_row("SELECT target, body, saved_at FROM retro_drafts WHERE retro_id = ?1", [retro.0], |r| {
+            Ok(Draft { retro, target: r.get(0)?, body: r.get(1)?, saved_at: r.get(2)? })
+        })
         .optional()?;
     Ok(draft)
 }

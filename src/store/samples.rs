@@ -82,13 +82,8 @@ pub(super) fn team_samples(conn: &Connection, team: TeamId) -> Result<Vec<TeamSa
     definitions(conn, team)?
         .into_iter()
         .map(|metric| {
-            let values = stmt
-                .query_map(params![team.0, metric.name], sample_row)?
-                .collect::<Result<_, _>>()?;
-            Ok(TeamSamples {
-                metric,
-                samples: SampleSet { values },
-            })
+            let values = stmt.query_map(params![team.0, metric.name], sample_row)?.collect::<Result<_, _>>()?;
+            Ok(TeamSamples { metric, samples: SampleSet { values } })
         })
         .collect()
 }
@@ -101,9 +96,7 @@ pub(super) fn dora_samples(conn: &Connection, team: TeamId) -> Result<Vec<(DoraM
     )?;
     let mut out = Vec::new();
     for m in DoraMetric::ALL {
-        let values: Vec<_> = stmt
-            .query_map(params![team.0, m.key()], sample_row)?
-            .collect::<Result<_, _>>()?;
+        let values: Vec<_> = stmt.query_map(params![team.0, m.key()], sample_row)?.collect::<Result<_, _>>()?;
         if !values.is_empty() {
             out.push((m, SampleSet { values }));
         }
@@ -113,10 +106,7 @@ pub(super) fn dora_samples(conn: &Connection, team: TeamId) -> Result<Vec<(DoraM
 
 fn sample_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(crate::domain::Granularity, String, f64)> {
     let granularity: String = r.get(0)?;
-    let granularity = if granularity == "month" {
-        crate::domain::Granularity::Month
-    } else {
-        crate::domain::Granularity::Week
-    };
+    let granularity =
+        if granularity == "month" { crate::domain::Granularity::Month } else { crate::domain::Granularity::Week };
     Ok((granularity, r.get(1)?, r.get(2)?))
 }

@@ -14,11 +14,7 @@ pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Te
         "INSERT INTO teams (name, utc_offset_minutes, created_at) VALUES (?1, ?2, unixepoch())",
         params![name, offset.minutes()],
     )?;
-    Ok(Team {
-        id: TeamId(conn.last_insert_rowid()),
-        name: name.to_owned(),
-        utc_offset: offset,
-    })
+    Ok(Team { id: TeamId(conn.last_insert_rowid()), name: name.to_owned(), utc_offset: offset })
 }
 
 pub(super) fn all(conn: &Connection) -> Result<Vec<Team>, StoreError> {
@@ -30,22 +26,14 @@ pub(super) fn all(conn: &Connection) -> Result<Vec<Team>, StoreError> {
 /// Team names are matched without regard to case.
 pub(super) fn by_name(conn: &Connection, name: &str) -> Result<Option<Team>, StoreError> {
     let team = conn
-        .query_row(
-            "SELECT id, name, utc_offset_minutes FROM teams WHERE name = ?1",
-            [name.trim()],
-            team_from_row,
-        )
+        .query_row("SELECT id, name, utc_offset_minutes FROM teams WHERE name = ?1", [name.trim()], team_from_row)
         .optional()?;
     Ok(team)
 }
 
 pub(super) fn by_id(conn: &Connection, id: TeamId) -> Result<Option<Team>, StoreError> {
     let team = conn
-        .query_row(
-            "SELECT id, name, utc_offset_minutes FROM teams WHERE id = ?1",
-            [id.0],
-            team_from_row,
-        )
+        .query_row("SELECT id, name, utc_offset_minutes FROM teams WHERE id = ?1", [id.0], team_from_row)
         .optional()?;
     Ok(team)
 }
@@ -77,12 +65,7 @@ pub(super) fn counts(conn: &Connection, team: TeamId) -> Result<TeamCounts, Stor
                 (SELECT count(*) FROM metric_definitions WHERE team_id = ?1)",
         [team.0],
         |r| {
-            Ok(TeamCounts {
-                deployments: r.get(0)?,
-                changes: r.get(1)?,
-                incidents: r.get(2)?,
-                team_metrics: r.get(3)?,
-            })
+            Ok(TeamCounts { deployments: r.get(0)?, changes: r.get(1)?, incidents: r.get(2)?, team_metrics: r.get(3)? })
         },
     )?;
     Ok(counts)

@@ -76,11 +76,7 @@ impl App {
     /// Starts on the first-run screen, the team picker, or straight on `team`'s dashboard.
     pub fn new(teams: Vec<Team>, team: Option<Team>, now: Timestamp) -> (Self, Option<Effect>) {
         let mut app = App {
-            screen: if teams.is_empty() {
-                Screen::FirstRun
-            } else {
-                Screen::TeamPicker
-            },
+            screen: if teams.is_empty() { Screen::FirstRun } else { Screen::TeamPicker },
             teams,
             now,
             picker_selected: 0,
@@ -187,9 +183,7 @@ impl App {
         let offer = self.retro_offer.take()?;
         match action {
             Action::Confirm => Some(Effect::OpenRetro(offer.id)),
-            Action::NewRetro => Some(Effect::StartRetro {
-                team: self.team.clone()?,
-            }),
+            Action::NewRetro => Some(Effect::StartRetro { team: self.team.clone()? }),
             _ => None,
         }
     }
@@ -250,10 +244,7 @@ impl App {
         let anchor = self.anchor.clone().expect("a team is open");
         self.dashboard = None;
         let periods = Period::last_n(anchor.start, SPARK_PERIODS, self.granularity, team.utc_offset);
-        Effect::LoadDashboard {
-            periods: periods.into_iter().map(|p| p.until(self.now)).collect(),
-            team,
-        }
+        Effect::LoadDashboard { periods: periods.into_iter().map(|p| p.until(self.now)).collect(), team }
     }
 
     fn update_dashboard(&mut self, action: Action) -> Option<Effect> {
@@ -284,9 +275,7 @@ impl App {
             }
             Action::Weekly | Action::Monthly => return self.switch_granularity(action),
             Action::StartRetro => {
-                return Some(Effect::PrepareRetro {
-                    team: self.team.clone()?,
-                });
+                return Some(Effect::PrepareRetro { team: self.team.clone()? });
             }
             Action::Open if rows > 0 => {
                 self.detail_metric = match self.pane {
@@ -309,11 +298,7 @@ impl App {
     }
 
     fn switch_granularity(&mut self, action: Action) -> Option<Effect> {
-        let granularity = if action == Action::Monthly {
-            Granularity::Month
-        } else {
-            Granularity::Week
-        };
+        let granularity = if action == Action::Monthly { Granularity::Month } else { Granularity::Week };
         if granularity == self.granularity {
             return None;
         }
@@ -338,10 +323,7 @@ impl App {
                 self.detail = Some(DetailModel::build(history, self.detail_metric));
                 None
             }
-            None => Some(Effect::LoadHistory {
-                team: self.team.clone()?,
-                granularity: self.granularity,
-            }),
+            None => Some(Effect::LoadHistory { team: self.team.clone()?, granularity: self.granularity }),
         }
     }
 
@@ -388,9 +370,7 @@ impl App {
 
     /// The loop hands back what an [`Effect::LoadHistory`] computed.
     pub fn history_loaded(&mut self, table: MetricTable) {
-        self.detail_metric = self
-            .detail_metric
-            .min(DetailModel::metric_count(&table).saturating_sub(1));
+        self.detail_metric = self.detail_metric.min(DetailModel::metric_count(&table).saturating_sub(1));
         self.detail = Some(DetailModel::build(&table, self.detail_metric));
         self.history = Some(table);
     }

@@ -19,11 +19,7 @@ pub struct Backend {
 impl Backend {
     /// The built-in prompts, exports into the current folder.
     pub fn new(store: Store) -> Self {
-        Backend {
-            store,
-            catalogue: Catalogue::builtin(),
-            export_dir: PathBuf::from("."),
-        }
+        Backend { store, catalogue: Catalogue::builtin(), export_dir: PathBuf::from(".") }
     }
 }
 
@@ -86,18 +82,8 @@ fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreE
 /// Writes the retro's Markdown summary into `dir`, named after team and window.
 fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Result<PathBuf> {
     let w = &flow.retro.window;
-    let team: String = flow
-        .team
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let team: String =
+        flow.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let path = dir.join(format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day()));
     std::fs::write(&path, crate::export::markdown(&session::summary(flow)))?;
     Ok(path)

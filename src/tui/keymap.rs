@@ -105,13 +105,7 @@ const fn bind(
     help: &'static str,
     short: &'static str,
 ) -> Binding {
-    Binding {
-        keys,
-        label,
-        action,
-        help,
-        short,
-    }
+    Binding { keys, label, action, help, short }
 }
 
 use KeyCode::{BackTab, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
@@ -127,13 +121,7 @@ const FIRST_RUN: &[Binding] = &[HELP, bind(&[Char('q'), Esc], "q", Action::Quit,
 const TEAM_PICKER: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(
-        &[Enter, Right, Char('l')],
-        "Enter",
-        Action::Open,
-        "open the team's dashboard",
-        "open",
-    ),
+    bind(&[Enter, Right, Char('l')], "Enter", Action::Open, "open the team's dashboard", "open"),
     HELP,
     bind(&[Char('q'), Esc], "q", Action::Quit, "quit", "quit"),
 ];
@@ -142,84 +130,31 @@ const DASHBOARD: &[Binding] = &[
     MOVE[0],
     bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", ""),
     bind(&[Enter], "Enter", Action::Open, "open the metric's history", "history"),
-    bind(
-        &[Tab, BackTab],
-        "Tab",
-        Action::NextPane,
-        "switch between DORA and team metrics",
-        "pane",
-    ),
-    bind(
-        &[Left, Char('h')],
-        "←→",
-        Action::Earlier,
-        "one period earlier",
-        "period",
-    ),
+    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between DORA and team metrics", "pane"),
+    bind(&[Left, Char('h')], "←→", Action::Earlier, "one period earlier", "period"),
     bind(&[Right, Char('l')], "→/l", Action::Later, "one period later", ""),
     bind(&[End, Char('t')], "t", Action::Latest, "back to the current period", ""),
     bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
     bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
-    bind(
-        &[Char('r')],
-        "r",
-        Action::StartRetro,
-        "start a retro, or resume the unfinished one",
-        "retro",
-    ),
+    bind(&[Char('r')], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),
     HELP,
-    bind(
-        &[Char('q'), Esc],
-        "q",
-        Action::Back,
-        "back to the teams, or quit",
-        "back",
-    ),
+    bind(&[Char('q'), Esc], "q", Action::Back, "back to the teams, or quit", "back"),
 ];
 
 const DETAIL: &[Binding] = &[
     bind(&[Up, Char('k')], "↑/k", Action::Up, "previous metric", ""),
     bind(&[Down, Char('j')], "↑↓", Action::Down, "next metric", "metric"),
-    bind(
-        &[Left, Char('h')],
-        "←→",
-        Action::Earlier,
-        "scroll the table to earlier periods",
-        "scroll",
-    ),
-    bind(
-        &[Right, Char('l')],
-        "→/l",
-        Action::Later,
-        "scroll the table to later periods",
-        "",
-    ),
-    bind(
-        &[Home, End, Char('t')],
-        "t",
-        Action::Latest,
-        "scroll to the latest period",
-        "",
-    ),
+    bind(&[Left, Char('h')], "←→", Action::Earlier, "scroll the table to earlier periods", "scroll"),
+    bind(&[Right, Char('l')], "→/l", Action::Later, "scroll the table to later periods", ""),
+    bind(&[Home, End, Char('t')], "t", Action::Latest, "scroll to the latest period", ""),
     bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
     bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
     HELP,
-    bind(
-        &[Char('q'), Esc, Enter],
-        "q",
-        Action::Back,
-        "back to the dashboard",
-        "back",
-    ),
+    bind(&[Char('q'), Esc, Enter], "q", Action::Back, "back to the dashboard", "back"),
 ];
 
-const HELP_OVERLAY: &[Binding] = &[bind(
-    &[Char('?'), Esc, Char('q'), Enter],
-    "?/Esc",
-    Action::Back,
-    "close the help",
-    "close",
-)];
+const HELP_OVERLAY: &[Binding] =
+    &[bind(&[Char('?'), Esc, Char('q'), Enter], "?/Esc", Action::Back, "close the help", "close")];
 
 const CONFIRM_QUIT: &[Binding] = &[
     bind(&[Char('y'), Enter], "y", Action::Confirm, "quit", "quit"),
@@ -227,40 +162,17 @@ const CONFIRM_QUIT: &[Binding] = &[
 ];
 
 const RETRO_OFFER: &[Binding] = &[
-    bind(
-        &[Enter, Char('r')],
-        "Enter",
-        Action::Confirm,
-        "resume the unfinished retro",
-        "resume",
-    ),
+    bind(&[Enter, Char('r')], "Enter", Action::Confirm, "resume the unfinished retro", "resume"),
     bind(&[Char('n')], "n", Action::NewRetro, "start a new retro instead", "new"),
-    bind(
-        &[Esc, Char('q')],
-        "Esc",
-        Action::Cancel,
-        "back to the dashboard",
-        "cancel",
-    ),
+    bind(&[Esc, Char('q')], "Esc", Action::Cancel, "back to the dashboard", "cancel"),
 ];
 
 const NEXT_STAGE: Binding = bind(&[Char(']'), PageDown], "]", Action::NextStage, "next stage", "next");
 const PREVIOUS_STAGE: Binding = bind(&[Char('['), PageUp], "[", Action::PreviousStage, "previous stage", "");
-const LEAVE_RETRO: Binding = bind(
-    &[Char('q'), Esc],
-    "q",
-    Action::Back,
-    "leave the retro (everything is saved; resume with r)",
-    "leave",
-);
+const LEAVE_RETRO: Binding =
+    bind(&[Char('q'), Esc], "q", Action::Back, "leave the retro (everything is saved; resume with r)", "leave");
 const ADJUST: [Binding; 2] = [
-    bind(
-        &[Left, Char('-'), Char('h')],
-        "←/-",
-        Action::Decrease,
-        "one vote fewer",
-        "",
-    ),
+    bind(&[Left, Char('-'), Char('h')], "←/-", Action::Decrease, "one vote fewer", ""),
     bind(
         &[Right, Char('+'), Char('l'), Char('=')],
         "→/+",
@@ -270,13 +182,7 @@ const ADJUST: [Binding; 2] = [
     ),
 ];
 
-const TYPE_COUNT: Binding = bind(
-    &[],
-    "0-9",
-    Action::Digit(0),
-    "type the count for the selected score",
-    "",
-);
+const TYPE_COUNT: Binding = bind(&[], "0-9", Action::Digit(0), "type the count for the selected score", "");
 
 const SET_THE_STAGE: &[Binding] = &[
     MOVE[0],
@@ -284,13 +190,7 @@ const SET_THE_STAGE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
-    bind(
-        &[Enter, Char('a')],
-        "Enter",
-        Action::Add,
-        "take a note under the selected safety prompt",
-        "",
-    ),
+    bind(&[Enter, Char('a')], "Enter", Action::Add, "take a note under the selected safety prompt", ""),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -300,20 +200,8 @@ const SET_THE_STAGE: &[Binding] = &[
 const REVIEW_ACTIONS: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(
-        &[Char('d')],
-        "d",
-        Action::MarkDone,
-        "mark the action done (with a note)",
-        "done",
-    ),
-    bind(
-        &[Char('o')],
-        "o",
-        Action::MarkKeep,
-        "keep it open (with a note)",
-        "keep open",
-    ),
+    bind(&[Char('d')], "d", Action::MarkDone, "mark the action done (with a note)", "done"),
+    bind(&[Char('o')], "o", Action::MarkKeep, "keep it open (with a note)", "keep open"),
     bind(&[Char('x')], "x", Action::MarkDrop, "drop it (with a note)", "drop"),
     NEXT_STAGE,
     PREVIOUS_STAGE,
@@ -326,28 +214,10 @@ const LOOK_AT_DATA: &[Binding] = &[MOVE[0], MOVE[1], NEXT_STAGE, PREVIOUS_STAGE,
 const WHATS_BLOCKING: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(
-        &[Tab, BackTab],
-        "Tab",
-        Action::NextPane,
-        "switch between prompts and their notes",
-        "pane",
-    ),
-    bind(
-        &[Enter, Char('a')],
-        "a",
-        Action::Add,
-        "add a note under the selected prompt",
-        "add",
-    ),
+    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between prompts and their notes", "pane"),
+    bind(&[Enter, Char('a')], "a", Action::Add, "add a note under the selected prompt", "add"),
     bind(&[Char('e')], "e", Action::Edit, "edit the selected note", "edit"),
-    bind(
-        &[Delete, Char('x')],
-        "x",
-        Action::Delete,
-        "delete the selected note",
-        "",
-    ),
+    bind(&[Delete, Char('x')], "x", Action::Delete, "delete the selected note", ""),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -357,13 +227,7 @@ const WHATS_BLOCKING: &[Binding] = &[
 const DECIDE_ACTIONS: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(
-        &[Enter, Char('a')],
-        "a",
-        Action::Add,
-        "create an action from the selected note",
-        "from note",
-    ),
+    bind(&[Enter, Char('a')], "a", Action::Add, "create an action from the selected note", "from note"),
     bind(&[Char('n')], "n", Action::NewAction, "create an action", "new"),
     NEXT_STAGE,
     PREVIOUS_STAGE,
@@ -377,13 +241,7 @@ const CLOSE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
-    bind(
-        &[Char('e')],
-        "e",
-        Action::Export,
-        "export the summary as Markdown",
-        "export",
-    ),
+    bind(&[Char('e')], "e", Action::Export, "export the summary as Markdown", "export"),
     bind(&[Char('f')], "f", Action::Finish, "close the retro", "finish"),
     PREVIOUS_STAGE,
     HELP,
@@ -392,24 +250,12 @@ const CLOSE: &[Binding] = &[
 
 const EDITING: &[Binding] = &[
     bind(&[], "Ctrl-S", Action::Save, "save (Alt-Enter too)", "save"),
-    bind(
-        &[Esc],
-        "Esc",
-        Action::Cancel,
-        "stop typing; the text stays as a draft",
-        "close",
-    ),
+    bind(&[Esc], "Esc", Action::Cancel, "stop typing; the text stays as a draft", "close"),
 ];
 
 const ACTION_FORM: &[Binding] = &[
     bind(&[], "Ctrl-S", Action::Save, "create the action (Alt-Enter too)", "save"),
-    bind(
-        &[Tab, Down, Enter],
-        "Tab",
-        Action::NextField,
-        "next field",
-        "next field",
-    ),
+    bind(&[Tab, Down, Enter], "Tab", Action::NextField, "next field", "next field"),
     bind(&[BackTab, Up], "Shift-Tab", Action::PreviousField, "previous field", ""),
     bind(&[Esc], "Esc", Action::Cancel, "cancel", "cancel"),
 ];
@@ -477,16 +323,8 @@ mod tests {
 
     #[test]
     fn arrows_and_vim_keys_agree() {
-        for (a, b) in [
-            (Up, Char('k')),
-            (Down, Char('j')),
-            (Left, Char('h')),
-            (Right, Char('l')),
-        ] {
-            assert_eq!(
-                action_for(Context::Dashboard, press(a)),
-                action_for(Context::Dashboard, press(b))
-            );
+        for (a, b) in [(Up, Char('k')), (Down, Char('j')), (Left, Char('h')), (Right, Char('l'))] {
+            assert_eq!(action_for(Context::Dashboard, press(a)), action_for(Context::Dashboard, press(b)));
         }
     }
 
@@ -524,32 +362,16 @@ mod tests {
         let a = KeyEvent::new(Char('a'), KeyModifiers::NONE);
         assert_eq!(action_for(Context::Editing, a), Some(Action::Type(a)));
         let enter = KeyEvent::new(Enter, KeyModifiers::NONE);
-        assert_eq!(
-            action_for(Context::Editing, enter),
-            Some(Action::Type(enter)),
-            "Enter is a new line"
-        );
-        assert_eq!(
-            action_for(Context::Editing, KeyEvent::new(Char('s'), KeyModifiers::CONTROL)),
-            Some(Action::Save)
-        );
-        assert_eq!(
-            action_for(Context::Editing, KeyEvent::new(Enter, KeyModifiers::ALT)),
-            Some(Action::Save)
-        );
-        assert_eq!(
-            action_for(Context::Editing, KeyEvent::new(Esc, KeyModifiers::NONE)),
-            Some(Action::Cancel)
-        );
+        assert_eq!(action_for(Context::Editing, enter), Some(Action::Type(enter)), "Enter is a new line");
+        assert_eq!(action_for(Context::Editing, KeyEvent::new(Char('s'), KeyModifiers::CONTROL)), Some(Action::Save));
+        assert_eq!(action_for(Context::Editing, KeyEvent::new(Enter, KeyModifiers::ALT)), Some(Action::Save));
+        assert_eq!(action_for(Context::Editing, KeyEvent::new(Esc, KeyModifiers::NONE)), Some(Action::Cancel));
         assert_eq!(action_for(Context::WhatsBlocking, a), Some(Action::Add));
     }
 
     #[test]
     fn digits_set_counts_only_where_votes_are_counted() {
-        assert_eq!(
-            action_for(Context::SetTheStage, press(Char('3'))),
-            Some(Action::Digit(3))
-        );
+        assert_eq!(action_for(Context::SetTheStage, press(Char('3'))), Some(Action::Digit(3)));
         assert_eq!(action_for(Context::Close, press(Char('0'))), Some(Action::Digit(0)));
         assert_eq!(action_for(Context::Dashboard, press(Char('3'))), None);
     }

@@ -30,21 +30,13 @@ pub struct Editor {
 
 impl Editor {
     fn new(purpose: Purpose, title: String, body: &str) -> Self {
-        let lines: Vec<String> = if body.is_empty() {
-            vec![String::new()]
-        } else {
-            body.lines().map(String::from).collect()
-        };
+        let lines: Vec<String> =
+            if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
         let mut textarea = TextArea::new(lines);
         textarea.set_cursor_line_style(Style::default());
         textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
         textarea.move_cursor(ratatui_textarea::CursorMove::End);
-        Editor {
-            purpose,
-            title,
-            textarea,
-            saved: body.to_owned(),
-        }
+        Editor { purpose, title, textarea, saved: body.to_owned() }
     }
 
     pub fn body(&self) -> String {
@@ -189,15 +181,7 @@ impl RetroScreen {
             editor.saved = d.body.clone();
             Some(editor)
         });
-        RetroScreen {
-            flow,
-            cursor: [0; 6],
-            notes_focus: None,
-            editor,
-            form: None,
-            confirm_delete: None,
-            message: None,
-        }
+        RetroScreen { flow, cursor: [0; 6], notes_focus: None, editor, form: None, confirm_delete: None, message: None }
     }
 
     pub fn context(&self) -> Context {
@@ -235,13 +219,7 @@ impl RetroScreen {
     /// Rows the cursor moves over on the current stage.
     fn rows(&self) -> usize {
         match self.flow.stage() {
-            Stage::SetTheStage => {
-                5 + if self.flow.safety_is_low() {
-                    self.flow.safety_prompts.len()
-                } else {
-                    0
-                }
-            }
+            Stage::SetTheStage => 5 + if self.flow.safety_is_low() { self.flow.safety_prompts.len() } else { 0 },
             Stage::ReviewActions => self.flow.to_review.len(),
             Stage::LookAtData => self.flow.moves.len(),
             Stage::WhatsBlocking => self.flow.prompts.len(),
@@ -286,11 +264,7 @@ impl RetroScreen {
             Action::Up | Action::Down if self.notes_focus.is_some() => {
                 let n = self.selected_prompt_notes().len();
                 if let Some(i) = self.notes_focus.as_mut().filter(|_| n > 0) {
-                    *i = if action == Action::Up {
-                        (*i + n - 1) % n
-                    } else {
-                        (*i + 1) % n
-                    };
+                    *i = if action == Action::Up { (*i + n - 1) % n } else { (*i + 1) % n };
                 }
             }
             Action::Up if rows > 0 => *self.cursor() = (*self.cursor() + rows - 1) % rows,
@@ -302,18 +276,10 @@ impl RetroScreen {
             (Stage::SetTheStage | Stage::Close, Action::Increase | Action::Decrease | Action::Digit(_))
                 if cursor < 5 =>
             {
-                let kind = if self.flow.stage() == Stage::Close {
-                    VoteKind::ReturnOnTime
-                } else {
-                    VoteKind::Safety
-                };
+                let kind = if self.flow.stage() == Stage::Close { VoteKind::ReturnOnTime } else { VoteKind::Safety };
                 // Rows run from the highest score down.
                 let score = 5 - cursor as u8;
-                let counts = if kind == VoteKind::Safety {
-                    self.flow.safety
-                } else {
-                    self.flow.return_on_time
-                };
+                let counts = if kind == VoteKind::Safety { self.flow.safety } else { self.flow.return_on_time };
                 let count = match action {
                     Action::Increase => counts.get(score).saturating_add(1).min(999),
                     Action::Decrease => counts.get(score).saturating_sub(1),
@@ -334,11 +300,7 @@ impl RetroScreen {
                 };
                 let a = &self.flow.to_review[cursor];
                 let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
-                let note = self
-                    .flow
-                    .review_of(a.id)
-                    .and_then(|r| r.note.clone())
-                    .unwrap_or_default();
+                let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
                 self.editor = Some(Editor::new(Purpose::Review { action: a.id, decision }, title, &note));
                 vec![]
             }
@@ -354,10 +316,7 @@ impl RetroScreen {
                 self.open_note(NoteTarget::Prompt(key), now)
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
-                let Some(note) = self
-                    .notes_focus
-                    .and_then(|i| self.selected_prompt_notes().get(i).copied())
-                else {
+                let Some(note) = self.notes_focus.and_then(|i| self.selected_prompt_notes().get(i).copied()) else {
                     self.message = Some("Select a note first: Tab moves to the notes.".into());
                     return vec![];
                 };
@@ -397,21 +356,12 @@ impl RetroScreen {
             self.message = Some("This retro is closed: its notes can be read, not changed.".into());
             return vec![];
         }
-        let draft = self
-            .flow
-            .draft
-            .as_ref()
-            .filter(|d| d.target == target.to_draft_target())
-            .map(|d| d.body.clone());
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target()).map(|d| d.body.clone());
         let body = match (&target, draft) {
             (_, Some(draft)) => draft,
-            (NoteTarget::Edit(id), None) => self
-                .flow
-                .notes
-                .iter()
-                .find(|n| n.id == *id)
-                .map(|n| n.body.clone())
-                .unwrap_or_default(),
+            (NoteTarget::Edit(id), None) => {
+                self.flow.notes.iter().find(|n| n.id == *id).map(|n| n.body.clone()).unwrap_or_default()
+            }
             (NoteTarget::Prompt(_), None) => String::new(),
         };
         let title = note_title(&self.flow, &target);
@@ -430,15 +380,9 @@ impl RetroScreen {
         }
         let mut metrics: Vec<MetricKey> = DoraMetric::ALL.into_iter().map(MetricKey::Dora).collect();
         metrics.extend(
-            self.flow
-                .moves
-                .iter()
-                .filter(|m| matches!(m.metric, MetricKey::Team(_)))
-                .map(|m| m.metric.clone()),
+            self.flow.moves.iter().filter(|m| matches!(m.metric, MetricKey::Team(_))).map(|m| m.metric.clone()),
         );
-        let metric = metric
-            .or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric))
-            .cloned();
+        let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
         self.form = Some(ActionFormUi::new(title, metrics, metric.as_ref()));
     }
 
@@ -463,11 +407,9 @@ impl RetroScreen {
                 let body = editor.body();
                 let event = match editor.purpose.clone() {
                     Purpose::Note(target) => Event::ConfirmNote { target, body },
-                    Purpose::Review { action, decision } => Event::Review {
-                        action,
-                        decision,
-                        note: Some(body).filter(|b| !b.trim().is_empty()),
-                    },
+                    Purpose::Review { action, decision } => {
+                        Event::Review { action, decision, note: Some(body).filter(|b| !b.trim().is_empty()) }
+                    }
                 };
                 let effects = self.event(event, now);
                 if self.message.is_some() {
@@ -531,8 +473,7 @@ fn note_title(flow: &Flow, target: &NoteTarget) -> String {
         NoteTarget::Prompt(key) => Some(key.as_str()),
         NoteTarget::Edit(id) => flow.notes.iter().find(|n| n.id == *id).map(|n| n.prompt_key.as_str()),
     };
-    key.and_then(|k| flow.prompt(k))
-        .map_or_else(|| "Note".to_owned(), |p| p.text.clone())
+    key.and_then(|k| flow.prompt(k)).map_or_else(|| "Note".to_owned(), |p| p.text.clone())
 }
 
 /// Decisions shown for an action's review, in words.

@@ -20,9 +20,7 @@ impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
         chain_panic_hook(restore);
         enable_raw_mode()?;
-        let mut guard = TerminalGuard {
-            terminal: Terminal::new(CrosstermBackend::new(stdout()))?,
-        };
+        let mut guard = TerminalGuard { terminal: Terminal::new(CrosstermBackend::new(stdout()))? };
         execute!(guard.terminal.backend_mut(), EnterAlternateScreen)?;
         guard.terminal.clear()?;
         Ok(guard)

@@ -26,20 +26,10 @@ fn value_of(p: &PeriodMetrics, metric: usize) -> Option<f64> {
 /// Name, unit and polarity of metric number `metric` in `table`.
 fn describe(table: &MetricTable, metric: usize) -> (MetricKey, String, String, Polarity) {
     match DoraMetric::ALL.get(metric) {
-        Some(&m) => (
-            MetricKey::Dora(m),
-            m.name().to_owned(),
-            m.unit().to_owned(),
-            m.polarity(),
-        ),
+        Some(&m) => (MetricKey::Dora(m), m.name().to_owned(), m.unit().to_owned(), m.polarity()),
         None => {
             let t = &table.team_metrics[metric - DoraMetric::ALL.len()];
-            (
-                MetricKey::Team(t.name.clone()),
-                t.name.clone(),
-                t.unit.clone(),
-                t.polarity,
-            )
+            (MetricKey::Team(t.name.clone()), t.name.clone(), t.unit.clone(), t.polarity)
         }
     }
 }
@@ -61,19 +51,15 @@ impl Delta {
             None => "–".to_owned(),
             Some(d) => format!("{} {}", arrow(d), format_delta(d, unit)),
         };
-        Delta {
-            text,
-            direction: m.direction,
-        }
+        Delta { text, direction: m.direction }
     }
 
     /// Relative to the reference when it is not zero, else absolute.
     fn relative(m: &Movement, unit: &str) -> Self {
         match (m.delta, m.relative()) {
-            (Some(d), Some(r)) => Delta {
-                text: format!("{} {}", arrow(d), format_relative(r)),
-                direction: m.direction,
-            },
+            (Some(d), Some(r)) => {
+                Delta { text: format!("{} {}", arrow(d), format_relative(r)), direction: m.direction }
+            }
             _ => Self::absolute(m, unit),
         }
     }
@@ -145,17 +131,10 @@ impl DashboardModel {
     pub fn build(table: &MetricTable, intended: &[MetricKey], signals: &[crate::metrics::signals::Signal]) -> Self {
         let rows: Vec<MetricRow> = (0..metric_count(table))
             .map(|i| row(table, i))
-            .map(|r| MetricRow {
-                intended: intended.contains(&r.key),
-                ..r
-            })
+            .map(|r| MetricRow { intended: intended.contains(&r.key), ..r })
             .collect();
         let (dora, team_metrics) = rows.split_at(DoraMetric::ALL.len().min(rows.len()));
-        let current = table
-            .periods
-            .last()
-            .map(|p| p.period.clone())
-            .expect("a dashboard shows at least one period");
+        let current = table.periods.last().map(|p| p.period.clone()).expect("a dashboard shows at least one period");
         DashboardModel {
             team: table.team.name.clone(),
             granularity: current.granularity.unwrap_or_default(),
@@ -254,21 +233,11 @@ impl DetailModel {
     pub fn build(history: &MetricTable, metric: usize) -> Self {
         let (key, name, unit, polarity) = describe(history, metric);
         let values = series(history, metric);
-        let points: Vec<(f64, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
+        let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
         let hi = points.iter().map(|p| p.1).fold(0.0, f64::max);
         let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
         let n = history.periods.len();
-        let day = |i: usize| {
-            history
-                .periods
-                .get(i)
-                .map(|p| p.period.first_day().to_string())
-                .unwrap_or_default()
-        };
+        let day = |i: usize| history.periods.get(i).map(|p| p.period.first_day().to_string()).unwrap_or_default();
         let x_labels = match n {
             0 => vec![],
             1 => vec![day(0)],
@@ -277,11 +246,7 @@ impl DetailModel {
         let (definition, context) = match &key {
             MetricKey::Dora(m) => (m.definition().to_owned(), Some(m.research_context())),
             MetricKey::Team(_) => {
-                let better = if polarity == Polarity::HigherIsBetter {
-                    "higher"
-                } else {
-                    "lower"
-                };
+                let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
                 (format!("A metric the team chose, in {unit}; {better} is better."), None)
             }
         };
@@ -299,9 +264,7 @@ impl DetailModel {
                     label: p.period.label(),
                     first_day: p.period.first_day().format("%b %d").to_string(),
                     value: format_value(*v, &unit),
-                    count: dora
-                        .filter(|d| d.source == Some(ValueSource::Events) || d.value.is_none())
-                        .map(|d| d.count),
+                    count: dora.filter(|d| d.source == Some(ValueSource::Events) || d.value.is_none()).map(|d| d.count),
                     imported: dora.is_some_and(|d| d.source == Some(ValueSource::Imported)),
                 }
             })

@@ -21,14 +21,11 @@ impl Git {
                 message: "no such folder".into(),
             });
         }
-        let git = Git {
-            repo: repo.to_path_buf(),
-        };
+        let git = Git { repo: repo.to_path_buf() };
         git.run(&["rev-parse", "--git-dir"], None).map_err(|e| match e {
-            GitImportError::Git { message, .. } => GitImportError::NotARepository {
-                path: repo.display().to_string(),
-                message,
-            },
+            GitImportError::Git { message, .. } => {
+                GitImportError::NotARepository { path: repo.display().to_string(), message }
+            }
             e => e,
         })?;
         Ok(git)
@@ -50,10 +47,7 @@ impl Git {
             .stderr(Stdio::piped());
         let mut child = command.spawn().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => GitImportError::GitMissing,
-            _ => GitImportError::Git {
-                command: describe(args),
-                message: e.to_string(),
-            },
+            _ => GitImportError::Git { command: describe(args), message: e.to_string() },
         })?;
         let output = std::thread::scope(|scope| {
             // Fed from a second thread: git may fill its output pipe before it has read
@@ -65,10 +59,7 @@ impl Git {
             }
             child.wait_with_output()
         })
-        .map_err(|e| GitImportError::Git {
-            command: describe(args),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| GitImportError::Git { command: describe(args), message: e.to_string() })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let message = stderr
@@ -78,10 +69,7 @@ impl Git {
                 .unwrap_or("failed without a message")
                 .trim_start_matches("fatal: ")
                 .to_owned();
-            return Err(GitImportError::Git {
-                command: describe(args),
-                message,
-            });
+            return Err(GitImportError::Git { command: describe(args), message });
         }
         Ok(output.stdout)
     }

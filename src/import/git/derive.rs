@@ -47,11 +47,7 @@ pub(super) fn first_parent_merges(graph: &Graph<'_>, tip: u32) -> Vec<DeployPoin
             });
         }
         // A first parent beyond a shallow clone's edge ends the walk.
-        at = if c.parent_count > 0 && c.parents.len() == c.parent_count {
-            c.parents.first().copied()
-        } else {
-            None
-        };
+        at = if c.parent_count > 0 && c.parents.len() == c.parent_count { c.parents.first().copied() } else { None };
     }
     points.reverse();
     points
@@ -72,12 +68,7 @@ pub(super) fn derive(graph: &Graph<'_>, points: &[DeployPoint], rules: &ReworkRu
                 continue;
             }
             brought.push(i);
-            stack.extend(
-                graph.commits[i as usize]
-                    .parents
-                    .iter()
-                    .filter(|&&p| !shipped[p as usize]),
-            );
+            stack.extend(graph.commits[i as usize].parents.iter().filter(|&&p| !shipped[p as usize]));
         }
         for &i in &brought {
             let c = &graph.commits[i as usize];
@@ -132,12 +123,7 @@ mod tests {
     }
 
     fn point(g: &Graph<'_>, id: &str, sha: &str, at: Timestamp) -> DeployPoint {
-        DeployPoint {
-            id: id.into(),
-            commit: g.index[sha],
-            at,
-            texts: vec![id.into()],
-        }
+        DeployPoint { id: id.into(), commit: g.index[sha], at, texts: vec![id.into()] }
     }
 
     #[test]
@@ -146,17 +132,11 @@ mod tests {
         let g = Graph::parse(&text).unwrap();
         let points = [point(&g, "v1", "c", 30), point(&g, "v2", "f", 70)];
         let d = derive(&g, &points, &ReworkRules::default());
-        let shipped: Vec<(&str, &str)> = d
-            .changes
-            .iter()
-            .map(|c| (c.external_id.as_str(), c.deployment_id.as_deref().unwrap()))
-            .collect();
+        let shipped: Vec<(&str, &str)> =
+            d.changes.iter().map(|c| (c.external_id.as_str(), c.deployment_id.as_deref().unwrap())).collect();
         let mut sorted = shipped.clone();
         sorted.sort();
-        assert_eq!(
-            sorted,
-            [("a", "v1"), ("b", "v1"), ("c", "v1"), ("d", "v2"), ("e", "v2")]
-        );
+        assert_eq!(sorted, [("a", "v1"), ("b", "v1"), ("c", "v1"), ("d", "v2"), ("e", "v2")]);
         assert_eq!((d.merge_commits, d.empty_commits), (1, 1));
         assert_eq!(d.deployments[0].kind, DeployKind::Planned);
         // The merge's subject names a hotfix branch.

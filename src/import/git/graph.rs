@@ -17,10 +17,8 @@ pub(super) const TAG_FORMAT: &str = "--format=%(refname:strip=2)%1f%(objecttype)
 pub(super) const COMMIT_FORMAT: &str = "--format=%H%x1f%P%x1f%T%x1f%ct%x1f%s%x00";
 
 /// The trees of a commit that holds no file, in SHA-1 and SHA-256 repositories.
-const EMPTY_TREES: [&str; 2] = [
-    "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
-    "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
-];
+const EMPTY_TREES: [&str; 2] =
+    ["4b825dc642cb6eb9a060e54bf8d69288fbee4904", "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"];
 
 /// A tag matching the deployment glob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,12 +48,7 @@ pub(super) fn parse_tags(out: &str) -> Result<Vec<Tag>, String> {
                 (Err(_), None) => 0,
                 (Err(_), Some(_)) => return Err(format!("tag {name} has no usable date: {at:?}")),
             };
-            Ok(Tag {
-                name: name.to_owned(),
-                commit: commit.map(str::to_owned),
-                at,
-                message: message.trim().to_owned(),
-            })
+            Ok(Tag { name: name.to_owned(), commit: commit.map(str::to_owned), at, message: message.trim().to_owned() })
         })
         .collect()
 }
@@ -99,18 +92,13 @@ impl<'a> Graph<'a> {
                 parents: Vec::new(),
                 parent_count: parent_shas.len() - first,
                 tree,
-                committed_at: at
-                    .parse()
-                    .map_err(|_| format!("commit {sha} has no usable date: {at:?}"))?,
+                committed_at: at.parse().map_err(|_| format!("commit {sha} has no usable date: {at:?}"))?,
                 subject,
             });
         }
         let index: HashMap<&str, u32> = commits.iter().enumerate().map(|(i, c)| (c.sha, i as u32)).collect();
         for (commit, range) in commits.iter_mut().zip(parent_ranges) {
-            commit.parents = parent_shas[range]
-                .iter()
-                .filter_map(|p| index.get(p).copied())
-                .collect();
+            commit.parents = parent_shas[range].iter().filter_map(|p| index.get(p).copied()).collect();
         }
         Ok(Graph { commits, index })
     }
@@ -134,9 +122,7 @@ impl<'a> Graph<'a> {
 
 /// NUL-terminated records, without the newline git prints after each.
 fn records(out: &str) -> impl Iterator<Item = &str> {
-    out.split('\0')
-        .map(|r| r.trim_start_matches(['\n', '\r']))
-        .filter(|r| !r.is_empty())
+    out.split('\0').map(|r| r.trim_start_matches(['\n', '\r'])).filter(|r| !r.is_empty())
 }
 
 #[cfg(test)]

@@ -121,12 +121,13 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         }
         DeploySource::Branch(branch) => {
             let spec = format!("{branch}^{{commit}}");
-            let out = git
-                .run(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec], None)
-                .map_err(|e| match e {
-                    GitImportError::Git { .. } => GitImportError::UnknownBranch(branch.clone()),
-                    e => e,
-                })?;
+            let out =
+                git.run(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec], None).map_err(
+                    |e| match e {
+                        GitImportError::Git { .. } => GitImportError::UnknownBranch(branch.clone()),
+                        e => e,
+                    },
+                )?;
             Some(String::from_utf8_lossy(&out).trim().to_owned())
         }
     };
@@ -135,10 +136,7 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         None => points.iter().map(|p| p.1.as_str()).collect(),
     };
     if tips.is_empty() {
-        return Ok(Derived {
-            skipped_tags: skipped,
-            ..Default::default()
-        });
+        return Ok(Derived { skipped_tags: skipped, ..Default::default() });
     }
     let mut stdin = tips.join("\n");
     stdin.push('\n');
@@ -156,20 +154,10 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         Some(tip) => derive::first_parent_merges(&graph, commit_of(tip)?),
         None => points
             .into_iter()
-            .map(|(id, sha, at, texts)| {
-                Ok(DeployPoint {
-                    commit: commit_of(&sha)?,
-                    id,
-                    at,
-                    texts,
-                })
-            })
+            .map(|(id, sha, at, texts)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, texts }))
             .collect::<Result<_, GitImportError>>()?,
     };
-    Ok(Derived {
-        skipped_tags: skipped,
-        ..derive::derive(&graph, &points, &options.rework)
-    })
+    Ok(Derived { skipped_tags: skipped, ..derive::derive(&graph, &points, &options.rework) })
 }
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
@@ -219,8 +207,6 @@ pub fn import_repository(
 /// `git:NAME`, NAME being the repository's folder.
 fn source_name(repo: &Path) -> String {
     let path = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     format!("git:{name}")
 }

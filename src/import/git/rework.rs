@@ -34,10 +34,7 @@ impl ReworkRules {
         if patterns.is_empty() {
             return Ok(Self::default());
         }
-        let rules = patterns
-            .iter()
-            .map(|p| parse_rule(p.as_ref()))
-            .collect::<Result<_, _>>()?;
+        let rules = patterns.iter().map(|p| parse_rule(p.as_ref())).collect::<Result<_, _>>()?;
         Ok(ReworkRules { rules })
     }
 
@@ -64,18 +61,12 @@ fn parse_rule(pattern: &str) -> Result<(DeployKind, Regex), GitImportError> {
     if regex.trim().is_empty() {
         return Err(bad(pattern, "the expression is empty".into()));
     }
-    let re = RegexBuilder::new(regex)
-        .case_insensitive(true)
-        .build()
-        .map_err(|e| bad(pattern, e.to_string()))?;
+    let re = RegexBuilder::new(regex).case_insensitive(true).build().map_err(|e| bad(pattern, e.to_string()))?;
     Ok((kind, re))
 }
 
 fn bad(pattern: &str, why: String) -> GitImportError {
-    GitImportError::ReworkPattern {
-        pattern: pattern.to_owned(),
-        message: why,
-    }
+    GitImportError::ReworkPattern { pattern: pattern.to_owned(), message: why }
 }
 
 #[cfg(test)]

@@ -29,9 +29,8 @@ fn empty_counts(input: &SignalInput<'_>) -> Vec<(u64, u64)> {
             let period = &p.period;
             let first = events.deployments.partition_point(|d| d.deployed_at < period.start);
             let end = events.deployments.partition_point(|d| d.deployed_at < period.end);
-            let considered = events.deployments[first..end]
-                .iter()
-                .filter(|d| d.production && d.kind != DeployKind::Rollback);
+            let considered =
+                events.deployments[first..end].iter().filter(|d| d.production && d.kind != DeployKind::Rollback);
             let (mut total, mut empty) = (0, 0);
             for d in considered {
                 total += 1;
@@ -64,10 +63,7 @@ fn runs(hits: &[bool]) -> Vec<Range<usize>> {
 
 fn without_changes(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     // A team that records no changes would see every deployment as empty.
-    let records_changes = input
-        .series
-        .iter()
-        .any(|p| p.dora.get(DoraMetric::ChangeLeadTime).count > 0);
+    let records_changes = input.series.iter().any(|p| p.dora.get(DoraMetric::ChangeLeadTime).count > 0);
     if !records_changes {
         return Vec::new();
     }
@@ -81,10 +77,7 @@ fn without_changes(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
         .map(|range| {
             let span = Span::of(input.series, range.clone());
             let (total, empty) = counts[range].iter().fold((0, 0), |(t, e), &(t1, e1)| (t + t1, e + e1));
-            let reading = |value: u64| Reading {
-                value: value as f64,
-                span: span.clone(),
-            };
+            let reading = |value: u64| Reading { value: value as f64, span: span.clone() };
             Signal {
                 kind: SignalKind::PossibleMetricGaming,
                 pattern: Some(GamingPattern::DeploymentsWithoutChanges),
@@ -176,12 +169,8 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
 /// resolved in the period) and those closed within minutes with no follow-up.
 fn closure_counts(input: &SignalInput<'_>, t: &Thresholds) -> Vec<(u64, u64)> {
     let events = input.events;
-    let rework: Vec<i64> = events
-        .deployments
-        .iter()
-        .filter(|d| d.production && d.kind.is_rework())
-        .map(|d| d.deployed_at)
-        .collect();
+    let rework: Vec<i64> =
+        events.deployments.iter().filter(|d| d.production && d.kind.is_rework()).map(|d| d.deployed_at).collect();
     let followed_up = |from: i64, to: i64| {
         let i = rework.partition_point(|&at| at < from);
         rework.get(i).is_some_and(|&at| at <= to)
@@ -218,10 +207,7 @@ fn quick_closures(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
         .map(|range| {
             let span = Span::of(input.series, range.clone());
             let (resolved, quick) = counts[range].iter().fold((0, 0), |(r, q), &(r1, q1)| (r + r1, q + q1));
-            let reading = |value: u64| Reading {
-                value: value as f64,
-                span: span.clone(),
-            };
+            let reading = |value: u64| Reading { value: value as f64, span: span.clone() };
             Signal {
                 kind: SignalKind::PossibleMetricGaming,
                 pattern: Some(GamingPattern::QuickIncidentClosures),

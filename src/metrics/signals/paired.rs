@@ -96,11 +96,7 @@ fn signal(
             before: Some(base.reading(series, v0)),
             after: rise.reading(series, v1),
         });
-        let verb = if m == DoraMetric::DeploymentFrequency {
-            "rose"
-        } else {
-            "fell"
-        };
+        let verb = if m == DoraMetric::DeploymentFrequency { "rose" } else { "fell" };
         speed_words.push(format!(
             "{} {verb} from {} to {} ({})",
             name_of(m),

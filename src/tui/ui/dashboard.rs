@@ -15,11 +15,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(" Computing…"), area);
         return;
     };
-    let team_height = if model.team_metrics.is_empty() {
-        0
-    } else {
-        model.team_metrics.len() as u16 + 2
-    };
+    let team_height = if model.team_metrics.is_empty() { 0 } else { model.team_metrics.len() as u16 + 2 };
     let [intro, dora, team, notes] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(model.dora.len() as u16 + 2),
@@ -27,11 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Min(0),
     ])
     .areas(area);
-    let unit = if model.granularity == crate::domain::Granularity::Month {
-        "month"
-    } else {
-        "week"
-    };
+    let unit = if model.granularity == crate::domain::Granularity::Month { "month" } else { "week" };
     frame.render_widget(
         Paragraph::new(Line::styled(
             format!(" Compared with the {unit} before and with the mean of the {TRAILING_PERIODS} {unit}s before."),
@@ -39,16 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )),
         intro,
     );
-    draw_table(
-        frame,
-        dora,
-        " DORA metrics ",
-        &model.dora,
-        app.pane == Pane::Dora,
-        app.selected[0],
-        model,
-        theme,
-    );
+    draw_table(frame, dora, " DORA metrics ", &model.dora, app.pane == Pane::Dora, app.selected[0], model, theme);
     if team_height > 0 {
         draw_table(
             frame,
@@ -75,11 +58,7 @@ fn draw_table(
     model: &DashboardModel,
     theme: &Theme,
 ) {
-    let now = if model.granularity == crate::domain::Granularity::Month {
-        "This month"
-    } else {
-        "This week"
-    };
+    let now = if model.granularity == crate::domain::Granularity::Month { "This month" } else { "This week" };
     let widths = [
         Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(40))),
         Constraint::Length(10),
@@ -100,11 +79,7 @@ fn draw_table(
     .style(theme.header());
     let spark_width = spark_width(area.width);
     let body = rows.iter().map(|r| {
-        let value = if r.imported {
-            format!("{}*", r.value)
-        } else {
-            r.value.clone()
-        };
+        let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
         let spark: String = {
             let chars: Vec<char> = r.sparkline.chars().collect();
             chars[chars.len().saturating_sub(spark_width)..].iter().collect()
@@ -125,11 +100,7 @@ fn draw_table(
     let table = Table::new(body, widths)
         .header(header)
         .column_spacing(1)
-        .block(
-            Block::new()
-                .borders(Borders::TOP)
-                .title(Span::styled(title, title_style)),
-        )
+        .block(Block::new().borders(Borders::TOP).title(Span::styled(title, title_style)))
         .row_highlight_style(if focused { theme.selected() } else { Default::default() });
     let mut state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
@@ -147,11 +118,7 @@ fn delta_cell<'a>(d: &Delta, intended: bool, theme: &Theme) -> Cell<'a> {
 
 /// A worsening an open action planned for is good news: the team is doing what it chose.
 fn as_planned(d: Direction, intended: bool) -> Direction {
-    if intended && d == Direction::Worse {
-        Direction::Better
-    } else {
-        d
-    }
+    if intended && d == Direction::Worse { Direction::Better } else { d }
 }
 
 /// The word under the colour, so direction reads without colour too.
@@ -171,16 +138,10 @@ fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &The
         theme.dim(),
     )];
     if model.current.is_partial() {
-        lines.push(Line::styled(
-            "This period is still under way: its numbers cover the days so far.",
-            theme.dim(),
-        ));
+        lines.push(Line::styled("This period is still under way: its numbers cover the days so far.", theme.dim()));
     }
     if model.dora.iter().any(|r| r.imported) {
-        lines.push(Line::styled(
-            "* imported from another tool: no raw events in this period.",
-            theme.dim(),
-        ));
+        lines.push(Line::styled("* imported from another tool: no raw events in this period.", theme.dim()));
     }
     if model.dora.iter().chain(&model.team_metrics).any(|r| r.intended) {
         lines.push(Line::styled(

@@ -16,12 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     // Name, definition and context, each of which may wrap once on a narrow screen.
     let about_height = if area.width >= 110 { 3 } else { 5 };
-    let [about, chart, table] = Layout::vertical([
-        Constraint::Length(about_height),
-        Constraint::Percentage(55),
-        Constraint::Min(3),
-    ])
-    .areas(area);
+    let [about, chart, table] =
+        Layout::vertical([Constraint::Length(about_height), Constraint::Percentage(55), Constraint::Min(3)])
+            .areas(area);
     draw_about(frame, about, model, theme);
     draw_chart(frame, chart, model, theme);
     draw_table(frame, table, model, app.detail_scroll, theme);
@@ -48,11 +45,7 @@ fn draw_about(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
 
 fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme) {
     let datasets = vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.chart())
-            .data(&model.points),
+        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.chart()).data(&model.points),
     ];
     let x_max = model.period_count.saturating_sub(1).max(1) as f64;
     let [lo, hi] = model.y_bounds;
@@ -81,34 +74,16 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
 
 fn draw_table(frame: &mut Frame, area: Rect, model: &DetailModel, scroll: usize, theme: &Theme) {
     let rows = model.rows.iter().map(|r| {
-        let value = if r.imported {
-            format!("{}*", r.value)
-        } else {
-            r.value.clone()
-        };
-        Row::new([
-            r.label.clone(),
-            r.first_day.clone(),
-            value,
-            r.count.map(|c| c.to_string()).unwrap_or_default(),
-        ])
+        let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
+        Row::new([r.label.clone(), r.first_day.clone(), value, r.count.map(|c| c.to_string()).unwrap_or_default()])
     });
     let table = Table::new(
         rows,
-        [
-            Constraint::Length(18),
-            Constraint::Length(8),
-            Constraint::Length(12),
-            Constraint::Length(8),
-        ],
+        [Constraint::Length(18), Constraint::Length(8), Constraint::Length(12), Constraint::Length(8)],
     )
     .header(Row::new(["Period", "From", "Value", "Events"]).style(theme.header()))
     .column_spacing(2)
-    .block(
-        Block::new()
-            .borders(Borders::TOP)
-            .title(Span::styled(" Periods, newest first ", theme.dim())),
-    )
+    .block(Block::new().borders(Borders::TOP).title(Span::styled(" Periods, newest first ", theme.dim())))
     .row_highlight_style(theme.selected());
     let mut state = TableState::default().with_selected(Some(scroll));
     frame.render_stateful_widget(table, area, &mut state);

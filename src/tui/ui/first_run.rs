@@ -21,16 +21,11 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::raw(""),
         cmd("retro --demo"),
         Line::raw(""),
-        Line::styled(
-            "retro keeps team-level numbers only: nothing is stored per person.",
-            theme.dim(),
-        ),
+        Line::styled("retro keeps team-level numbers only: nothing is stored per person.", theme.dim()),
     ];
     let inner = area.centered(Constraint::Max(78), Constraint::Length(lines.len() as u16 + 2));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" First run ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" First run ")),
         inner,
     );
 }

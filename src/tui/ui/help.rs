@@ -15,16 +15,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if keys.is_empty() {
                 keys.push(b.label.to_owned());
             }
-            Line::from(vec![
-                Span::styled(format!("{:<18}", keys.join(" ")), theme.key()),
-                Span::raw(b.help),
-            ])
+            Line::from(vec![Span::styled(format!("{:<18}", keys.join(" ")), theme.key()), Span::raw(b.help)])
         })
         .collect();
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<18}", "Ctrl-C"), theme.key()),
-        Span::raw("quit"),
-    ]));
+    lines.push(Line::from(vec![Span::styled(format!("{:<18}", "Ctrl-C"), theme.key()), Span::raw("quit")]));
     lines.push(Line::raw(""));
     lines.push(Line::styled("? or Esc closes this help.", theme.dim()));
     let height = (lines.len() as u16 + 2).min(area.height);
@@ -42,11 +36,8 @@ pub fn draw_confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
     let popup = area.centered(Constraint::Max(50), Constraint::Length(4));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::raw("Something is not saved yet. Quit anyway?"),
-            Line::raw("y quit · n stay"),
-        ])
-        .block(Block::bordered().title(Span::styled(" Quit? ", theme.title()))),
+        Paragraph::new(vec![Line::raw("Something is not saved yet. Quit anyway?"), Line::raw("y quit · n stay")])
+            .block(Block::bordered().title(Span::styled(" Quit? ", theme.title()))),
         popup,
     );
 }

@@ -54,29 +54,19 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     if let (Some(r), Screen::Retro) = (&app.retro, app.screen) {
         let w = &r.flow.retro.window;
-        spans.push(Span::raw(format!(
-            " · Retro {} – {}",
-            w.first_day().format("%b %d"),
-            w.last_day().format("%b %d")
-        )));
+        spans.push(Span::raw(format!(" · Retro {} – {}", w.first_day().format("%b %d"), w.last_day().format("%b %d"))));
     }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(8)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled("? help ", theme.dim())).right_aligned()),
-        right,
-    );
+    frame.render_widget(Paragraph::new(Line::from(Span::styled("? help ", theme.dim())).right_aligned()), right);
 }
 
 /// `Week 2026-W48 (Nov 23 – Nov 29)` or `Month 2026-11`.
 pub fn period_title(p: &crate::domain::Period) -> String {
     match p.granularity {
-        Some(crate::domain::Granularity::Week) => format!(
-            "Week {} ({} – {})",
-            p.label(),
-            p.first_day().format("%b %d"),
-            p.last_day().format("%b %d")
-        ),
+        Some(crate::domain::Granularity::Week) => {
+            format!("Week {} ({} – {})", p.label(), p.first_day().format("%b %d"), p.last_day().format("%b %d"))
+        }
         Some(crate::domain::Granularity::Month) => format!("Month {}", p.first_day().format("%B %Y")),
         None => p.label(),
     }

@@ -20,11 +20,7 @@ impl Theme {
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color {
-            Style::new().fg(color)
-        } else {
-            Style::new()
-        }
+        if self.color { Style::new().fg(color) } else { Style::new() }
     }
 
     /// Good news green, bad news red (both ANSI base colours, legible on either

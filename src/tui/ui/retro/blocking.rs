@@ -19,11 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             let notes = flow.notes_for(&p.key).count();
             let mut text = Text::default();
             for (i, line) in wrap(&p.text, width).into_iter().enumerate() {
-                let count = if i == 0 && notes > 0 {
-                    format!(" ({notes})")
-                } else {
-                    String::new()
-                };
+                let count = if i == 0 && notes > 0 { format!(" ({notes})") } else { String::new() };
                 text.push_line(Line::raw(format!("{line}{count}")));
             }
             let reason = p.reason.as_deref().filter(|r| last_reason != Some(r));
@@ -47,11 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
                 .borders(Borders::TOP | Borders::RIGHT)
                 .title_top(Line::styled(" Prompts ", title_style(prompts_focused))),
         )
-        .highlight_style(if prompts_focused {
-            theme.selected()
-        } else {
-            theme.header()
-        });
+        .highlight_style(if prompts_focused { theme.selected() } else { theme.header() });
     let mut state = ListState::default().with_selected(Some(screen.cursor[3]));
     frame.render_stateful_widget(prompts, prompts_area, &mut state);
 
@@ -73,11 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .collect();
     let empty = notes.is_empty();
     let notes_list = List::new(notes)
-        .block(
-            Block::new()
-                .borders(Borders::TOP)
-                .title_top(Line::styled(" Notes ", title_style(!prompts_focused))),
-        )
+        .block(Block::new().borders(Borders::TOP).title_top(Line::styled(" Notes ", title_style(!prompts_focused))))
         .highlight_style(theme.selected());
     let mut state = ListState::default().with_selected(screen.notes_focus);
     frame.render_stateful_widget(notes_list, notes_area, &mut state);
@@ -117,10 +105,7 @@ mod tests {
 
     #[test]
     fn wraps_at_spaces() {
-        assert_eq!(
-            wrap("where did work wait longest", 12),
-            ["where did", "work wait", "longest"]
-        );
+        assert_eq!(wrap("where did work wait longest", 12), ["where did", "work wait", "longest"]);
         assert_eq!(wrap("", 10), [""]);
     }
 }

@@ -29,21 +29,13 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .filter(|m| m.moved())
         .take(4)
         .map(|m| {
-            let word = if m.direction == Direction::Better {
-                "better"
-            } else {
-                "worse"
-            };
+            let word = if m.direction == Direction::Better { "better" } else { "worse" };
             format!("{} {word} ({})", m.name, format_value(m.current, &m.unit))
         })
         .collect();
     lines.push(Line::from(vec![
         Span::styled("Moved ", theme.dim()),
-        Span::raw(if moved.is_empty() {
-            "nothing to speak of".to_owned()
-        } else {
-            moved.join(" · ")
-        }),
+        Span::raw(if moved.is_empty() { "nothing to speak of".to_owned() } else { moved.join(" · ") }),
     ]));
     let prompts_with_notes = {
         let mut keys: Vec<&str> = flow.notes.iter().map(|n| n.prompt_key.as_str()).collect();
@@ -58,20 +50,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     ]));
     lines.push(Line::styled(format!("Actions ({})", flow.actions.len()), theme.dim()));
     for a in &flow.actions {
-        lines.push(Line::raw(format!(
-            "  • {} — {}: {}",
-            a.title,
-            a.metric.name(),
-            a.expected.label()
-        )));
+        lines.push(Line::raw(format!("  • {} — {}: {}", a.title, a.metric.name(), a.expected.label())));
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::new()
-                .borders(Borders::TOP)
-                .title(" Summary ")
-                .padding(Padding::horizontal(1)),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::TOP).title(" Summary ").padding(Padding::horizontal(1))),
         summary_area,
     );
 
@@ -81,16 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     )];
     let scale = VoteKind::ReturnOnTime.scale();
     for (row, score) in (1..=5u8).rev().enumerate() {
-        let style = if row == screen.cursor[5] {
-            theme.selected()
-        } else {
-            Default::default()
-        };
+        let style = if row == screen.cursor[5] { theme.selected() } else { Default::default() };
         let words = scale[usize::from(score - 1)];
-        vote.push(Line::styled(
-            format!(" {score}  {words:<44}{:>4} ", flow.return_on_time.get(score)),
-            style,
-        ));
+        vote.push(Line::styled(format!(" {score}  {words:<44}{:>4} ", flow.return_on_time.get(score)), style));
     }
     let status = match flow.retro.finished_at {
         Some(_) => "Closed. e exports the summary again.".to_owned(),
@@ -98,12 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     };
     vote.push(Line::styled(status, theme.dim()));
     frame.render_widget(
-        Paragraph::new(vote).block(
-            Block::new()
-                .borders(Borders::TOP)
-                .title(" Close ")
-                .padding(Padding::horizontal(1)),
-        ),
+        Paragraph::new(vote).block(Block::new().borders(Borders::TOP).title(" Close ").padding(Padding::horizontal(1))),
         vote_area,
     );
 }

@@ -73,9 +73,6 @@ fn draw_signals(frame: &mut Frame, area: Rect, signals: &[crate::metrics::signal
     if lines.is_empty() {
         lines.push(Line::styled("No signals in this window.", theme.dim()));
     }
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .title(" Signals ")
-        .padding(Padding::horizontal(1));
+    let block = Block::new().borders(Borders::TOP).title(" Signals ").padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

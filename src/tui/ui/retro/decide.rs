@@ -26,9 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     } else {
         " Notes: a turns the selected one into an action, n starts from scratch "
     };
-    let list = List::new(items)
-        .block(Block::new().borders(Borders::TOP).title(title))
-        .highlight_style(theme.selected());
+    let list =
+        List::new(items).block(Block::new().borders(Borders::TOP).title(title)).highlight_style(theme.selected());
     let mut state = ListState::default().with_selected(Some(screen.cursor[4]));
     frame.render_stateful_widget(list, notes_area, &mut state);
 
@@ -52,10 +51,6 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         ],
     )
     .header(Row::new(["Action", "Metric", "Expected", "Due", "Driven by"]).style(theme.header()))
-    .block(
-        Block::new()
-            .borders(Borders::TOP)
-            .title(format!(" Actions from this retro ({}) ", flow.actions.len())),
-    );
+    .block(Block::new().borders(Borders::TOP).title(format!(" Actions from this retro ({}) ", flow.actions.len())));
     frame.render_widget(table, actions_area);
 }

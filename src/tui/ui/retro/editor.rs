@@ -24,10 +24,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(" New action ", theme.title()))
-        .title_bottom(Line::styled(
-            " Tab next field · ←→ choose · Ctrl-S create · Esc cancel ",
-            theme.dim(),
-        ));
+        .title_bottom(Line::styled(" Tab next field · ←→ choose · Ctrl-S create · Esc cancel ", theme.dim()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let rows = Layout::vertical([Constraint::Length(2); 5].into_iter().chain([Constraint::Min(0)])).split(inner);
@@ -35,16 +32,10 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
         let [label, value] = Layout::horizontal([Constraint::Length(18), Constraint::Min(0)]).areas(rows[i]);
         let focused = form.field == i;
         let style = if focused { theme.title() } else { theme.dim() };
-        frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {}", field.label()), style)),
-            label,
-        );
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {}", field.label()), style)), label);
         let choice = |text: String| {
             let line = if focused { format!("‹ {text} ›") } else { text };
-            Paragraph::new(Line::styled(
-                line,
-                if focused { theme.selected() } else { Default::default() },
-            ))
+            Paragraph::new(Line::styled(line, if focused { theme.selected() } else { Default::default() }))
         };
         match field {
             Field::Title => frame.render_widget(&form.title, value),
@@ -66,11 +57,8 @@ pub fn draw_confirm_delete(frame: &mut Frame, area: Rect, theme: &Theme) {
     let popup = area.centered(Constraint::Max(44), Constraint::Length(4));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::raw("Delete this note?"),
-            Line::styled("y delete · n keep", theme.dim()),
-        ])
-        .block(Block::bordered().title(Span::styled(" Delete ", theme.title()))),
+        Paragraph::new(vec![Line::raw("Delete this note?"), Line::styled("y delete · n keep", theme.dim())])
+            .block(Block::bordered().title(Span::styled(" Delete ", theme.title()))),
         popup,
     );
 }

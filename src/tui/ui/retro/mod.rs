@@ -18,12 +18,8 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let message_height = u16::from(screen.message.is_some());
-    let [bar, body, message] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(message_height),
-    ])
-    .areas(area);
+    let [bar, body, message] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(message_height)]).areas(area);
     draw_stage_bar(frame, bar, screen.flow.stage(), screen.flow.is_finished(), theme);
     match screen.flow.stage() {
         Stage::SetTheStage => set_stage::draw(frame, body, screen, theme),

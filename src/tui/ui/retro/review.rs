@@ -45,11 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         ],
     )
     .header(Row::new(["Action", "Metric", "Expected", "Then", "Now", "Decision"]).style(theme.header()))
-    .block(
-        Block::new()
-            .borders(Borders::TOP)
-            .title(" Open actions: done, keep or drop, each with a note "),
-    )
+    .block(Block::new().borders(Borders::TOP).title(" Open actions: done, keep or drop, each with a note "))
     .row_highlight_style(theme.selected());
     let mut state = TableState::default().with_selected(Some(screen.cursor[1]));
     frame.render_stateful_widget(table, area, &mut state);
@@ -57,9 +53,5 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
 
 /// The unit of a metric as this retro knows it.
 pub fn unit_of(flow: &crate::retro::flow::Flow, metric: &crate::domain::MetricKey) -> String {
-    flow.moves
-        .iter()
-        .find(|m| &m.metric == metric)
-        .map(|m| m.unit.clone())
-        .unwrap_or_default()
+    flow.moves.iter().find(|m| &m.metric == metric).map(|m| m.unit.clone()).unwrap_or_default()
 }

@@ -26,11 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let scale = VoteKind::Safety.scale();
     for (row, score) in (1..=5u8).rev().enumerate() {
         let words = scale[usize::from(score - 1)];
-        let style = if row == cursor {
-            theme.selected()
-        } else {
-            Default::default()
-        };
+        let style = if row == cursor { theme.selected() } else { Default::default() };
         lines.push(Line::from(vec![
             Span::styled(format!(" {score}  {words:<58}"), style),
             Span::styled(format!("{:>4} ", flow.safety.get(score)), style),
@@ -54,10 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     }
     // The framing wraps; the prompts below take what is left and scroll.
     let width = usize::from(area.width.saturating_sub(2));
-    let height: usize = lines
-        .iter()
-        .map(|l| super::blocking::wrap(&l.to_string(), width).len())
-        .sum();
+    let height: usize = lines.iter().map(|l| super::blocking::wrap(&l.to_string(), width).len()).sum();
     let height = (height as u16).min(area.height);
     let block = Block::new().padding(Padding::horizontal(1));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(block);
@@ -71,11 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
-            let count = if notes > 0 {
-                format!("  ({notes} notes)")
-            } else {
-                String::new()
-            };
+            let count = if notes > 0 { format!("  ({notes} notes)") } else { String::new() };
             let text = super::blocking::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
             let lines: Vec<Line> = text
                 .into_iter()
@@ -86,8 +75,6 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         })
         .collect();
     let selected = cursor.checked_sub(5);
-    let list = List::new(items)
-        .block(Block::new().padding(Padding::horizontal(1)))
-        .highlight_style(theme.selected());
+    let list = List::new(items).block(Block::new().padding(Padding::horizontal(1))).highlight_style(theme.selected());
     frame.render_stateful_widget(list, prompts, &mut ListState::default().with_selected(selected));
 }
