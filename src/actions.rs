@@ -12,7 +12,7 @@ use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, Granularity, MetricKey, Period, Polarity, Team, TeamMetric,
     Timestamp, UtcOffset,
 };
-use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, evaluate};
+use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, Verdict, evaluate};
 use crate::report::MetricTable;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
@@ -45,6 +45,46 @@ impl ActionProgress {
     /// The weeks the verdict read, with their values.
     pub fn since(&self) -> &[(Period, Option<f64>)] {
         &self.series[self.counted.clone()]
+    }
+
+    /// The verdict in words; an intended worsening that happened says so.
+    pub fn verdict_text(&self) -> String {
+        if self.evaluation.intended_worsening {
+            format!("{} (intended)", self.evaluation.verdict.label())
+        } else {
+            self.evaluation.verdict.label().to_owned()
+        }
+    }
+}
+
+/// Orders for a list of actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Sort {
+    /// Soonest due first; actions without a due date last
+    Due,
+    /// Moved the other way first, then no clear change, too early, moved as expected
+    Verdict,
+    /// Oldest first
+    #[default]
+    Created,
+}
+
+pub fn sort(rows: &mut [ActionProgress], by: Sort) {
+    match by {
+        Sort::Created => rows.sort_by_key(|p| (p.action.created_at, p.action.id)),
+        Sort::Due => rows.sort_by_key(|p| (p.action.due.is_none(), p.action.due, p.action.id)),
+        Sort::Verdict => rows.sort_by_key(|p| (verdict_rank(p.evaluation.verdict), p.action.id)),
+    }
+}
+
+/// What needs attention first: a metric that moved the wrong way, then one that has not
+/// moved, then those too early to tell, then those that worked.
+fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::MovedTheOtherWay => 0,
+        Verdict::NoClearChange => 1,
+        Verdict::TooEarly => 2,
+        Verdict::MovedAsExpected => 3,
     }
 }
 

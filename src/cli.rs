@@ -229,8 +229,8 @@ pub struct ActionsListArgs {
     /// Only open actions whose due date has passed
     #[arg(long)]
     pub overdue: bool,
-    #[arg(long, value_enum, default_value_t = ActionSort::Created)]
-    pub sort: ActionSort,
+    #[arg(long, value_enum, default_value_t = crate::actions::Sort::Created)]
+    pub sort: crate::actions::Sort,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 }
@@ -241,16 +241,6 @@ pub enum StatusFilter {
     Done,
     Dropped,
     All,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ActionSort {
-    /// Soonest due first; actions without a due date last
-    Due,
-    /// Moved the other way first, then no clear change, too early, moved as expected
-    Verdict,
-    /// Oldest first
-    Created,
 }
 
 #[derive(Debug, Args)]

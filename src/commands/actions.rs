@@ -3,13 +3,13 @@
 
 use crate::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::cli::{
-    ActionSort, ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat,
-    OutputFormat, StatusArg, StatusFilter,
+    ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat, OutputFormat, StatusArg,
+    StatusFilter,
 };
 use crate::domain::{
     Action, ActionId, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp, format_timestamp,
 };
-use crate::metrics::{EffectRule, Verdict};
+use crate::metrics::EffectRule;
 use crate::report::format_value;
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -45,7 +45,7 @@ fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out:
         })
         .filter(|p| !args.overdue || p.overdue)
         .collect();
-    sort(&mut rows, args.sort);
+    crate::actions::sort(&mut rows, args.sort);
     match args.format {
         OutputFormat::Table => write_table(team, &rows, now, out)?,
         OutputFormat::Json => {
@@ -57,25 +57,6 @@ fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out:
         OutputFormat::Csv => write_csv(team, &rows, out)?,
     }
     Ok(())
-}
-
-fn sort(rows: &mut [ActionProgress], by: ActionSort) {
-    match by {
-        ActionSort::Created => rows.sort_by_key(|p| (p.action.created_at, p.action.id)),
-        ActionSort::Due => rows.sort_by_key(|p| (p.action.due.is_none(), p.action.due, p.action.id)),
-        ActionSort::Verdict => rows.sort_by_key(|p| (verdict_rank(p.evaluation.verdict), p.action.id)),
-    }
-}
-
-/// What needs attention first: a metric that moved the wrong way, then one that has not
-/// moved, then those too early to tell, then those that worked.
-fn verdict_rank(v: Verdict) -> u8 {
-    match v {
-        Verdict::MovedTheOtherWay => 0,
-        Verdict::NoClearChange => 1,
-        Verdict::TooEarly => 2,
-        Verdict::MovedAsExpected => 3,
-    }
 }
 
 fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut dyn Write) -> Result<()> {
@@ -106,7 +87,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
                 a.expected.label().to_owned(),
                 format_value(p.evaluation.baseline, &p.unit),
                 format_value(p.evaluation.after, &p.unit),
-                verdict_text(p),
+                p.verdict_text(),
                 match a.due {
                     Some(due) if p.overdue => format!("{due} overdue"),
                     Some(due) => due.to_string(),
@@ -145,14 +126,6 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         "baseline: the metric over the window the action was decided in; now: the median of the whole weeks since."
     )?;
     Ok(())
-}
-
-fn verdict_text(p: &ActionProgress) -> String {
-    if p.evaluation.intended_worsening {
-        format!("{} (intended)", p.evaluation.verdict.label())
-    } else {
-        p.evaluation.verdict.label().to_owned()
-    }
 }
 
 fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Result<()> {
@@ -374,7 +347,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         _ => "no whole week since yet".to_owned(),
     };
     writeln!(out, "Now        {now}")?;
-    writeln!(out, "Verdict    {}", verdict_text(p))?;
+    writeln!(out, "Verdict    {}", p.verdict_text())?;
 
     writeln!(out)?;
     if p.history.is_empty() {

@@ -46,13 +46,17 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
     let keys: Vec<&str> = signals.iter().map(|s| s.kind.key()).collect();
     let reviews = store.reviews_in(id)?;
     let all_actions = store.actions(&team)?;
-    let to_review = all_actions
+    let to_review: Vec<crate::domain::Action> = all_actions
         .iter()
         .filter(|a| a.retro != Some(id))
         .filter(|a| a.status == ActionStatus::Open || reviews.iter().any(|r| r.action == a.id))
         .cloned()
         .collect();
     let actions = all_actions.into_iter().filter(|a| a.retro == Some(id)).collect();
+    let progress = crate::actions::progress_all(store, &team, now)?
+        .into_iter()
+        .filter(|p| to_review.iter().any(|a| a.id == p.action.id))
+        .collect();
     Ok(Flow {
         prompts: select(catalogue, &moves, &keys, PROMPTS_PER_METRIC),
         safety_prompts: safety_prompts(catalogue),
@@ -63,6 +67,7 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
         moves,
         signals,
         to_review,
+        progress,
         reviews,
         actions,
         team,

@@ -2,6 +2,7 @@
 //! [`Effect`] for the event loop to carry out, so every transition is testable without
 //! a terminal or a store.
 
+use super::actions::ActionsScreen;
 use super::keymap::{Action, Context};
 use super::retro::RetroScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
@@ -17,6 +18,7 @@ pub enum Screen {
     Dashboard,
     Detail,
     Retro,
+    Actions,
 }
 
 /// Data the app needs from the library.
@@ -45,6 +47,10 @@ pub enum Effect {
     Retro(Vec<flow::Effect>),
     /// Write the open retro's summary as Markdown.
     ExportRetro,
+    /// Where every action of the team stands.
+    LoadActions {
+        team: Team,
+    },
 }
 
 #[derive(Debug)]
@@ -65,6 +71,7 @@ pub struct App {
     pub detail_scroll: usize,
     pub detail: Option<DetailModel>,
     pub retro: Option<RetroScreen>,
+    pub actions: Option<ActionsScreen>,
     /// An unfinished retro, offered for resuming.
     pub retro_offer: Option<Retro>,
     pub help_open: bool,
@@ -91,6 +98,7 @@ impl App {
             detail_scroll: 0,
             detail: None,
             retro: None,
+            actions: None,
             retro_offer: None,
             help_open: false,
             confirm_quit: false,
@@ -123,6 +131,8 @@ impl App {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail => Context::Detail,
             Screen::Retro => self.retro.as_ref().map_or(Context::Dashboard, RetroScreen::context),
+            Screen::Actions if self.actions.as_ref().is_some_and(|a| a.detail) => Context::ActionDetail,
+            Screen::Actions => Context::ActionList,
         }
     }
 
@@ -158,6 +168,13 @@ impl App {
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
             Context::RetroOffer => self.update_offer(action),
+            Context::ActionList | Context::ActionDetail => {
+                if !self.actions.as_mut()?.update(action) {
+                    self.screen = Screen::Dashboard;
+                    self.actions = None;
+                }
+                None
+            }
             _ => self.update_retro(action),
         }
     }
@@ -208,6 +225,12 @@ impl App {
     /// The loop hands back an unfinished retro to offer, or `None` when there is none.
     pub fn retro_offered(&mut self, unfinished: Retro) {
         self.retro_offer = Some(unfinished);
+    }
+
+    /// The loop hands back where the team's actions stand.
+    pub fn actions_loaded(&mut self, all: Vec<crate::actions::ActionProgress>) {
+        self.actions = Some(ActionsScreen::new(all));
+        self.screen = Screen::Actions;
     }
 
     /// The loop hands back the retro it opened.
@@ -277,6 +300,7 @@ impl App {
             Action::StartRetro => {
                 return Some(Effect::PrepareRetro { team: self.team.clone()? });
             }
+            Action::Actions => return Some(Effect::LoadActions { team: self.team.clone()? }),
             Action::Open if rows > 0 => {
                 self.detail_metric = match self.pane {
                     Pane::Dora => self.selected[0],

@@ -59,6 +59,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
                 session::apply(store, &mut screen.flow, effects, now)?;
             }
         }
+        Effect::LoadActions { team } => app.actions_loaded(crate::actions::progress_all(store, &team, now)?),
         Effect::ExportRetro => {
             if let Some(screen) = app.retro.as_mut() {
                 screen.message = Some(match export(&backend.export_dir, &screen.flow) {

@@ -48,6 +48,12 @@ pub enum Action {
     PreviousField,
     /// A key that goes to the text being typed.
     Type(KeyEvent),
+    /// Open the team's actions.
+    Actions,
+    /// Next filter of a list.
+    Filter,
+    /// Next order of a list.
+    SortBy,
 }
 
 /// Where the keys are read: each screen has its own bindings on top of the global ones.
@@ -72,6 +78,10 @@ pub enum Context {
     /// Filling in a new action.
     ActionForm,
     ConfirmDelete,
+    /// The team's actions.
+    ActionList,
+    /// One action in detail.
+    ActionDetail,
 }
 
 impl Context {
@@ -130,13 +140,14 @@ const DASHBOARD: &[Binding] = &[
     MOVE[0],
     bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", ""),
     bind(&[Enter], "Enter", Action::Open, "open the metric's history", "history"),
-    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between DORA and team metrics", "pane"),
-    bind(&[Left, Char('h')], "←→", Action::Earlier, "one period earlier", "period"),
+    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between DORA and team metrics", ""),
+    bind(&[Left, Char('h')], "←→", Action::Earlier, "one period earlier", "time"),
     bind(&[Right, Char('l')], "→/l", Action::Later, "one period later", ""),
     bind(&[End, Char('t')], "t", Action::Latest, "back to the current period", ""),
     bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
     bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
     bind(&[Char('r')], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),
+    bind(&[Char('a')], "a", Action::Actions, "the team's improvement actions", "actions"),
     HELP,
     bind(&[Char('q'), Esc], "q", Action::Back, "back to the teams, or quit", "back"),
 ];
@@ -265,6 +276,23 @@ const CONFIRM_DELETE: &[Binding] = &[
     bind(&[Char('n'), Esc, Char('q')], "n/Esc", Action::Cancel, "keep it", "keep"),
 ];
 
+const ACTION_LIST: &[Binding] = &[
+    MOVE[0],
+    bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", "move"),
+    bind(&[Enter], "Enter", Action::Open, "the action in detail", "detail"),
+    bind(&[Char('f')], "f", Action::Filter, "show open, overdue, done, dropped or all", "filter"),
+    bind(&[Char('s')], "s", Action::SortBy, "sort by due date, verdict or age", "sort"),
+    HELP,
+    bind(&[Char('q'), Esc], "q", Action::Back, "back to the dashboard", "back"),
+];
+
+const ACTION_DETAIL: &[Binding] = &[
+    bind(&[Up, Char('k')], "↑↓", Action::Up, "previous action", "other action"),
+    bind(&[Down, Char('j')], "↓/j", Action::Down, "next action", ""),
+    HELP,
+    bind(&[Char('q'), Esc, Enter], "q", Action::Back, "back to the list", "back"),
+];
+
 /// The bindings of a context, in the order help lists them.
 pub fn bindings(context: Context) -> &'static [Binding] {
     match context {
@@ -284,6 +312,8 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::Editing => EDITING,
         Context::ActionForm => ACTION_FORM,
         Context::ConfirmDelete => CONFIRM_DELETE,
+        Context::ActionList => ACTION_LIST,
+        Context::ActionDetail => ACTION_DETAIL,
     }
 }
 
@@ -338,7 +368,9 @@ mod tests {
         }
     }
 
-    const ALL_CONTEXTS: [Context; 16] = [
+    const ALL_CONTEXTS: [Context; 18] = [
+        Context::ActionList,
+        Context::ActionDetail,
         Context::FirstRun,
         Context::TeamPicker,
         Context::Dashboard,

@@ -1,6 +1,7 @@
 //! The terminal UI: one event loop, screens drawn from view models, keys mapped to
 //! actions in one table. No SQL here: data comes from library functions via `data`.
 
+pub mod actions;
 pub mod app;
 mod data;
 pub mod keymap;

@@ -1,6 +1,7 @@
 //! Drawing: pure functions from the app's state to a frame. Nothing here changes state
 //! or reads the store.
 
+pub(crate) mod actions;
 mod dashboard;
 mod detail;
 mod first_run;
@@ -26,6 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Screen::TeamPicker => picker::draw(frame, body, app, theme),
         Screen::Dashboard => dashboard::draw(frame, body, app, theme),
         Screen::Detail => detail::draw(frame, body, app, theme),
+        Screen::Actions => {
+            if let Some(a) = &app.actions {
+                actions::draw(frame, body, a, app.team.as_ref(), theme);
+            }
+        }
         Screen::Retro => {
             if let Some(r) = &app.retro {
                 retro::draw(frame, body, r, theme);

@@ -1,11 +1,14 @@
 use crate::report::format_value;
 use crate::tui::retro::{RetroScreen, decision_word};
+use crate::tui::ui::actions::{short_verdict, sparkline_of, verdict_style};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
+/// Each open action: its metric when it was decided and now, whether it moved as
+/// expected, its trend since, and this retro's decision.
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
     if flow.to_review.is_empty() {
@@ -24,27 +27,40 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let rows = flow.to_review.iter().map(|a| {
         let unit = unit_of(flow, &a.metric);
         let decision = flow.review_of(a.id).map_or("–", |r| decision_word(r.decision));
+        let progress = flow.progress.iter().find(|p| p.action.id == a.id);
+        let (verdict, trend) = match progress {
+            Some(p) => (Span::styled(short_verdict(p), verdict_style(p, theme)), sparkline_of(p)),
+            None => (Span::raw(""), String::new()),
+        };
+        let title = Text::from(vec![
+            Line::raw(a.title.clone()),
+            Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
+        ]);
+        let trend: String = trend.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
         Row::new([
-            a.title.clone(),
-            a.metric.name().to_owned(),
-            a.expected.label().to_owned(),
-            format_value(a.baseline, &unit),
-            format_value(flow.value_now(&a.metric), &unit),
-            decision.to_owned(),
+            Cell::from(title),
+            Cell::from(Line::from(format_value(a.baseline, &unit)).right_aligned()),
+            Cell::from(Line::from(format_value(flow.value_now(&a.metric), &unit)).right_aligned()),
+            Cell::from(verdict),
+            Cell::from(Span::styled(trend, theme.chart())),
+            Cell::from(decision),
         ])
+        .height(2)
     });
     let table = Table::new(
         rows,
         [
-            Constraint::Fill(2),
             Constraint::Fill(1),
-            Constraint::Length(17),
-            Constraint::Length(9),
-            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(15),
+            Constraint::Length(12),
             Constraint::Length(9),
         ],
     )
-    .header(Row::new(["Action", "Metric", "Expected", "Then", "Now", "Decision"]).style(theme.header()))
+    .header(
+        Row::new(["Action", "Then", "Now", "Since then", "Weekly", "Decision"].map(Cell::from)).style(theme.header()),
+    )
     .block(Block::new().borders(Borders::TOP).title(" Open actions: done, keep or drop, each with a note "))
     .row_highlight_style(theme.selected());
     let mut state = TableState::default().with_selected(Some(screen.cursor[1]));

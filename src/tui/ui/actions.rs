@@ -1,0 +1,241 @@
+//! The team's improvement actions: a filtered list, and one action in detail with its
+//! reviews across retros and its metric since it was decided.
+
+use super::theme::Theme;
+use crate::actions::ActionProgress;
+use crate::domain::{ActionStatus, Team};
+use crate::metrics::Verdict;
+use crate::report::format_value;
+use crate::tui::actions::{ActionsScreen, sort_label};
+use crate::tui::view::sparkline;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Axis, Block, Borders, Cell, Chart, Dataset, GraphType, Padding, Paragraph, Row, Table, TableState, Wrap,
+};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &ActionsScreen, team: Option<&Team>, theme: &Theme) {
+    let visible = screen.visible();
+    match (screen.detail, visible.get(screen.selected)) {
+        (true, Some(p)) => draw_detail(frame, area, p, team, theme),
+        _ => draw_list(frame, area, screen, &visible, theme),
+    }
+}
+
+/// Green for what worked (an intended worsening included), bold red for the wrong way.
+pub fn verdict_style(p: &ActionProgress, theme: &Theme) -> Style {
+    use crate::metrics::Direction;
+    theme.direction(match p.evaluation.verdict {
+        Verdict::MovedAsExpected => Direction::Better,
+        Verdict::MovedTheOtherWay => Direction::Worse,
+        Verdict::NoClearChange | Verdict::TooEarly => Direction::Steady,
+    })
+}
+
+fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[ActionProgress], theme: &Theme) {
+    let title = format!(
+        " Actions: {} ({} of {}) · sorted by {} ",
+        screen.filter.label(),
+        visible.len(),
+        screen.all.len(),
+        sort_label(screen.sort)
+    );
+    if visible.is_empty() {
+        let hint = if screen.all.is_empty() {
+            "No actions yet: they are decided at the end of a retro (r on the dashboard), or added with \
+             `retro actions add`."
+        } else {
+            "None here: f shows other actions."
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme.dim()))
+                .wrap(Wrap { trim: false })
+                .block(Block::new().borders(Borders::TOP).title(title).padding(Padding::horizontal(1))),
+            area,
+        );
+        return;
+    }
+    let rows = visible.iter().map(|p| {
+        let a = &p.action;
+        let due = match (a.due, p.overdue) {
+            (Some(d), true) => Text::from(vec![Line::raw(d.to_string()), Line::styled("overdue", theme.warning())]),
+            (Some(d), false) => Text::raw(d.to_string()),
+            (None, _) => Text::default(),
+        };
+        let title = Text::from(vec![
+            Line::raw(a.title.clone()),
+            Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
+        ]);
+        Row::new([
+            Cell::from(title),
+            Cell::from(Line::from(format_value(a.baseline, &p.unit)).right_aligned()),
+            Cell::from(Line::from(format_value(p.evaluation.after, &p.unit)).right_aligned()),
+            Cell::from(Span::styled(short_verdict(p), verdict_style(p, theme))),
+            Cell::from(due),
+            Cell::from(a.status.as_str()),
+        ])
+        .height(2)
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(15),
+            Constraint::Length(10),
+            Constraint::Length(7),
+        ],
+    )
+    .header(Row::new(["Action", "Before", "Since", "Verdict", "Due", "Status"].map(Cell::from)).style(theme.header()))
+    .block(Block::new().borders(Borders::TOP).title(title))
+    .row_highlight_style(theme.selected());
+    frame.render_stateful_widget(table, area, &mut TableState::default().with_selected(Some(screen.selected)));
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&Team>, theme: &Theme) {
+    let a = &p.action;
+    let offset = team.map(|t| t.utc_offset).unwrap_or_default();
+    let history_height = (p.history.len() as u16 + 2).clamp(3, 8);
+    let [about, chart, history] =
+        Layout::vertical([Constraint::Length(7), Constraint::Min(5), Constraint::Length(history_height)]).areas(area);
+
+    let status = match (a.status, &a.closing_note) {
+        (ActionStatus::Open, _) if p.overdue => "open, overdue".to_owned(),
+        (ActionStatus::Open, _) => "open".to_owned(),
+        (s, Some(note)) => format!("{}: {note}", s.as_str()),
+        (s, None) => s.as_str().to_owned(),
+    };
+    let window = &a.baseline_window;
+    let mut lines = vec![
+        Line::styled(a.title.clone(), theme.title()),
+        Line::from(vec![
+            Span::styled("Metric ", theme.dim()),
+            Span::raw(format!("{}, expected to {}", a.metric.name(), a.expected.label())),
+            Span::styled("  Status ", theme.dim()),
+            Span::raw(status),
+        ]),
+        Line::from(vec![
+            Span::styled("Before ", theme.dim()),
+            Span::raw(format!(
+                "{} over {} – {}",
+                format_value(a.baseline, &p.unit),
+                window.first_day().format("%b %d"),
+                window.last_day().format("%b %d")
+            )),
+            Span::styled("  Since ", theme.dim()),
+            Span::raw(format!(
+                "{} (median of {} weeks)",
+                format_value(p.evaluation.after, &p.unit),
+                p.evaluation.periods
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled("Verdict ", theme.dim()),
+            Span::styled(p.verdict_text(), verdict_style(p, theme)),
+        ]),
+    ];
+    let mut extra = vec![];
+    if let Some(d) = a.due {
+        extra.push(format!("due {d}"));
+    }
+    if let Some(v) = &a.volunteer {
+        extra.push(format!("driven by {v}"));
+    }
+    if let Some(t) = a.target {
+        extra.push(format!("target {}", format_value(Some(t), &p.unit)));
+    }
+    if !extra.is_empty() {
+        lines.push(Line::styled(extra.join(" · "), theme.dim()));
+    }
+    if let Some(d) = &a.description {
+        lines.push(Line::raw(d.clone()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::new().padding(Padding::horizontal(1))),
+        about,
+    );
+    draw_trend(frame, chart, p, theme);
+
+    let rows = p.history.iter().map(|r| {
+        let day = chrono::DateTime::from_timestamp(r.reviewed_at + offset.seconds(), 0)
+            .map(|t| t.date_naive().to_string())
+            .unwrap_or_default();
+        Row::new([
+            day,
+            crate::tui::retro::decision_word(r.decision).to_owned(),
+            format_value(r.metric_value, &p.unit),
+            r.note.clone().unwrap_or_default(),
+        ])
+    });
+    let title = if p.history.is_empty() { " Not reviewed in a retro yet " } else { " Reviews across retros " };
+    frame.render_widget(
+        Table::new(rows, [Constraint::Length(11), Constraint::Length(10), Constraint::Length(9), Constraint::Fill(1)])
+            .header(Row::new(["Retro", "Decision", "Metric", "Note"]).style(theme.header()))
+            .block(Block::new().borders(Borders::TOP).title(title)),
+        history,
+    );
+}
+
+/// The metric week by week since the action was decided, with its baseline as a line.
+fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) {
+    let points: Vec<(f64, f64)> =
+        p.series.iter().enumerate().filter_map(|(i, (_, v))| v.map(|v| (i as f64, v))).collect();
+    let x_max = p.series.len().saturating_sub(1).max(1) as f64;
+    let baseline: Vec<(f64, f64)> = p.action.baseline.map(|b| vec![(0.0, b), (x_max, b)]).unwrap_or_default();
+    let hi = points.iter().map(|p| p.1).chain(p.action.baseline).fold(0.0, f64::max);
+    let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
+    let title = format!(" {} since the action, weekly · {} ", p.action.metric.name(), sparkline_of(p));
+    if points.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("No weeks with data since the action yet.", theme.dim()))
+                .block(Block::new().borders(Borders::TOP).title(title)),
+            area,
+        );
+        return;
+    }
+    let labels = match (p.series.first(), p.series.last()) {
+        (Some(first), Some(last)) => vec![first.0.label(), last.0.label()],
+        _ => vec![],
+    };
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .name("before")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.dim())
+            .data(&baseline),
+        Dataset::default()
+            .name("weekly")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.chart())
+            .data(&points),
+    ])
+    .block(Block::new().borders(Borders::TOP).title(title))
+    .x_axis(Axis::default().bounds([0.0, x_max]).labels(labels.into_iter().map(|l| Span::styled(l, theme.dim()))))
+    .y_axis(Axis::default().bounds([0.0, y_top]).labels(
+        [format_value(Some(0.0), &p.unit), format_value(Some(y_top), &p.unit)].map(|l| Span::styled(l, theme.dim())),
+    ));
+    frame.render_widget(chart, area);
+}
+
+/// The verdict in a table cell: an intended worsening that happened reads "as planned".
+pub fn short_verdict(p: &ActionProgress) -> &'static str {
+    match p.evaluation.verdict {
+        Verdict::MovedAsExpected if p.evaluation.intended_worsening => "as planned",
+        Verdict::MovedAsExpected => "as expected",
+        Verdict::NoClearChange => "no clear change",
+        Verdict::MovedTheOtherWay => "the other way",
+        Verdict::TooEarly => "too early",
+    }
+}
+
+/// The weekly values as block characters, for a one-line trend.
+pub fn sparkline_of(p: &ActionProgress) -> String {
+    let values: Vec<Option<f64>> = p.series.iter().map(|(_, v)| *v).collect();
+    sparkline(&values)
+}
