@@ -5,8 +5,8 @@
 use assert_cmd::Command;
 use retro::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
 use retro::domain::{
-    Action, ActionReview, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Team, Timestamp,
-    UtcOffset, parse_timestamp,
+    Action, ActionPlan, ActionReview, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Team,
+    Timestamp, UtcOffset, parse_timestamp,
 };
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::Verdict;
@@ -69,14 +69,16 @@ fn add(store: &mut Store, team: &Team, expected: Expected, baseline: f64, create
         .add_action(
             team,
             &NewAction {
+                plan: ActionPlan {
+                    title: "Pair on risky changes".into(),
+                    description: None,
+                    metric: defects(),
+                    expected,
+                    target: None,
+                    due: None,
+                    volunteer: None,
+                },
                 retro: None,
-                title: "Pair on risky changes".into(),
-                description: None,
-                metric: defects(),
-                expected,
-                target: None,
-                due: None,
-                volunteer: None,
                 baseline: Some(baseline),
                 baseline_window: window,
             },
@@ -157,14 +159,16 @@ fn deployment_frequency_reads_from_the_events() {
     let mut store = Store::open_in_memory().unwrap();
     let team = payments(&mut store);
     let new = NewAction {
+        plan: ActionPlan {
+            title: "Slow down".into(),
+            description: None,
+            metric: MetricKey::Dora(DoraMetric::DeploymentFrequency),
+            expected: Expected::IntendedWorsening,
+            target: None,
+            due: None,
+            volunteer: None,
+        },
         retro: None,
-        title: "Slow down".into(),
-        description: None,
-        metric: MetricKey::Dora(DoraMetric::DeploymentFrequency),
-        expected: Expected::IntendedWorsening,
-        target: None,
-        due: None,
-        volunteer: None,
         baseline: Some(2.0),
         baseline_window: Period::window(day("2026-10-17"), day("2026-10-30"), UtcOffset::UTC),
     };
@@ -668,14 +672,16 @@ fn add_to(store: &mut Store, team: &Team) {
         .add_action(
             team,
             &NewAction {
+                plan: ActionPlan {
+                    title: "Elsewhere".into(),
+                    description: None,
+                    metric: MetricKey::Dora(DoraMetric::ChangeLeadTime),
+                    expected: Expected::Improve,
+                    target: None,
+                    due: None,
+                    volunteer: None,
+                },
                 retro: None,
-                title: "Elsewhere".into(),
-                description: None,
-                metric: MetricKey::Dora(DoraMetric::ChangeLeadTime),
-                expected: Expected::Improve,
-                target: None,
-                due: None,
-                volunteer: None,
                 baseline: None,
                 baseline_window: Period::window(day("2026-11-01"), day("2026-11-14"), UtcOffset::UTC),
             },

@@ -2,10 +2,10 @@
 //! closing, as a state machine (events in, effects out), then persisted and resumed.
 
 use retro::domain::{
-    ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team, Timestamp, UtcOffset,
-    VoteCounts, VoteKind, parse_timestamp,
+    ActionPlan, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team, Timestamp,
+    UtcOffset, VoteCounts, VoteKind, parse_timestamp,
 };
-use retro::retro::flow::{ActionForm, Effect, Event, Flow, FlowError, NoteTarget};
+use retro::retro::flow::{Effect, Event, Flow, FlowError, NoteTarget};
 use retro::retro::prompts::Catalogue;
 use retro::retro::session;
 use retro::store::Store;
@@ -162,7 +162,7 @@ fn drafts_save_when_they_change_and_go_when_the_note_is_confirmed() {
 fn actions_snapshot_their_metric_in_the_window_as_baseline() {
     let (mut store, mut flow) = started();
     let metric = MetricKey::Dora(DoraMetric::ChangeLeadTime);
-    let form = ActionForm {
+    let form = ActionPlan {
         title: "  Pair on reviews every morning ".into(),
         description: None,
         metric: metric.clone(),
@@ -173,11 +173,11 @@ fn actions_snapshot_their_metric_in_the_window_as_baseline() {
     };
     let effects = run(&mut store, &mut flow, Event::CreateAction(form.clone()));
     let Effect::AddAction(new) = &effects[0] else { panic!("{effects:?}") };
-    assert_eq!(new.title, "Pair on reviews every morning");
+    assert_eq!(new.plan.title, "Pair on reviews every morning");
     assert_eq!(new.baseline, flow.value_now(&metric));
     assert!(new.baseline.is_some());
     assert_eq!(new.baseline_window, flow.retro.window);
-    assert_eq!(new.volunteer.as_deref(), Some("Sam"));
+    assert_eq!(new.plan.volunteer.as_deref(), Some("Sam"));
     // The demo team's own actions come from its past retros.
     let stored: Vec<_> =
         store.actions(&flow.team).unwrap().into_iter().filter(|a| a.retro == Some(flow.retro.id)).collect();
@@ -185,7 +185,7 @@ fn actions_snapshot_their_metric_in_the_window_as_baseline() {
     assert_eq!(stored[0].baseline, new.baseline);
     assert_eq!(stored[0].status, ActionStatus::Open);
     assert_eq!(flow.actions, stored);
-    let untitled = ActionForm { title: " ".into(), ..form };
+    let untitled = ActionPlan { title: " ".into(), ..form };
     assert_eq!(flow.handle(Event::CreateAction(untitled), now()), Err(FlowError::EmptyTitle));
 }
 
@@ -202,14 +202,16 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
         .add_action(
             &team,
             &NewAction {
+                plan: ActionPlan {
+                    title: "Add a canary stage".into(),
+                    description: None,
+                    metric: metric.clone(),
+                    expected: Expected::Improve,
+                    target: None,
+                    due: None,
+                    volunteer: None,
+                },
                 retro: None,
-                title: "Add a canary stage".into(),
-                description: None,
-                metric: metric.clone(),
-                expected: Expected::Improve,
-                target: None,
-                due: None,
-                volunteer: None,
                 baseline: Some(20.0),
                 baseline_window: earlier,
             },

@@ -7,7 +7,8 @@ use crate::cli::{
     StatusFilter,
 };
 use crate::domain::{
-    Action, ActionId, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp, format_timestamp,
+    Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
+    format_timestamp,
 };
 use crate::metrics::EffectRule;
 use crate::report::format_value;
@@ -396,14 +397,16 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
     let action = store.add_action(
         team,
         &NewAction {
+            plan: ActionPlan {
+                title: title.to_owned(),
+                description: text(&args.description),
+                metric,
+                expected,
+                target: args.target,
+                due: args.due,
+                volunteer: text(&args.volunteer),
+            },
             retro: None,
-            title: title.to_owned(),
-            description: text(&args.description),
-            metric,
-            expected,
-            target: args.target,
-            due: args.due,
-            volunteer: text(&args.volunteer),
             baseline,
             baseline_window: window.clone(),
         },

@@ -16,8 +16,8 @@
 
 use crate::actions::value_over;
 use crate::domain::{
-    ActionId, ActionReview, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team, Timestamp,
-    VoteKind, parse_timestamp,
+    ActionId, ActionPlan, ActionReview, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team,
+    Timestamp, VoteKind, parse_timestamp,
 };
 use crate::metrics::Direction;
 use crate::retro::prompts::Catalogue;
@@ -317,14 +317,16 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
             let action = store.add_action(
                 team,
                 &NewAction {
+                    plan: ActionPlan {
+                        title: d.title.to_owned(),
+                        description: d.description.map(str::to_owned),
+                        metric,
+                        expected: d.expected,
+                        target: d.target,
+                        due: d.due_weeks.map(|w| day + Days::new(7 * w)),
+                        volunteer: d.volunteer.map(str::to_owned),
+                    },
                     retro: Some(retro.id),
-                    title: d.title.to_owned(),
-                    description: d.description.map(str::to_owned),
-                    metric,
-                    expected: d.expected,
-                    target: d.target,
-                    due: d.due_weeks.map(|w| day + Days::new(7 * w)),
-                    volunteer: d.volunteer.map(str::to_owned),
                     baseline,
                     baseline_window: window.clone(),
                 },

@@ -93,17 +93,26 @@ pub struct Action {
     pub closed_at: Option<Timestamp>,
 }
 
-/// What a new action needs; the store adds the id, status and timestamps.
+/// What the team decides: the action, the metric it should move, and how.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewAction {
-    pub retro: Option<RetroId>,
+pub struct ActionPlan {
     pub title: String,
     pub description: Option<String>,
     pub metric: MetricKey,
     pub expected: Expected,
     pub target: Option<f64>,
     pub due: Option<NaiveDate>,
+    /// Who drives it, if someone volunteered. Nothing is ever aggregated by it.
     pub volunteer: Option<String>,
+}
+
+/// A plan with where it was decided and the metric's value then; the store adds the id,
+/// status and timestamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAction {
+    pub plan: ActionPlan,
+    pub retro: Option<RetroId>,
+    /// The metric over `baseline_window`, snapshotted when the action is created.
     pub baseline: Option<f64>,
     pub baseline_window: Period,
 }

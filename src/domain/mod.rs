@@ -9,7 +9,7 @@ mod retro;
 mod team;
 mod time;
 
-pub use action::{Action, ActionId, ActionReview, ActionStatus, Decision, Expected, NewAction};
+pub use action::{Action, ActionId, ActionPlan, ActionReview, ActionStatus, Decision, Expected, NewAction};
 pub use event::{Change, DeployKind, DeployStatus, Deployment, Incident, is_production};
 pub use facts::{ChangeFact, DeploymentFact, EventSet, IncidentFact, SampleSet, TeamSamples};
 pub use metric::{DoraMetric, MetricKey, MetricSample, Polarity, TeamMetric};

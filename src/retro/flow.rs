@@ -5,10 +5,9 @@
 use super::movement::MetricMove;
 use super::prompts::Prompt;
 use crate::domain::{
-    Action, ActionId, ActionReview, Decision, Draft, Expected, MetricKey, NewAction, Note, NoteId, Retro, Stage, Team,
-    Timestamp, VoteCounts, VoteKind,
+    Action, ActionId, ActionPlan, ActionReview, Decision, Draft, MetricKey, NewAction, Note, NoteId, Retro, Stage,
+    Team, Timestamp, VoteCounts, VoteKind,
 };
-use chrono::NaiveDate;
 
 /// A safety check whose median vote is at or below this suggests spending the retro on
 /// safety before the numbers.
@@ -66,18 +65,6 @@ impl NoteTarget {
     }
 }
 
-/// What the facilitator fills in for a new action.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionForm {
-    pub title: String,
-    pub description: Option<String>,
-    pub metric: MetricKey,
-    pub expected: Expected,
-    pub target: Option<f64>,
-    pub due: Option<NaiveDate>,
-    pub volunteer: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     GoTo(Stage),
@@ -104,7 +91,7 @@ pub enum Event {
         decision: Decision,
         note: Option<String>,
     },
-    CreateAction(ActionForm),
+    CreateAction(ActionPlan),
     Finish,
 }
 
@@ -226,22 +213,22 @@ impl Flow {
                 self.reviews.push(review.clone());
                 Ok(vec![Effect::Review(review)])
             }
-            Event::CreateAction(form) => {
-                let title = form.title.trim();
+            Event::CreateAction(plan) => {
+                let title = plan.title.trim().to_owned();
                 if title.is_empty() {
                     return Err(FlowError::EmptyTitle);
                 }
+                let trimmed = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
                 Ok(vec![Effect::AddAction(NewAction {
                     retro: Some(self.retro.id),
-                    title: title.to_owned(),
-                    description: form.description.filter(|d| !d.trim().is_empty()),
-                    baseline: self.value_now(&form.metric),
-                    metric: form.metric,
-                    expected: form.expected,
-                    target: form.target,
-                    due: form.due,
-                    volunteer: form.volunteer.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
+                    baseline: self.value_now(&plan.metric),
                     baseline_window: self.retro.window.clone(),
+                    plan: ActionPlan {
+                        title,
+                        description: trimmed(plan.description),
+                        volunteer: trimmed(plan.volunteer),
+                        ..plan
+                    },
                 })])
             }
             Event::Finish => {

@@ -2,8 +2,10 @@
 //! Keys become flow events here; the flow's effects go back to the event loop.
 
 use super::keymap::{Action, Context};
-use crate::domain::{ActionId, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind};
-use crate::retro::flow::{ActionForm, Effect, Event, Flow, NoteTarget};
+use crate::domain::{
+    ActionId, ActionPlan, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind,
+};
+use crate::retro::flow::{Effect, Event, Flow, NoteTarget};
 use chrono::NaiveDate;
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
@@ -122,7 +124,7 @@ impl ActionFormUi {
     }
 
     /// The form as the flow takes it, or what is wrong with it.
-    fn read(&self) -> Result<ActionForm, String> {
+    fn read(&self) -> Result<ActionPlan, String> {
         let due_text = Self::text(&self.due);
         let due = match due_text.as_str() {
             "" => None,
@@ -131,7 +133,7 @@ impl ActionFormUi {
             ),
         };
         let volunteer = Self::text(&self.volunteer);
-        Ok(ActionForm {
+        Ok(ActionPlan {
             title: Self::text(&self.title),
             description: None,
             metric: self.metrics[self.metric].clone(),
