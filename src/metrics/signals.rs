@@ -309,6 +309,19 @@ impl Window {
     fn reading(&self, series: &[PeriodMetrics], value: f64) -> Reading {
         Reading { value, span: self.span(series) }
     }
+
+    /// A DORA metric from this window (the baseline) to `later`, as an observation,
+    /// with both values (no data reads as 0).
+    fn observe(&self, later: &Window, m: DoraMetric, series: &[PeriodMetrics]) -> (Observation, f64, f64) {
+        let (before, after) = (self.value(m).unwrap_or(0.0), later.value(m).unwrap_or(0.0));
+        let observation = Observation {
+            key: m.key().into(),
+            unit: m.unit().into(),
+            before: Some(self.reading(series, before)),
+            after: later.reading(series, after),
+        };
+        (observation, before, after)
+    }
 }
 
 /// Where a window rose against its baseline, one episode at a time.

@@ -1,9 +1,7 @@
 //! Instability after throughput rises: deployment frequency up markedly while change
 //! failure rate or rework rate rises in the same or the following periods.
 
-use super::{
-    Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say, say_relative,
-};
+use super::{Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say, say_relative};
 use crate::domain::{DoraMetric, MetricKey};
 
 const RATES: [DoraMetric; 2] = [DoraMetric::ChangeFailureRate, DoraMetric::ReworkRate];
@@ -55,22 +53,12 @@ fn rates_that_rose(base: &Window, later: &Window, t: &Thresholds) -> Vec<DoraMet
 fn signal(input: &SignalInput<'_>, base: &Window, rise: &Window, later: &Window, rates: &[DoraMetric]) -> Signal {
     let series = input.series;
     let freq = DoraMetric::DeploymentFrequency;
-    let (f0, f1) = (base.value(freq).unwrap_or(0.0), rise.value(freq).unwrap_or(0.0));
-    let mut observations = vec![Observation {
-        key: freq.key().into(),
-        unit: freq.unit().into(),
-        before: Some(base.reading(series, f0)),
-        after: rise.reading(series, f1),
-    }];
+    let (frequency, f0, f1) = base.observe(rise, freq, series);
+    let mut observations = vec![frequency];
     let mut rate_words = Vec::new();
     for &m in rates {
-        let (r0, r1) = (base.value(m).unwrap_or(0.0), later.value(m).unwrap_or(0.0));
-        observations.push(Observation {
-            key: m.key().into(),
-            unit: m.unit().into(),
-            before: Some(base.reading(series, r0)),
-            after: later.reading(series, r1),
-        });
+        let (observation, r0, r1) = base.observe(later, m, series);
+        observations.push(observation);
         rate_words.push(format!(
             "{} rose from {} to {} (+{:.1} points)",
             name_of(m),

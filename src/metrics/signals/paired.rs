@@ -89,13 +89,8 @@ fn signal(
     let mut observations = Vec::new();
     let mut speed_words = Vec::new();
     for &m in faster {
-        let (v0, v1) = (base.value(m).unwrap_or(0.0), rise.value(m).unwrap_or(0.0));
-        observations.push(Observation {
-            key: m.key().into(),
-            unit: m.unit().into(),
-            before: Some(base.reading(series, v0)),
-            after: rise.reading(series, v1),
-        });
+        let (observation, v0, v1) = base.observe(rise, m, series);
+        observations.push(observation);
         let verb = if m == DoraMetric::DeploymentFrequency { "rose" } else { "fell" };
         speed_words.push(format!(
             "{} {verb} from {} to {} ({})",

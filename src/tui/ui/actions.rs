@@ -65,12 +65,8 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
             (Some(d), false) => Text::raw(d.to_string()),
             (None, _) => Text::default(),
         };
-        let title = Text::from(vec![
-            Line::raw(a.title.clone()),
-            Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
-        ]);
         Row::new([
-            Cell::from(title),
+            Cell::from(title_cell(a, theme)),
             Cell::from(Line::from(format_value(a.baseline, &p.unit)).right_aligned()),
             Cell::from(Line::from(format_value(p.evaluation.after, &p.unit)).right_aligned()),
             Cell::from(Span::styled(short_verdict(p), verdict_style(p, theme))),
@@ -221,6 +217,14 @@ fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) 
         [format_value(Some(0.0), &p.unit), format_value(Some(y_top), &p.unit)].map(|l| Span::styled(l, theme.dim())),
     ));
     frame.render_widget(chart, area);
+}
+
+/// An action's title over its metric and what is expected of it, for two-line rows.
+pub fn title_cell(a: &crate::domain::Action, theme: &Theme) -> Text<'static> {
+    Text::from(vec![
+        Line::raw(a.title.clone()),
+        Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
+    ])
 }
 
 /// The verdict in a table cell: an intended worsening that happened reads "as planned".

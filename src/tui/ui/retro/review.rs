@@ -1,10 +1,10 @@
 use crate::report::format_value;
 use crate::tui::retro::{RetroScreen, decision_word};
-use crate::tui::ui::actions::{short_verdict, sparkline_of, verdict_style};
+use crate::tui::ui::actions::{short_verdict, sparkline_of, title_cell, verdict_style};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 /// Each open action: its metric when it was decided and now, whether it moved as
@@ -32,13 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             Some(p) => (Span::styled(short_verdict(p), verdict_style(p, theme)), sparkline_of(p)),
             None => (Span::raw(""), String::new()),
         };
-        let title = Text::from(vec![
-            Line::raw(a.title.clone()),
-            Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
-        ]);
         let trend: String = trend.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
         Row::new([
-            Cell::from(title),
+            Cell::from(title_cell(a, theme)),
             Cell::from(Line::from(format_value(a.baseline, &unit)).right_aligned()),
             Cell::from(Line::from(format_value(flow.value_now(&a.metric), &unit)).right_aligned()),
             Cell::from(verdict),
