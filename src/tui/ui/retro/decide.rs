@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Row, Table};
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
-    let actions_height = (flow.actions.len() as u16 + 2).clamp(3, area.height / 2);
+    // At least three rows, at most half the stage (clamp would panic on a tiny screen).
+    let actions_height = (flow.actions.len() as u16 + 2).max(3).min(area.height / 2);
     let [notes_area, actions_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(actions_height)]).areas(area);
     let width = usize::from(notes_area.width.saturating_sub(4));
