@@ -50,13 +50,14 @@ pub fn chain_panic_hook(restore: impl Fn() + Send + Sync + 'static) {
     }));
 }
 
-/// Ends the process on SIGTERM or SIGHUP (the terminal window closed), restoring the
+/// Ends the process on SIGTERM, SIGHUP (the terminal window closed), or an INT or QUIT
+/// sent from outside (raw mode keeps Ctrl-C a key), restoring the
 /// terminal first. It runs on its own thread because on a vanished terminal the event
 /// loop may never get back from waiting for a key. Everything confirmed is already
 /// committed to the store, so ending here loses nothing.
 pub fn exit_on_termination_signals() -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(signal) = signals.forever().next() {
             restore();
