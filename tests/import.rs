@@ -876,3 +876,29 @@ fn assert_no_secrets(dir: &Path, when: &str) {
         }
     }
 }
+
+#[test]
+fn a_json_object_in_a_known_column_is_refused_and_never_stored() {
+    let mut f = fixture();
+    // A webhook payload: the deployment is an object, with the person who made it inside.
+    let text = r#"[
+  {"id": "I-9", "started_at": "2025-01-20T10:00:00Z",
+   "deployment": {"id": "D-1", "creator": {"login": "alice", "email": "alice@example.com"}}}
+]"#;
+    let msg = f.refused(ImportKind::Incidents, "incidents.json", text);
+    assert_eq!(
+        msg,
+        "incidents.json:2: deployment_id: must be a string, a number or a boolean, not a JSON object or array"
+    );
+    // In a column retro does not use, nested data is dropped like the column itself.
+    let ignored = r#"[{"id": "I-9", "started_at": "2025-01-20T10:00:00Z", "creator": {"email": "bob@example.com"}}]"#;
+    let summary = f.ok(ImportKind::Incidents, "incidents.json", ignored);
+    assert_eq!(summary.person_columns, ["creator"]);
+    drop(f.store);
+    for file in [f.path.clone(), f.path.with_extension("db-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for who in ["alice", "bob@example.com"] {
+            assert!(!bytes.windows(who.len()).any(|w| w == who.as_bytes()), "{who} reached {}", file.display());
+        }
+    }
+}

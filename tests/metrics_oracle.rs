@@ -387,6 +387,25 @@ fn recovery_time_is_the_median_of_resolved_failures_only() {
 }
 
 #[test]
+fn an_incident_that_began_before_the_deployment_it_names_is_not_its_failure() {
+    let mut f = Fixture::new();
+    f.deployments("id,deployed_at\nd1,2025-01-15 12:00:00\nd2,2025-01-16 12:00:00");
+    f.incidents(
+        "id,started_at,resolved_at,deployment_id
+         i1,2025-01-13 00:00:00,2025-01-15 13:00:00,d1
+         i2,2025-01-16 13:00:00,2025-01-16 15:00:00,d2",
+    );
+    let table = f.table(&[f.period("2025-W03")]);
+    let w03 = &table.periods[0];
+    // i1 started two days before d1: not d1's failure. Only d2 failed: 1 / 2 = 50 %;
+    // recovery is i2's 2 h alone, and i1 counts among the unusable links.
+    assert_value(w03, Cfr, 50.0);
+    assert_value(w03, Recovery, 2.0);
+    assert_eq!(w03.unlinked_incidents, 1);
+    assert_eq!(table.diagnostics.incidents_before_their_deployment, 1);
+}
+
+#[test]
 fn a_recovery_counts_in_the_week_it_was_resolved_and_earlier_weeks_stay_put() {
     let mut f = Fixture::new();
     f.deployments("id,deployed_at\nd1,2025-01-15 10:00:00");

@@ -35,6 +35,14 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
             diagnostics.incidents_without_production_deployment
         )?;
     }
+    if incidents && diagnostics.incidents_before_their_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} incident(s) started before the deployment they name, which cannot have caused them; \
+             they enter neither change failure rate nor recovery time.",
+            diagnostics.incidents_before_their_deployment
+        )?;
+    }
     if changes && diagnostics.changes_naming_unknown_deployments > 0 {
         writeln!(
             out,

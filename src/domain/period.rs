@@ -68,6 +68,10 @@ impl Period {
         let text = label.trim();
         if let Some((year, week)) = text.split_once(['W', 'w']) {
             let year: i32 = year.trim_end_matches('-').parse().map_err(|_| bad())?;
+            // Two digits, as ISO 8601 writes weeks (and as months are read).
+            if week.len() != 2 {
+                return Err(bad());
+            }
             let week: u32 = week.parse().map_err(|_| bad())?;
             let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
             return Ok(Self::starting_on(monday, Granularity::Week, offset));
@@ -233,7 +237,7 @@ mod tests {
         for label in ["2025-W03", "2026-W53", "2025-03", "2024-12"] {
             assert_eq!(Period::parse_label(label, UtcOffset::UTC).unwrap().label(), label);
         }
-        for bad in ["2025-W54", "2025-13", "2025-3", "W03", "2025"] {
+        for bad in ["2025-W54", "2025-13", "2025-3", "2025-W3", "W03", "2025"] {
             assert!(Period::parse_label(bad, UtcOffset::UTC).is_err(), "{bad}");
         }
     }

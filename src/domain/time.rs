@@ -107,6 +107,11 @@ impl FromStr for UtcOffset {
             None if rest.len() == 4 => rest.split_at(2),
             None => (rest, "0"),
         };
+        // Digits only: the sign was the first character, and only there ("+-05:00" is not one).
+        let digits = |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(hours) || !digits(minutes) {
+            return Err(bad());
+        }
         let hours: i32 = hours.parse().map_err(|_| bad())?;
         let minutes: i32 = minutes.parse().map_err(|_| bad())?;
         if !(0..60).contains(&minutes) {
@@ -160,6 +165,8 @@ mod tests {
         assert_eq!("UTC".parse::<UtcOffset>().unwrap(), UtcOffset::UTC);
         assert!("+19:00".parse::<UtcOffset>().is_err());
         assert!("02:00".parse::<UtcOffset>().is_err());
+        assert!("+-05:00".parse::<UtcOffset>().is_err());
+        assert!("-+05:00".parse::<UtcOffset>().is_err());
         assert_eq!(UtcOffset::from_minutes(-330).unwrap().to_string(), "-05:30");
     }
 

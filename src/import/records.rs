@@ -160,11 +160,28 @@ fn read_json(
     let mut values: Vec<Option<String>> = Vec::with_capacity(header.len());
     for (line, mut object) in objects {
         values.clear();
-        values.extend(header.iter().map(|key| match object.remove(key) {
+        let mut nested = vec![false; header.len()];
+        values.extend(header.iter().enumerate().map(|(i, key)| match object.remove(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
+            Some(v @ (Value::Object(_) | Value::Array(_))) => {
+                // Never stored as text: a nested object is where webhook payloads keep
+                // people (a deployment's `creator`, its `login` and `email`).
+                nested[i] = true;
+                drop(v);
+                None
+            }
             Some(other) => Some(other.to_string()),
         }));
+        let bound_nested = binding.positions.iter().zip(columns).find(|(pos, _)| pos.is_some_and(|i| nested[i]));
+        if let Some((_, column)) = bound_nested {
+            return Err(error(
+                file,
+                Some(line),
+                Some(column.name),
+                "must be a string, a number or a boolean, not a JSON object or array",
+            ));
+        }
         let row = Row { line, fields: Fields::Json(&values), positions: &binding.positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }

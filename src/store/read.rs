@@ -30,7 +30,9 @@ fn deployments(
 ) -> Result<Vec<DeploymentFact>, StoreError> {
     let caused: HashSet<i64> = conn
         .prepare_cached(
-            "SELECT DISTINCT deployment_ref FROM incidents WHERE team_id = ?1 AND deployment_ref IS NOT NULL",
+            // An incident that started before a deployment cannot have been caused by it.
+            "SELECT DISTINCT i.deployment_ref FROM incidents i JOIN deployments d ON d.id = i.deployment_ref
+             WHERE i.team_id = ?1 AND i.started_at >= d.deployed_at",
         )?
         .query_map([team.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -72,7 +74,8 @@ fn changes(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> R
 
 fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<IncidentFact>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.started_at, i.resolved_at, coalesce(d.is_production, 0) FROM incidents i
+        "SELECT i.started_at, i.resolved_at, coalesce(d.is_production AND i.started_at >= d.deployed_at, 0)
+         FROM incidents i
          LEFT JOIN deployments d ON d.id = i.deployment_ref
          WHERE i.team_id = ?1
            AND ((i.started_at >= ?2 AND i.started_at < ?3) OR (i.resolved_at >= ?2 AND i.resolved_at < ?3))",
@@ -106,6 +109,9 @@ pub struct LinkDiagnostics {
     /// Incidents that name no production deployment as their cause: they enter neither
     /// change failure rate nor recovery time.
     pub incidents_without_production_deployment: u64,
+    /// Incidents that name a deployment made after they started, which cannot have
+    /// caused them: left out of both metrics too.
+    pub incidents_before_their_deployment: u64,
     /// Changes that name a deployment retro has not seen (yet).
     pub changes_naming_unknown_deployments: u64,
     /// Changes that name a deployment that is not in production, or that happened
@@ -120,6 +126,8 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
         "SELECT
            (SELECT count(*) FROM incidents i LEFT JOIN deployments d ON d.id = i.deployment_ref
             WHERE i.team_id = ?1 AND coalesce(d.is_production, 0) = 0),
+           (SELECT count(*) FROM incidents i JOIN deployments d ON d.id = i.deployment_ref
+            WHERE i.team_id = ?1 AND d.is_production = 1 AND i.started_at < d.deployed_at),
            -- INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
               AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
@@ -131,9 +139,10 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
         |r| {
             Ok(LinkDiagnostics {
                 incidents_without_production_deployment: r.get(0)?,
-                changes_naming_unknown_deployments: r.get(1)?,
-                changes_with_unusable_deployment: r.get(2)?,
-                changes_not_yet_deployed: r.get(3)?,
+                incidents_before_their_deployment: r.get(1)?,
+                changes_naming_unknown_deployments: r.get(2)?,
+                changes_with_unusable_deployment: r.get(3)?,
+                changes_not_yet_deployed: r.get(4)?,
             })
         },
     )?;
