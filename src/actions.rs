@@ -9,10 +9,10 @@
 //! still under way never counts. docs/metrics.md has the rule and a worked example.
 
 use crate::domain::{
-    Action, ActionReview, ActionStatus, DoraMetric, Granularity, MetricKey, Period, Polarity, Team, TeamMetric,
-    Timestamp, UtcOffset,
+    Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
+    TeamMetric, Timestamp, UtcOffset,
 };
-use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, Verdict, evaluate};
+use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::report::MetricTable;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
@@ -91,7 +91,7 @@ fn verdict_rank(v: Verdict) -> u8 {
 /// Where one action stands as of `now`.
 pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<ActionProgress, StoreError> {
     let team = store.team(action.team)?.expect("an action's team exists: the schema cascades deletes");
-    let weekly = Weekly::load(store, &team, action.created_at, now)?;
+    let weekly = Weekly::load(store, &team, std::slice::from_ref(action), now)?;
     Ok(weekly.progress(action.clone(), store.action_history(action.id)?, now))
 }
 
@@ -99,10 +99,10 @@ pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<Action
 /// once, weekly from the week of the earliest action to now.
 pub fn progress_all(store: &Store, team: &Team, now: Timestamp) -> Result<Vec<ActionProgress>, StoreError> {
     let actions = store.actions(team)?;
-    let Some(earliest) = actions.iter().map(|a| a.created_at).min() else {
+    if actions.is_empty() {
         return Ok(vec![]);
-    };
-    let weekly = Weekly::load(store, team, earliest, now)?;
+    }
+    let weekly = Weekly::load(store, team, &actions, now)?;
     actions
         .into_iter()
         .map(|a| {
@@ -167,33 +167,48 @@ pub fn value_of(period: &PeriodMetrics, team_metrics: &[TeamMetric], metric: &Me
     }
 }
 
-/// The team's metrics weekly over a run of weeks, computed once for many actions.
+/// The team's events from the earliest baseline window to now, and its metrics weekly
+/// from the earliest action on: read once for many actions.
 struct Weekly {
     offset: UtcOffset,
-    table: MetricTable,
+    events: EventSet,
+    weeks: Vec<PeriodMetrics>,
+    team_metrics: Vec<TeamMetric>,
 }
 
 impl Weekly {
-    fn load(store: &Store, team: &Team, from: Timestamp, now: Timestamp) -> Result<Self, StoreError> {
+    fn load(store: &Store, team: &Team, actions: &[Action], now: Timestamp) -> Result<Self, StoreError> {
         let offset = team.utc_offset;
+        let created = actions.iter().map(|a| a.created_at).min().unwrap_or(now).min(now);
+        let from = actions.iter().map(|a| a.baseline_window.start).min().unwrap_or(created).min(created);
+        let events = store.event_set(team, from, now)?;
         let periods: Vec<Period> =
-            Period::covering(from.min(now), now, Granularity::Week, offset).into_iter().map(|p| p.until(now)).collect();
-        Ok(Weekly { offset, table: MetricTable::load(store, team, &periods)? })
+            Period::covering(created, now, Granularity::Week, offset).into_iter().map(|p| p.until(now)).collect();
+        let weeks = compute(&events, &periods);
+        let team_metrics = events.team_metrics.iter().map(|t| t.metric.clone()).collect();
+        Ok(Weekly { offset, events, weeks, team_metrics })
+    }
+
+    /// The metric over one window, with the events behind it.
+    fn sample(&self, window: &Period, metric: &MetricKey) -> Option<Sample> {
+        let computed = compute(&self.events, std::slice::from_ref(window)).pop()?;
+        let events = match metric {
+            MetricKey::Dora(m) => computed.dora.get(*m).count,
+            MetricKey::Team(_) => 0,
+        };
+        let value = value_of(&computed, &self.team_metrics, metric)?;
+        Some(Sample { value, events, days: window.days() })
     }
 
     fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
-        let periods = &self.table.periods;
         let week_of = |t: Timestamp| Period::containing(t, Granularity::Week, self.offset).start;
-        let first = periods.iter().position(|p| p.period.start == week_of(action.created_at));
+        let first = self.weeks.iter().position(|p| p.period.start == week_of(action.created_at));
         let (series, counted) = match first {
             None => (vec![], 0..0),
             Some(first) => {
-                let series: Vec<(Period, Option<f64>)> = periods[first..]
+                let series: Vec<(Period, Option<f64>)> = self.weeks[first..]
                     .iter()
-                    .map(|p| {
-                        let value = value_of(p, &self.table.team_metrics, &action.metric);
-                        (p.period.clone(), value)
-                    })
+                    .map(|p| (p.period.clone(), value_of(p, &self.team_metrics, &action.metric)))
                     .collect();
                 // Whole weeks only: the week under way is shown, never judged.
                 let mut end = series.iter().take_while(|(p, _)| !p.is_partial()).count();
@@ -205,9 +220,35 @@ impl Weekly {
                 (series, 1.min(end)..end)
             }
         };
-        let (unit, polarity) = unit_and_polarity(&action.metric, &self.table.team_metrics);
-        let since: Vec<Option<f64>> = series[counted.clone()].iter().map(|(_, v)| *v).collect();
-        let evaluation = evaluate(action.expected, polarity, action.baseline, &since, &EffectRule::default());
+        let (unit, polarity) = unit_and_polarity(&action.metric, &self.team_metrics);
+        // Both sides the same way: the metric over one window each.
+        let baseline = action.baseline.map(|value| {
+            let days = action.baseline_window.days();
+            // The snapshot is the value; the events behind it are read again from the
+            // window (a frequency carries its own count: deployments a day times days).
+            let events = match Spread::of(&action.metric) {
+                Spread::Rate => (value * days).round() as u64,
+                _ => self.sample(&action.baseline_window, &action.metric).map_or(0, |s| s.events),
+            };
+            Sample { value, events, days }
+        });
+        let since = &series[counted.clone()];
+        let after = match (since.first(), since.last()) {
+            (Some((first, _)), Some((last, _))) => {
+                let window = Period { granularity: None, start: first.start, end: last.end, offset: self.offset };
+                self.sample(&window, &action.metric)
+            }
+            _ => None,
+        };
+        let evaluation = evaluate(
+            action.expected,
+            polarity,
+            Spread::of(&action.metric),
+            baseline,
+            after,
+            since.len(),
+            &EffectRule::default(),
+        );
         ActionProgress {
             overdue: is_overdue(&action, now, self.offset),
             action,

@@ -128,9 +128,10 @@ fn a_closed_action_is_judged_up_to_the_week_it_was_closed() {
     let since: Vec<_> = p.since().iter().map(|(p, v)| (p.label(), *v)).collect();
     assert_eq!(since[0], ("2026-W41".to_owned(), Some(6.0)));
     assert_eq!(since[5], ("2026-W46".to_owned(), Some(7.0)));
-    // Sorted 5, 6, 6, 7, 8, 10: median 6.5, +8.3% of 6 -> no clear change.
-    assert_eq!(p.evaluation.after, Some(6.5));
-    assert_eq!(p.evaluation.verdict, Verdict::NoClearChange);
+    // Over those six weeks as one window: (6 + 5 + 6 + 10 + 8 + 7) / 6 = 7, +16.7% of 6
+    // on a lower-is-better metric -> the other way.
+    assert_eq!(p.evaluation.after, Some(7.0));
+    assert_eq!(p.evaluation.verdict, Verdict::MovedTheOtherWay);
 
     // Closed in the week after the one it was created in: one week counts, too early.
     let quick = add(&mut store, &team, Expected::Improve, 6.0, "2026-11-04T09:00:00Z");
@@ -348,8 +349,9 @@ fn an_actions_reviews_round_trip_across_two_retros() {
     assert_eq!(stored.closing_note.as_deref(), Some("every path covered"));
     let p = progress(&store, &stored, now()).unwrap();
     assert_eq!(p.history, reviews);
-    // Judged on W43..W46, up to the week it was done: 6, 10, 8, 7 -> 7.5, -25%.
-    assert_eq!(p.evaluation.after, Some(7.5));
+    // Judged on W43..W46 as one window, up to the week it was done: (6 + 10 + 8 + 7) / 4
+    // = 7.75, -22.5% of 10.
+    assert_eq!(p.evaluation.after, Some(7.75));
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
     drop(store);
 
@@ -386,7 +388,8 @@ fn the_demo_story_of_actions_stays_true() {
         assert_eq!(
             verdicts(&all),
             [
-                ("Second reviewer on risky changes", Dropped, Verdict::MovedTheOtherWay),
+                // Rework rose, but over a few weeks of few deployments: within chance.
+                ("Second reviewer on risky changes", Dropped, Verdict::NoClearChange),
                 ("Slow down to pay down technical debt", Done, Verdict::MovedAsExpected),
                 ("Contract tests on the payment flow", Done, Verdict::MovedAsExpected),
                 ("Release notes for customers in the app", Open, Verdict::NoClearChange),
@@ -511,7 +514,7 @@ fn the_table_marks_overdue_and_intended_worsening() {
     assert!(row("2").contains("worsen on purpose"), "{out}");
     assert!(row("4").contains("2026-10-29 overdue") && row("4").contains("no clear change"), "{out}");
     assert!(row("5").contains("too early") && !row("5").contains("overdue"), "{out}");
-    assert!(row("1").contains("moved the other way") && row("1").ends_with("dropped"), "{out}");
+    assert!(row("1").contains("no clear change") && row("1").ends_with("dropped"), "{out}");
 }
 
 #[test]

@@ -1,199 +1,154 @@
 //! Did an action move its metric? Hand-computed cases of the effect rule
 //! (docs/metrics.md, "Did an action move its metric?"): each verdict, the noise
-//! threshold on both sides, too early, intended worsening, hold steady, zero baselines.
+//! threshold for each kind of metric, too early, intended worsening, hold steady, zero
+//! baselines, and the steady team that must not read as moved.
 
 use retro::domain::Expected::{self, *};
 use retro::domain::Polarity::{self, *};
-use retro::metrics::{EffectRule, Evaluation, Verdict, evaluate};
+use retro::metrics::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
 
-fn judge(expected: Expected, polarity: Polarity, baseline: f64, since: &[f64]) -> Evaluation {
-    let since: Vec<Option<f64>> = since.iter().copied().map(Some).collect();
-    evaluate(expected, polarity, Some(baseline), &since, &EffectRule::default())
+/// A baseline over two weeks and an after-window over `weeks` weeks.
+fn judge(
+    expected: Expected,
+    polarity: Polarity,
+    spread: Spread,
+    (baseline, n1): (f64, u64),
+    (after, n2): (f64, u64),
+    weeks: usize,
+) -> Evaluation {
+    let before = Sample { value: baseline, events: n1, days: 14.0 };
+    let since = Sample { value: after, events: n2, days: 7.0 * weeks as f64 };
+    evaluate(expected, polarity, spread, Some(before), Some(since), weeks, &EffectRule::default())
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
-    a.is_some_and(|a| (a - b).abs() < 1e-9)
+    a.is_some_and(|a| (a - b).abs() < 1e-3)
 }
 
 #[test]
-fn the_default_rule_wants_three_periods_and_ten_percent() {
+fn the_default_rule() {
     let rule = EffectRule::default();
-    assert_eq!(rule.min_periods, 3);
-    assert_eq!(rule.min_relative_change, 0.10);
+    assert_eq!((rule.min_periods, rule.min_relative_change, rule.min_events, rule.confidence), (3, 0.10, 5, 2.0));
 }
 
 #[test]
-fn improve_moved_as_expected() {
-    // Change failure rate (lower is better) from 20%: weeks of 18, 15, 16 and 14%.
-    // Sorted 14, 15, 16, 18: the median is (15 + 16) / 2 = 15.5, or -22.5%.
-    let e = judge(Improve, LowerIsBetter, 20.0, &[18.0, 15.0, 16.0, 14.0]);
+fn a_failure_rate_that_fell_beyond_chance_moved_as_expected() {
+    // 20% of 50 deployments before, 8% of 100 after. Pooled share (10 + 8) / 150 = 0.12;
+    // chance: sqrt(0.12 * 0.88 * (1/50 + 1/100)) = 5.63 points; twice that is 11.26,
+    // more than a tenth of 20% (2 points). The fall of 12 points is beyond it.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
-    assert_eq!(e.after, Some(15.5));
-    assert_eq!(e.periods, 4);
-    assert!(close(e.relative, -0.225), "{e:?}");
-    assert!(!e.intended_worsening);
+    assert!(close(e.threshold, 11.257), "{:?}", e.threshold);
+    assert!(close(e.relative, -0.6));
 }
 
 #[test]
-fn improve_moved_the_other_way() {
-    // 22, 25, 24: median 24, +20% on a metric where lower is better.
-    let e = judge(Improve, LowerIsBetter, 20.0, &[22.0, 25.0, 24.0]);
-    assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
-    assert!(close(e.relative, 0.2));
-    // Deployment frequency (higher is better) falling from 2.0 to 1.5/day is worse too.
-    let e = judge(Improve, HigherIsBetter, 2.0, &[1.5, 1.4, 1.6]);
-    assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
-}
-
-#[test]
-fn improve_with_no_clear_change() {
-    let e = judge(Improve, LowerIsBetter, 20.0, &[19.0, 21.0, 20.0]);
+fn a_smaller_fall_on_the_same_evidence_is_no_clear_change() {
+    // 20% -> 10%: pooled (10 + 10) / 150 = 0.1333; chance 5.89 points, twice 11.78 > 10.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (10.0, 100), 4);
     assert_eq!(e.verdict, Verdict::NoClearChange);
-    assert_eq!(e.relative, Some(0.0));
+    assert!(close(e.threshold, 11.776), "{:?}", e.threshold);
 }
 
 #[test]
-fn the_threshold_is_ten_percent_of_the_baseline_inclusive() {
-    // From 20%: 18.02 is -9.9% (not enough), 18.0 is exactly -10% and 17.98 is -10.1%.
-    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[18.02, 18.02, 18.02]).verdict, Verdict::NoClearChange);
-    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[18.0, 18.0, 18.0]).verdict, Verdict::MovedAsExpected);
-    assert_eq!(judge(Improve, LowerIsBetter, 20.0, &[17.98, 17.98, 17.98]).verdict, Verdict::MovedAsExpected);
-    // The same on the way up: from 2.0/day, 2.19 is +9.5% and 2.21 is +10.5%.
-    assert_eq!(judge(Improve, HigherIsBetter, 2.0, &[2.19, 2.19, 2.19]).verdict, Verdict::NoClearChange);
-    assert_eq!(judge(Improve, HigherIsBetter, 2.0, &[2.21, 2.21, 2.21]).verdict, Verdict::MovedAsExpected);
+fn a_steady_rare_failure_rate_is_not_read_as_a_move() {
+    // 4 deployments a week, one failing in two weeks of every five: 10% before (2 weeks,
+    // 8 deployments) and 10% over the five weeks since (20 deployments). No change.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (12.5, 8), (10.0, 20), 5);
+    assert_eq!(e.verdict, Verdict::NoClearChange, "{e:?}");
 }
 
 #[test]
-fn one_wild_week_does_not_make_a_move() {
-    // A mean of 20, 20, 2 and 21 would be 15.75 (-21%); the median is 20.
-    let e = judge(Improve, LowerIsBetter, 20.0, &[20.0, 20.0, 2.0, 21.0]);
-    assert_eq!(e.after, Some(20.0));
-    assert_eq!(e.verdict, Verdict::NoClearChange);
+fn rework_that_rose_moved_the_other_way() {
+    // 10% -> 20% of 200 each: pooled 0.15; chance sqrt(0.15 * 0.85 * 0.01) = 3.57 points.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 6);
+    assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
 }
 
 #[test]
-fn too_early_with_few_periods_or_no_data() {
-    // Two weeks, however clear the move.
-    let e = judge(Improve, LowerIsBetter, 20.0, &[5.0, 5.0]);
-    assert_eq!(e.verdict, Verdict::TooEarly);
-    assert_eq!(e.after, Some(5.0), "the numbers are there, the verdict waits");
-    assert_eq!(e.periods, 2);
-    // Four weeks, of which only one has data.
-    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[None, None, Some(5.0), None], &EffectRule::default());
-    assert_eq!((e.verdict, e.periods), (Verdict::TooEarly, 1));
-    // No week yet.
-    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[], &EffectRule::default());
-    assert_eq!((e.verdict, e.after, e.relative), (Verdict::TooEarly, None, None));
-}
-
-#[test]
-fn weeks_without_data_are_left_out_not_counted_as_zero() {
-    let e = evaluate(
-        Improve,
-        LowerIsBetter,
-        Some(20.0),
-        &[Some(10.0), None, Some(12.0), Some(11.0)],
-        &EffectRule::default(),
-    );
-    assert_eq!((e.periods, e.after), (3, Some(11.0)));
-    assert_eq!(e.verdict, Verdict::MovedAsExpected);
-}
-
-#[test]
-fn without_a_baseline_it_is_too_early_to_tell() {
-    let since = [Some(5.0), Some(5.0), Some(5.0), Some(5.0)];
-    let e = evaluate(Improve, LowerIsBetter, None, &since, &EffectRule::default());
-    assert_eq!(e.verdict, Verdict::TooEarly);
-    assert_eq!((e.after, e.periods, e.relative), (Some(5.0), 4, None));
-}
-
-#[test]
-fn an_intended_worsening_that_happened_is_celebrated() {
-    // Deployment frequency (higher is better) from 2.8/day: 0.9, 0.8, 0.85 and 1.0.
-    // Median (0.85 + 0.9) / 2 = 0.875, or -68.75%: worse, as the team chose.
-    let e = judge(IntendedWorsening, HigherIsBetter, 2.8, &[0.9, 0.8, 0.85, 1.0]);
+fn an_intended_slow_down_that_happened_is_celebrated() {
+    // 2 deployments a day over 14 days (28) -> 1 a day over 28 days (28). Counts are
+    // Poisson: chance sqrt(28/14^2 + 28/28^2) = 0.4226 a day, twice 0.845 < the fall of 1.
+    let e = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.0, 28), 4);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
     assert!(e.intended_worsening);
-    assert!(close(e.after, 0.875));
-    assert!(close(e.relative, -0.6875));
+    assert!(close(e.threshold, 0.845), "{:?}", e.threshold);
 }
 
 #[test]
-fn an_intended_worsening_that_did_not_happen() {
-    let e = judge(IntendedWorsening, HigherIsBetter, 2.8, &[2.7, 2.9, 2.8]);
-    assert_eq!(e.verdict, Verdict::NoClearChange);
-    assert!(!e.intended_worsening);
-    let e = judge(IntendedWorsening, HigherIsBetter, 2.8, &[3.5, 3.6, 3.4]);
-    assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
-    assert!(!e.intended_worsening);
-    // Too early is never celebrated.
-    let e = judge(IntendedWorsening, HigherIsBetter, 2.8, &[0.5]);
-    assert_eq!(e.verdict, Verdict::TooEarly);
-    assert!(!e.intended_worsening);
+fn an_intended_slow_down_that_did_not_happen() {
+    let steady = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.9, 53), 4);
+    assert_eq!(steady.verdict, Verdict::NoClearChange);
+    assert!(!steady.intended_worsening);
+    let faster = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (4.0, 112), 4);
+    assert_eq!(faster.verdict, Verdict::MovedTheOtherWay);
+    assert!(!faster.intended_worsening);
+}
+
+#[test]
+fn a_median_needs_many_changes_to_show_a_move() {
+    // Lead time 30 h -> 20 h. With 40 and 60 changes, chance is 1.25 * 30 * sqrt(1/40 +
+    // 1/60) = 7.65 h, twice 15.3 h: a 10 h fall is within it. With 400 and 600 changes it
+    // is 2.42 h, twice 4.84 h: the same fall is a move.
+    let few = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (20.0, 60), 6);
+    assert_eq!(few.verdict, Verdict::NoClearChange);
+    let many = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 400), (20.0, 600), 6);
+    assert_eq!(many.verdict, Verdict::MovedAsExpected);
+}
+
+#[test]
+fn too_early_without_weeks_events_or_values() {
+    let weeks = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (5.0, 100), 2);
+    assert_eq!(weeks.verdict, Verdict::TooEarly);
+    assert_eq!(weeks.threshold, None);
+    let events = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 4), (5.0, 100), 4);
+    assert_eq!(events.verdict, Verdict::TooEarly, "four deployments are too few to judge a rate on");
+    let rule = EffectRule::default();
+    let some = Sample { value: 10.0, events: 50, days: 28.0 };
+    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, None, Some(some), 4, &rule);
+    assert_eq!(e.verdict, Verdict::TooEarly, "no baseline");
+    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, Some(some), None, 4, &rule);
+    assert_eq!(e.verdict, Verdict::TooEarly, "no data since");
 }
 
 #[test]
 fn hold_steady_is_met_by_holding_or_by_getting_better() {
-    // From 5%: 5.2, 5.0, 5.4 -> median 5.2, +4%: held.
-    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[5.2, 5.0, 5.4]).verdict, Verdict::MovedAsExpected);
-    // 3% is better than holding: as expected too.
-    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[3.0, 3.0, 3.0]).verdict, Verdict::MovedAsExpected);
-    // 5.6% is +12%: it slipped.
-    let e = judge(HoldSteady, LowerIsBetter, 5.0, &[5.6, 5.6, 5.6]);
-    assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
-    // Just inside the threshold still holds: 5.49 is +9.8%.
-    assert_eq!(judge(HoldSteady, LowerIsBetter, 5.0, &[5.49, 5.49, 5.49]).verdict, Verdict::MovedAsExpected);
-}
-
-#[test]
-fn from_a_zero_baseline_any_move_of_the_median_counts() {
-    // A failure rate of 0%: one bad week of three leaves the median at 0.
-    let e = judge(Improve, LowerIsBetter, 0.0, &[0.0, 0.0, 5.0]);
-    assert_eq!(e.verdict, Verdict::NoClearChange);
-    assert_eq!(e.relative, None, "no share of zero");
-    // Two bad weeks of three move it: the other way.
-    assert_eq!(judge(Improve, LowerIsBetter, 0.0, &[0.0, 5.0, 5.0]).verdict, Verdict::MovedTheOtherWay);
-    assert_eq!(judge(HoldSteady, LowerIsBetter, 0.0, &[0.0, 0.0, 0.0]).verdict, Verdict::MovedAsExpected);
-    // From no deployments at all to half a deployment a day: better.
-    let e = judge(Improve, HigherIsBetter, 0.0, &[0.5, 0.5, 0.5]);
-    assert_eq!((e.verdict, e.relative), (Verdict::MovedAsExpected, None));
-}
-
-#[test]
-fn negative_values_compare_by_the_size_of_the_baseline() {
-    // A net score of -10 rising to -5 is +50% of |-10|: better.
-    let e = judge(Improve, HigherIsBetter, -10.0, &[-5.0, -5.0, -5.0]);
-    assert_eq!(e.verdict, Verdict::MovedAsExpected);
-    assert!(close(e.relative, 0.5));
-}
-
-#[test]
-fn a_custom_rule_changes_both_thresholds() {
-    let strict = EffectRule { min_periods: 1, min_relative_change: 0.5 };
-    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[Some(12.0)], &strict);
-    assert_eq!(e.verdict, Verdict::NoClearChange, "-40% is under 50%");
-    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &[Some(10.0)], &strict);
-    assert_eq!(e.verdict, Verdict::MovedAsExpected);
-}
-
-/// The worked example of docs/metrics.md.
-#[test]
-fn the_worked_example_in_the_docs() {
-    let since = [Some(25.0), Some(12.5), None, Some(10.0), Some(14.3), Some(0.0)];
-    let e = evaluate(Improve, LowerIsBetter, Some(20.0), &since, &EffectRule::default());
-    assert_eq!(e.periods, 5);
-    assert_eq!(e.after, Some(12.5));
-    assert!(close(e.relative, -0.375));
-    assert_eq!(e.verdict, Verdict::MovedAsExpected);
-    // Had the team expected to hold it steady, better counts as held.
-    let held = evaluate(HoldSteady, LowerIsBetter, Some(20.0), &since, &EffectRule::default());
+    let held = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (11.0, 200), 4);
     assert_eq!(held.verdict, Verdict::MovedAsExpected);
-    // Three weeks in (25, 12.5 and no data), it was too early.
-    let early = evaluate(Improve, LowerIsBetter, Some(20.0), &since[..3], &EffectRule::default());
-    assert_eq!((early.verdict, early.periods), (Verdict::TooEarly, 2));
-    // From a median of 18.5% (-7.5%), there would be no clear change.
-    let small = judge(Improve, LowerIsBetter, 20.0, &[18.5, 18.5, 18.5]);
+    let better = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (3.0, 200), 4);
+    assert_eq!(better.verdict, Verdict::MovedAsExpected);
+    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 4);
+    assert_eq!(worse.verdict, Verdict::MovedTheOtherWay);
+}
+
+#[test]
+fn a_team_metric_has_only_the_relative_threshold() {
+    // Satisfaction 4.0 -> 4.3 is +7.5%, under a tenth: no clear change; 4.5 is +12.5%.
+    let small = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.3, 0), 4);
     assert_eq!(small.verdict, Verdict::NoClearChange);
+    let large = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.5, 0), 4);
+    assert_eq!(large.verdict, Verdict::MovedAsExpected);
+}
+
+#[test]
+fn from_a_zero_baseline_chance_alone_sets_the_bar() {
+    // 0% of 50 -> 4% of 100: pooled 4/150; chance sqrt(0.0267 * 0.9733 * 0.03) = 2.79
+    // points, twice 5.58 > 4: within. To 10% of 100: pooled 10/150, twice chance 8.64 < 10.
+    let within = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (4.0, 100), 4);
+    assert_eq!(within.verdict, Verdict::MovedAsExpected);
+    assert_eq!(within.relative, None);
+    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (10.0, 100), 4);
+    assert_eq!(worse.verdict, Verdict::MovedTheOtherWay);
+}
+
+#[test]
+fn a_custom_rule_changes_the_bar() {
+    let strict = EffectRule { confidence: 3.0, ..EffectRule::default() };
+    let before = Sample { value: 20.0, events: 50, days: 14.0 };
+    let since = Sample { value: 8.0, events: 100, days: 28.0 };
+    // Three standard errors: 16.9 points, more than the 12-point fall.
+    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, Some(before), Some(since), 4, &strict);
+    assert_eq!(e.verdict, Verdict::NoClearChange);
 }
 
 #[test]

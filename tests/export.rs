@@ -6,8 +6,8 @@ use retro::domain::{
     Action, ActionId, ActionReview, ActionStatus, Decision, DoraMetric, Expected, MetricKey, Note, NoteId, Period,
     Polarity, Retro, RetroId, Stage, Team, TeamId, Timestamp, UtcOffset, VoteCounts, parse_timestamp,
 };
-use retro::export::{RetroSummary, SCHEMA, json, markdown};
-use retro::metrics::Direction;
+use retro::export::{RetroSummary, Reviewed, SCHEMA, json, markdown};
+use retro::metrics::{Direction, EffectRule, Sample, Spread, evaluate};
 use retro::retro::movement::MetricMove;
 use serde_json::Value;
 
@@ -238,9 +238,9 @@ fn summary() -> RetroSummary {
         closed_at: None,
     };
     s.reviews = vec![
-        (
-            smoke,
-            ActionReview {
+        Reviewed {
+            action: smoke,
+            review: ActionReview {
                 retro: RetroId(7),
                 action: ActionId(9),
                 decision: Decision::Done,
@@ -248,10 +248,19 @@ fn summary() -> RetroSummary {
                 note: Some("Smoke tests run on every deploy now.".into()),
                 reviewed_at: t("2025-03-17T09:15:00Z"),
             },
-        ),
-        (
-            runbook,
-            ActionReview {
+            verdict: Some(evaluate(
+                Expected::Improve,
+                Polarity::LowerIsBetter,
+                Spread::Proportion,
+                Some(Sample { value: 20.0, events: 50, days: 14.0 }),
+                Some(Sample { value: 8.0, events: 100, days: 28.0 }),
+                4,
+                &EffectRule::default(),
+            )),
+        },
+        Reviewed {
+            action: runbook,
+            review: ActionReview {
                 retro: RetroId(7),
                 action: ActionId(10),
                 decision: Decision::Keep,
@@ -259,7 +268,8 @@ fn summary() -> RetroSummary {
                 note: None,
                 reviewed_at: t("2025-03-17T09:16:00Z"),
             },
-        ),
+            verdict: None,
+        },
     ];
     s
 }
@@ -409,11 +419,10 @@ fn json_has_the_documented_shape() {
     assert_eq!(review["action"]["id"], 9);
     assert_eq!(review["decision"], "done");
     assert_eq!(review["metric_value"], 4.0);
-    assert_eq!(review["direction"], "better");
-    assert_eq!(review["as_expected"], true);
-    // No baseline: nothing to compare with.
-    assert_eq!(v["reviews"][1]["direction"], "unknown");
-    assert_eq!(v["reviews"][1]["as_expected"], Value::Null);
+    assert_eq!(review["verdict"], "moved_as_expected");
+    assert_eq!(review["intended_worsening"], false);
+    // Not evaluated: no verdict.
+    assert_eq!(v["reviews"][1]["verdict"], Value::Null);
 }
 
 #[test]
@@ -462,7 +471,7 @@ fn json_objects_have_every_field_of_their_type() {
     );
     assert_eq!(
         keys(&v["reviews"][0]),
-        ["action", "decision", "metric_value", "note", "reviewed_at", "direction", "as_expected"]
+        ["action", "decision", "metric_value", "note", "reviewed_at", "verdict", "intended_worsening"]
     );
 }
 

@@ -124,7 +124,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
     }
     writeln!(
         out,
-        "baseline: the metric over the window the action was decided in; now: the median of the whole weeks since."
+        "baseline: the metric over the window the action was decided in; now: the metric over the whole weeks since."
     )?;
     Ok(())
 }
@@ -195,6 +195,8 @@ fn header(team: &Team, now: Timestamp) -> Value {
         "rule": {
             "min_periods": rule.min_periods,
             "min_relative_change": rule.min_relative_change,
+            "min_events": rule.min_events,
+            "confidence": rule.confidence,
         },
     })
 }
@@ -232,6 +234,7 @@ fn action_json(team: &Team, p: &ActionProgress) -> Value {
             "verdict": e.verdict.as_str(),
             "after": e.after,
             "relative": e.relative,
+            "threshold": e.threshold,
             "periods": e.periods,
             "first_period": since.first().map(|(p, _)| p.label()),
             "last_period": since.last().map(|(p, _)| p.label()),
@@ -338,7 +341,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         (Some((first, _)), Some((last, _))) => {
             let relative = e.relative.map(|r| format!(", {:+.0}%", r * 100.0)).unwrap_or_default();
             format!(
-                "{} (median of {} with data, {}..{}{relative})",
+                "{} (over {}, {}..{}{relative})",
                 value(e.after),
                 count(e.periods, "week"),
                 first.label(),

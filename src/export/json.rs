@@ -1,7 +1,7 @@
 //! The summary as JSON: every field, in a shape documented in docs/export.md.
 
-use super::RetroSummary;
-use crate::domain::{Action, ActionReview, Note, Period, Timestamp, UtcOffset, VoteCounts, format_timestamp};
+use super::{RetroSummary, Reviewed};
+use crate::domain::{Action, Note, Period, Timestamp, UtcOffset, VoteCounts, format_timestamp};
 use crate::retro::movement::MetricMove;
 use serde_json::{Map, Value, json};
 
@@ -30,7 +30,7 @@ pub fn json(s: &RetroSummary) -> Value {
         "moves": s.moves.iter().map(metric_move).collect::<Vec<_>>(),
         "notes": s.notes.iter().map(|n| note(n, offset)).collect::<Vec<_>>(),
         "actions": s.actions.iter().map(|a| action(a, offset)).collect::<Vec<_>>(),
-        "reviews": s.reviews.iter().map(|(a, r)| review(s, a, r)).collect::<Vec<_>>(),
+        "reviews": s.reviews.iter().map(|r| review(s, r)).collect::<Vec<_>>(),
     })
 }
 
@@ -104,16 +104,16 @@ fn action(a: &Action, offset: UtcOffset) -> Value {
     })
 }
 
-fn review(s: &RetroSummary, a: &Action, r: &ActionReview) -> Value {
+fn review(s: &RetroSummary, reviewed: &Reviewed) -> Value {
     let offset = s.team.utc_offset;
-    let movement = s.review_movement(a, r);
+    let r = &reviewed.review;
     json!({
-        "action": action(a, offset),
+        "action": action(&reviewed.action, offset),
         "decision": r.decision.as_str(),
         "metric_value": r.metric_value,
         "note": r.note,
         "reviewed_at": time(r.reviewed_at, offset),
-        "direction": movement.direction,
-        "as_expected": movement.as_expected,
+        "verdict": reviewed.verdict.map(|e| e.verdict.as_str()),
+        "intended_worsening": reviewed.verdict.is_some_and(|e| e.intended_worsening),
     })
 }

@@ -1,8 +1,8 @@
 //! The summary as CommonMark, ready to paste into a wiki or chat. Everything the team
 //! typed is escaped, so a note can never turn into a heading, a link or a table.
 
-use super::{RetroSummary, local_date};
-use crate::domain::{Action, ActionReview, Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
+use super::{RetroSummary, Reviewed, local_date};
+use crate::domain::{Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
 use crate::metrics::Direction;
 use crate::report::{format_delta, format_value};
 use chrono::DateTime;
@@ -163,13 +163,14 @@ fn reviews(out: &mut String, s: &RetroSummary) {
         out.push_str("No earlier actions were reviewed.\n\n");
         return;
     }
-    for (action, review) in &s.reviews {
-        review_item(out, s, action, review);
+    for r in &s.reviews {
+        review_item(out, s, r);
     }
     out.push('\n');
 }
 
-fn review_item(out: &mut String, s: &RetroSummary, action: &Action, review: &ActionReview) {
+fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
+    let (action, review) = (&reviewed.action, &reviewed.review);
     let decision = match review.decision {
         Decision::Done => "done",
         Decision::Keep => "kept open",
@@ -177,11 +178,10 @@ fn review_item(out: &mut String, s: &RetroSummary, action: &Action, review: &Act
     };
     let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.title));
     let unit = s.unit(&action.metric);
-    let movement = s.review_movement(action, review);
-    let verdict = match movement.as_expected {
-        Some(true) => "; moved as expected",
-        Some(false) => "; did not move as expected",
-        None => "",
+    let verdict = match reviewed.verdict {
+        Some(e) if e.intended_worsening => "; worsened as planned".to_owned(),
+        Some(e) => format!("; {}", e.verdict.label()),
+        None => String::new(),
     };
     let _ = writeln!(
         out,

@@ -7,11 +7,8 @@ mod markdown;
 pub use json::{SCHEMA, json};
 pub use markdown::markdown;
 
-use crate::domain::{
-    Action, ActionReview, DoraMetric, Expected, MetricKey, Note, Polarity, Retro, Team, Timestamp, UtcOffset,
-    VoteCounts,
-};
-use crate::metrics::{Direction, Movement};
+use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, UtcOffset, VoteCounts};
+use crate::metrics::Evaluation;
 use crate::retro::movement::MetricMove;
 use chrono::{DateTime, NaiveDate};
 
@@ -29,7 +26,7 @@ pub struct RetroSummary {
     /// Actions created in this retro, with their baselines.
     pub actions: Vec<Action>,
     /// Decisions about earlier actions taken in this retro.
-    pub reviews: Vec<(Action, ActionReview)>,
+    pub reviews: Vec<Reviewed>,
 }
 
 impl RetroSummary {
@@ -41,36 +38,19 @@ impl RetroSummary {
         }
     }
 
-    fn polarity(&self, metric: &MetricKey) -> Option<Polarity> {
-        match metric {
-            MetricKey::Dora(m) => Some(DoraMetric::polarity(*m)),
-            MetricKey::Team(_) => self.find_move(metric).map(|m| m.polarity),
-        }
-    }
-
     fn find_move(&self, metric: &MetricKey) -> Option<&MetricMove> {
         self.moves.iter().find(|m| &m.metric == metric)
     }
-
-    /// How a reviewed action's metric moved from its baseline to the reviewing window.
-    fn review_movement(&self, action: &Action, review: &ActionReview) -> ReviewMovement {
-        let direction = match self.polarity(&action.metric) {
-            Some(p) => Movement::between(review.metric_value, action.baseline, p).direction,
-            None => Direction::Unknown,
-        };
-        let wanted = match action.expected {
-            Expected::Improve => Direction::Better,
-            Expected::HoldSteady => Direction::Steady,
-            Expected::IntendedWorsening => Direction::Worse,
-        };
-        ReviewMovement { direction, as_expected: (direction != Direction::Unknown).then_some(direction == wanted) }
-    }
 }
 
-struct ReviewMovement {
-    direction: Direction,
-    /// `None` when there is no data on one side.
-    as_expected: Option<bool>,
+/// An earlier action this retro took a decision about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reviewed {
+    pub action: Action,
+    pub review: ActionReview,
+    /// Whether its metric moved as expected, by the same rule as everywhere else
+    /// (docs/metrics.md); `None` when not evaluated.
+    pub verdict: Option<Evaluation>,
 }
 
 /// The day `t` falls on in the team's offset.

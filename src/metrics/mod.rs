@@ -12,7 +12,7 @@ mod team;
 mod trend;
 
 pub use dora::compute;
-pub use effect::{EffectRule, Evaluation, Verdict, evaluate};
+pub use effect::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
 

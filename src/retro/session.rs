@@ -139,7 +139,11 @@ pub fn summary(flow: &Flow) -> crate::export::RetroSummary {
     let reviews = flow
         .reviews
         .iter()
-        .filter_map(|r| flow.to_review.iter().find(|a| a.id == r.action).map(|a| (a.clone(), r.clone())))
+        .filter_map(|r| {
+            let action = flow.to_review.iter().find(|a| a.id == r.action)?.clone();
+            let verdict = flow.progress.iter().find(|p| p.action.id == r.action).map(|p| p.evaluation);
+            Some(crate::export::Reviewed { action, review: r.clone(), verdict })
+        })
         .collect();
     crate::export::RetroSummary {
         team: flow.team.clone(),

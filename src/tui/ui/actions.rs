@@ -123,11 +123,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
                 window.last_day().format("%b %d")
             )),
             Span::styled("  Since ", theme.dim()),
-            Span::raw(format!(
-                "{} (median of {} weeks)",
-                format_value(p.evaluation.after, &p.unit),
-                p.evaluation.periods
-            )),
+            Span::raw(format!("{} (over {} weeks)", format_value(p.evaluation.after, &p.unit), p.evaluation.periods)),
         ]),
         Line::from(vec![
             Span::styled("Verdict ", theme.dim()),
