@@ -166,10 +166,14 @@ fn decide_stage_turns_a_note_into_an_action() {
     let form = render(&h.app);
     assert!(form.contains("New action") && form.contains("Pair on billing reviews"), "{form}");
     insta::assert_snapshot!("retro_action_form", form);
-    h.act(Action::NextField);
+    h.act(Action::NextField); // description
+    h.type_text("Two reviewers who know billing");
+    h.act(Action::NextField); // metric
     h.key(KeyCode::Right, KeyModifiers::NONE);
-    h.act(Action::NextField);
-    h.act(Action::NextField);
+    h.act(Action::NextField); // expected
+    h.act(Action::NextField); // target
+    h.type_text("3.5");
+    h.act(Action::NextField); // due
     h.type_text("2026-12-18");
     h.save();
     let screen = render(&h.app);
@@ -178,6 +182,8 @@ fn decide_stage_turns_a_note_into_an_action() {
     insta::assert_snapshot!("retro_decide", screen);
     let action = &h.app.retro.as_ref().unwrap().flow.actions[0];
     assert_eq!(action.title, "Pair on billing reviews");
+    assert_eq!(action.description.as_deref(), Some("Two reviewers who know billing"));
+    assert_eq!(action.target, Some(3.5));
     assert!(action.baseline.is_some(), "baseline snapshotted");
 }
 
@@ -208,4 +214,88 @@ fn a_review_decision_is_taken_with_a_note() {
     assert!(render(&h.app).contains("dropped"));
     let stored = h.backend.store.action(flow.reviews[0].action).unwrap().unwrap();
     assert_eq!(stored.status, retro::domain::ActionStatus::Dropped);
+}
+
+#[test]
+fn leaving_the_notes_pane_by_changing_stage_gives_the_keys_back() {
+    let mut h = Harness::new();
+    h.go_to(Stage::WhatsBlocking);
+    h.act(Action::Add);
+    h.type_text("One");
+    h.save();
+    h.act(Action::NextPane); // into the notes of the first prompt
+    h.act(Action::NextStage); // decide
+    h.act(Action::PreviousStage);
+    h.act(Action::Down);
+    let retro = h.app.retro.as_ref().unwrap();
+    assert_eq!(retro.notes_focus, None);
+    assert_eq!(retro.cursor[Stage::WhatsBlocking.index()], 1, "the prompts move again");
+    h.go_to(Stage::Close);
+    h.act(Action::Down);
+    h.act(Action::Digit(4));
+    let flow = &h.app.retro.as_ref().unwrap().flow;
+    assert_eq!(flow.return_on_time.get(4), 4, "the second row is score 4");
+}
+
+#[test]
+fn counts_are_typed_digit_by_digit() {
+    let mut h = Harness::new();
+    h.act(Action::Digit(1));
+    h.act(Action::Digit(2));
+    assert_eq!(h.app.retro.as_ref().unwrap().flow.safety.get(5), 12);
+    h.act(Action::Down);
+    h.act(Action::Digit(3));
+    let flow = &h.app.retro.as_ref().unwrap().flow;
+    assert_eq!((flow.safety.get(5), flow.safety.get(4)), (12, 3), "a new row starts a new number");
+    h.act(Action::Up);
+    h.act(Action::Digit(7));
+    assert_eq!(h.app.retro.as_ref().unwrap().flow.safety.get(5), 7, "coming back starts over");
+}
+
+#[test]
+fn a_review_note_is_drafted_and_comes_back() {
+    let mut h = Harness::new();
+    h.go_to(Stage::ReviewActions);
+    h.act(Action::MarkKeep);
+    h.type_text("Halfway there");
+    h.act(Action::Cancel); // Esc: kept as a draft
+    let id = h.app.retro.as_ref().unwrap().flow.retro.id;
+    let draft = h.backend.store.draft(id).unwrap().expect("drafted");
+    assert_eq!(draft.body, "Halfway there");
+    assert!(draft.target.starts_with("review:"), "{}", draft.target);
+    // Reopened (as after a crash), the editor is back with the text.
+    let effect = retro::tui::app::Effect::OpenRetro(id);
+    retro::tui::apply_effect(&mut h.backend, &mut h.app, effect).unwrap();
+    let editor = h.app.retro.as_ref().unwrap().editor.as_ref().expect("the draft reopens");
+    assert_eq!(editor.body(), "Halfway there");
+    h.save();
+    let flow = &h.app.retro.as_ref().unwrap().flow;
+    assert_eq!(flow.reviews[0].note.as_deref(), Some("Halfway there"));
+    assert_eq!(h.backend.store.draft(id).unwrap(), None, "confirmed: the draft is gone");
+}
+
+#[test]
+fn a_safety_note_can_be_found_and_changed_on_whats_blocking() {
+    let mut h = Harness::new();
+    h.act(Action::Digit(0));
+    for _ in 0..4 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Digit(5)); // five people chose 1: safety first
+    h.act(Action::Down); // the first safety prompt
+    h.act(Action::Add);
+    h.type_text("Agree that nothing leaves the room");
+    h.save();
+    h.go_to(Stage::WhatsBlocking);
+    let flow = &h.app.retro.as_ref().unwrap().flow;
+    let prompts = flow.blocking_prompts();
+    assert_eq!(prompts.last().unwrap().key, flow.safety_prompts[0].key);
+    h.act(Action::Up); // from the first prompt to the last: the safety prompt
+    let screen = render(&h.app);
+    assert!(screen.contains("• Agree that nothing leaves the room"), "{screen}");
+    h.act(Action::NextPane);
+    h.act(Action::Edit);
+    h.type_text(", and what");
+    h.save();
+    assert_eq!(h.app.retro.as_ref().unwrap().flow.notes[0].body, "Agree that nothing leaves the room, and what");
 }

@@ -40,11 +40,13 @@ pub struct Flow {
     pub draft: Option<Draft>,
 }
 
-/// What a note is typed for: a new note under a prompt, or an edit of a note.
+/// What a text is typed for: a new note under a prompt, an edit of a note, or the note
+/// that goes with a decision about an earlier action. Each is drafted while typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoteTarget {
     Prompt(String),
     Edit(NoteId),
+    Review(ActionId, Decision),
 }
 
 impl NoteTarget {
@@ -53,6 +55,7 @@ impl NoteTarget {
         match self {
             Self::Prompt(key) => format!("prompt:{key}"),
             Self::Edit(id) => format!("note:{}", id.0),
+            Self::Review(action, decision) => format!("review:{}:{}", action.0, decision.as_str()),
         }
     }
 
@@ -60,6 +63,10 @@ impl NoteTarget {
         match s.split_once(':')? {
             ("prompt", key) => Some(Self::Prompt(key.to_owned())),
             ("note", id) => id.parse().ok().map(|id| Self::Edit(NoteId(id))),
+            ("review", rest) => {
+                let (action, decision) = rest.split_once(':')?;
+                Some(Self::Review(ActionId(action.parse().ok()?), Decision::parse(decision)?))
+            }
             _ => None,
         }
     }
@@ -150,6 +157,13 @@ impl Flow {
         self.safety.median().is_some_and(|m| m <= LOW_SAFETY)
     }
 
+    /// The prompts of "What's blocking us": those chosen from the data, then any safety
+    /// prompt that has notes, so every note can be read and changed there.
+    pub fn blocking_prompts(&self) -> Vec<&Prompt> {
+        let with_notes = self.safety_prompts.iter().filter(|p| self.notes.iter().any(|n| n.prompt_key == p.key));
+        self.prompts.iter().chain(with_notes).collect()
+    }
+
     /// A prompt of this retro, from the data or the safety set.
     pub fn prompt(&self, key: &str) -> Option<&Prompt> {
         self.prompts.iter().chain(&self.safety_prompts).find(|p| p.key == key)
@@ -211,7 +225,12 @@ impl Flow {
                 };
                 self.reviews.retain(|r| r.action != action);
                 self.reviews.push(review.clone());
-                Ok(vec![Effect::Review(review)])
+                let mut effects = vec![Effect::Review(review)];
+                if self.draft.as_ref().is_some_and(|d| d.target.starts_with(&format!("review:{}:", action.0))) {
+                    self.draft = None;
+                    effects.push(Effect::ClearDraft);
+                }
+                Ok(effects)
             }
             Event::CreateAction(plan) => {
                 let title = plan.title.trim().to_owned();
@@ -263,6 +282,8 @@ impl Flow {
                 note.body = body.clone();
                 Effect::UpdateNote { id, body }
             }
+            // A decision's note is confirmed with the decision (Event::Review).
+            NoteTarget::Review(action, _) => return Err(FlowError::UnknownAction(action.0)),
         };
         // The store drops the draft in the same transaction as the note.
         self.draft = None;

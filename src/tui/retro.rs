@@ -2,36 +2,23 @@
 //! Keys become flow events here; the flow's effects go back to the event loop.
 
 use super::keymap::{Action, Context};
-use crate::domain::{
-    ActionId, ActionPlan, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind,
-};
+use crate::domain::{ActionPlan, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind};
 use crate::retro::flow::{Effect, Event, Flow, NoteTarget};
 use chrono::NaiveDate;
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
-/// What the text being typed is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Purpose {
-    Note(NoteTarget),
-    /// The note that goes with a decision about an action.
-    Review {
-        action: ActionId,
-        decision: Decision,
-    },
-}
-
 /// A multi-line text being typed, and what of it is already saved as a draft.
 #[derive(Debug)]
 pub struct Editor {
-    pub purpose: Purpose,
+    pub purpose: NoteTarget,
     pub title: String,
     pub textarea: TextArea<'static>,
     saved: String,
 }
 
 impl Editor {
-    fn new(purpose: Purpose, title: String, body: &str) -> Self {
+    fn new(purpose: NoteTarget, title: String, body: &str) -> Self {
         let lines: Vec<String> =
             if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
         let mut textarea = TextArea::new(lines);
@@ -55,20 +42,25 @@ impl Editor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Title,
+    Description,
     Metric,
     Expected,
+    Target,
     Due,
     Volunteer,
 }
 
 impl Field {
-    pub const ALL: [Field; 5] = [Self::Title, Self::Metric, Self::Expected, Self::Due, Self::Volunteer];
+    pub const ALL: [Field; 7] =
+        [Self::Title, Self::Description, Self::Metric, Self::Expected, Self::Target, Self::Due, Self::Volunteer];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Title => "Title",
+            Self::Description => "Description",
             Self::Metric => "Metric",
             Self::Expected => "Expected",
+            Self::Target => "Target value",
             Self::Due => "Due (YYYY-MM-DD)",
             Self::Volunteer => "Volunteer",
         }
@@ -80,9 +72,11 @@ impl Field {
 pub struct ActionFormUi {
     pub field: usize,
     pub title: TextArea<'static>,
+    pub description: TextArea<'static>,
     pub metrics: Vec<MetricKey>,
     pub metric: usize,
     pub expected: usize,
+    pub target: TextArea<'static>,
     pub due: TextArea<'static>,
     pub volunteer: TextArea<'static>,
     pub error: Option<String>,
@@ -101,9 +95,11 @@ impl ActionFormUi {
         ActionFormUi {
             field: 0,
             title: line_input(title),
+            description: line_input(""),
             metrics,
             metric,
             expected: 0,
+            target: line_input(""),
             due: line_input(""),
             volunteer: line_input(""),
             error: None,
@@ -133,12 +129,19 @@ impl ActionFormUi {
             ),
         };
         let volunteer = Self::text(&self.volunteer);
+        let description = Self::text(&self.description);
+        let target = match Self::text(&self.target).as_str() {
+            "" => None,
+            t => Some(
+                t.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("\"{t}\" is not a number"))?,
+            ),
+        };
         Ok(ActionPlan {
             title: Self::text(&self.title),
-            description: None,
+            description: (!description.is_empty()).then_some(description),
             metric: self.metrics[self.metric].clone(),
             expected: Expected::ALL[self.expected],
-            target: None,
+            target,
             due,
             volunteer: (!volunteer.is_empty()).then_some(volunteer),
         })
@@ -152,6 +155,8 @@ impl ActionFormUi {
             (Field::Expected, Left | Right) => step(&mut self.expected, Expected::ALL.len(), key.code == Right),
             (Field::Metric | Field::Expected, _) => {}
             (Field::Title, _) => drop(self.title.input(key)),
+            (Field::Description, _) => drop(self.description.input(key)),
+            (Field::Target, _) => drop(self.target.input(key)),
             (Field::Due, _) => drop(self.due.input(key)),
             (Field::Volunteer, _) => drop(self.volunteer.input(key)),
         }
@@ -169,6 +174,8 @@ pub struct RetroScreen {
     pub editor: Option<Editor>,
     pub form: Option<ActionFormUi>,
     pub confirm_delete: Option<NoteId>,
+    /// A count being typed digit by digit: the row, and the count so far.
+    typed: Option<(usize, u32)>,
     /// The last thing worth telling the facilitator (an error, an export's path).
     pub message: Option<String>,
 }
@@ -179,11 +186,20 @@ impl RetroScreen {
         let editor = flow.draft.as_ref().and_then(|d| {
             let target = NoteTarget::from_draft_target(&d.target)?;
             let title = note_title(&flow, &target);
-            let mut editor = Editor::new(Purpose::Note(target), title, &d.body);
+            let mut editor = Editor::new(target, title, &d.body);
             editor.saved = d.body.clone();
             Some(editor)
         });
-        RetroScreen { flow, cursor: [0; 6], notes_focus: None, editor, form: None, confirm_delete: None, message: None }
+        RetroScreen {
+            flow,
+            cursor: [0; 6],
+            notes_focus: None,
+            editor,
+            form: None,
+            confirm_delete: None,
+            typed: None,
+            message: None,
+        }
     }
 
     pub fn context(&self) -> Context {
@@ -207,11 +223,7 @@ impl RetroScreen {
 
     /// Something typed would be lost by quitting now (notes are drafted; forms are not).
     pub fn has_unsaved_work(&self) -> bool {
-        self.form.as_ref().is_some_and(ActionFormUi::has_input)
-            || self
-                .editor
-                .as_ref()
-                .is_some_and(|e| matches!(e.purpose, Purpose::Review { .. }) && !e.body().trim().is_empty())
+        self.form.as_ref().is_some_and(ActionFormUi::has_input) || self.editor.as_ref().is_some_and(|e| e.changed())
     }
 
     fn cursor(&mut self) -> &mut usize {
@@ -224,7 +236,7 @@ impl RetroScreen {
             Stage::SetTheStage => 5 + if self.flow.safety_is_low() { self.flow.safety_prompts.len() } else { 0 },
             Stage::ReviewActions => self.flow.to_review.len(),
             Stage::LookAtData => self.flow.moves.len(),
-            Stage::WhatsBlocking => self.flow.prompts.len(),
+            Stage::WhatsBlocking => self.flow.blocking_prompts().len(),
             Stage::DecideActions => self.flow.notes.len(),
             Stage::Close => 5,
         }
@@ -259,10 +271,15 @@ impl RetroScreen {
 
     fn update_stage(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
         self.message = None;
+        let typed = self.typed.take();
         let rows = self.rows();
         match action {
-            Action::NextStage => return self.event(Event::Next, now),
-            Action::PreviousStage => return self.event(Event::Previous, now),
+            Action::NextStage | Action::PreviousStage => {
+                // The notes pane belongs to one stage: leaving it gives the keys back.
+                self.notes_focus = None;
+                let event = if action == Action::NextStage { Event::Next } else { Event::Previous };
+                return self.event(event, now);
+            }
             Action::Up | Action::Down if self.notes_focus.is_some() => {
                 let n = self.selected_prompt_notes().len();
                 if let Some(i) = self.notes_focus.as_mut().filter(|_| n > 0) {
@@ -285,7 +302,13 @@ impl RetroScreen {
                 let count = match action {
                     Action::Increase => counts.get(score).saturating_add(1).min(999),
                     Action::Decrease => counts.get(score).saturating_sub(1),
-                    Action::Digit(d) => u32::from(d),
+                    // Digits typed one after another on a row make one number: 1, 2 -> 12.
+                    Action::Digit(d) => {
+                        let so_far = typed.filter(|(row, _)| *row == cursor).map_or(0, |(_, n)| n);
+                        let count = (so_far * 10 + u32::from(d)).min(999);
+                        self.typed = Some((cursor, count));
+                        count
+                    }
                     _ => unreachable!("matched above"),
                 };
                 self.event(Event::SetVote { kind, score, count }, now)
@@ -303,7 +326,10 @@ impl RetroScreen {
                 let a = &self.flow.to_review[cursor];
                 let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
                 let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
-                self.editor = Some(Editor::new(Purpose::Review { action: a.id, decision }, title, &note));
+                let target = NoteTarget::Review(a.id, decision);
+                let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
+                let body = draft.map_or(note, |d| d.body.clone());
+                self.editor = Some(Editor::new(target, title, &body));
                 vec![]
             }
             (Stage::WhatsBlocking, Action::NextPane) => {
@@ -314,7 +340,7 @@ impl RetroScreen {
                 vec![]
             }
             (Stage::WhatsBlocking, Action::Add) if rows > 0 => {
-                let key = self.flow.prompts[cursor].key.clone();
+                let key = self.flow.blocking_prompts()[cursor].key.clone();
                 self.open_note(NoteTarget::Prompt(key), now)
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
@@ -346,7 +372,8 @@ impl RetroScreen {
 
     /// The notes under the selected prompt of "What's blocking us".
     pub fn selected_prompt_notes(&self) -> Vec<NoteId> {
-        let Some(prompt) = self.flow.prompts.get(self.cursor[Stage::WhatsBlocking.index()]) else {
+        let prompts = self.flow.blocking_prompts();
+        let Some(prompt) = prompts.get(self.cursor[Stage::WhatsBlocking.index()]) else {
             return vec![];
         };
         self.flow.notes_for(&prompt.key).map(|n| n.id).collect()
@@ -364,10 +391,10 @@ impl RetroScreen {
             (NoteTarget::Edit(id), None) => {
                 self.flow.notes.iter().find(|n| n.id == *id).map(|n| n.body.clone()).unwrap_or_default()
             }
-            (NoteTarget::Prompt(_), None) => String::new(),
+            (NoteTarget::Prompt(_) | NoteTarget::Review(..), None) => String::new(),
         };
         let title = note_title(&self.flow, &target);
-        let mut editor = Editor::new(Purpose::Note(target), title, &body);
+        let mut editor = Editor::new(target, title, &body);
         // Another draft (for a different prompt) is replaced by this one once typed into.
         editor.saved = body;
         self.editor = Some(editor);
@@ -400,7 +427,7 @@ impl RetroScreen {
                 let editor = self.editor.take().expect("editing");
                 let (changed, body) = (editor.changed(), editor.body());
                 match editor.purpose {
-                    Purpose::Note(target) if changed => self.event(Event::SaveDraft { target, body }, now),
+                    target if changed => self.event(Event::SaveDraft { target, body }, now),
                     _ => vec![],
                 }
             }
@@ -408,10 +435,10 @@ impl RetroScreen {
                 let editor = self.editor.take().expect("editing");
                 let body = editor.body();
                 let event = match editor.purpose.clone() {
-                    Purpose::Note(target) => Event::ConfirmNote { target, body },
-                    Purpose::Review { action, decision } => {
+                    NoteTarget::Review(action, decision) => {
                         Event::Review { action, decision, note: Some(body).filter(|b| !b.trim().is_empty()) }
                     }
+                    target => Event::ConfirmNote { target, body },
                 };
                 let effects = self.event(event, now);
                 if self.message.is_some() {
@@ -452,9 +479,7 @@ impl RetroScreen {
         let Some(editor) = self.editor.as_mut().filter(|e| e.changed()) else {
             return vec![];
         };
-        let Purpose::Note(target) = editor.purpose.clone() else {
-            return vec![];
-        };
+        let target = editor.purpose.clone();
         let body = editor.body();
         editor.saved = body.clone();
         self.event(Event::SaveDraft { target, body }, now)
@@ -474,6 +499,10 @@ fn note_title(flow: &Flow, target: &NoteTarget) -> String {
     let key = match target {
         NoteTarget::Prompt(key) => Some(key.as_str()),
         NoteTarget::Edit(id) => flow.notes.iter().find(|n| n.id == *id).map(|n| n.prompt_key.as_str()),
+        NoteTarget::Review(action, decision) => {
+            let title = flow.to_review.iter().find(|a| a.id == *action).map_or("", |a| a.title.as_str());
+            return format!("{} \"{title}\": a note (optional)", decision_verb(*decision));
+        }
     };
     key.and_then(|k| flow.prompt(k)).map_or_else(|| "Note".to_owned(), |p| p.text.clone())
 }

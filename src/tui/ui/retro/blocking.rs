@@ -13,8 +13,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     // A metric's reason is shown once, over the first of its prompts.
     let mut last_reason: Option<&str> = None;
     let items: Vec<ListItem> = flow
-        .prompts
-        .iter()
+        .blocking_prompts()
+        .into_iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
             let mut text = Text::default();

@@ -23,25 +23,25 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             None => "no votes".to_owned(),
         }),
     ])];
-    let moved: Vec<String> = flow
+    let moved_all: Vec<String> = flow
         .moves
         .iter()
         .filter(|m| m.moved())
-        .take(4)
         .map(|m| {
             let word = if m.direction == Direction::Better { "better" } else { "worse" };
             format!("{} {word} ({})", m.name, format_value(m.current, &m.unit))
         })
         .collect();
+    let mut moved: Vec<String> = moved_all.iter().take(4).cloned().collect();
+    if moved_all.len() > 4 {
+        moved.push(format!("and {} more", moved_all.len() - 4));
+    }
     lines.push(Line::from(vec![
         Span::styled("Moved ", theme.dim()),
         Span::raw(if moved.is_empty() { "nothing to speak of".to_owned() } else { moved.join(" · ") }),
     ]));
-    let prompts_with_notes = {
-        let mut keys: Vec<&str> = flow.notes.iter().map(|n| n.prompt_key.as_str()).collect();
-        keys.dedup();
-        keys.len()
-    };
+    let prompts_with_notes =
+        flow.notes.iter().map(|n| n.prompt_key.as_str()).collect::<std::collections::HashSet<_>>().len();
     lines.push(Line::from(vec![
         Span::styled("Notes ", theme.dim()),
         Span::raw(format!("{} under {prompts_with_notes} prompts", flow.notes.len())),

@@ -20,14 +20,14 @@ pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, theme: &Theme
 
 /// A new action's fields.
 pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &Theme) {
-    let popup = area.centered(Constraint::Percentage(90), Constraint::Length(13));
+    let popup = area.centered(Constraint::Percentage(90), Constraint::Length(17));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(" New action ", theme.title()))
         .title_bottom(Line::styled(" Tab next field · ←→ choose · Ctrl-S create · Esc cancel ", theme.dim()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let rows = Layout::vertical([Constraint::Length(2); 5].into_iter().chain([Constraint::Min(0)])).split(inner);
+    let rows = Layout::vertical([Constraint::Length(2); 7].into_iter().chain([Constraint::Min(0)])).split(inner);
     for (i, field) in Field::ALL.into_iter().enumerate() {
         let [label, value] = Layout::horizontal([Constraint::Length(18), Constraint::Min(0)]).areas(rows[i]);
         let focused = form.field == i;
@@ -39,6 +39,8 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
         };
         match field {
             Field::Title => frame.render_widget(&form.title, value),
+            Field::Description => frame.render_widget(&form.description, value),
+            Field::Target => frame.render_widget(&form.target, value),
             Field::Due => frame.render_widget(&form.due, value),
             Field::Volunteer => frame.render_widget(&form.volunteer, value),
             Field::Metric => frame.render_widget(choice(form.metrics[form.metric].name().to_owned()), value),
@@ -48,7 +50,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
     if let Some(e) = &form.error {
         frame.render_widget(
             Paragraph::new(Line::styled(format!(" {e}"), theme.warning())).wrap(Wrap { trim: true }),
-            rows[5],
+            rows[7],
         );
     }
 }

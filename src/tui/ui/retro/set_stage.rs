@@ -64,7 +64,11 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
-            let count = if notes > 0 { format!("  ({notes} notes)") } else { String::new() };
+            let count = match notes {
+                0 => String::new(),
+                1 => "  (1 note)".to_owned(),
+                n => format!("  ({n} notes)"),
+            };
             let text = super::blocking::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
             let lines: Vec<Line> = text
                 .into_iter()
