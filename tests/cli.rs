@@ -351,7 +351,8 @@ fn team_selection() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     retro(d).args(["--db", "retro.db", "metrics"]).assert().failure().stderr(
-        "retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
+        "retro: starting a new store at retro.db\n\
+         retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
              data (or try everything on the demo team with `retro --demo`)\n",
     );
     retro(d)

@@ -501,3 +501,25 @@ fn retro_import_git_options_and_mistakes() {
     fails(&["git", repo, "--deploy-tags", "v*", "--deploy-branch", "main"], "cannot be used with");
     fails(&["git", repo, "--deploy-branch", "nope"], "there is no branch or commit \"nope\"");
 }
+
+#[test]
+fn a_second_repository_with_the_same_tag_is_refused_not_merged() {
+    require_git!();
+    let first = Repo::new();
+    first.commit("2025-01-13 09:00:00", "a.txt", "Add a");
+    first.annotated_tag("2025-01-13 12:00:00", "v1.0", "Release 1.0");
+    let second = Repo::new();
+    second.commit("2025-01-10 09:00:00", "b.txt", "Add b");
+    second.annotated_tag("2025-01-16 12:00:00", "v1.0", "Release 1.0");
+    let mut f = Fixture::new();
+    f.import(&first, &tags());
+    let before = f.deployments();
+    let err = import_repository(&mut f.store, &f.team, second.path(), &tags()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("deployment \"v1.0\" is already in this team's store, imported from git:"),
+        "{message}"
+    );
+    assert!(message.contains("into its own team"), "{message}");
+    assert_eq!(f.deployments(), before, "nothing was overwritten");
+}

@@ -317,3 +317,15 @@ fn the_window_is_compared_with_equal_windows_before_it() {
     );
     assert_eq!(windows[3].end, now(), "the window under way is cut at now");
 }
+
+#[test]
+fn starting_anew_closes_the_unfinished_retro_as_it_stands() {
+    let (mut store, team) = demo();
+    let window = session::default_window(&store, &team, now()).unwrap();
+    let (first, closed) = session::start_new(&mut store, &team, &window, now()).unwrap();
+    assert_eq!(closed, None, "the demo's retros are all finished");
+    let (second, closed) = session::start_new(&mut store, &team, &window, now() + 60).unwrap();
+    assert_eq!(closed.map(|r| r.id), Some(first.id));
+    assert_eq!(store.retro(first.id).unwrap().unwrap().finished_at, Some(now() + 60));
+    assert_eq!(session::unfinished(&store, &team).unwrap().map(|r| r.id), Some(second.id));
+}

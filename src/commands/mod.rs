@@ -101,6 +101,10 @@ pub fn open_store(cli: &Cli) -> Result<Store> {
         Some(path) => path.clone(),
         None => default_db_path()?,
     };
+    if !path.exists() {
+        // Said out loud: a mistyped --db would otherwise quietly start an empty store.
+        eprintln!("retro: starting a new store at {}", path.display());
+    }
     Ok(Store::open(&path)?)
 }
 

@@ -28,7 +28,11 @@ pub fn start(store: &mut Store, team: &Team, args: &StartArgs, now: Timestamp) -
         bail!("--from {first} is after --to {last}");
     }
     let window = Period::window(first, last, team.utc_offset);
-    Ok(store.start_retro(team, &window, now)?.id)
+    let (retro, closed) = session::start_new(store, team, &window, now)?;
+    if let Some(old) = closed {
+        eprintln!("retro: closed retro {} as it stood (its notes are kept: retro export {})", old.id.0, old.id.0);
+    }
+    Ok(retro.id)
 }
 
 pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write) -> Result<()> {

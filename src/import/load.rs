@@ -66,8 +66,13 @@ pub fn import_bytes(
     bytes: &[u8],
     format: Format,
 ) -> Result<ImportSummary, LoadError> {
-    let source =
-        std::path::Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+    // The format, not the file's name: a name like alice-deploys.csv would be the one
+    // free text about a person to reach the store.
+    let source = match format {
+        Format::Csv => "csv",
+        Format::Json => "json",
+    }
+    .to_owned();
     let mut other_environments = BTreeMap::new();
     let (report, rows, binding) = match kind {
         ImportKind::Deployments => pipelined(

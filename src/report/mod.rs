@@ -57,8 +57,7 @@ pub fn format_delta(delta: f64, unit: &str) -> String {
         "deploys/day" => (2, "/d"),
         _ => (2, ""),
     };
-    let scale = 10f64.powi(decimals);
-    let shown = (delta.abs() * scale).round() / scale;
+    let shown = round(delta.abs(), decimals);
     // A change too small to show has no sign.
     let sign = if shown == 0.0 {
         ""
@@ -84,11 +83,18 @@ pub fn format_relative(relative: f64) -> String {
 pub fn format_value(value: Option<f64>, unit: &str) -> String {
     match value {
         None => "no data".to_owned(),
-        Some(v) if unit == "%" => format!("{v:.1}%"),
-        Some(v) if unit == "hours" => format!("{v:.1} h"),
-        Some(v) if unit == "deploys/day" => format!("{v:.2}/d"),
-        Some(v) => format!("{}", (v * 100.0).round() / 100.0),
+        Some(v) if unit == "%" => format!("{:.1}%", round(v, 1)),
+        Some(v) if unit == "hours" => format!("{:.1} h", round(v, 1)),
+        Some(v) if unit == "deploys/day" => format!("{:.2}/d", round(v, 2)),
+        Some(v) => format!("{}", round(v, 2)),
     }
+}
+
+/// Rounds half away from zero, as people do by hand (formatting alone rounds 0.25 to
+/// "0.2").
+fn round(v: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (v * scale).round() / scale
 }
 
 #[cfg(test)]
@@ -100,6 +106,8 @@ mod tests {
         assert_eq!(format_value(None, "hours"), "no data");
         assert_eq!(format_value(Some(12.34), "%"), "12.3%");
         assert_eq!(format_value(Some(0.857), "deploys/day"), "0.86/d");
+        assert_eq!(format_value(Some(0.25), "hours"), "0.3 h", "half away from zero, as by hand");
+        assert_eq!(format_value(Some(2.25), "hours"), "2.3 h");
         assert_eq!(format_delta(-5.24, "hours"), "-5.2 h");
         assert_eq!(format_delta(0.9, "%"), "+0.9 pp");
         assert_eq!(format_delta(-0.004, "score"), "0", "too small to show: no sign");

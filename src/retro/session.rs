@@ -32,6 +32,22 @@ pub fn default_window(store: &Store, team: &Team, now: Timestamp) -> Result<Peri
     Ok(Period::window(first, today, offset))
 }
 
+/// Starts a retro over `window`. An unfinished retro of the team is closed as it stands
+/// first (everything in it kept and exportable), so no retro is left unreachable;
+/// returns the new retro and the one it closed.
+pub fn start_new(
+    store: &mut Store,
+    team: &Team,
+    window: &Period,
+    now: Timestamp,
+) -> Result<(Retro, Option<Retro>), StoreError> {
+    let closed = unfinished(store, team)?;
+    if let Some(old) = &closed {
+        store.finish_retro(old.id, now)?;
+    }
+    Ok((store.start_retro(team, window, now)?, closed))
+}
+
 /// The team's unfinished retro, to offer for resuming.
 pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreError> {
     Ok(store.retros(team)?.into_iter().find(|r| r.finished_at.is_none()))

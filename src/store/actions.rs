@@ -86,7 +86,9 @@ pub(super) fn set_status(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE actions SET status = ?2, closing_note = coalesce(?3, closing_note),
+        // Reopening an action clears the note it was closed with.
+        "UPDATE actions SET status = ?2,
+                closing_note = CASE WHEN ?2 = 'open' THEN ?3 ELSE coalesce(?3, closing_note) END,
                 closed_at = CASE WHEN ?2 = 'open' THEN NULL ELSE ?4 END
          WHERE id = ?1",
         params![id.0, status.as_str(), note, now],

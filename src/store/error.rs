@@ -32,8 +32,11 @@ pub enum StoreError {
     #[error("there is no retro {0} in this store")]
     NoSuchRetro(i64),
 
+    #[error("the store is busy: another retro is writing to it (waited 5 seconds); try again in a moment")]
+    Busy,
+
     #[error(transparent)]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 }
 
 /// Why a streamed load did not land: the rows' source failed (a bad row further down a
@@ -61,6 +64,15 @@ impl From<LoadFailure<std::convert::Infallible>> for StoreError {
         match e {
             LoadFailure::Store(e) => e,
             LoadFailure::Source(never) => match never {},
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
         }
     }
 }

@@ -232,6 +232,15 @@ impl Store {
         read::history(&self.conn, team.id)
     }
 
+    /// `(external id, source)` of the team's deployments imported from another source.
+    pub fn deployments_from_other_sources(
+        &self,
+        team: &Team,
+        source: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        read::deployments_from_other_sources(&self.conn, team.id, source)
+    }
+
     /// Counts the relations between events that the metrics could not use, so the user
     /// can fix their data.
     pub fn link_diagnostics(&self, team: &Team) -> Result<read::LinkDiagnostics, StoreError> {

@@ -148,3 +148,16 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
     )?;
     Ok(d)
 }
+
+/// The team's deployments that came from another source than `source`, by external id:
+/// an import about to overwrite one of them is mixing two sources' ids.
+pub(super) fn deployments_from_other_sources(
+    conn: &Connection,
+    team: TeamId,
+    source: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT external_id, source FROM deployments WHERE team_id = ?1 AND source <> ?2")?;
+    let rows = stmt.query_map(params![team.0, source], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

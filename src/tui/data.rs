@@ -74,7 +74,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 
 fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreError> {
     let window = session::default_window(&backend.store, team, app.now)?;
-    let retro = backend.store.start_retro(team, &window, app.now)?;
+    let (retro, _) = session::start_new(&mut backend.store, team, &window, app.now)?;
     let flow = session::open(&backend.store, retro.id, &backend.catalogue, app.now)?;
     app.retro_opened(flow);
     Ok(())

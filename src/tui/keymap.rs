@@ -174,7 +174,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 const RETRO_OFFER: &[Binding] = &[
     bind(&[Enter, Char('r')], "Enter", Action::Confirm, "resume the unfinished retro", "resume"),
-    bind(&[Char('n')], "n", Action::NewRetro, "start a new retro instead", "new"),
+    bind(&[Char('n')], "n", Action::NewRetro, "close it as it stands and start a new retro", "new"),
     bind(&[Esc, Char('q')], "Esc", Action::Cancel, "back to the dashboard", "cancel"),
 ];
 

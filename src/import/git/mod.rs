@@ -76,6 +76,11 @@ pub enum GitImportError {
     UnknownBranch(String),
     #[error("--rework-pattern \"{pattern}\": {message}")]
     ReworkPattern { pattern: String, message: String },
+    #[error(
+        "deployment \"{id}\" is already in this team's store, imported from {other}; importing {this} would \
+         overwrite it. Import each repository into its own team (retro teams add NAME, then --team NAME)"
+    )]
+    IdFromAnotherSource { id: String, other: String, this: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -181,6 +186,16 @@ pub fn import_repository(
         Default::default()
     } else {
         let source = source_name(repo);
+        // Two repositories both tagging v1.0.0 would silently share one deployment.
+        let others: std::collections::HashMap<String, String> =
+            store.deployments_from_other_sources(team, &source)?.into_iter().collect();
+        if let Some((id, other)) = derived
+            .deployments
+            .iter()
+            .find_map(|d| others.get(&d.external_id).map(|o| (d.external_id.clone(), o.clone())))
+        {
+            return Err(GitImportError::IdFromAnotherSource { id, other, this: source });
+        }
         store
             .load_deployments_and_changes_from(
                 team,

@@ -53,7 +53,15 @@ fn parse_rule(pattern: &str) -> Result<(DeployKind, Regex), GitImportError> {
         Some((kind, regex)) => match kind.parse::<DeployKind>() {
             Ok(DeployKind::Planned) => return Err(bad(pattern, "planned is not a kind of rework".into())),
             Ok(kind) => (kind, regex),
-            // A colon inside the expression itself, such as `(?i:...)`.
+            // A word before the colon reads as a kind, and a misspelt one is an error rather
+            // than a rule that never matches; a colon inside an expression such as
+            // `(?i:...)` follows no word.
+            Err(()) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-') => {
+                return Err(bad(
+                    pattern,
+                    format!("\"{kind}\" is not a kind of rework: hotfix, rollback or fix_forward"),
+                ));
+            }
             Err(()) => (DeployKind::Hotfix, pattern),
         },
         None => (DeployKind::Hotfix, pattern),
@@ -73,6 +81,13 @@ fn bad(pattern: &str, why: String) -> GitImportError {
 mod tests {
     use super::*;
     use DeployKind::*;
+
+    #[test]
+    fn a_misspelt_kind_is_an_error() {
+        let err = parse_rule("hotfx:^urgent").unwrap_err().to_string();
+        assert!(err.contains("\"hotfx\" is not a kind of rework"), "{err}");
+        assert!(parse_rule("(?i:revert)").is_ok());
+    }
 
     #[test]
     fn defaults_read_reverts_rollbacks_hotfixes_and_fixes_forward() {

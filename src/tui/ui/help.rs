@@ -75,7 +75,7 @@ pub fn draw_retro_offer(frame: &mut Frame, area: Rect, offer: &crate::domain::Re
             )),
             Line::raw("Everything recorded in it is kept."),
             Line::raw(""),
-            Line::styled("Enter resume it · n start a new one · Esc back", theme.dim()),
+            Line::styled("Enter resume it · n close it as it stands and start anew · Esc back", theme.dim()),
         ])
         .wrap(Wrap { trim: false })
         .block(Block::bordered().title(Span::styled(" Resume? ", theme.title()))),
