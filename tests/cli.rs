@@ -207,6 +207,34 @@ fn import_prints_a_summary_and_the_person_column_notice() {
 }
 
 #[test]
+fn a_reimport_without_optional_columns_says_which_defaults_replaced_stored_values() {
+    let dir = store_with_team();
+    let d = dir.path();
+    std::fs::write(
+        d.join("full.csv"),
+        "id,deployed_at,status,kind\n\
+         D-1,2026-11-02T10:00:00Z,failed,hotfix\n\
+         D-2,2026-11-03T10:00:00Z,success,planned\n",
+    )
+    .unwrap();
+    retro(d).args(["--db", "retro.db", "import", "deployments", "full.csv"]).assert().success();
+    std::fs::write(d.join("thin.csv"), "id,deployed_at\nD-1,2026-11-02T10:00:00Z\nD-2,2026-11-03T10:00:00Z\n").unwrap();
+    retro(d).args(["--db", "retro.db", "import", "deployments", "thin.csv"]).assert().success().stdout(
+        "Note: the file has no column(s) environment, service, status, kind, so the 1 updated row(s) took their \
+         defaults there (see docs/import.md). Include those columns to keep the values stored before.\n\
+         Imported 2 deployments from thin.csv for team payments: 0 new, 1 updated, 1 unchanged.\n",
+    );
+    // A first import of the same thin file says nothing: no stored value was replaced.
+    let fresh = store_with_team();
+    std::fs::copy(d.join("thin.csv"), fresh.path().join("thin.csv")).unwrap();
+    retro(fresh.path())
+        .args(["--db", "retro.db", "import", "deployments", "thin.csv"])
+        .assert()
+        .success()
+        .stdout("Imported 2 deployments from thin.csv for team payments: 2 new, 0 updated, 0 unchanged.\n");
+}
+
+#[test]
 fn a_bad_import_fails_with_file_line_and_field_and_writes_nothing() {
     let dir = store_with_team();
     let d = dir.path();

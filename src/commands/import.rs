@@ -72,6 +72,15 @@ fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write
     if !s.unused_columns.is_empty() {
         writeln!(out, "Ignored column(s) retro does not use: {}.", s.unused_columns.join(", "))?;
     }
+    if s.report.updated > 0 && !s.absent_columns.is_empty() {
+        writeln!(
+            out,
+            "Note: the file has no column(s) {}, so the {} updated row(s) took their defaults there \
+             (see docs/import.md). Include those columns to keep the values stored before.",
+            s.absent_columns.join(", "),
+            s.report.updated
+        )?;
+    }
     if !s.other_environments.is_empty() {
         let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{env}: {n}")).collect();
         writeln!(

@@ -35,6 +35,8 @@ pub struct Binding {
     pub person_columns: Vec<String>,
     /// Header names retro does not use.
     pub unused_columns: Vec<String>,
+    /// Optional columns the file lacks: their defaults apply to every row.
+    pub absent: Vec<&'static str>,
 }
 
 /// Why a header cannot be used.
@@ -79,7 +81,7 @@ pub fn bind(columns: &[Column], header: &[String]) -> Result<Binding, HeaderErro
             [] if column.required => {
                 return Err(HeaderError::Missing { column: column.name, found: header.to_vec() });
             }
-            [] => {}
+            [] => binding.absent.push(column.name),
             [i] => {
                 binding.positions[c] = Some(*i);
                 used[*i] = true;

@@ -52,6 +52,9 @@ pub struct ImportSummary {
     pub person_columns: Vec<String>,
     /// Columns retro does not use.
     pub unused_columns: Vec<String>,
+    /// Optional columns the file lacks: every row took their defaults, rows already in
+    /// the store included.
+    pub absent_columns: Vec<String>,
     /// Deployments per environment that is not production (they enter no metric).
     pub other_environments: BTreeMap<String, usize>,
 }
@@ -121,6 +124,7 @@ pub fn import_bytes(
         report,
         person_columns: binding.person_columns,
         unused_columns: binding.unused_columns,
+        absent_columns: binding.absent.iter().map(|c| (*c).to_owned()).collect(),
         other_environments,
     })
 }
