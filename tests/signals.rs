@@ -9,6 +9,7 @@ use retro::domain::{
     ChangeFact, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Expected, Granularity, IncidentFact,
     MetricKey, MetricSample, Period, Polarity, SampleSet, TeamMetric, TeamSamples, Timestamp, UtcOffset,
 };
+use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::compute;
 use retro::metrics::signals::{
     GamingPattern, IntendedChange, Signal, SignalInput, SignalKind, Thresholds, detect, detect_with,
@@ -363,6 +364,34 @@ fn quick_closes_with_a_follow_up_or_among_many_are_not_a_signal() {
         h.incident(at(1, d, 14), minutes);
     }
     assert!(h.kinds().is_empty(), "{:?}", h.kinds());
+}
+
+/// Three failures of Monday's deployment closed in 5 minutes on Sunday 2025-01-05 (the
+/// end of W01), then `later` deployments: the signals of W01 alone, read from a store.
+fn sunday_quick_closes(later: &str) -> Vec<Signal> {
+    let mut store = Store::open_in_memory().unwrap();
+    let team = store.add_team("t", UtcOffset::UTC).unwrap();
+    let deployments = format!("id,deployed_at,kind\nD-1,2024-12-30T10:00:00Z,planned\n{later}");
+    import_bytes(&mut store, &team, ImportKind::Deployments, "d.csv", deployments.as_bytes(), Format::Csv).unwrap();
+    let incidents = "id,started_at,resolved_at,deployment_id\n\
+                     I-1,2025-01-05T10:00:00Z,2025-01-05T10:05:00Z,D-1\n\
+                     I-2,2025-01-05T14:00:00Z,2025-01-05T14:05:00Z,D-1\n\
+                     I-3,2025-01-05T20:00:00Z,2025-01-05T20:05:00Z,D-1\n";
+    import_bytes(&mut store, &team, ImportKind::Incidents, "i.csv", incidents.as_bytes(), Format::Csv).unwrap();
+    SignalTable::load(&store, &team, &[week(1)], &[]).unwrap().signals
+}
+
+#[test]
+fn a_quick_close_is_judged_by_what_follows_it_even_past_the_last_period() {
+    // A hotfix on Monday of W02, within 24 hours of every close: they were followed up.
+    assert!(sunday_quick_closes("H-1,2025-01-06T09:00:00Z,hotfix\nD-2,2025-01-07T10:00:00Z,planned\n").is_empty());
+    // A planned deployment on Tuesday: the 24 hours passed with no follow-up.
+    let signals = sunday_quick_closes("D-2,2025-01-07T10:00:00Z,planned\n");
+    assert_eq!(signals.len(), 1, "{signals:#?}");
+    assert_eq!(signals[0].pattern, Some(GamingPattern::QuickIncidentClosures));
+    assert_eq!((signals[0].observations[0].after.value, signals[0].observations[1].after.value), (3.0, 3.0));
+    // Nothing after Sunday yet: a follow-up may still come, so nothing is judged.
+    assert!(sunday_quick_closes("").is_empty());
 }
 
 // --- 3. intended worsening ---------------------------------------------------------------

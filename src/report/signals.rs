@@ -3,7 +3,7 @@
 
 use crate::domain::{MetricKey, Period, Team, format_timestamp};
 use crate::metrics::compute;
-use crate::metrics::signals::{IntendedChange, Reading, Signal, SignalInput, detect};
+use crate::metrics::signals::{IntendedChange, Reading, Signal, SignalInput, Thresholds, detect_with};
 use crate::store::{Store, StoreError};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -32,9 +32,13 @@ impl SignalTable {
             (Some(first), Some(last)) => (first.start, last.end),
             _ => (0, 0),
         };
-        let events = store.event_set(team, from, to)?;
+        let thresholds = Thresholds::for_granularity(periods.first().and_then(|p| p.granularity));
+        // Read past the last period by the follow-up window, so that an incident closed
+        // near the end can be judged by what came after it (metrics count periods only).
+        let events = store.event_set(team, from, to.saturating_add(thresholds.follow_up_secs))?;
         let series = compute(&events, periods);
-        let signals = detect(&SignalInput { events: &events, series: &series, intended, quality_metrics: &[] });
+        let input = SignalInput { events: &events, series: &series, intended, quality_metrics: &[] };
+        let signals = detect_with(&input, &thresholds);
         Ok(SignalTable { team: team.clone(), periods: periods.to_vec(), signals })
     }
 

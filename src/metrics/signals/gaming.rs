@@ -167,8 +167,12 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
 
 /// Per period: resolved failures (incidents caused by a production deployment,
 /// resolved in the period) and those closed within minutes with no follow-up.
+///
+/// A quick close counts only once its follow-up window has passed within the data: one
+/// closed an hour before the latest event may still get its hotfix.
 fn closure_counts(input: &SignalInput<'_>, t: &Thresholds) -> Vec<(u64, u64)> {
     let events = input.events;
+    let known_until = events.history.map_or(i64::MIN, |(_, last)| last);
     let rework: Vec<i64> =
         events.deployments.iter().filter(|d| d.production && d.kind.is_rework()).map(|d| d.deployed_at).collect();
     let followed_up = |from: i64, to: i64| {
@@ -185,7 +189,11 @@ fn closure_counts(input: &SignalInput<'_>, t: &Thresholds) -> Vec<(u64, u64)> {
                     continue;
                 };
                 resolved += 1;
-                if r - i.started_at <= t.quick_resolution_secs && !followed_up(i.started_at, r + t.follow_up_secs) {
+                let window_end = r.saturating_add(t.follow_up_secs);
+                if r - i.started_at <= t.quick_resolution_secs
+                    && window_end <= known_until
+                    && !followed_up(i.started_at, window_end)
+                {
                     quick += 1;
                 }
             }
