@@ -79,6 +79,7 @@ fn store_with_team() -> TempDir {
 fn teams_add_and_list() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    drop(retro::store::Store::open(&d.join("retro.db")).unwrap());
     retro(d)
         .args(["--db", "retro.db", "teams", "list"])
         .assert()
@@ -378,9 +379,18 @@ fn without_db_or_retro_db_the_store_is_in_the_data_folder() {
 fn team_selection() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    // A store that does not exist is not started by a command that only reads it.
+    for args in [&["metrics"][..], &["teams", "list"], &["actions", "list"], &["import", "deployments", "x.csv"]] {
+        retro(d).args(["--db", "nested/retro.db"]).args(args).assert().failure().stderr(
+            "retro: there is no retro store at nested/retro.db yet: check the path, or start one by adding a \
+             team with `retro teams add NAME` (or try everything on the demo team with `retro --demo`)\n",
+        );
+        assert!(walk(d).is_empty(), "{args:?} wrote {:?}", walk(d));
+    }
+    // An empty store (its teams removed by hand, or made by an older retro).
+    drop(retro::store::Store::open(&d.join("retro.db")).unwrap());
     retro(d).args(["--db", "retro.db", "metrics"]).assert().failure().stderr(
-        "retro: starting a new store at retro.db\n\
-         retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
+        "retro: this store has no team yet: add one with `retro teams add NAME`, then import its \
              data (or try everything on the demo team with `retro --demo`)\n",
     );
     retro(d)

@@ -26,7 +26,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Demo => return open_tui(&cli, true),
         _ => {}
     }
-    let mut store = open_store(&cli)?;
+    // Only adding a team starts a store: every other command needs one, and creating it
+    // would hide a mistyped --db behind "no team yet".
+    let create = matches!(command, Command::Teams(crate::cli::TeamsCommand::Add { .. }));
+    let mut store = open_store(&cli, create)?;
     match command {
         Command::Teams(cmd) => teams::run(&mut store, cmd, out),
         Command::Import(args) => {
@@ -65,7 +68,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 /// The terminal UI on the user's store (or the demo team's). A team named with `--team`
 /// opens directly; otherwise the UI offers a picker or a first-run screen.
 fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
-    let store = if demo { demo_store()? } else { open_store(cli)? };
+    // The first-run screen explains what to do in a new store, so the UI may start one.
+    let store = if demo { demo_store()? } else { open_store(cli, true)? };
     let team = match &cli.team {
         Some(name) => Some(select_team(&store, Some(name))?),
         None => None,
@@ -92,8 +96,9 @@ fn demo_store() -> Result<Store> {
 }
 
 /// The store named by `--db`, then `RETRO_DB`, then the platform data folder; or a fresh
-/// in-memory store holding the demo team with `--demo`.
-pub fn open_store(cli: &Cli) -> Result<Store> {
+/// in-memory store holding the demo team with `--demo`. A store that does not exist yet
+/// is started only when `create` is true.
+pub fn open_store(cli: &Cli, create: bool) -> Result<Store> {
     if cli.demo {
         return demo_store();
     }
@@ -101,6 +106,13 @@ pub fn open_store(cli: &Cli) -> Result<Store> {
         Some(path) => path.clone(),
         None => default_db_path()?,
     };
+    if !path.exists() && !create {
+        bail!(
+            "there is no retro store at {} yet: check the path, or start one by adding a team with \
+             `retro teams add NAME` (or try everything on the demo team with `retro --demo`)",
+            path.display()
+        );
+    }
     if !path.exists() {
         // Said out loud: a mistyped --db would otherwise quietly start an empty store.
         eprintln!("retro: starting a new store at {}", path.display());
