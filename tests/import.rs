@@ -280,6 +280,34 @@ fn malformed_csv_names_the_line() {
 }
 
 #[test]
+fn csv_errors_explain_spaces_quotes_and_separators() {
+    let mut f = fixture();
+    // A line of spaces is a blank line.
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at\n   \nD-10,2025-13-01\n");
+    assert!(msg.starts_with("deployments.csv:3: deployed_at:"), "{msg}");
+    // A quote that is never closed swallows the rest of the file.
+    let msg = f.refused(
+        ImportKind::Deployments,
+        "deployments.csv",
+        "id,deployed_at\nD-10,2025-02-01\n\"D-11 unterminated,2025-02-02\nD-12,2025-02-03\n",
+    );
+    assert_eq!(
+        msg,
+        "deployments.csv:3: has 1 field where the header has 2; a quote (\") opens a value there that is never closed"
+    );
+    // Semicolons (as some spreadsheets write) get a hint.
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id;deployed_at\nD-10;2025-02-01\n");
+    assert_eq!(
+        msg,
+        "deployments.csv:1: id: required column is missing (found: id;deployed_at); the header looks separated \
+         by ';', and retro reads commas"
+    );
+    // A file of blank lines has no header, on its first line.
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "\n \n");
+    assert_eq!(msg, "deployments.csv:1: has no header line naming its columns");
+}
+
+#[test]
 fn csv_line_numbers_count_crlf_blank_lines_and_quoted_newlines() {
     let mut f = fixture();
     // Windows line ends: the bad row is on line 3.

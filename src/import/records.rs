@@ -80,33 +80,71 @@ fn read_csv(
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
+    // Flexible, so that a line of spaces reads as the blank line it looks like; the
+    // number of fields is checked below.
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
     // The csv crate's own line numbers are those of the end of the previous record: one
     // short after a CRLF line end or a blank line. Count lines from byte offsets instead.
     let mut lines = LineCounter::new(bytes);
     let header_record = reader.headers().map_err(|e| csv_error(file, e, &mut lines))?;
-    let header_line = lines.record_line(header_record.position());
     let header: Vec<String> = header_record.iter().map(str::to_owned).collect();
     if header.iter().all(|h| h.is_empty()) {
-        return Err(error(file, Some(header_line), None, "has no header line naming its columns"));
+        // A file of blank lines has no header line at all: name its first line.
+        let blank = bytes.iter().all(u8::is_ascii_whitespace);
+        let line = if blank { 1 } else { lines.record_line(header_record.position()) };
+        return Err(error(file, Some(line), None, "has no header line naming its columns"));
     }
-    let binding = bind(columns, &header).map_err(|e| header_error(file, Some(header_line), e))?;
+    let header_line = lines.record_line(header_record.position());
+    let binding = bind(columns, &header).map_err(|e| {
+        let missing = matches!(e, HeaderError::Missing { .. });
+        let mut err = header_error(file, Some(header_line), e);
+        if let Some(sep) = other_separator(&header).filter(|_| missing) {
+            err.message.push_str(&format!("; the header looks separated by '{sep}', and retro reads commas"));
+        }
+        err
+    })?;
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(file, e, &mut lines))? {
         let line = lines.record_line(record.position());
+        if record.len() == 1 && record[0].is_empty() {
+            continue;
+        }
+        if record.len() != header.len() {
+            let fields = if record.len() == 1 { "field" } else { "fields" };
+            let mut message = format!("has {} {fields} where the header has {}", record.len(), header.len());
+            if opens_an_unclosed_quote(bytes, record.position()) {
+                message.push_str("; a quote (\") opens a value there that is never closed");
+            }
+            return Err(error(file, Some(line), None, message));
+        }
         let row = Row { line, fields: Fields::Csv(&record), positions: &binding.positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }
     Ok(binding)
 }
 
+/// The separator a one-column header seems to use instead of commas.
+fn other_separator(header: &[String]) -> Option<char> {
+    match header {
+        [only] => [';', '\t', '|'].into_iter().find(|&sep| only.contains(sep)),
+        _ => None,
+    }
+}
+
+/// Whether the record at `position` runs to the end of the file inside a quote: the
+/// csv crate then reads everything after the quote as one value.
+fn opens_an_unclosed_quote(bytes: &[u8], position: Option<&csv::Position>) -> bool {
+    let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+        return false;
+    };
+    let rest = bytes.get(start..).unwrap_or_default();
+    rest.iter().filter(|&&b| b == b'"').count() % 2 == 1
+}
+
 fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<'_>) -> ImportError {
     let line = e.position().map(|p| lines.record_line(Some(p)));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("has {len} fields where the header has {expected_len}")
-        }
         _ => format!("is not valid CSV: {e}"),
     };
     error(file, line, None, message)
