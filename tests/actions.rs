@@ -636,8 +636,13 @@ fn errors_say_what_to_do() {
         stderr(retro_cmd(&db).args(["actions", "update", "42", "--status", "done"])),
         "retro: there is no action 42 for payments; `retro actions list` shows its actions\n"
     );
-    let bad_date = stderr(add("lead_time").args(["--due", "2026-02-30"]));
+    // A date that does not exist is a usage error: status 2, like any unreadable command line.
+    let out = add("lead_time").args(["--due", "2026-02-30"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let bad_date = String::from_utf8(out.stderr).unwrap();
     assert!(bad_date.contains("invalid value '2026-02-30' for '--due <DATE>'"), "{bad_date}");
+    // Other errors exit with 1.
+    assert_eq!(retro_cmd(&db).args(["actions", "show", "42"]).output().unwrap().status.code(), Some(1));
     let bad_expect =
         stderr(retro_cmd(&db).args(["actions", "add", "--title", "T", "--metric", "mttr", "--expect", "faster"]));
     assert!(bad_expect.contains("[possible values: improve, hold, worsen]"), "{bad_expect}");
