@@ -70,6 +70,20 @@ fn dashboard_shows_every_metric_with_value_trend_and_direction() {
 }
 
 #[test]
+fn a_past_period_is_named_by_its_label_not_as_this_week() {
+    let mut store = Backend::new(demo_store());
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
+    let header = |app: &App| render(app, 80, 24).lines().find(|l| l.starts_with("Metric")).unwrap().to_owned();
+    assert!(header(&app).contains("This week"), "{}", header(&app));
+    press(&mut store, &mut app, &[Action::Earlier]);
+    assert!(header(&app).contains("2026-W47") && !header(&app).contains("This week"), "{}", header(&app));
+    press(&mut store, &mut app, &[Action::Latest, Action::Monthly]);
+    assert!(header(&app).contains("This month"), "{}", header(&app));
+    press(&mut store, &mut app, &[Action::Earlier]);
+    assert!(header(&app).contains("2026-10"), "{}", header(&app));
+}
+
+#[test]
 fn detail_shows_chart_axes_table_and_definition() {
     let mut store = Backend::new(demo_store());
     let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
@@ -92,7 +106,7 @@ fn help_overlay_lists_every_key_of_the_screen() {
     press(&mut store, &mut app, &[Action::Help]);
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&app, w, h);
-        for b in retro::tui::keymap::bindings(retro::tui::keymap::Context::Dashboard) {
+        for b in app.keys_shown(retro::tui::keymap::Context::Dashboard) {
             assert!(screen.contains(b.help), "help lacks {:?}:\n{screen}", b.help);
         }
         insta::assert_snapshot!(format!("help_{w}x{h}"), screen);

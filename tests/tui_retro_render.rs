@@ -202,6 +202,31 @@ fn close_stage_summarises_and_takes_the_closing_vote() {
 }
 
 #[test]
+fn a_closed_retro_shows_only_the_keys_that_still_work() {
+    let mut h = Harness::new();
+    h.go_to(Stage::Close);
+    let footer = |h: &Harness| render(&h.app).lines().last().unwrap().to_owned();
+    assert!(footer(&h).contains("count") && footer(&h).contains("finish"), "{}", footer(&h));
+    h.act(Action::Finish);
+    let closed = footer(&h);
+    assert!(!closed.contains("count") && !closed.contains("finish"), "{closed}");
+    assert!(closed.contains("export") && closed.contains("leave"), "{closed}");
+    h.act(Action::PreviousStage);
+    h.act(Action::PreviousStage);
+    let blocking = footer(&h);
+    assert!(!blocking.contains("add") && !blocking.contains("edit"), "{blocking}");
+    assert!(blocking.contains("pane"), "{blocking}");
+    // The keys still answer, with the reason, rather than doing nothing.
+    h.act(Action::Add);
+    assert!(render(&h.app).contains("This retro is closed"), "{}", render(&h.app));
+    // The help lists the same keys as the footer.
+    h.act(Action::Help);
+    let help = render(&h.app);
+    assert!(!help.contains("add a note under the selected prompt"), "{help}");
+    assert!(help.contains("switch between prompts and their notes"), "{help}");
+}
+
+#[test]
 fn a_review_decision_is_taken_with_a_note() {
     let mut h = Harness::new();
     h.go_to(Stage::ReviewActions);

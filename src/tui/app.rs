@@ -3,7 +3,7 @@
 //! a terminal or a store.
 
 use super::actions::ActionsScreen;
-use super::keymap::{Action, Context};
+use super::keymap::{Action, Binding, Context, bindings};
 use super::retro::RetroScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
 use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
@@ -118,6 +118,22 @@ impl App {
         } else {
             self.screen_context()
         }
+    }
+
+    /// The bindings the footer and help show in `context`: those that do something here.
+    /// A closed retro is read, not changed, and with one team `q` on the dashboard quits.
+    pub fn keys_shown(&self, context: Context) -> Vec<Binding> {
+        let closed = self.screen == Screen::Retro && self.retro.as_ref().is_some_and(RetroScreen::is_closed);
+        bindings(context)
+            .iter()
+            .filter(|b| !(closed && b.action.changes_a_retro()))
+            .map(|b| match (context, b.action) {
+                (Context::Dashboard, Action::Back) if self.teams.len() <= 1 => {
+                    Binding { help: "quit", short: "quit", ..*b }
+                }
+                _ => *b,
+            })
+            .collect()
     }
 
     /// The screen's own context, under the help and quit overlays: what the help lists.

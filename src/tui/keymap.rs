@@ -56,6 +56,26 @@ pub enum Action {
     SortBy,
 }
 
+impl Action {
+    /// Whether the action changes a retro's record, which a closed retro refuses.
+    pub fn changes_a_retro(self) -> bool {
+        matches!(
+            self,
+            Self::Decrease
+                | Self::Increase
+                | Self::Digit(_)
+                | Self::Add
+                | Self::Edit
+                | Self::Delete
+                | Self::NewAction
+                | Self::MarkDone
+                | Self::MarkKeep
+                | Self::MarkDrop
+                | Self::Finish
+        )
+    }
+}
+
 /// Where the keys are read: each screen has its own bindings on top of the global ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {

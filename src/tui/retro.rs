@@ -221,6 +221,11 @@ impl RetroScreen {
         }
     }
 
+    /// A finished retro: read, not changed.
+    pub fn is_closed(&self) -> bool {
+        self.flow.is_finished()
+    }
+
     /// Something typed would be lost by quitting now (notes are drafted; forms are not).
     pub fn has_unsaved_work(&self) -> bool {
         self.form.as_ref().is_some_and(ActionFormUi::has_input) || self.editor.as_ref().is_some_and(|e| e.changed())

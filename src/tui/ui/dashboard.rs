@@ -58,7 +58,12 @@ fn draw_table(
     model: &DashboardModel,
     theme: &Theme,
 ) {
-    let now = if model.granularity == crate::domain::Granularity::Month { "This month" } else { "This week" };
+    // The period under way is "this week"; an earlier one, browsed to, goes by its label.
+    let shown = match (model.current.is_partial(), model.granularity) {
+        (true, crate::domain::Granularity::Month) => "This month".to_owned(),
+        (true, _) => "This week".to_owned(),
+        (false, _) => model.current.label(),
+    };
     let widths = [
         Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(40))),
         Constraint::Length(10),
@@ -70,7 +75,7 @@ fn draw_table(
     let right = |s: &'static str| Cell::from(Line::from(s).right_aligned());
     let header = Row::new([
         Cell::from("Metric"),
-        right(now),
+        Cell::from(Line::from(shown).right_aligned()),
         right("vs prev"),
         right("vs avg"),
         Cell::from(""),

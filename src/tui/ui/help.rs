@@ -1,6 +1,5 @@
 use super::theme::Theme;
 use crate::tui::app::App;
-use crate::tui::keymap::bindings;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -8,7 +7,8 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// Every key of the screen underneath, generated from the keymap.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut lines: Vec<Line> = bindings(app.screen_context())
+    let mut lines: Vec<Line> = app
+        .keys_shown(app.screen_context())
         .iter()
         .map(|b| {
             let mut keys: Vec<String> = b.keys.iter().map(|k| key_name(*k)).collect();

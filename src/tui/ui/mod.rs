@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(offer) = &app.retro_offer {
         help::draw_retro_offer(frame, body, offer, theme);
     }
-    footer::draw(frame, footer_area, app.context(), theme);
+    footer::draw(frame, footer_area, app, theme);
     if app.help_open {
         help::draw(frame, body, app, theme);
     }
