@@ -324,3 +324,19 @@ fn a_safety_note_can_be_found_and_changed_on_whats_blocking() {
     h.save();
     assert_eq!(h.app.retro.as_ref().unwrap().flow.notes[0].body, "Agree that nothing leaves the room, and what");
 }
+
+#[test]
+fn a_long_word_or_wide_text_in_a_note_is_shown_in_full() {
+    let mut h = Harness::new();
+    h.go_to(Stage::WhatsBlocking);
+    h.act(Action::Add);
+    let word = "https://wiki.example.com/runbooks/payments/deploy-freeze-2026";
+    h.type_text(&format!("See {word} and 日本語のメモ end"));
+    h.save();
+    let screen = render(&h.app);
+    // The notes pane is the right half: gather its text, line by line, without spaces.
+    let pane: String =
+        screen.lines().filter_map(|l| l.split_once('│').map(|(_, right)| right.replace(' ', ""))).collect();
+    assert!(pane.contains(&word.replace(' ', "")), "{screen}");
+    assert!(pane.contains("日本語のメモend"), "{screen}");
+}

@@ -1,6 +1,7 @@
 //! The team's improvement actions: a filtered list, and one action in detail with its
 //! reviews across retros and its metric since it was decided.
 
+use super::text::{fill_width, fit, wrap};
 use super::theme::Theme;
 use crate::actions::ActionProgress;
 use crate::domain::{ActionStatus, Team};
@@ -58,6 +59,8 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
         );
         return;
     }
+    let fixed = [8, 8, 15, 10, 7];
+    let title_width = fill_width(area.width, &fixed);
     let rows = visible.iter().map(|p| {
         let a = &p.action;
         let due = match (a.due, p.overdue) {
@@ -66,7 +69,7 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
             (None, _) => Text::default(),
         };
         Row::new([
-            Cell::from(title_cell(a, theme)),
+            Cell::from(title_cell(a, title_width, theme)),
             Cell::from(Line::from(format_value(a.baseline, &p.unit)).right_aligned()),
             Cell::from(Line::from(format_value(p.evaluation.after, &p.unit)).right_aligned()),
             Cell::from(Span::styled(short_verdict(p), verdict_style(p, theme))),
@@ -75,27 +78,27 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
         ])
         .height(2)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(15),
-            Constraint::Length(10),
-            Constraint::Length(7),
-        ],
-    )
-    .header(Row::new(["Action", "Before", "Since", "Verdict", "Due", "Status"].map(Cell::from)).style(theme.header()))
-    .block(Block::new().borders(Borders::TOP).title(title))
-    .row_highlight_style(theme.selected());
+    let table = Table::new(rows, [Constraint::Fill(1)].into_iter().chain(fixed.map(Constraint::Length)))
+        .header(
+            Row::new(["Action", "Before", "Since", "Verdict", "Due", "Status"].map(Cell::from)).style(theme.header()),
+        )
+        .block(Block::new().borders(Borders::TOP).title(title))
+        .row_highlight_style(theme.selected());
     frame.render_stateful_widget(table, area, &mut TableState::default().with_selected(Some(screen.selected)));
 }
 
 fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&Team>, theme: &Theme) {
     let a = &p.action;
     let offset = team.map(|t| t.utc_offset).unwrap_or_default();
-    let history_height = (p.history.len() as u16 + 2).clamp(3, 8);
+    // Review notes wrap in full: they are why the action went the way it did.
+    let fixed = [11, 10, 9];
+    let notes: Vec<Vec<String>> = p
+        .history
+        .iter()
+        .map(|r| r.note.as_deref().map_or_else(|| vec![String::new()], |n| wrap(n, fill_width(area.width, &fixed))))
+        .collect();
+    let rows_height: usize = notes.iter().map(Vec::len).sum();
+    let history_height = (rows_height as u16 + 2).clamp(3, 10);
     let [about, chart, history] =
         Layout::vertical([Constraint::Length(7), Constraint::Min(5), Constraint::Length(history_height)]).areas(area);
 
@@ -152,20 +155,22 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
     );
     draw_trend(frame, chart, p, theme);
 
-    let rows = p.history.iter().map(|r| {
+    let rows = p.history.iter().zip(notes).map(|(r, note)| {
         let day = chrono::DateTime::from_timestamp(r.reviewed_at + offset.seconds(), 0)
             .map(|t| t.date_naive().to_string())
             .unwrap_or_default();
+        let height = note.len() as u16;
         Row::new([
-            day,
-            crate::tui::retro::decision_word(r.decision).to_owned(),
-            format_value(r.metric_value, &p.unit),
-            r.note.clone().unwrap_or_default(),
+            Cell::from(day),
+            Cell::from(crate::tui::retro::decision_word(r.decision)),
+            Cell::from(format_value(r.metric_value, &p.unit)),
+            Cell::from(Text::from(note.into_iter().map(Line::raw).collect::<Vec<_>>())),
         ])
+        .height(height)
     });
     let title = if p.history.is_empty() { " Not reviewed in a retro yet " } else { " Reviews across retros " };
     frame.render_widget(
-        Table::new(rows, [Constraint::Length(11), Constraint::Length(10), Constraint::Length(9), Constraint::Fill(1)])
+        Table::new(rows, fixed.map(Constraint::Length).into_iter().chain([Constraint::Fill(1)]))
             .header(Row::new(["Retro", "Decision", "Metric", "Note"]).style(theme.header()))
             .block(Block::new().borders(Borders::TOP).title(title)),
         history,
@@ -215,11 +220,12 @@ fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) 
     frame.render_widget(chart, area);
 }
 
-/// An action's title over its metric and what is expected of it, for two-line rows.
-pub fn title_cell(a: &crate::domain::Action, theme: &Theme) -> Text<'static> {
+/// An action's title over its metric and what is expected of it, for two-line rows
+/// `width` columns wide.
+pub fn title_cell(a: &crate::domain::Action, width: usize, theme: &Theme) -> Text<'static> {
     Text::from(vec![
-        Line::raw(a.title.clone()),
-        Line::styled(format!("{} · {}", a.metric.name(), a.expected.label()), theme.dim()),
+        Line::raw(fit(&a.title, width)),
+        Line::styled(fit(&format!("{} · {}", a.metric.name(), a.expected.label()), width), theme.dim()),
     ])
 }
 

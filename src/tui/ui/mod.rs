@@ -9,6 +9,7 @@ mod footer;
 mod help;
 mod picker;
 mod retro;
+mod text;
 pub mod theme;
 
 use super::app::{App, Screen};

@@ -1,4 +1,5 @@
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::text::wrap;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -75,37 +76,5 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             ratatui::widgets::Paragraph::new(Line::styled(" No notes yet: a adds one.", theme.dim())),
             hint,
         );
-    }
-}
-
-/// Breaks `text` into lines of at most `width` characters, at spaces where it can.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let fits = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count() <= width;
-        if !fits && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_at_spaces() {
-        assert_eq!(wrap("where did work wait longest", 12), ["where did", "work wait", "longest"]);
-        assert_eq!(wrap("", 10), [""]);
     }
 }

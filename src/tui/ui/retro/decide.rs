@@ -1,4 +1,5 @@
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::text::{fill_width, fit};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,9 +18,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .iter()
         .map(|n| {
             let first = n.body.lines().next().unwrap_or_default();
-            let prompt: String = n.prompt.chars().take(width / 3).collect();
-            let text: String = format!("{first}  ({prompt})").chars().take(width).collect();
-            ListItem::new(Line::raw(text))
+            let prompt = fit(&n.prompt, width / 3);
+            ListItem::new(Line::raw(fit(&format!("{first}  ({prompt})"), width)))
         })
         .collect();
     let title = if items.is_empty() {
@@ -32,26 +32,19 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let mut state = ListState::default().with_selected(Some(screen.cursor[4]));
     frame.render_stateful_widget(list, notes_area, &mut state);
 
+    let fixed = [18, 17, 10, 10];
+    let title_width = fill_width(actions_area.width, &fixed);
     let rows = flow.actions.iter().map(|a| {
         Row::new([
-            a.title.clone(),
-            a.metric.name().to_owned(),
-            a.expected.label().to_owned(),
+            fit(&a.title, title_width),
+            fit(a.metric.name(), fixed[0].into()),
+            fit(a.expected.label(), fixed[1].into()),
             a.due.map(|d| d.to_string()).unwrap_or_default(),
-            a.volunteer.clone().unwrap_or_default(),
+            fit(a.volunteer.as_deref().unwrap_or_default(), fixed[3].into()),
         ])
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(18),
-            Constraint::Length(17),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(["Action", "Metric", "Expected", "Due", "Driven by"]).style(theme.header()))
-    .block(Block::new().borders(Borders::TOP).title(format!(" Actions from this retro ({}) ", flow.actions.len())));
+    let table = Table::new(rows, [Constraint::Fill(1)].into_iter().chain(fixed.map(Constraint::Length)))
+        .header(Row::new(["Action", "Metric", "Expected", "Due", "Driven by"]).style(theme.header()))
+        .block(Block::new().borders(Borders::TOP).title(format!(" Actions from this retro ({}) ", flow.actions.len())));
     frame.render_widget(table, actions_area);
 }

@@ -1,5 +1,6 @@
 use crate::domain::Expected;
 use crate::tui::retro::{ActionFormUi, Editor, Field};
+use crate::tui::ui::text::wrap;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,11 +12,18 @@ pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, theme: &Theme
     let popup = area.centered(Constraint::Percentage(90), Constraint::Percentage(60));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", editor.title), theme.title()))
+        .title(Span::styled(" Note ", theme.title()))
         .title_bottom(Line::styled(" Ctrl-S save · Esc close (kept as a draft) ", theme.dim()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    frame.render_widget(&editor.textarea, inner);
+    // The prompt in full, wrapped above the text: a border title would cut it.
+    let prompt: Vec<Line> =
+        wrap(&editor.title, usize::from(inner.width)).into_iter().map(|l| Line::styled(l, theme.title())).collect();
+    let prompt_height = (prompt.len() as u16).min(inner.height.saturating_sub(2));
+    let [prompt_area, _, text_area] =
+        Layout::vertical([Constraint::Length(prompt_height), Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(prompt), prompt_area);
+    frame.render_widget(&editor.textarea, text_area);
 }
 
 /// A new action's fields.

@@ -24,6 +24,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         );
         return;
     }
+    let fixed = [8, 8, 15, 12, 9];
+    let title_width = crate::tui::ui::text::fill_width(area.width, &fixed);
     let rows = flow.to_review.iter().map(|a| {
         let unit = unit_of(flow, &a.metric);
         let decision = flow.review_of(a.id).map_or("–", |r| decision_word(r.decision));
@@ -34,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         };
         let trend: String = trend.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
         Row::new([
-            Cell::from(title_cell(a, theme)),
+            Cell::from(title_cell(a, title_width, theme)),
             Cell::from(Line::from(format_value(a.baseline, &unit)).right_aligned()),
             Cell::from(Line::from(format_value(flow.value_now(&a.metric), &unit)).right_aligned()),
             Cell::from(verdict),
@@ -43,22 +45,13 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         ])
         .height(2)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(15),
-            Constraint::Length(12),
-            Constraint::Length(9),
-        ],
-    )
-    .header(
-        Row::new(["Action", "Then", "Now", "Since then", "Weekly", "Decision"].map(Cell::from)).style(theme.header()),
-    )
-    .block(Block::new().borders(Borders::TOP).title(" Open actions: done, keep or drop, each with a note "))
-    .row_highlight_style(theme.selected());
+    let table = Table::new(rows, [Constraint::Fill(1)].into_iter().chain(fixed.map(Constraint::Length)))
+        .header(
+            Row::new(["Action", "Then", "Now", "Since then", "Weekly", "Decision"].map(Cell::from))
+                .style(theme.header()),
+        )
+        .block(Block::new().borders(Borders::TOP).title(" Open actions: done, keep or drop, each with a note "))
+        .row_highlight_style(theme.selected());
     let mut state = TableState::default().with_selected(Some(screen.cursor[1]));
     frame.render_stateful_widget(table, area, &mut state);
 }
