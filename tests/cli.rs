@@ -593,3 +593,19 @@ fn demo_table_is_for_people() {
     assert!(lines.next().unwrap().starts_with("2026-W47"));
     assert!(lines.next().unwrap().starts_with("2026-W48"));
 }
+
+#[test]
+fn demo_writes_say_that_nothing_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("d.csv"), "id,deployed_at\nX-1,2026-11-02T10:00:00Z\n").unwrap();
+    retro(d)
+        .args(["--demo", "import", "deployments", "d.csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Imported 1 deployments"))
+        .stderr("retro: --demo works on an in-memory copy of the demo team: nothing was kept\n");
+    // Reading says nothing more.
+    retro(d).args(["--demo", "actions", "list"]).assert().success().stderr("");
+    assert_eq!(walk(d), [d.join("d.csv")], "no store was written");
+}

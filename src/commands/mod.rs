@@ -29,7 +29,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // Only adding a team starts a store: every other command needs one, and creating it
     // would hide a mistyped --db behind "no team yet".
     let create = matches!(command, Command::Teams(crate::cli::TeamsCommand::Add { .. }));
-    let mut store = open_store(&cli, create)?;
+    let store = open_store(&cli, create)?;
+    let result = run_on(&cli, command, store, out);
+    if result.is_ok() && cli.demo && changes_the_store(command) {
+        eprintln!("retro: --demo works on an in-memory copy of the demo team: nothing was kept");
+    }
+    result
+}
+
+/// Whether a command writes to the store (rather than only reading it).
+fn changes_the_store(command: &Command) -> bool {
+    use crate::cli::{ActionsCommand, TeamsCommand};
+    matches!(
+        command,
+        Command::Import(_)
+            | Command::Teams(TeamsCommand::Add { .. })
+            | Command::Actions(ActionsCommand::Add(_) | ActionsCommand::Update(_))
+    )
+}
+
+fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Teams(cmd) => teams::run(&mut store, cmd, out),
         Command::Import(args) => {
@@ -60,7 +79,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             actions::run(&mut store, &team, cmd, now(), out)
         }
         Command::Export(args) => retros::export(&store, args, &catalogue()?, now(), out),
-        Command::Demo => open_tui(&cli, true),
+        Command::Demo => open_tui(cli, true),
         Command::Generate(_) => unreachable!("handled above"),
     }
 }
