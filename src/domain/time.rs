@@ -16,6 +16,10 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.timestamp());
     }
+    // chrono's %Y and %m also take "+2025" and "1": only the documented YYYY-MM-DD.
+    if !starts_with_iso_date(text) {
+        return None;
+    }
     const WITH_OFFSET: [&str; 6] = [
         "%Y-%m-%d %H:%M:%S%.f%:z",
         "%Y-%m-%d %H:%M:%S%.f%z",
@@ -33,6 +37,13 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
         return parse_naive(stripped.trim_end());
     }
     parse_naive(text)
+}
+
+/// Whether `text` begins with four, two and two digits joined by hyphens.
+fn starts_with_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 fn parse_naive(text: &str) -> Option<Timestamp> {
@@ -143,6 +154,7 @@ mod tests {
             "2025-01-31 16:05:00 +0200",
             "2025-01-31 14:05",
             "2025-01-31 16:05+02:00",
+            "2025-01-31T16:05+02:00",
             " 2025-01-31 14:05:00 ",
         ] {
             assert_eq!(parse_timestamp(text), Some(expected), "{text}");
@@ -152,7 +164,7 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        for text in ["2025-13-01", "2025-02-30 10:00:00", "yesterday", "", "31/01/2025"] {
+        for text in ["2025-13-01", "2025-02-30 10:00:00", "yesterday", "", "31/01/2025", "2025-1-31", "+2025-01-31"] {
             assert_eq!(parse_timestamp(text), None, "{text}");
         }
     }
