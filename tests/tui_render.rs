@@ -124,6 +124,12 @@ fn empty_store_shows_how_to_begin() {
         assert!(!screen.contains("Deployment frequency"), "no empty dashboard:\n{screen}");
         insta::assert_snapshot!(format!("first_run_{w}x{h}"), screen);
     }
+    // A store named with --db is named in the commands too, so they reach the same store.
+    let mut named = Backend { command: "retro --db team.db".into(), ..Backend::new(Store::open_in_memory().unwrap()) };
+    let app = retro::tui::prepare(&mut named, None, now()).unwrap();
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("retro --db team.db teams add my-team"), "{screen}");
+    assert!(screen.contains("retro --db team.db import deployments"), "{screen}");
 }
 
 #[test]

@@ -67,7 +67,7 @@ fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -
             crate::tui::require_terminal()?;
             let team = select_team(&store, cli.team.as_deref())?;
             let id = retros::start(&mut store, &team, args, now())?;
-            let mut backend = backend(store)?;
+            let mut backend = backend(cli, store)?;
             crate::tui::run(&mut backend, Some(team), Some(crate::tui::app::Effect::OpenRetro(id)), now)
         }
         Command::Retros(cmd) => {
@@ -93,7 +93,7 @@ fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
         Some(name) => Some(select_team(&store, Some(name))?),
         None => None,
     };
-    let mut backend = backend(store)?;
+    let mut backend = backend(cli, store)?;
     crate::tui::run(&mut backend, team, None, now)
 }
 
@@ -104,8 +104,23 @@ fn catalogue() -> Result<crate::retro::prompts::Catalogue> {
 }
 
 /// What the terminal UI works against; exports go into the current folder.
-fn backend(store: Store) -> Result<crate::tui::Backend> {
-    Ok(crate::tui::Backend { catalogue: catalogue()?, ..crate::tui::Backend::new(store) })
+fn backend(cli: &Cli, store: Store) -> Result<crate::tui::Backend> {
+    Ok(crate::tui::Backend { catalogue: catalogue()?, command: command_for(cli), ..crate::tui::Backend::new(store) })
+}
+
+/// How to call retro again on the same store: with `--db` when it was named by the flag
+/// (a store named by RETRO_DB is found again by the variable).
+fn command_for(cli: &Cli) -> String {
+    let from_env = std::env::var_os("RETRO_DB").map(PathBuf::from);
+    match &cli.db {
+        Some(path) if !cli.demo && from_env.as_ref() != Some(path) => {
+            let path = path.display().to_string();
+            let quoted =
+                if path.contains([' ', '\'', '"']) { format!("'{}'", path.replace('\'', "'\\''")) } else { path };
+            format!("retro --db {quoted}")
+        }
+        _ => "retro".into(),
+    }
 }
 
 fn demo_store() -> Result<Store> {
@@ -173,4 +188,21 @@ pub fn select_team(store: &Store, name: Option<&str>) -> Result<Team> {
 /// see the same periods every day.
 pub fn now() -> Timestamp {
     std::env::var("RETRO_NOW").ok().and_then(|s| parse_timestamp(&s)).unwrap_or_else(|| chrono::Utc::now().timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn screens_name_a_store_given_with_db() {
+        let cli = |args: &[&str]| Cli::try_parse_from(args).unwrap();
+        if std::env::var_os("RETRO_DB").is_none() {
+            assert_eq!(command_for(&cli(&["retro", "--db", "team.db"])), "retro --db team.db");
+            assert_eq!(command_for(&cli(&["retro", "--db", "my team's.db"])), "retro --db 'my team'\\''s.db'");
+            assert_eq!(command_for(&cli(&["retro"])), "retro");
+        }
+        assert_eq!(command_for(&cli(&["retro", "--demo", "--db", "x.db"])), "retro");
+    }
 }

@@ -77,6 +77,8 @@ pub struct App {
     pub help_open: bool,
     pub confirm_quit: bool,
     pub running: bool,
+    /// How commands that reach this store are written on screen (see [`super::Backend`]).
+    pub command: String,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             help_open: false,
             confirm_quit: false,
             running: true,
+            command: "retro".into(),
         };
         let only = (app.teams.len() == 1).then(|| app.teams[0].clone());
         let effect = team.or(only).map(|t| app.open_team(t));

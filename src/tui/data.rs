@@ -14,12 +14,15 @@ pub struct Backend {
     pub store: Store,
     pub catalogue: Catalogue,
     pub export_dir: PathBuf,
+    /// How the screens write a command that reaches this store, such as
+    /// `retro --db team.db` when the store was named on the command line.
+    pub command: String,
 }
 
 impl Backend {
     /// The built-in prompts, exports into the current folder.
     pub fn new(store: Store) -> Self {
-        Backend { store, catalogue: Catalogue::builtin(), export_dir: PathBuf::from(".") }
+        Backend { store, catalogue: Catalogue::builtin(), export_dir: PathBuf::from("."), command: "retro".into() }
     }
 }
 

@@ -24,6 +24,7 @@ const AUTOSAVE_EVERY: Duration = Duration::from_secs(1);
 /// Builds the app with its first data loaded, ready for its first frame.
 pub fn prepare(backend: &mut Backend, team: Option<Team>, now: Timestamp) -> Result<app::App> {
     let (mut app, effect) = app::App::new(backend.store.teams()?, team, now);
+    app.command.clone_from(&backend.command);
     if let Some(effect) = effect {
         data::apply(backend, &mut app, effect)?;
     }

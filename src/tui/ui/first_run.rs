@@ -5,17 +5,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// A store with no team: how to begin, instead of an empty dashboard.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let cmd = |s: &'static str| Line::from(Span::styled(format!("  {s}"), theme.key()));
+/// `command` is how retro is called for this store (`retro --db PATH` when one was named).
+pub fn draw(frame: &mut Frame, area: Rect, command: &str, theme: &Theme) {
+    let cmd = |s: &str| Line::from(Span::styled(format!("  {s}"), theme.key()));
+    let ours = |s: &str| cmd(&format!("{command} {s}"));
     let lines = vec![
         Line::styled("Welcome to retro.", theme.title()),
         Line::raw(""),
         Line::raw("This store has no team yet. Add one and import its delivery history:"),
         Line::raw(""),
-        cmd("retro teams add my-team"),
-        cmd("retro import deployments deployments.csv"),
-        cmd("retro import changes changes.csv"),
-        cmd("retro import incidents incidents.csv"),
+        ours("teams add my-team"),
+        ours("import deployments deployments.csv"),
+        ours("import changes changes.csv"),
+        ours("import incidents incidents.csv"),
         Line::raw(""),
         Line::raw("docs/import.md lists every column. Or look around with the demo team first:"),
         Line::raw(""),

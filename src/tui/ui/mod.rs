@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(frame.area());
     draw_header(frame, header, app, theme);
     match app.screen {
-        Screen::FirstRun => first_run::draw(frame, body, theme),
+        Screen::FirstRun => first_run::draw(frame, body, &app.command, theme),
         Screen::TeamPicker => picker::draw(frame, body, app, theme),
         Screen::Dashboard => dashboard::draw(frame, body, app, theme),
         Screen::Detail => detail::draw(frame, body, app, theme),
