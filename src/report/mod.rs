@@ -86,6 +86,8 @@ pub fn format_value(value: Option<f64>, unit: &str) -> String {
         Some(v) if unit == "%" => format!("{:.1}%", round(v, 1)),
         Some(v) if unit == "hours" => format!("{:.1} h", round(v, 1)),
         Some(v) if unit == "deploys/day" => format!("{:.2}/d", round(v, 2)),
+        // A team metric too small for two decimals is not zero: show its magnitude.
+        Some(v) if v != 0.0 && round(v, 2) == 0.0 => format!("{v:.1e}"),
         Some(v) => format!("{}", round(v, 2)),
     }
 }
@@ -108,6 +110,9 @@ mod tests {
         assert_eq!(format_value(Some(0.857), "deploys/day"), "0.86/d");
         assert_eq!(format_value(Some(0.25), "hours"), "0.3 h", "half away from zero, as by hand");
         assert_eq!(format_value(Some(2.25), "hours"), "2.3 h");
+        assert_eq!(format_value(Some(4.125), "score"), "4.13");
+        assert_eq!(format_value(Some(1e-7), "ratio"), "1.0e-7", "small is not zero");
+        assert_eq!(format_value(Some(0.0), "ratio"), "0");
         assert_eq!(format_delta(-5.24, "hours"), "-5.2 h");
         assert_eq!(format_delta(0.9, "%"), "+0.9 pp");
         assert_eq!(format_delta(-0.004, "score"), "0", "too small to show: no sign");
