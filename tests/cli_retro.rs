@@ -42,6 +42,8 @@ fn retros_are_listed_with_their_window_stage_and_counts() {
     let out = retro_cmd(&db).args(["retros", "list", "--format", "json"]).output().unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["schema"].as_str(), json["team"].as_str()), (Some("retro.retros/1"), Some("Demo team")));
+    let json = &json["retros"];
     assert_eq!(json.as_array().unwrap().len(), 7, "newest first, after the demo's six");
     assert_eq!(
         json[0],

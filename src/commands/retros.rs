@@ -35,14 +35,18 @@ pub fn start(store: &mut Store, team: &Team, args: &StartArgs, now: Timestamp) -
     Ok(retro.id)
 }
 
+/// Version of `retro retros list --format json` (docs/retro.md); bumped on any change
+/// that could break a consumer.
+pub const RETROS_SCHEMA: &str = "retro.retros/1";
+
 pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write) -> Result<()> {
     let RetrosCommand::List { format } = cmd;
     let retros = store.retros(team)?;
+    let actions = store.actions(team)?;
     let rows: Vec<serde_json::Value> = retros
         .iter()
         .map(|r| {
             let notes = store.notes(r.id)?.len();
-            let actions = store.actions(team)?.iter().filter(|a| a.retro == Some(r.id)).count();
             Ok(serde_json::json!({
                 "id": r.id.0,
                 "from": r.window.first_day().to_string(),
@@ -50,12 +54,15 @@ pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write
                 "stage": r.stage.as_str(),
                 "finished": r.finished_at.is_some(),
                 "notes": notes,
-                "actions": actions,
+                "actions": actions.iter().filter(|a| a.retro == Some(r.id)).count(),
             }))
         })
         .collect::<Result<_>>()?;
     match format {
-        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        ListFormat::Json => {
+            let doc = serde_json::json!({ "schema": RETROS_SCHEMA, "team": team.name, "retros": rows });
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?
+        }
         ListFormat::Table if rows.is_empty() => {
             writeln!(out, "No retros yet for {}. Start one with `retro start`.", team.name)?
         }
