@@ -523,3 +523,30 @@ fn a_second_repository_with_the_same_tag_is_refused_not_merged() {
     assert!(message.contains("into its own team"), "{message}");
     assert_eq!(f.deployments(), before, "nothing was overwritten");
 }
+
+#[test]
+fn a_shallow_clone_is_imported_and_said_to_be_shallow() {
+    require_git!();
+    let r = releases();
+    let full = Fixture::new().import(&r.repo, &tags());
+    assert!(!full.shallow);
+    // A CI-style checkout: one commit from each branch and tag.
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.repo.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--no-single-branch", &url])
+        .arg(clone.path().join("shallow"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shallow = clone.path().join("shallow");
+    let mut f = Fixture::new();
+    let summary = import_repository(&mut f.store, &f.team, &shallow, &tags()).unwrap();
+    assert!(summary.shallow);
+    assert!(summary.changes < full.changes, "{summary:?}");
+    let db = f.db();
+    let printed = stdout(retro(clone.path()).arg("--db").arg(&db).args(["import", "git"]).arg(&shallow));
+    assert!(printed.contains("is a shallow clone") && printed.contains("git fetch --unshallow"), "{printed}");
+}

@@ -30,6 +30,14 @@ fn print_summary(
     out: &mut dyn Write,
 ) -> Result<()> {
     writeln!(out, "Authors, committers and taggers are never read: retro keeps team-level data only.")?;
+    if s.shallow {
+        writeln!(
+            out,
+            "Note: {repo} is a shallow clone, so its history stops early: deployments and changes before \
+             that are missing, and the first deployments may show short lead times. `git fetch --unshallow` \
+             there fetches the whole history."
+        )?;
+    }
     if !s.skipped_tags.is_empty() {
         writeln!(out, "Skipped {} tag(s) that name no commit: {}.", s.skipped_tags.len(), s.skipped_tags.join(", "))?;
     }

@@ -30,6 +30,8 @@ pub struct Derived {
     pub committed_after_deployment: usize,
     /// Matching tags that name a tree, a blob or another tag rather than a commit.
     pub skipped_tags: Vec<String>,
+    /// The repository is a shallow clone: history before its edge is missing.
+    pub shallow: bool,
 }
 
 /// The merge commits on the first-parent history of `tip`, oldest first.

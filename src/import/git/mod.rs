@@ -99,6 +99,8 @@ pub struct GitImportSummary {
     pub rework: Vec<(String, usize)>,
     /// Matching tags that name a tree, a blob or another tag rather than a commit.
     pub skipped_tags: Vec<String>,
+    /// The repository is a shallow clone, so its early history is missing.
+    pub shallow: bool,
     pub deployment_report: LoadReport,
     pub change_report: LoadReport,
 }
@@ -106,6 +108,9 @@ pub struct GitImportSummary {
 /// The deployments and changes a repository's history holds.
 pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImportError> {
     let git = Git::open(repo)?;
+    // A CI checkout often fetches one commit: say so rather than report a short history
+    // as the team's. Older git prints the option back, which is not "true".
+    let shallow = git.run(&["rev-parse", "--is-shallow-repository"], None)?.trim_ascii() == b"true";
     let mut skipped = Vec::new();
     // The deployment points, as (id, commit hash, time, texts), in the order they shipped.
     let mut points: Vec<(String, String, i64, Vec<String>)> = Vec::new();
@@ -141,7 +146,7 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         None => points.iter().map(|p| p.1.as_str()).collect(),
     };
     if tips.is_empty() {
-        return Ok(Derived { skipped_tags: skipped, ..Default::default() });
+        return Ok(Derived { skipped_tags: skipped, shallow, ..Default::default() });
     }
     let mut stdin = tips.join("\n");
     stdin.push('\n');
@@ -162,7 +167,7 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
             .map(|(id, sha, at, texts)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, texts }))
             .collect::<Result<_, GitImportError>>()?,
     };
-    Ok(Derived { skipped_tags: skipped, ..derive::derive(&graph, &points, &options.rework) })
+    Ok(Derived { skipped_tags: skipped, shallow, ..derive::derive(&graph, &points, &options.rework) })
 }
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
@@ -214,6 +219,7 @@ pub fn import_repository(
         committed_after_deployment: derived.committed_after_deployment,
         rework,
         skipped_tags: derived.skipped_tags,
+        shallow: derived.shallow,
         deployment_report,
         change_report,
     })
