@@ -2,6 +2,7 @@
 //! prompts to ask, and the flow through the stages as a state machine.
 
 pub mod flow;
+pub mod hold;
 pub mod movement;
 pub mod prompts;
 pub mod session;

@@ -34,7 +34,8 @@ pub fn default_window(store: &Store, team: &Team, now: Timestamp) -> Result<Peri
 
 /// Starts a retro over `window`. An unfinished retro of the team is closed as it stands
 /// first (everything in it kept and exportable), so no retro is left unreachable;
-/// returns the new retro and the one it closed.
+/// returns the new retro and the one it closed. Refused while another window has the
+/// unfinished retro open: it would be closed under the facilitator's hands.
 pub fn start_new(
     store: &mut Store,
     team: &Team,
@@ -43,6 +44,7 @@ pub fn start_new(
 ) -> Result<(Retro, Option<Retro>), StoreError> {
     let closed = unfinished(store, team)?;
     if let Some(old) = &closed {
+        super::hold::check_free(store, old.id)?;
         store.finish_retro(old.id, now)?;
     }
     Ok((store.start_retro(team, window, now)?, closed))

@@ -35,6 +35,12 @@ pub enum StoreError {
     #[error("the store is busy: another retro is writing to it (waited 5 seconds); try again in a moment")]
     Busy,
 
+    #[error(
+        "retro {retro} is open in another retro window (process {pid}): go on there, or leave it there \
+         first (a window that was closed or crashed lets go on its own)"
+    )]
+    RetroOpenElsewhere { retro: i64, pid: u32 },
+
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }

@@ -11,7 +11,11 @@ use std::path::Path;
 const APPLICATION_ID: i64 = 0x5245_5452;
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("sql/0001_events.sql"), include_str!("sql/0002_retros.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_events.sql"),
+    include_str!("sql/0002_retros.sql"),
+    include_str!("sql/0003_retro_sessions.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

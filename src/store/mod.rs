@@ -319,6 +319,34 @@ impl Store {
         retros::draft(&self.conn, retro)
     }
 
+    /// The process holding `retro` open in a terminal UI, if any: `(pid, seen_at)`.
+    pub fn retro_holder(&self, retro: RetroId) -> Result<Option<(u32, Timestamp)>, StoreError> {
+        retros::holder(&self.conn, retro)
+    }
+
+    /// Makes process `pid` the holder of `retro`, in one transaction so that two windows
+    /// cannot both take it, unless another holder is still there: `gone(pid, seen_at)`
+    /// tells whether one has gone. Returns that other holder when it is still there.
+    pub fn claim_retro(
+        &mut self,
+        retro: RetroId,
+        pid: u32,
+        now: Timestamp,
+        gone: impl Fn(u32, Timestamp) -> bool,
+    ) -> Result<Option<(u32, Timestamp)>, StoreError> {
+        self.write(|tx| retros::claim(tx, retro, pid, now, gone))
+    }
+
+    /// Renews `pid`'s hold on `retro` (a heartbeat).
+    pub fn renew_retro(&mut self, retro: RetroId, pid: u32, now: Timestamp) -> Result<(), StoreError> {
+        self.write(|tx| retros::renew(tx, retro, pid, now))
+    }
+
+    /// Lets go of `retro` if `pid` holds it.
+    pub fn release_retro(&mut self, retro: RetroId, pid: u32) -> Result<(), StoreError> {
+        self.write(|tx| retros::release(tx, retro, pid))
+    }
+
     // --- actions ---------------------------------------------------------------------------
 
     pub fn add_action(&mut self, team: &Team, new: &NewAction, now: Timestamp) -> Result<Action, StoreError> {

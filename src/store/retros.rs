@@ -173,3 +173,50 @@ pub(super) fn draft(conn: &Connection, retro: RetroId) -> Result<Option<Draft>, 
         .optional()?;
     Ok(draft)
 }
+
+/// The process holding `retro` open, if any: `(pid, seen_at)`.
+pub(super) fn holder(conn: &Connection, retro: RetroId) -> Result<Option<(u32, Timestamp)>, StoreError> {
+    Ok(conn
+        .query_row("SELECT pid, seen_at FROM retro_sessions WHERE retro_id = ?1", [retro.0], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// Makes `pid` the holder of `retro` unless another holder is still there (`gone` says
+/// whether a holder has gone); returns that other holder when it is.
+pub(super) fn claim(
+    conn: &Connection,
+    retro: RetroId,
+    pid: u32,
+    now: Timestamp,
+    gone: impl Fn(u32, Timestamp) -> bool,
+) -> Result<Option<(u32, Timestamp)>, StoreError> {
+    if let Some((other, seen_at)) = holder(conn, retro)?
+        && other != pid
+        && !gone(other, seen_at)
+    {
+        return Ok(Some((other, seen_at)));
+    }
+    conn.execute(
+        "INSERT INTO retro_sessions (retro_id, pid, seen_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (retro_id) DO UPDATE SET pid = excluded.pid, seen_at = excluded.seen_at",
+        params![retro.0, pid, now],
+    )?;
+    Ok(None)
+}
+
+/// Renews `pid`'s hold on `retro`.
+pub(super) fn renew(conn: &Connection, retro: RetroId, pid: u32, now: Timestamp) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE retro_sessions SET seen_at = ?3 WHERE retro_id = ?1 AND pid = ?2",
+        params![retro.0, pid, now],
+    )?;
+    Ok(())
+}
+
+/// Lets go of `retro` if `pid` holds it.
+pub(super) fn release(conn: &Connection, retro: RetroId, pid: u32) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM retro_sessions WHERE retro_id = ?1 AND pid = ?2", params![retro.0, pid])?;
+    Ok(())
+}

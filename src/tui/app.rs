@@ -79,6 +79,8 @@ pub struct App {
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
+    /// Why the last request was refused, shown in place of the keys until the next one.
+    pub notice: Option<String>,
 }
 
 impl App {
@@ -106,6 +108,7 @@ impl App {
             confirm_quit: false,
             running: true,
             command: "retro".into(),
+            notice: None,
         };
         let only = (app.teams.len() == 1).then(|| app.teams[0].clone());
         let effect = team.or(only).map(|t| app.open_team(t));
@@ -162,6 +165,10 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        // A notice takes the next key, so that the key read as "close" does nothing else.
+        if self.notice.take().is_some() {
+            return None;
+        }
         match self.context() {
             Context::ConfirmQuit => {
                 match action {

@@ -2,10 +2,10 @@
 //! the store, and only through functions that return plain values.
 
 use super::app::{App, Effect};
-use crate::domain::{ActionStatus, Expected, Granularity, MetricKey, Period, Team, Timestamp};
+use crate::domain::{ActionStatus, Expected, Granularity, MetricKey, Period, RetroId, Team, Timestamp};
 use crate::report::{MetricTable, recent_signals};
 use crate::retro::prompts::Catalogue;
-use crate::retro::session;
+use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 
@@ -17,16 +17,69 @@ pub struct Backend {
     /// How the screens write a command that reaches this store, such as
     /// `retro --db team.db` when the store was named on the command line.
     pub command: String,
+    /// The unfinished retro this window holds open (see [`crate::retro::hold`]).
+    pub held: Option<RetroId>,
 }
 
 impl Backend {
     /// The built-in prompts, exports into the current folder.
     pub fn new(store: Store) -> Self {
-        Backend { store, catalogue: Catalogue::builtin(), export_dir: PathBuf::from("."), command: "retro".into() }
+        Backend {
+            store,
+            catalogue: Catalogue::builtin(),
+            export_dir: PathBuf::from("."),
+            command: "retro".into(),
+            held: None,
+        }
     }
 }
 
 pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(), StoreError> {
+    match carry_out(backend, app, effect) {
+        // Another window has the retro: say so and stay where we are.
+        Err(e @ StoreError::RetroOpenElsewhere { .. }) => app.notice = Some(e.to_string()),
+        other => other?,
+    }
+    // A window that left its retro lets go of it at once.
+    if let Some(id) = backend.held
+        && app.retro.as_ref().is_none_or(|r| r.flow.retro.id != id)
+    {
+        backend.held = None;
+        hold::release(&mut backend.store, id)?;
+    }
+    Ok(())
+}
+
+/// Renews the hold on the retro this window has open; the loop calls it every few seconds.
+pub fn renew_hold(backend: &mut Backend) -> Result<(), StoreError> {
+    match backend.held {
+        Some(id) => hold::renew(&mut backend.store, id),
+        None => Ok(()),
+    }
+}
+
+/// Lets go of the retro this window holds, on the way out.
+pub fn release_hold(backend: &mut Backend) -> Result<(), StoreError> {
+    match backend.held.take() {
+        Some(id) => hold::release(&mut backend.store, id),
+        None => Ok(()),
+    }
+}
+
+/// Opens retro `id` in this window, holding it while it is unfinished.
+fn open_retro(backend: &mut Backend, app: &mut App, id: RetroId) -> Result<(), StoreError> {
+    let flow = session::open(&backend.store, id, &backend.catalogue, app.now)?;
+    if !flow.is_finished() && backend.held != Some(id) {
+        hold::take(&mut backend.store, id)?;
+        if let Some(previous) = backend.held.replace(id) {
+            hold::release(&mut backend.store, previous)?;
+        }
+    }
+    app.retro_opened(flow);
+    Ok(())
+}
+
+fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(), StoreError> {
     let now = app.now;
     let store = &mut backend.store;
     match effect {
@@ -53,10 +106,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             None => start(backend, app, &team)?,
         },
         Effect::StartRetro { team } => start(backend, app, &team)?,
-        Effect::OpenRetro(id) => {
-            let flow = session::open(store, id, &backend.catalogue, now)?;
-            app.retro_opened(flow);
-        }
+        Effect::OpenRetro(id) => open_retro(backend, app, id)?,
         Effect::Retro(effects) => {
             if let Some(screen) = app.retro.as_mut() {
                 session::apply(store, &mut screen.flow, effects, now)?;
@@ -78,9 +128,7 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreError> {
     let window = session::default_window(&backend.store, team, app.now)?;
     let (retro, _) = session::start_new(&mut backend.store, team, &window, app.now)?;
-    let flow = session::open(&backend.store, retro.id, &backend.catalogue, app.now)?;
-    app.retro_opened(flow);
-    Ok(())
+    open_retro(backend, app, retro.id)
 }
 
 /// Writes the retro's Markdown summary into `dir`, named after team and window.

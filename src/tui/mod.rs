@@ -61,6 +61,7 @@ pub fn run(
     terminal::exit_on_termination_signals().context("cannot watch for termination signals")?;
     let mut guard = terminal::TerminalGuard::enter().context("cannot set up the terminal")?;
     let mut last_autosave = Instant::now();
+    let mut last_renewal = Instant::now();
     while app.running {
         guard.terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
         let ready = event::poll(AUTOSAVE_EVERY.saturating_sub(last_autosave.elapsed()))?;
@@ -79,7 +80,12 @@ pub fn run(
                 data::apply(backend, &mut app, effect)?;
             }
         }
+        if last_renewal.elapsed() >= Duration::from_secs(crate::retro::hold::RENEW_EVERY_SECS) {
+            last_renewal = Instant::now();
+            data::renew_hold(backend)?;
+        }
     }
     drop(guard);
+    data::release_hold(backend)?;
     Ok(())
 }

@@ -60,6 +60,21 @@ fn key_name(code: ratatui::crossterm::event::KeyCode) -> String {
     }
 }
 
+/// Why a request was refused, until the next key.
+pub fn draw_notice(frame: &mut Frame, area: Rect, notice: &str, theme: &Theme) {
+    let width = area.width.min(64);
+    let lines = super::text::wrap(notice, usize::from(width.saturating_sub(2)));
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(lines.len() as u16 + 4));
+    frame.render_widget(Clear, popup);
+    let mut text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
+    text.push(Line::raw(""));
+    text.push(Line::styled("Any key closes this.", theme.dim()));
+    frame.render_widget(
+        Paragraph::new(text).block(Block::bordered().title(Span::styled(" Not now ", theme.warning()))),
+        popup,
+    );
+}
+
 /// An unfinished retro exists: resume it, or start another.
 pub fn draw_retro_offer(frame: &mut Frame, area: Rect, offer: &crate::domain::Retro, theme: &Theme) {
     let popup = area.centered(Constraint::Max(64), Constraint::Length(6));

@@ -49,6 +49,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.confirm_quit {
         help::draw_confirm_quit(frame, body, theme);
     }
+    if let Some(notice) = &app.notice {
+        help::draw_notice(frame, body, notice, theme);
+    }
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
