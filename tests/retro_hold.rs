@@ -5,15 +5,15 @@
 //! "Another window" is a child process (`sleep`) holding the retro: alive while it
 //! sleeps, gone once killed.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::press;
 use retro::domain::{Retro, Team, Timestamp, parse_timestamp};
 use retro::retro::{hold, session};
 use retro::store::{Store, StoreError};
 use retro::tui::Backend;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::Action;
-use retro::tui::ui::{draw, theme::Theme};
 use std::process::{Child, Command};
 
 fn now() -> Timestamp {
@@ -109,21 +109,7 @@ fn a_new_retro_does_not_close_one_open_in_another_window() {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..24)
-        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn press(backend: &mut Backend, app: &mut App, actions: &[Action]) {
-    for &a in actions {
-        if let Some(effect) = app.update(a) {
-            retro::tui::apply_effect(backend, app, effect).unwrap();
-        }
-    }
+    common::render(app, 80, 24)
 }
 
 #[test]

@@ -1,27 +1,17 @@
 //! The actions screen: the demo team's actions listed, filtered, sorted and opened.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::render;
 use retro::domain::{Timestamp, parse_timestamp};
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::actions::Filter;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::Action;
-use retro::tui::ui::{draw, theme::Theme};
 
 fn now() -> Timestamp {
     parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
-
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn open_actions() -> (Backend, App) {

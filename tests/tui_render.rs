@@ -1,6 +1,9 @@
 //! Screens rendered into a `TestBackend` buffer, at 80x24 and 120x40, on the demo team
 //! with a fixed clock: snapshots of the whole screen plus assertions on what matters.
 
+mod common;
+
+use common::{press, render};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
@@ -26,28 +29,6 @@ fn demo_store() -> Store {
     let mut store = Store::open_in_memory().unwrap();
     retro::demo::load(&mut store, now()).unwrap();
     store
-}
-
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-            line.trim_end().to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Sends actions through the app the way the event loop does, applying effects.
-fn press(store: &mut Backend, app: &mut App, actions: &[Action]) {
-    for &a in actions {
-        if let Some(effect) = app.update(a) {
-            retro::tui::apply_effect(store, app, effect).unwrap();
-        }
-    }
 }
 
 #[test]

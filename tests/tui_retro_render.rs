@@ -1,28 +1,21 @@
 //! Every retro stage rendered at 80x24 on the demo team, driven through the app the way
 //! keys drive it: snapshots plus assertions on what a facilitator must see.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use retro::domain::{Stage, Timestamp, parse_timestamp};
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::{Action, action_for};
-use retro::tui::ui::{draw, theme::Theme};
 
 fn now() -> Timestamp {
     parse_timestamp("2026-11-26T12:00:00Z").unwrap()
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| draw(f, app, &Theme::PLAIN)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..24)
-        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::render(app, 80, 24)
 }
 
 struct Harness {
