@@ -12,14 +12,7 @@ const WEEKS: usize = 60;
 
 fn main() -> std::io::Result<()> {
     let start = parse_timestamp("2025-01-06 00:00:00").expect("a Monday");
-    let steady = WeekProfile {
-        deploys: 8.0,
-        changes_per_deploy: 4.0,
-        failure_rate: 0.10,
-        rework_rate: 0.07,
-        lead_time_hours: 30.0,
-        recovery_hours: 3.0,
-    };
+    let steady = WeekProfile::STEADY;
     // AI coding assistants arrive: many more, smaller deployments, faster.
     let fast = WeekProfile { deploys: 19.0, changes_per_deploy: 3.2, lead_time_hours: 15.0, ..steady };
     // A few weeks later quality slips: more failures, more rework, slower recovery.

@@ -25,6 +25,18 @@ pub struct WeekProfile {
 }
 
 impl WeekProfile {
+    /// A steady team: 8 deployments a week of 4 changes, 10% failures, 7% rework, lead
+    /// time 30 hours, recovery 3 hours. The demo team starts here, and the signals'
+    /// thresholds are checked against it.
+    pub const STEADY: WeekProfile = WeekProfile {
+        deploys: 8.0,
+        changes_per_deploy: 4.0,
+        failure_rate: 0.10,
+        rework_rate: 0.07,
+        lead_time_hours: 30.0,
+        recovery_hours: 3.0,
+    };
+
     /// The profile `t` of the way from `self` to `other` (0 to 1).
     pub fn towards(&self, other: &WeekProfile, t: f64) -> WeekProfile {
         let mix = |a: f64, b: f64| a + (b - a) * t;

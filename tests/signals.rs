@@ -575,14 +575,7 @@ fn thresholds_are_documented_defaults() {
 #[test]
 fn steady_histories_rarely_raise_signals() {
     let start = week(1).start;
-    let steady = retro::synth::WeekProfile {
-        deploys: 8.0,
-        changes_per_deploy: 4.0,
-        failure_rate: 0.10,
-        rework_rate: 0.07,
-        lead_time_hours: 30.0,
-        recovery_hours: 3.0,
-    };
+    let steady = retro::synth::WeekProfile::STEADY;
     let mut raised = Vec::new();
     for seed in 1..=40 {
         let data = retro::synth::story(seed, start, &[steady; 52]);
