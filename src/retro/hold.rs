@@ -20,9 +20,9 @@ pub fn take(store: &mut Store, retro: RetroId) -> Result<(), StoreError> {
 
 /// [`take`] for process `pid` at `now`.
 pub fn take_as(store: &mut Store, retro: RetroId, pid: u32, now: Timestamp) -> Result<(), StoreError> {
-    match store.claim_retro(retro, pid, now, |other, seen_at| gone(other, seen_at, now))? {
+    match store.claim_retro(retro, pid, now, |holder, seen_at| blocks(holder, seen_at, pid, now))? {
         None => Ok(()),
-        Some((other, _)) => Err(StoreError::RetroOpenElsewhere { retro: retro.0, pid: other }),
+        Some((holder, _)) => Err(StoreError::RetroOpenElsewhere { retro: retro.0, pid: holder }),
     }
 }
 
@@ -30,8 +30,8 @@ pub fn take_as(store: &mut Store, retro: RetroId, pid: u32, now: Timestamp) -> R
 pub fn check_free(store: &Store, retro: RetroId) -> Result<(), StoreError> {
     let (me, now) = (std::process::id(), wall_clock());
     match store.retro_holder(retro)? {
-        Some((other, seen_at)) if other != me && !gone(other, seen_at, now) => {
-            Err(StoreError::RetroOpenElsewhere { retro: retro.0, pid: other })
+        Some((holder, seen_at)) if blocks(holder, seen_at, me, now) => {
+            Err(StoreError::RetroOpenElsewhere { retro: retro.0, pid: holder })
         }
         _ => Ok(()),
     }
@@ -51,9 +51,10 @@ fn wall_clock() -> Timestamp {
     chrono::Utc::now().timestamp()
 }
 
-/// Whether the holder `pid`, last seen at `seen_at`, has gone.
-fn gone(pid: u32, seen_at: Timestamp, now: Timestamp) -> bool {
-    now - seen_at > LAPSES_AFTER_SECS || process_alive(pid) == Some(false)
+/// Whether the holder `holder`, last seen at `seen_at`, keeps process `me` out: it is
+/// another process, and it has neither ended nor let its hold lapse.
+fn blocks(holder: u32, seen_at: Timestamp, me: u32, now: Timestamp) -> bool {
+    holder != me && now - seen_at <= LAPSES_AFTER_SECS && process_alive(holder) != Some(false)
 }
 
 /// Whether process `pid` runs on this machine; `None` when that cannot be told.

@@ -325,16 +325,16 @@ impl Store {
     }
 
     /// Makes process `pid` the holder of `retro`, in one transaction so that two windows
-    /// cannot both take it, unless another holder is still there: `gone(pid, seen_at)`
-    /// tells whether one has gone. Returns that other holder when it is still there.
+    /// cannot both take it, unless the current holder `blocks(holder_pid, seen_at)`.
+    /// Returns that holder when it does.
     pub fn claim_retro(
         &mut self,
         retro: RetroId,
         pid: u32,
         now: Timestamp,
-        gone: impl Fn(u32, Timestamp) -> bool,
+        blocks: impl Fn(u32, Timestamp) -> bool,
     ) -> Result<Option<(u32, Timestamp)>, StoreError> {
-        self.write(|tx| retros::claim(tx, retro, pid, now, gone))
+        self.write(|tx| retros::claim(tx, retro, pid, now, blocks))
     }
 
     /// Renews `pid`'s hold on `retro` (a heartbeat).

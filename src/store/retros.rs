@@ -183,20 +183,19 @@ pub(super) fn holder(conn: &Connection, retro: RetroId) -> Result<Option<(u32, T
         .optional()?)
 }
 
-/// Makes `pid` the holder of `retro` unless another holder is still there (`gone` says
-/// whether a holder has gone); returns that other holder when it is.
+/// Makes `pid` the holder of `retro` unless the current holder `blocks(pid, seen_at)`;
+/// returns that holder when it does.
 pub(super) fn claim(
     conn: &Connection,
     retro: RetroId,
     pid: u32,
     now: Timestamp,
-    gone: impl Fn(u32, Timestamp) -> bool,
+    blocks: impl Fn(u32, Timestamp) -> bool,
 ) -> Result<Option<(u32, Timestamp)>, StoreError> {
-    if let Some((other, seen_at)) = holder(conn, retro)?
-        && other != pid
-        && !gone(other, seen_at)
+    if let Some((holder_pid, seen_at)) = holder(conn, retro)?
+        && blocks(holder_pid, seen_at)
     {
-        return Ok(Some((other, seen_at)));
+        return Ok(Some((holder_pid, seen_at)));
     }
     conn.execute(
         "INSERT INTO retro_sessions (retro_id, pid, seen_at) VALUES (?1, ?2, ?3)
