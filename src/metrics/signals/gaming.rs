@@ -61,53 +61,58 @@ fn runs(hits: &[bool]) -> Vec<Range<usize>> {
     out
 }
 
+/// Runs of consecutive periods whose `(whole, part)` counts have `part` at least `min`
+/// and at least `share` of `whole`: each run's span and its summed counts.
+fn share_runs(input: &SignalInput<'_>, counts: &[(u64, u64)], min: u64, share: f64) -> Vec<(Span, u64, u64)> {
+    let hits: Vec<bool> =
+        counts.iter().map(|&(whole, part)| part >= min && part as f64 >= share * whole as f64).collect();
+    runs(&hits)
+        .into_iter()
+        .map(|range| {
+            let span = Span::of(input.series, range.clone());
+            let (whole, part) = counts[range].iter().fold((0, 0), |(w, p), &(w1, p1)| (w + w1, p + p1));
+            (span, whole, part)
+        })
+        .collect()
+}
+
+/// A count over `span`, with nothing before it to compare.
+fn count(key: &str, unit: &str, value: u64, span: &Span) -> Observation {
+    Observation {
+        key: key.into(),
+        unit: unit.into(),
+        before: None,
+        after: Reading { value: value as f64, span: span.clone() },
+    }
+}
+
 fn without_changes(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     // A team that records no changes would see every deployment as empty.
     let records_changes = input.series.iter().any(|p| p.dora.get(DoraMetric::ChangeLeadTime).count > 0);
     if !records_changes {
         return Vec::new();
     }
-    let counts = empty_counts(input);
-    let hits: Vec<bool> = counts
-        .iter()
-        .map(|&(total, empty)| empty >= t.empty_min && empty as f64 >= t.empty_share * total as f64)
-        .collect();
-    runs(&hits)
+    share_runs(input, &empty_counts(input), t.empty_min, t.empty_share)
         .into_iter()
-        .map(|range| {
-            let span = Span::of(input.series, range.clone());
-            let (total, empty) = counts[range].iter().fold((0, 0), |(t, e), &(t1, e1)| (t + t1, e + e1));
-            let reading = |value: u64| Reading { value: value as f64, span: span.clone() };
-            Signal {
-                kind: SignalKind::PossibleMetricGaming,
-                pattern: Some(GamingPattern::DeploymentsWithoutChanges),
-                metrics: vec![MetricKey::Dora(DoraMetric::DeploymentFrequency)],
-                observations: vec![
-                    Observation {
-                        key: "deployments_without_changes".into(),
-                        unit: "deployments".into(),
-                        before: None,
-                        after: reading(empty),
-                    },
-                    Observation {
-                        key: "production_deployments".into(),
-                        unit: "deployments".into(),
-                        before: None,
-                        after: reading(total),
-                    },
-                ],
-                intended_change: None,
-                explanation: format!(
-                    "{empty} of {total} production deployments in {} shipped no change (rollbacks not counted). \
+        .map(|(span, total, empty)| Signal {
+            kind: SignalKind::PossibleMetricGaming,
+            pattern: Some(GamingPattern::DeploymentsWithoutChanges),
+            metrics: vec![MetricKey::Dora(DoraMetric::DeploymentFrequency)],
+            observations: vec![
+                count("deployments_without_changes", "deployments", empty, &span),
+                count("production_deployments", "deployments", total, &span),
+            ],
+            intended_change: None,
+            explanation: format!(
+                "{empty} of {total} production deployments in {} shipped no change (rollbacks not counted). \
                      A deployment that ships nothing raises deployment frequency without delivering anything: \
                      it may be a retry or a configuration push, or a sign that the count itself is being rewarded.",
-                    span.label()
-                ),
-                question: "What makes the deployment count attractive to raise for its own sake here, and what \
+                span.label()
+            ),
+            question: "What makes the deployment count attractive to raise for its own sake here, and what \
                            would we rather it reflect?"
-                    .into(),
-                span,
-            }
+                .into(),
+            span,
         })
         .collect()
 }
@@ -203,50 +208,30 @@ fn closure_counts(input: &SignalInput<'_>, t: &Thresholds) -> Vec<(u64, u64)> {
 }
 
 fn quick_closures(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
-    let counts = closure_counts(input, t);
-    let hits: Vec<bool> = counts
-        .iter()
-        .map(|&(resolved, quick)| quick >= t.quick_min && quick as f64 >= t.quick_share * resolved as f64)
-        .collect();
     let minutes = t.quick_resolution_secs / 60;
     let hours = t.follow_up_secs / 3600;
-    runs(&hits)
+    share_runs(input, &closure_counts(input, t), t.quick_min, t.quick_share)
         .into_iter()
-        .map(|range| {
-            let span = Span::of(input.series, range.clone());
-            let (resolved, quick) = counts[range].iter().fold((0, 0), |(r, q), &(r1, q1)| (r + r1, q + q1));
-            let reading = |value: u64| Reading { value: value as f64, span: span.clone() };
-            Signal {
-                kind: SignalKind::PossibleMetricGaming,
-                pattern: Some(GamingPattern::QuickIncidentClosures),
-                metrics: vec![MetricKey::Dora(DoraMetric::RecoveryTime)],
-                observations: vec![
-                    Observation {
-                        key: "quick_incident_closures".into(),
-                        unit: "incidents".into(),
-                        before: None,
-                        after: reading(quick),
-                    },
-                    Observation {
-                        key: "resolved_failures".into(),
-                        unit: "incidents".into(),
-                        before: None,
-                        after: reading(resolved),
-                    },
-                ],
-                intended_change: None,
-                explanation: format!(
-                    "{quick} of {resolved} incidents caused by deployments and resolved in {} were closed within \
+        .map(|(span, resolved, quick)| Signal {
+            kind: SignalKind::PossibleMetricGaming,
+            pattern: Some(GamingPattern::QuickIncidentClosures),
+            metrics: vec![MetricKey::Dora(DoraMetric::RecoveryTime)],
+            observations: vec![
+                count("quick_incident_closures", "incidents", quick, &span),
+                count("resolved_failures", "incidents", resolved, &span),
+            ],
+            intended_change: None,
+            explanation: format!(
+                "{quick} of {resolved} incidents caused by deployments and resolved in {} were closed within \
                      {minutes} minutes, with no hotfix, rollback or fix forward within {hours} hours. Quick closes \
                      with no follow-up keep recovery time low; they may be noisy alerts, or incidents closed \
                      early because the number is watched.",
-                    span.label()
-                ),
-                question: "What makes a low recovery time attractive to reach by closing incidents quickly, and \
+                span.label()
+            ),
+            question: "What makes a low recovery time attractive to reach by closing incidents quickly, and \
                            what follow-up would tell us they were really resolved?"
-                    .into(),
-                span,
-            }
+                .into(),
+            span,
         })
         .collect()
 }
