@@ -92,10 +92,11 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
     let offset = team.map(|t| t.utc_offset).unwrap_or_default();
     // Review notes wrap in full: they are why the action went the way it did.
     let fixed = [11, 10, 9];
+    let note_width = fill_width(area.width, &fixed);
     let notes: Vec<Vec<String>> = p
         .history
         .iter()
-        .map(|r| r.note.as_deref().map_or_else(|| vec![String::new()], |n| wrap(n, fill_width(area.width, &fixed))))
+        .map(|r| r.note.as_deref().map_or_else(|| vec![String::new()], |n| wrap(n, note_width)))
         .collect();
     let rows_height: usize = notes.iter().map(Vec::len).sum();
     let history_height = (rows_height as u16 + 2).clamp(3, 10);
