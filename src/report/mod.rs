@@ -8,7 +8,7 @@ mod table;
 
 pub use csv_out::write_csv;
 pub use json::to_json;
-pub use signals::{SIGNALS_SCHEMA, SignalTable, recent_signals, signals_to_json, write_signals};
+pub use signals::{SIGNALS_SCHEMA, SignalTable, recent_signals, signals_to_json, table_and_signals, write_signals};
 pub use table::write_table;
 
 use crate::domain::{Period, Team, TeamMetric};

@@ -3,7 +3,7 @@
 
 use super::app::{App, Effect};
 use crate::domain::{ActionStatus, Expected, Granularity, MetricKey, Period, RetroId, Team, Timestamp};
-use crate::report::{MetricTable, recent_signals};
+use crate::report::{MetricTable, table_and_signals};
 use crate::retro::prompts::Catalogue;
 use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
@@ -84,17 +84,13 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
     let store = &mut backend.store;
     match effect {
         Effect::LoadDashboard { team, periods } => {
-            let table = MetricTable::load(store, &team, &periods)?;
+            let (table, signals) = table_and_signals(store, &team, &periods, now)?;
             let intended: Vec<MetricKey> = store
                 .actions(&team)?
                 .into_iter()
                 .filter(|a| a.status == ActionStatus::Open && a.expected == Expected::IntendedWorsening)
                 .map(|a| a.metric)
                 .collect();
-            let signals = match periods.last() {
-                Some(last) => recent_signals(store, &team, last, periods.len(), now)?,
-                None => vec![],
-            };
             app.dashboard_loaded(&table, &intended, &signals);
         }
         Effect::LoadHistory { team, granularity } => {
