@@ -79,7 +79,7 @@ pub struct App {
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
-    /// Why the last request was refused, shown in place of the keys until the next one.
+    /// Why the last request was refused, shown over the screen until the next key.
     pub notice: Option<String>,
 }
 

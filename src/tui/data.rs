@@ -41,11 +41,8 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         other => other?,
     }
     // A window that left its retro lets go of it at once.
-    if let Some(id) = backend.held
-        && app.retro.as_ref().is_none_or(|r| r.flow.retro.id != id)
-    {
-        backend.held = None;
-        hold::release(&mut backend.store, id)?;
+    if backend.held.is_some_and(|id| app.retro.as_ref().is_none_or(|r| r.flow.retro.id != id)) {
+        release_hold(backend)?;
     }
     Ok(())
 }
