@@ -15,4 +15,5 @@ pub mod report;
 pub mod retro;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod tui;

@@ -110,34 +110,15 @@ pub fn write_signals(table: &SignalTable, out: &mut dyn Write) -> std::io::Resul
     for (i, s) in table.signals.iter().enumerate() {
         let pattern = s.pattern.map(|p| format!(" ({})", p.key().replace('_', " "))).unwrap_or_default();
         writeln!(out, "\n{}. {}{pattern} · {}", i + 1, s.kind.title(), s.span.label())?;
-        for line in wrap(&s.explanation, 92) {
+        for line in crate::text::wrap(&s.explanation, 92) {
             writeln!(out, "   {line}")?;
         }
-        for (j, line) in wrap(&s.question, 87).into_iter().enumerate() {
+        for (j, line) in crate::text::wrap(&s.question, 87).into_iter().enumerate() {
             let lead = if j == 0 { "Ask: " } else { "     " };
             writeln!(out, "   {lead}{line}")?;
         }
     }
     Ok(())
-}
-
-/// Splits text into lines of at most `width` characters at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 /// What one read of the store gives for a run of periods: the events, every period's

@@ -1,12 +1,12 @@
 //! The team's improvement actions: a filtered list, and one action in detail with its
 //! reviews across retros and its metric since it was decided.
 
-use super::text::{fill_width, fit, wrap};
 use super::theme::Theme;
 use crate::actions::ActionProgress;
 use crate::domain::{ActionStatus, Team};
 use crate::metrics::Verdict;
 use crate::report::format_value;
+use crate::text::{fill_width, fit, wrap};
 use crate::tui::actions::{ActionsScreen, sort_label};
 use crate::tui::view::sparkline;
 use ratatui::Frame;

@@ -63,7 +63,7 @@ fn key_name(code: ratatui::crossterm::event::KeyCode) -> String {
 /// Why a request was refused, until the next key.
 pub fn draw_notice(frame: &mut Frame, area: Rect, notice: &str, theme: &Theme) {
     let width = area.width.min(64);
-    let lines = super::text::wrap(notice, usize::from(width.saturating_sub(2)));
+    let lines = crate::text::wrap(notice, usize::from(width.saturating_sub(2)));
     let popup = area.centered(Constraint::Length(width), Constraint::Length(lines.len() as u16 + 4));
     frame.render_widget(Clear, popup);
     let mut text: Vec<Line> = lines.into_iter().map(Line::raw).collect();

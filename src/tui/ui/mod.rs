@@ -9,7 +9,6 @@ mod footer;
 mod help;
 mod picker;
 mod retro;
-mod text;
 pub mod theme;
 
 use super::app::{App, Screen};

@@ -1,5 +1,5 @@
+use crate::text::wrap;
 use crate::tui::retro::RetroScreen;
-use crate::tui::ui::text::wrap;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,5 +1,5 @@
+use crate::text::{fill_width, fit};
 use crate::tui::retro::RetroScreen;
-use crate::tui::ui::text::{fill_width, fit};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,6 +1,6 @@
 use crate::domain::Expected;
+use crate::text::wrap;
 use crate::tui::retro::{ActionFormUi, Editor, Field};
-use crate::tui::ui::text::wrap;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         return;
     }
     let fixed = [8, 8, 15, 12, 9];
-    let title_width = crate::tui::ui::text::fill_width(area.width, &fixed);
+    let title_width = crate::text::fill_width(area.width, &fixed);
     let rows = flow.to_review.iter().map(|a| {
         let unit = unit_of(flow, &a.metric);
         let decision = flow.review_of(a.id).map_or("–", |r| decision_word(r.decision));

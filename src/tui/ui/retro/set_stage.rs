@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     }
     // The framing wraps; the prompts below take what is left and scroll.
     let width = usize::from(area.width.saturating_sub(2));
-    let height: usize = lines.iter().map(|l| crate::tui::ui::text::wrap(&l.to_string(), width).len()).sum();
+    let height: usize = lines.iter().map(|l| crate::text::wrap(&l.to_string(), width).len()).sum();
     let height = (height as u16).min(area.height);
     let block = Block::new().padding(Padding::horizontal(1));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(block);
@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
                 1 => "  (1 note)".to_owned(),
                 n => format!("  ({n} notes)"),
             };
-            let text = crate::tui::ui::text::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
+            let text = crate::text::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
             let lines: Vec<Line> = text
                 .into_iter()
                 .enumerate()

@@ -1,5 +1,6 @@
-//! Fitting text into cells by how wide it shows in a terminal, not by how many chars it
-//! has: "日本語" takes six columns, an accent combined onto a letter none.
+//! Fitting text into columns by how wide it shows in a terminal, not by how many chars
+//! it has: "日本語" takes six columns, an accent combined onto a letter none. The terminal
+//! UI and the text reports both lay text out with it.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
