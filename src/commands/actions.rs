@@ -83,7 +83,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
             let a = &p.action;
             [
                 a.id.0.to_string(),
-                cut(&a.title, TITLE_WIDTH),
+                crate::text::fit(&a.title, TITLE_WIDTH),
                 a.metric.name().to_owned(),
                 a.expected.label().to_owned(),
                 format_value(p.evaluation.baseline, &p.unit),
@@ -99,12 +99,12 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         })
         .collect();
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| cells.iter().map(|c| c[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .map(|i| cells.iter().map(|c| crate::text::width(&c[i])).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
     let line = |cells: &[&str]| {
         let mut s = String::new();
         for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-            let pad = width.saturating_sub(cell.chars().count());
+            let pad = width.saturating_sub(crate::text::width(cell));
             match i {
                 // Numbers line up on the right.
                 0 | 4 | 5 => s.push_str(&format!("{}{cell}", " ".repeat(pad))),
@@ -520,14 +520,4 @@ fn today(team: &Team, now: Timestamp) -> String {
 
 fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
-}
-
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
 }
