@@ -1,21 +1,16 @@
 //! Every retro stage rendered at 80x24 on the demo team, driven through the app the way
 //! keys drive it: snapshots plus assertions on what a facilitator must see.
 
-mod common;
-
+use crate::common::now;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use retro::domain::{Stage, Timestamp, parse_timestamp};
+use retro::domain::Stage;
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::{Action, action_for};
 
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
-
 fn render(app: &App) -> String {
-    common::render(app, 80, 24)
+    crate::common::render(app, 80, 24)
 }
 
 struct Harness {

@@ -1,13 +1,10 @@
 //! A store written by an earlier retro is upgraded in place, keeping everything in it.
 
-use retro::domain::{Timestamp, UtcOffset, parse_timestamp};
+use crate::common::now;
+use retro::domain::UtcOffset;
 use retro::store::{SCHEMA_VERSION, Store};
 
 const APPLICATION_ID: i64 = 0x5245_5452;
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 #[test]
 fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
@@ -16,7 +13,7 @@ fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
     {
         // The store exactly as the first release left it: events only.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../src/store/sql/0001_events.sql")).unwrap();
+        conn.execute_batch(include_str!("../../src/store/sql/0001_events.sql")).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
         conn.execute_batch(

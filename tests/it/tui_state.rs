@@ -1,15 +1,12 @@
 //! The app as a state machine: actions in, state and effects out. No terminal.
 
-use retro::domain::{Granularity, Period, Timestamp, UtcOffset, parse_timestamp};
+use crate::common::now;
+use retro::domain::{Granularity, Period, UtcOffset};
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::{App, Effect, Screen};
 use retro::tui::keymap::{Action, Context, action_for};
 use retro::tui::view::Pane;
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn demo() -> (Backend, App) {
     let mut store = Store::open_in_memory().unwrap();

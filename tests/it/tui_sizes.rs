@@ -1,18 +1,15 @@
 //! Every screen draws at any terminal size, down to a single cell, without panicking:
 //! people resize terminals mid-retro and split panes small.
 
+use crate::common::now;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use retro::domain::{Stage, Timestamp, parse_timestamp};
+use retro::domain::Stage;
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::App;
 use retro::tui::keymap::Action;
 use retro::tui::ui::{draw, theme::Theme};
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn draw_at_every_size(app: &App, what: &str) {
     for width in [0, 1, 2, 5, 10, 19, 33, 47, 61, 79] {

@@ -2,6 +2,7 @@
 //! snapshot, review history across retros, the demo team's story of actions, and
 //! `retro actions list|show|add|update` through the binary.
 
+use crate::common::now;
 use assert_cmd::Command;
 use retro::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
 use retro::domain::{
@@ -14,11 +15,7 @@ use retro::store::Store;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const NOW: &str = "2026-11-26T12:00:00Z";
-
-fn now() -> Timestamp {
-    parse_timestamp(NOW).unwrap()
-}
+use crate::common::NOW;
 
 fn t(s: &str) -> Timestamp {
     parse_timestamp(s).unwrap()

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-const NOW: &str = "2026-11-26T12:00:00Z";
+use crate::common::NOW;
 
 /// `retro` run in `dir`, isolated from the caller's environment: no RETRO_* variables
 /// but a pinned clock, and a home folder inside `dir` so no default store is ever

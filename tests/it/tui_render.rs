@@ -1,12 +1,11 @@
 //! Screens rendered into a `TestBackend` buffer, at 80x24 and 120x40, on the demo team
 //! with a fixed clock: snapshots of the whole screen plus assertions on what matters.
 
-mod common;
-
-use common::{press, render};
+use crate::common::now;
+use crate::common::{press, render};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
+use retro::domain::{Team, UtcOffset};
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::App;
@@ -20,10 +19,6 @@ const DORA_NAMES: [&str; 5] = [
     "Failed deployment recovery time",
     "Deployment rework rate",
 ];
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn demo_store() -> Store {
     let mut store = Store::open_in_memory().unwrap();

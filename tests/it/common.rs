@@ -28,3 +28,11 @@ pub fn press(backend: &mut Backend, app: &mut App, actions: &[Action]) {
         }
     }
 }
+
+/// The instant every test treats as "now", so dates in fixtures and snapshots stay put.
+pub const NOW: &str = "2026-11-26T12:00:00Z";
+
+/// [`NOW`] as a timestamp.
+pub fn now() -> retro::domain::Timestamp {
+    retro::domain::parse_timestamp(NOW).unwrap()
+}

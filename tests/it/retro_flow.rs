@@ -1,18 +1,15 @@
 //! The retro flow: every stage transition, votes, notes, drafts, reviews, actions and
 //! closing, as a state machine (events in, effects out), then persisted and resumed.
 
+use crate::common::now;
 use retro::domain::{
-    ActionPlan, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team, Timestamp,
-    UtcOffset, VoteCounts, VoteKind, parse_timestamp,
+    ActionPlan, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team, UtcOffset,
+    VoteCounts, VoteKind,
 };
 use retro::retro::flow::{Effect, Event, Flow, FlowError, NoteTarget};
 use retro::retro::prompts::Catalogue;
 use retro::retro::session;
 use retro::store::Store;
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn demo() -> (Store, Team) {
     let mut store = Store::open_in_memory().unwrap();

@@ -1,15 +1,11 @@
 //! `retro retros list`, `retro export` and `retro start` through the binary.
 
+use crate::common::now;
 use assert_cmd::Command;
-use retro::domain::{Timestamp, parse_timestamp};
 use retro::retro::flow::{Event, NoteTarget};
 use retro::retro::prompts::Catalogue;
 use retro::retro::session;
 use retro::store::Store;
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn retro_cmd(db: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("retro").unwrap();

@@ -5,20 +5,15 @@
 //! "Another window" is a child process (`sleep`) holding the retro: alive while it
 //! sleeps, gone once killed.
 
-mod common;
-
-use common::press;
-use retro::domain::{Retro, Team, Timestamp, parse_timestamp};
+use crate::common::now;
+use crate::common::press;
+use retro::domain::{Retro, Team, Timestamp};
 use retro::retro::{hold, session};
 use retro::store::{Store, StoreError};
 use retro::tui::Backend;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::Action;
 use std::process::{Child, Command};
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn wall_clock() -> Timestamp {
     chrono::Utc::now().timestamp()
@@ -109,7 +104,7 @@ fn a_new_retro_does_not_close_one_open_in_another_window() {
 }
 
 fn render(app: &App) -> String {
-    common::render(app, 80, 24)
+    crate::common::render(app, 80, 24)
 }
 
 #[test]

@@ -1,18 +1,12 @@
 //! The actions screen: the demo team's actions listed, filtered, sorted and opened.
 
-mod common;
-
-use common::render;
-use retro::domain::{Timestamp, parse_timestamp};
+use crate::common::now;
+use crate::common::render;
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::actions::Filter;
 use retro::tui::app::{App, Screen};
 use retro::tui::keymap::Action;
-
-fn now() -> Timestamp {
-    parse_timestamp("2026-11-26T12:00:00Z").unwrap()
-}
 
 fn open_actions() -> (Backend, App) {
     let mut store = Store::open_in_memory().unwrap();
