@@ -7,6 +7,7 @@ mod common;
 mod effect;
 mod export;
 mod git_import;
+mod hostile;
 mod import;
 mod metrics_oracle;
 mod prompts;
