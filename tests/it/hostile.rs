@@ -323,3 +323,45 @@ fn export_markdown_on_stdout_and_in_a_file_shows_what_the_team_typed_safely() {
     let file = clean(&std::fs::read(d.join("summary.json")).unwrap(), "export json file");
     assert_eq!(serde_json::from_str::<Value>(&file).unwrap(), json);
 }
+
+#[test]
+fn git_import_summary_shows_the_repository_and_tag_names_safely() {
+    if std::process::Command::new("git").arg("--version").output().is_err() {
+        assert!(std::env::var_os("RETRO_REQUIRE_GIT").is_none(), "git is required");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    retro(d).args(["teams", "add", "payments"]).assert().success();
+    // A folder name may hold ESC and BEL; a tag name may hold a bidi override and a ZWJ.
+    let repo = d.join("r\u{1b}]0;PWNED\u{7}");
+    std::fs::create_dir(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "tag.gpgsign=false"])
+            .args(["-c", "commit.gpgsign=false"])
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("a.txt"), "a\n").unwrap();
+    git(&["add", "a.txt"]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&["tag", "v1"]);
+    let blob = git(&["hash-object", "-w", "a.txt"]);
+    git(&["tag", "v2\u{202e}gpj.exe\u{200d}", &blob]);
+    let out = retro(d).arg("import").arg("git").arg(&repo).assert().success().get_output().clone();
+    clean(&out.stderr, "git import");
+    let text = clean(&out.stdout, "git import");
+    assert!(text.contains("name no commit: v2\\u202egpj.exe\\u200d."), "the tag: {text}");
+    assert!(text.contains("r\\e]0;PWNED\\x07 for team payments"), "the repository: {text}");
+}
