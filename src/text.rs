@@ -118,27 +118,51 @@ impl<W: std::io::Write> SafeWriter<W> {
 impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        let (text, rest) = match std::str::from_utf8(&self.pending) {
-            Ok(text) => (text.to_owned(), Vec::new()),
-            // An incomplete character at the end waits for the next write.
-            Err(e) if e.error_len().is_none() => {
-                let (done, rest) = self.pending.split_at(e.valid_up_to());
-                (String::from_utf8_lossy(done).into_owned(), rest.to_vec())
+        let pending = std::mem::take(&mut self.pending);
+        let mut text = String::with_capacity(pending.len());
+        let mut rest: &[u8] = &pending;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    text.push_str(valid);
+                    rest = &[];
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        // An incomplete character at the end waits for the next write.
+                        None => {
+                            self.pending = after.to_vec();
+                            rest = &[];
+                        }
+                        // Not UTF-8: bytes 0x80-0x9F could act as C1 controls.
+                        Some(bad) => {
+                            text.push('\u{fffd}');
+                            rest = &after[bad..];
+                        }
+                    }
+                }
             }
-            // Not UTF-8: bytes 0x80-0x9F could act as C1 controls, so they are replaced.
-            Err(_) => (String::from_utf8_lossy(&self.pending).into_owned(), Vec::new()),
-        };
-        self.pending = rest;
+        }
         self.inner.write_all(safe_lines(&text).as_bytes())?;
         Ok(buf.len())
     }
 
+    /// A character still incomplete stays held: a flush between two halves of one
+    /// character must not break it.
     fn flush(&mut self) -> std::io::Result<()> {
-        if !self.pending.is_empty() {
-            let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
-            self.inner.write_all(safe_lines(&rest).as_bytes())?;
-        }
         self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for SafeWriter<W> {
+    /// The stream ended inside a character: what was held is not UTF-8, shown as U+FFFD.
+    fn drop(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = self.inner.write_all("\u{fffd}".as_bytes());
+            let _ = self.inner.flush();
+        }
     }
 }
 
@@ -326,14 +350,22 @@ mod tests {
     #[test]
     fn safe_writer_guards_a_stream_written_in_pieces() {
         use std::io::Write as _;
-        let mut out = SafeWriter::new(Vec::new());
-        let text = "ok 日本 \u{1b}]0;t\u{7} \u{9b}\u{202e}\n";
-        for b in text.as_bytes().chunks(1) {
-            out.write_all(b).unwrap();
+        let mut shown = Vec::new();
+        {
+            let mut out = SafeWriter::new(&mut shown);
+            let text = "ok 日本 \u{1b}]0;t\u{7} \u{9b}\u{202e}\n";
+            for b in text.as_bytes().chunks(1) {
+                out.write_all(b).unwrap();
+            }
+            // An invalid byte, then half of "日", held across a flush and shown once
+            // the rest arrives.
+            out.write_all(b"\x9b end \xe6").unwrap();
+            out.flush().unwrap();
+            out.write_all(&"日".as_bytes()[1..]).unwrap();
+            // The stream ends inside "本".
+            out.write_all(&"本".as_bytes()[..2]).unwrap();
         }
-        out.write_all(b"\x9b end").unwrap();
-        out.flush().unwrap();
-        let shown = String::from_utf8(out.inner).unwrap();
-        assert_eq!(shown, "ok 日本 \\e]0;t\\x07 \\u009b\\u202e\n\u{fffd} end");
+        let shown = String::from_utf8(shown).unwrap();
+        assert_eq!(shown, "ok 日本 \\e]0;t\\x07 \\u009b\\u202e\n\u{fffd} end 日\u{fffd}");
     }
 }

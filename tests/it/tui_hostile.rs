@@ -57,7 +57,7 @@ fn hostile() -> (TempDir, Backend, App) {
     };
     let new =
         |metric, retro| NewAction { plan: plan(metric), retro, baseline: Some(1.0), baseline_window: window.clone() };
-    let open = store.add_action(&team, &new(MetricKey::Team(H.into()), None), now()).unwrap();
+    store.add_action(&team, &new(MetricKey::Team(H.into()), None), now()).unwrap();
     let done = store.add_action(&team, &new(MetricKey::Dora(DoraMetric::ChangeLeadTime), None), now()).unwrap();
     store.set_action_status(done.id, ActionStatus::Done, Some(H), now()).unwrap();
     // Earlier retros are closed by a new one: this one is left open, to be resumed.
@@ -85,7 +85,6 @@ fn hostile() -> (TempDir, Backend, App) {
     backend.store.add_note(r.id, &prompt.key, &prompt.text, prompt.metric.as_ref(), &body, now()).unwrap();
     backend.store.add_note(r.id, "custom", H, None, H, now()).unwrap();
     retro::tui::apply_effect(&mut backend, &mut app, Effect::OpenRetro(r.id)).unwrap();
-    let _ = open;
     (dir, backend, app)
 }
 
