@@ -13,6 +13,7 @@ use crate::domain::{
 use crate::metrics::EffectRule;
 use crate::report::format_value;
 use crate::store::Store;
+use crate::text::safe;
 use anyhow::{Result, bail};
 use chrono::DateTime;
 use serde_json::{Value, json};
@@ -53,7 +54,7 @@ fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out:
             let actions: Vec<Value> = rows.iter().map(|p| action_json(team, p)).collect();
             let mut doc = header(team, now);
             doc["actions"] = Value::Array(actions);
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            writeln!(out, "{}", crate::text::json_pretty(&doc)?)?;
         }
         OutputFormat::Csv => write_csv(team, &rows, out)?,
     }
@@ -64,7 +65,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
     writeln!(
         out,
         "{} · {} · today {} (UTC{})",
-        team.name,
+        safe(&team.name),
         count(rows.len(), "action"),
         today(team, now),
         team.utc_offset
@@ -84,7 +85,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
             [
                 a.id.0.to_string(),
                 crate::text::fit(&a.title, TITLE_WIDTH),
-                a.metric.name().to_owned(),
+                safe(a.metric.name()).into_owned(),
                 a.expected.label().to_owned(),
                 format_value(p.evaluation.baseline, &p.unit),
                 format_value(p.evaluation.after, &p.unit),
@@ -159,9 +160,9 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
         let e = &p.evaluation;
         w.write_record([
             a.id.0.to_string(),
-            a.title.clone(),
-            a.metric.key().to_owned(),
-            p.unit.clone(),
+            safe(&a.title).into_owned(),
+            safe(a.metric.key()).into_owned(),
+            safe(&p.unit).into_owned(),
             a.expected.as_str().to_owned(),
             a.status.as_str().to_owned(),
             num(e.baseline),
@@ -173,7 +174,7 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
             num(a.target),
             a.due.map(|d| d.to_string()).unwrap_or_default(),
             p.overdue.to_string(),
-            a.volunteer.clone().unwrap_or_default(),
+            safe(a.volunteer.as_deref().unwrap_or_default()).into_owned(),
             a.retro.map(|r| r.0.to_string()).unwrap_or_default(),
             format_timestamp(a.created_at, offset),
             a.closed_at.map(|t| format_timestamp(t, offset)).unwrap_or_default(),
@@ -286,7 +287,7 @@ fn show(store: &Store, team: &Team, id: i64, format: ListFormat, now: Timestamp,
         ListFormat::Json => {
             let mut doc = header(team, now);
             doc["action"] = action_detail_json(team, &p);
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            writeln!(out, "{}", crate::text::json_pretty(&doc)?)?;
         }
         ListFormat::Table => write_detail(team, &p, out)?,
     }
@@ -299,9 +300,9 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     let offset = team.utc_offset;
     let day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
     let value = |v: Option<f64>| format_value(v, &p.unit);
-    writeln!(out, "Action {}: {}", a.id.0, a.title)?;
+    writeln!(out, "Action {}: {}", a.id.0, safe(&a.title))?;
     if let Some(d) = &a.description {
-        writeln!(out, "  {d}")?;
+        writeln!(out, "  {}", safe(d))?;
     }
     writeln!(out)?;
     let status = match (a.status, a.closed_at) {
@@ -311,14 +312,14 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     };
     writeln!(out, "Status     {status}")?;
     if let Some(note) = &a.closing_note {
-        writeln!(out, "Note       {note}")?;
+        writeln!(out, "Note       {}", safe(note))?;
     }
     let polarity = match p.polarity {
         crate::domain::Polarity::HigherIsBetter => "higher is better",
         crate::domain::Polarity::LowerIsBetter => "lower is better",
     };
-    let unit = if p.unit.is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", p.unit) };
-    writeln!(out, "Metric     {} ({unit})", a.metric.name())?;
+    let unit = if p.unit.is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(&p.unit)) };
+    writeln!(out, "Metric     {} ({unit})", safe(a.metric.name()))?;
     let target = a.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
     writeln!(out, "Expected   {}{target}", a.expected.label())?;
     let due = match a.due {
@@ -328,7 +329,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     };
     writeln!(out, "Due        {due}")?;
     if let Some(v) = &a.volunteer {
-        writeln!(out, "Volunteer  {v}")?;
+        writeln!(out, "Volunteer  {}", safe(v))?;
     }
     let from = match a.retro {
         Some(r) => format!("in retro {} on {}", r.0, day(a.created_at)),
@@ -366,13 +367,13 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
                 r.retro.0,
                 r.decision.as_str(),
                 value(r.metric_value),
-                r.note.as_deref().unwrap_or("")
+                safe(r.note.as_deref().unwrap_or(""))
             )?;
         }
     }
 
     writeln!(out)?;
-    writeln!(out, "{} weekly since the week it was decided (* counted in the verdict)", a.metric.name())?;
+    writeln!(out, "{} weekly since the week it was decided (* counted in the verdict)", safe(a.metric.name()))?;
     for (i, (period, v)) in p.series.iter().enumerate() {
         let mark = if p.counted.contains(&i) { '*' } else { ' ' };
         let under_way = if period.is_partial() { "  (under way)" } else { "" };
@@ -420,8 +421,8 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
         out,
         "Added action {}: \"{}\" ({}, {}).",
         action.id.0,
-        action.title,
-        action.metric.name(),
+        safe(&action.title),
+        safe(action.metric.name()),
         action.expected.label()
     )?;
     match baseline {
@@ -500,7 +501,7 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
     }
     let after = find(store, team, args.id)?;
     let due = after.due.map(|d| format!(", due {d}")).unwrap_or_default();
-    writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, after.title, after.status.as_str())?;
+    writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, safe(&after.title), after.status.as_str())?;
     Ok(())
 }
 

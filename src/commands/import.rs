@@ -2,6 +2,7 @@ use crate::cli::ImportArgs;
 use crate::domain::Team;
 use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
 use crate::store::Store;
+use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
@@ -62,27 +63,30 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
 }
 
 fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
+    // Column names, environments and the file name come from outside: shown, never sent raw.
+    let list = |names: &[String]| names.iter().map(|n| safe(n).into_owned()).collect::<Vec<_>>().join(", ");
+    let file = safe(file);
     if !s.person_columns.is_empty() {
         writeln!(
             out,
             "Ignored column(s) {}: they identify people, and retro keeps team-level data only.",
-            s.person_columns.join(", ")
+            list(&s.person_columns)
         )?;
     }
     if !s.unused_columns.is_empty() {
-        writeln!(out, "Ignored column(s) retro does not use: {}.", s.unused_columns.join(", "))?;
+        writeln!(out, "Ignored column(s) retro does not use: {}.", list(&s.unused_columns))?;
     }
     if s.report.updated > 0 && !s.absent_columns.is_empty() {
         writeln!(
             out,
             "Note: the file has no column(s) {}, so the {} updated row(s) took their defaults there \
              (see docs/import.md). Include those columns to keep the values stored before.",
-            s.absent_columns.join(", "),
+            list(&s.absent_columns),
             s.report.updated
         )?;
     }
     if !s.other_environments.is_empty() {
-        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{env}: {n}")).collect();
+        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
         writeln!(
             out,
             "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
@@ -96,7 +100,7 @@ fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write
         "Imported {} {} from {file} for team {}: {} new, {} updated, {} unchanged.",
         s.rows,
         s.kind.as_str(),
-        team.name,
+        safe(&team.name),
         s.report.inserted,
         s.report.updated,
         s.report.unchanged

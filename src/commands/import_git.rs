@@ -4,6 +4,7 @@ use crate::cli::ImportArgs;
 use crate::domain::Team;
 use crate::import::git::{DeploySource, GitImportSummary, GitOptions, ReworkRules, import_repository};
 use crate::store::Store;
+use crate::text::safe;
 use anyhow::{Result, bail};
 use std::io::Write;
 
@@ -29,6 +30,8 @@ fn print_summary(
     source: &DeploySource,
     out: &mut dyn Write,
 ) -> Result<()> {
+    // The path and tag names come from outside: shown, never sent raw.
+    let repo = &*safe(repo);
     writeln!(out, "Authors, committers and taggers are never read: retro keeps team-level data only.")?;
     if s.shallow {
         writeln!(
@@ -39,7 +42,12 @@ fn print_summary(
         )?;
     }
     if !s.skipped_tags.is_empty() {
-        writeln!(out, "Skipped {} tag(s) that name no commit: {}.", s.skipped_tags.len(), s.skipped_tags.join(", "))?;
+        writeln!(
+            out,
+            "Skipped {} tag(s) that name no commit: {}.",
+            s.skipped_tags.len(),
+            s.skipped_tags.iter().map(|t| safe(t).into_owned()).collect::<Vec<_>>().join(", ")
+        )?;
     }
     if s.deployments == 0 {
         let hint = match source {
@@ -50,7 +58,7 @@ fn print_summary(
                 "a history without merge commits (squash or rebase merges) needs release tags: --deploy-tags GLOB"
             }
         };
-        writeln!(out, "Found no deployments ({}) in {repo}: {hint}.", s.source)?;
+        writeln!(out, "Found no deployments ({}) in {repo}: {hint}.", safe(&s.source))?;
         return Ok(());
     }
     let rework = if s.rework.is_empty() {
@@ -62,7 +70,10 @@ fn print_summary(
     writeln!(
         out,
         "Imported {} deployment(s) ({}; {rework}) and {} change(s) from {repo} for team {}.",
-        s.deployments, s.source, s.changes, team.name
+        s.deployments,
+        safe(&s.source),
+        s.changes,
+        safe(&team.name)
     )?;
     writeln!(
         out,

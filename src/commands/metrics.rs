@@ -13,7 +13,7 @@ pub fn run(store: &mut Store, team: &Team, args: &MetricsArgs, out: &mut dyn Wri
     let table = MetricTable::load(store, team, &periods)?;
     match args.format {
         OutputFormat::Table => write_table(&table, out)?,
-        OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&to_json(&table))?)?,
+        OutputFormat::Json => writeln!(out, "{}", crate::text::json_pretty(&to_json(&table))?)?,
         OutputFormat::Csv => write_csv(&table, out)?,
     }
     Ok(())

@@ -149,7 +149,7 @@ pub fn open_store(cli: &Cli, create: bool) -> Result<Store> {
     }
     if !path.exists() {
         // Said out loud: a mistyped --db would otherwise quietly start an empty store.
-        eprintln!("retro: starting a new store at {}", path.display());
+        eprintln!("retro: starting a new store at {}", crate::text::safe(&path.display().to_string()));
     }
     Ok(Store::open(&path)?)
 }

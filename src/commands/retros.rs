@@ -61,10 +61,10 @@ pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write
     match format {
         ListFormat::Json => {
             let doc = serde_json::json!({ "schema": RETROS_SCHEMA, "team": team.name, "retros": rows });
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?
+            writeln!(out, "{}", crate::text::json_pretty(&doc)?)?
         }
         ListFormat::Table if rows.is_empty() => {
-            writeln!(out, "No retros yet for {}. Start one with `retro start`.", team.name)?
+            writeln!(out, "No retros yet for {}. Start one with `retro start`.", crate::text::safe(&team.name))?
         }
         ListFormat::Table => {
             writeln!(out, "{:>4}  {:<23}  {:<20}  {:>5}  {:>7}", "id", "window", "stage", "notes", "actions")?;
@@ -96,12 +96,17 @@ pub fn export(
     let summary = session::summary(&flow);
     let text = match args.format {
         ExportFormat::Md => crate::export::markdown(&summary),
-        ExportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&crate::export::json(&summary))?),
+        ExportFormat::Json => format!("{}\n", crate::text::json_pretty(&crate::export::json(&summary))?),
     };
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(out, "Wrote the summary of retro {} to {}.", args.retro, path.display())?;
+            writeln!(
+                out,
+                "Wrote the summary of retro {} to {}.",
+                args.retro,
+                crate::text::safe(&path.display().to_string())
+            )?;
         }
         None => out.write_all(text.as_bytes())?,
     }

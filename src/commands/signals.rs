@@ -29,7 +29,7 @@ pub fn run(store: &Store, team: &Team, args: &SignalsArgs, out: &mut dyn Write) 
     let table = SignalTable::load(store, team, &periods, &intended)?;
     match args.format {
         ListFormat::Table => write_signals(&table, out)?,
-        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&signals_to_json(&table))?)?,
+        ListFormat::Json => writeln!(out, "{}", crate::text::json_pretty(&signals_to_json(&table))?)?,
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 use crate::cli::{ListFormat, TeamsCommand};
 use crate::store::Store;
+use crate::text::safe;
 use anyhow::Result;
 use std::io::Write;
 
@@ -7,7 +8,7 @@ pub fn run(store: &mut Store, cmd: &TeamsCommand, out: &mut dyn Write) -> Result
     match cmd {
         TeamsCommand::Add { name, utc_offset } => {
             let team = store.add_team(name, *utc_offset)?;
-            writeln!(out, "Added team {} (periods cut at UTC{}).", team.name, team.utc_offset)?;
+            writeln!(out, "Added team {} (periods cut at UTC{}).", safe(&team.name), team.utc_offset)?;
             Ok(())
         }
         TeamsCommand::List { format } => {
@@ -28,7 +29,7 @@ pub fn run(store: &mut Store, cmd: &TeamsCommand, out: &mut dyn Write) -> Result
                             }))
                         })
                         .collect::<Result<Vec<_>>>()?;
-                    writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+                    writeln!(out, "{}", crate::text::json_pretty(&rows)?)?;
                 }
                 ListFormat::Table if teams.is_empty() => {
                     writeln!(out, "No teams yet. Add one with `retro teams add NAME`.")?;
@@ -44,7 +45,7 @@ pub fn run(store: &mut Store, cmd: &TeamsCommand, out: &mut dyn Write) -> Result
                         writeln!(
                             out,
                             "{:<24} {:>10} {:>12} {:>10} {:>10}",
-                            t.name,
+                            safe(&t.name),
                             t.utc_offset.to_string(),
                             c.deployments,
                             c.changes,

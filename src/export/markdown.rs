@@ -269,8 +269,9 @@ fn heading_text(text: &str) -> String {
 /// Escapes the characters that Markdown would read as formatting inside a line.
 /// `_` between letters (snake_case, URLs) and `&` not starting an entity stay as typed.
 fn inline(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
+    // Made safe for a terminal first, so that what shows an escape is itself escaped.
+    let chars: Vec<char> = crate::text::safe(text).chars().collect();
+    let mut out = String::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
             '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '~' | '|' => true,

@@ -77,6 +77,15 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
     let mut seen: HashMap<(MetricKey, String), u64> = HashMap::new();
     let binding = records::read(file, bytes, format, &METRICS, |row| {
         let name = required(row, 0, "name")?;
+        // A name is shown everywhere, on its own: it must print as it is (notes may hold anything).
+        if let Some(c) = crate::text::unprintable(name) {
+            let message = format!(
+                "\"{}\" holds a control or invisible character ({}); a metric name must show on a terminal as it is",
+                crate::text::safe(name),
+                crate::text::escaped(c)
+            );
+            return Err(FieldError::new("name", message));
+        }
         let unit = row.get(1);
         let polarity = row
             .get(2)

@@ -36,9 +36,9 @@ pub fn write_csv(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<()
                 label.as_str(),
                 &start,
                 &end,
-                &m.name,
+                &crate::text::safe(&m.name),
                 &v.map(|x| x.to_string()).unwrap_or_default(),
-                &m.unit,
+                &crate::text::safe(&m.unit),
                 "",
                 source,
             ])?;

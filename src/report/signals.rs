@@ -98,7 +98,7 @@ pub fn write_signals(table: &SignalTable, out: &mut dyn Write) -> std::io::Resul
     writeln!(
         out,
         "{} · signals over {} {}s{span} · UTC{}",
-        table.team.name,
+        crate::text::safe(&table.team.name),
         table.periods.len(),
         table.period_kind(),
         table.team.utc_offset

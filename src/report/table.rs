@@ -4,10 +4,16 @@ use std::io::Write;
 
 /// A plain-text table for people: one line per period, "no data" where there is none.
 pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "{} · {} periods · UTC{}", table.team.name, table.period_kind(), table.team.utc_offset)?;
+    writeln!(
+        out,
+        "{} · {} periods · UTC{}",
+        crate::text::safe(&table.team.name),
+        table.period_kind(),
+        table.team.utc_offset
+    )?;
     let mut header: Vec<String> = vec!["period".into(), "deploys".into()];
     header.extend(["deploy freq", "lead time", "change fail", "recovery", "rework"].map(String::from));
-    header.extend(table.team_metrics.iter().map(|m| m.name.clone()));
+    header.extend(table.team_metrics.iter().map(|m| crate::text::safe(&m.name).into_owned()));
     let mut rows: Vec<Vec<String>> = vec![header];
     for p in &table.periods {
         let mut row = vec![p.period.label(), p.dora.get(DoraMetric::DeploymentFrequency).count.to_string()];

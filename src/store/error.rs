@@ -26,6 +26,13 @@ pub enum StoreError {
     #[error("a team name cannot be empty")]
     EmptyTeamName,
 
+    /// `name` as [`crate::text::safe`] shows it, `character` one it escaped.
+    #[error(
+        "the team name \"{name}\" holds a control or invisible character ({character}); a team name must \
+         show on a terminal as it is"
+    )]
+    UnprintableTeamName { name: String, character: String },
+
     #[error("\"{0}\" is the name of a DORA metric; pick another name for a team-chosen metric")]
     ReservedMetricName(String),
 

@@ -7,6 +7,10 @@ pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Te
     if name.is_empty() {
         return Err(StoreError::EmptyTeamName);
     }
+    if let Some(c) = crate::text::unprintable(name) {
+        let (name, character) = (crate::text::safe(name).into_owned(), crate::text::escaped(c));
+        return Err(StoreError::UnprintableTeamName { name, character });
+    }
     if by_name(conn, name)?.is_some() {
         return Err(StoreError::TeamExists(name.to_owned()));
     }

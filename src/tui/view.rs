@@ -29,7 +29,9 @@ fn describe(table: &MetricTable, metric: usize) -> (MetricKey, String, String, P
         Some(&m) => (MetricKey::Dora(m), m.name().to_owned(), m.unit().to_owned(), m.polarity()),
         None => {
             let t = &table.team_metrics[metric - DoraMetric::ALL.len()];
-            (MetricKey::Team(t.name.clone()), t.name.clone(), t.unit.clone(), t.polarity)
+            // Shown on screen: made safe here, where data becomes the view.
+            let (name, unit) = (crate::text::safe(&t.name).into_owned(), crate::text::safe(&t.unit).into_owned());
+            (MetricKey::Team(t.name.clone()), name, unit, t.polarity)
         }
     }
 }
@@ -105,8 +107,8 @@ impl SignalView {
         SignalView {
             title: signal.kind.title(),
             when: signal.span.label(),
-            explanation: signal.explanation.clone(),
-            question: signal.question.clone(),
+            explanation: crate::text::safe(&signal.explanation).into_owned(),
+            question: crate::text::safe(&signal.question).into_owned(),
         }
     }
 }
@@ -136,7 +138,7 @@ impl DashboardModel {
         let (dora, team_metrics) = rows.split_at(DoraMetric::ALL.len().min(rows.len()));
         let current = table.periods.last().map(|p| p.period.clone()).expect("a dashboard shows at least one period");
         DashboardModel {
-            team: table.team.name.clone(),
+            team: crate::text::safe(&table.team.name).into_owned(),
             granularity: current.granularity.unwrap_or_default(),
             current,
             dora: dora.to_vec(),

@@ -6,7 +6,7 @@ use crate::actions::ActionProgress;
 use crate::domain::{ActionStatus, Team};
 use crate::metrics::Verdict;
 use crate::report::format_value;
-use crate::text::{fill_width, fit, wrap};
+use crate::text::{fill_width, fit, safe, wrap};
 use crate::tui::actions::{ActionsScreen, sort_label};
 use crate::tui::view::sparkline;
 use ratatui::Frame;
@@ -106,15 +106,15 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
     let status = match (a.status, &a.closing_note) {
         (ActionStatus::Open, _) if p.overdue => "open, overdue".to_owned(),
         (ActionStatus::Open, _) => "open".to_owned(),
-        (s, Some(note)) => format!("{}: {note}", s.as_str()),
+        (s, Some(note)) => format!("{}: {}", s.as_str(), safe(note)),
         (s, None) => s.as_str().to_owned(),
     };
     let window = &a.baseline_window;
     let mut lines = vec![
-        Line::styled(a.title.clone(), theme.title()),
+        Line::styled(safe(&a.title).into_owned(), theme.title()),
         Line::from(vec![
             Span::styled("Metric ", theme.dim()),
-            Span::raw(format!("{}, expected to {}", a.metric.name(), a.expected.label())),
+            Span::raw(format!("{}, expected to {}", safe(a.metric.name()), a.expected.label())),
             Span::styled("  Status ", theme.dim()),
             Span::raw(status),
         ]),
@@ -139,7 +139,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
         extra.push(format!("due {d}"));
     }
     if let Some(v) = &a.volunteer {
-        extra.push(format!("driven by {v}"));
+        extra.push(format!("driven by {}", safe(v)));
     }
     if let Some(t) = a.target {
         extra.push(format!("target {}", format_value(Some(t), &p.unit)));
@@ -148,7 +148,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
         lines.push(Line::styled(extra.join(" · "), theme.dim()));
     }
     if let Some(d) = &a.description {
-        lines.push(Line::raw(d.clone()));
+        lines.push(Line::raw(safe(d).into_owned()));
     }
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::new().padding(Padding::horizontal(1))),
@@ -186,7 +186,7 @@ fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) 
     let baseline: Vec<(f64, f64)> = p.action.baseline.map(|b| vec![(0.0, b), (x_max, b)]).unwrap_or_default();
     let hi = points.iter().map(|p| p.1).chain(p.action.baseline).fold(0.0, f64::max);
     let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
-    let title = format!(" {} since the action, weekly · {} ", p.action.metric.name(), sparkline_of(p));
+    let title = format!(" {} since the action, weekly · {} ", safe(p.action.metric.name()), sparkline_of(p));
     if points.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("No weeks with data since the action yet.", theme.dim()))

@@ -51,12 +51,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if let Some(notice) = &app.notice {
         help::draw_notice(frame, body, notice, theme);
     }
+    scrub(frame.buffer_mut());
+}
+
+/// The last guard: screens draw text from data through [`crate::text::safe`] (ratatui
+/// itself drops control characters), so a cell still holding a bidi override or a
+/// zero-width character is text a screen forgot, or the note editor's own text. It shows
+/// U+FFFD, one column wide, where the terminal and the layout could disagree on widths.
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::text::is_neutralised) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![Span::styled(" retro", theme.title())];
     if let Some(team) = &app.team {
-        spans.push(Span::raw(format!(" · {}", team.name)));
+        spans.push(Span::raw(format!(" · {}", crate::text::safe(&team.name))));
     }
     if let (Some(anchor), Screen::Dashboard | Screen::Detail) = (&app.anchor, app.screen) {
         spans.push(Span::raw(format!(" · {}", period_title(anchor))));

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .filter(|m| m.moved())
         .map(|m| {
             let word = if m.direction == Direction::Better { "better" } else { "worse" };
-            format!("{} {word} ({})", m.name, format_value(m.current, &m.unit))
+            format!("{} {word} ({})", crate::text::safe(&m.name), format_value(m.current, &m.unit))
         })
         .collect();
     let mut moved: Vec<String> = moved_all.iter().take(4).cloned().collect();
@@ -50,7 +50,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     ]));
     lines.push(Line::styled(format!("Actions ({})", flow.actions.len()), theme.dim()));
     for a in &flow.actions {
-        lines.push(Line::raw(format!("  • {} — {}: {}", a.title, a.metric.name(), a.expected.label())));
+        lines.push(Line::raw(format!(
+            "  • {} — {}: {}",
+            crate::text::safe(&a.title),
+            crate::text::safe(a.metric.name()),
+            a.expected.label()
+        )));
     }
     frame.render_widget(
         Paragraph::new(lines)

@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             Direction::Unknown => "",
         };
         Row::new([
-            Cell::from(m.name.clone()),
+            Cell::from(crate::text::safe(&m.name).into_owned()),
             Cell::from(Line::from(format_value(m.current, &m.unit)).right_aligned()),
             Cell::from(Line::from(format_value(m.reference, &m.unit)).right_aligned()),
             Cell::from(Line::from(Span::styled(change, theme.direction(m.direction))).right_aligned()),
@@ -66,8 +66,8 @@ fn draw_signals(frame: &mut Frame, area: Rect, signals: &[crate::metrics::signal
             Span::styled(format!("⚑ {}", s.kind.title()), theme.title()),
             Span::styled(format!("  {}", s.span.label()), theme.dim()),
         ]));
-        lines.push(Line::raw(s.explanation.clone()));
-        lines.push(Line::styled(format!("Ask: {}", s.question), theme.dim()));
+        lines.push(Line::raw(crate::text::safe(&s.explanation).into_owned()));
+        lines.push(Line::styled(format!("Ask: {}", crate::text::safe(&s.question)), theme.dim()));
         lines.push(Line::raw(""));
     }
     if lines.is_empty() {

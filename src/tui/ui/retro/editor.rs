@@ -51,13 +51,16 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
             Field::Target => frame.render_widget(&form.target, value),
             Field::Due => frame.render_widget(&form.due, value),
             Field::Volunteer => frame.render_widget(&form.volunteer, value),
-            Field::Metric => frame.render_widget(choice(form.metrics[form.metric].name().to_owned()), value),
+            Field::Metric => {
+                frame.render_widget(choice(crate::text::safe(form.metrics[form.metric].name()).into_owned()), value)
+            }
             Field::Expected => frame.render_widget(choice(Expected::ALL[form.expected].label().to_owned()), value),
         }
     }
     if let Some(e) = &form.error {
         frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {e}"), theme.warning())).wrap(Wrap { trim: true }),
+            Paragraph::new(Line::styled(format!(" {}", crate::text::safe(e)), theme.warning()))
+                .wrap(Wrap { trim: true }),
             rows[7],
         );
     }

@@ -30,7 +30,10 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         Stage::Close => close::draw(frame, body, screen, theme),
     }
     if let Some(m) = &screen.message {
-        frame.render_widget(Paragraph::new(Line::styled(format!(" {m}"), theme.warning())), message);
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {}", crate::text::safe(m)), theme.warning())),
+            message,
+        );
     }
     if let Some(e) = &screen.editor {
         editor::draw_editor(frame, area, e, theme);
