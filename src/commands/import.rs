@@ -9,8 +9,15 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
-    if args.deploy_tags.is_some() || args.deploy_branch.is_some() || !args.rework_patterns.is_empty() {
-        bail!("--deploy-tags, --deploy-branch and --rework-pattern apply to `retro import git` only");
+    if !args.deploy_tags.is_empty()
+        || args.deploy_branch.is_some()
+        || !args.rework_patterns.is_empty()
+        || !args.exclude_tags.is_empty()
+        || args.since.is_some()
+    {
+        bail!(
+            "--deploy-tags, --deploy-branch, --exclude-tags, --since and --rework-pattern apply to `retro import git` only"
+        );
     }
     let file = args.file.display().to_string();
     let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {

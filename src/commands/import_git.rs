@@ -1,8 +1,8 @@
 //! `retro import git PATH`: deployments and changes from a repository's history.
 
 use crate::cli::ImportArgs;
-use crate::domain::Team;
-use crate::import::git::{DeploySource, GitImportSummary, GitOptions, ReworkRules, import_repository};
+use crate::domain::{Period, Team};
+use crate::import::git::{DeploySource, GitImportSummary, GitOptions, ReworkRules, TagFilter, import_repository};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use std::io::Write;
@@ -11,15 +11,29 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.format.is_some() {
         bail!("--format applies to files; `retro import git` reads a repository");
     }
-    let deployments = match (&args.deploy_tags, &args.deploy_branch) {
-        (_, Some(branch)) => DeploySource::Branch(branch.clone()),
-        (Some(glob), None) => DeploySource::Tags(glob.clone()),
-        (None, None) => DeploySource::default(),
+    if args.link_incidents.is_some() {
+        bail!("--link-incidents applies to `retro import incidents`");
+    }
+    let deployments = match &args.deploy_branch {
+        Some(branch) => DeploySource::Branch(branch.clone()),
+        None => {
+            let mut filter = if args.deploy_tags.is_empty() {
+                TagFilter::default()
+            } else {
+                TagFilter::including(&args.deploy_tags)
+            };
+            if !args.exclude_tags.is_empty() {
+                filter.exclude = args.exclude_tags.clone();
+            }
+            DeploySource::Tags(filter)
+        }
     };
-    let options = GitOptions { deployments, rework: ReworkRules::parse(&args.rework_patterns)? };
+    // Midnight of that day where the team's days begin, like every period.
+    let since = args.since.map(|day| Period::window(day, day, team.utc_offset).start);
+    let options = GitOptions { deployments, rework: ReworkRules::parse(&args.rework_patterns)?, since };
     let repo = args.file.display().to_string();
     let summary = import_repository(store, team, &args.file, &options)?;
-    print_summary(&repo, team, &summary, &options.deployments, out)
+    print_summary(&repo, team, &summary, &options.deployments, args.since, out)
 }
 
 fn print_summary(
@@ -27,6 +41,7 @@ fn print_summary(
     team: &Team,
     s: &GitImportSummary,
     source: &DeploySource,
+    since: Option<chrono::NaiveDate>,
     out: &mut dyn Write,
 ) -> Result<()> {
     writeln!(out, "Authors, committers and taggers are never read: retro keeps team-level data only.")?;
@@ -38,8 +53,31 @@ fn print_summary(
              there fetches the whole history."
         )?;
     }
+    if let DeploySource::Tags(_) = source {
+        let t = &s.tags;
+        let excluded = if t.excluded > 0 {
+            format!(" ({} of them left out by the exclusions)", t.excluded)
+        } else {
+            String::new()
+        };
+        writeln!(out, "Tags: {} matched ({}), {} did not{excluded}.", t.matched, s.source, t.unmatched + t.excluded)?;
+    }
     if !s.skipped_tags.is_empty() {
         writeln!(out, "Skipped {} tag(s) that name no commit: {}.", s.skipped_tags.len(), s.skipped_tags.join(", "))?;
+    }
+    if !s.undated_tags.is_empty() {
+        writeln!(
+            out,
+            "Skipped {} annotated tag(s) without a usable date (no tagger time): {}.",
+            s.undated_tags.len(),
+            s.undated_tags.join(", ")
+        )?;
+    }
+    if let (Some(since), (deployments, changes)) = (since, s.before_since) {
+        writeln!(
+            out,
+            "Since {since}: left out {deployments} deployment(s) and {changes} change(s) from before that day."
+        )?;
     }
     if s.deployments == 0 {
         let hint = match source {
@@ -80,6 +118,16 @@ fn print_summary(
             "Not counted as changes: {} merge commit(s) and {} commit(s) that change no file.",
             s.merge_commits, s.empty_commits
         )?;
+    }
+    if let Some((first, shipped)) = &s.first_deployment {
+        let hint = if since.is_some() || *shipped == 0 {
+            String::new()
+        } else {
+            " It ships the whole history before it: if that was not one release, --since DATE leaves the older \
+             commits out of lead time."
+                .to_owned()
+        };
+        writeln!(out, "The first deployment, {first}, brought {shipped} change(s).{hint}")?;
     }
     if s.committed_after_deployment > 0 {
         writeln!(

@@ -8,7 +8,7 @@
 //! Calendar: 2025-W03 runs from Monday 13 January to Sunday 19 January 2025 (UTC).
 
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
-use retro::import::git::{DeploySource, GitImportError, GitOptions, ReworkRules, import_repository};
+use retro::import::git::{DeploySource, GitImportError, GitOptions, ReworkRules, TagFilter, import_repository};
 use retro::report::MetricTable;
 use retro::store::Store;
 use std::path::{Path, PathBuf};
@@ -109,6 +109,31 @@ impl Repo {
 
     fn head(&self) -> String {
         self.git("2025-01-01 00:00:00", &["rev-parse", "HEAD"])
+    }
+
+    /// A tag object written by hand (`git hash-object -t tag --literally`), so it can
+    /// lack what `git tag` always writes, such as the tagger's date; `refs/tags/NAME`
+    /// points at it.
+    fn raw_tag(&self, name: &str, commit: &str, header: &str, message: &str) {
+        let text = format!("object {commit}\ntype commit\ntag {name}\n{header}\n{message}\n");
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(self.path())
+            .args(["hash-object", "-t", "tag", "-w", "--literally", "--stdin"])
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("git hash-object runs");
+        assert!(out.status.success());
+        let object = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        self.git("2025-01-01 00:00:00", &["update-ref", &format!("refs/tags/{name}"), &object]);
     }
 }
 
@@ -310,8 +335,9 @@ fn another_tag_glob_and_custom_rework_rules() {
     r.repo.git("2025-01-17 09:00:00", &["tag", "-a", "release/7", "-m", "Release 7", &r.c[2]]);
     let mut f = Fixture::new();
     let options = GitOptions {
-        deployments: DeploySource::Tags("release/*".into()),
+        deployments: DeploySource::Tags(TagFilter::including(&["release/*"])),
         rework: ReworkRules::parse(&["fix_forward:empty login"]).unwrap(),
+        ..Default::default()
     };
     let s = f.import(&r.repo, &options);
     // release/7 names c2: it ships c1 and c2 at its own (tagger) time.
@@ -322,6 +348,7 @@ fn another_tag_glob_and_custom_rework_rules() {
     let options = GitOptions {
         deployments: DeploySource::default(),
         rework: ReworkRules::parse(&["fix_forward:empty login"]).unwrap(),
+        ..Default::default()
     };
     f.import(&r.repo, &options);
     let kinds: Vec<String> = f.deployments().into_iter().map(|d| d.2).collect();
@@ -334,10 +361,10 @@ fn another_tag_glob_and_custom_rework_rules() {
 fn tags_that_name_no_commit_are_skipped_and_said() {
     require_git!();
     let r = releases();
-    r.repo.git("2025-01-17 09:00:00", &["tag", "v-tree", "HEAD^{tree}"]);
+    r.repo.git("2025-01-17 09:00:00", &["tag", "v9-tree", "HEAD^{tree}"]);
     let mut f = Fixture::new();
     let s = f.import(&r.repo, &tags());
-    assert_eq!(s.skipped_tags, ["v-tree"]);
+    assert_eq!(s.skipped_tags, ["v9-tree"]);
     assert_eq!(s.deployments, 4);
 }
 
@@ -421,6 +448,218 @@ fn unknown_branch_and_folders_that_are_not_repositories_are_refused() {
     assert!(f.deployments().is_empty());
 }
 
+fn tag_filter(include: &[&str], exclude: &[&str]) -> GitOptions {
+    let mut filter = if include.is_empty() { TagFilter::default() } else { TagFilter::including(include) };
+    if !exclude.is_empty() {
+        filter.exclude = exclude.iter().map(|g| (*g).to_owned()).collect();
+    }
+    GitOptions { deployments: DeploySource::Tags(filter), ..Default::default() }
+}
+
+fn ids(f: &Fixture) -> Vec<String> {
+    f.deployments().into_iter().map(|d| d.0).collect()
+}
+
+#[test]
+fn a_star_in_the_tag_glob_matches_slashes() {
+    require_git!();
+    let repo = Repo::new();
+    repo.commit("2025-01-13 09:00:00", "a.txt", "Add a");
+    repo.annotated_tag("2025-01-13 12:00:00", "release/1.0", "Release 1.0");
+    repo.commit("2025-01-14 09:00:00", "a.txt", "Add b");
+    repo.annotated_tag("2025-01-14 12:00:00", "release-1.1", "Release 1.1");
+    repo.annotated_tag("2025-01-14 13:00:00", "team/release/1.1", "Not ours");
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tag_filter(&["release*"], &[]));
+    // git's `for-each-ref refs/tags/release*` would find release-1.1 alone.
+    assert_eq!(ids(&f), ["release/1.0", "release-1.1"]);
+    assert_eq!((s.tags.matched, s.tags.unmatched), (2, 1));
+    // The glob covers the whole name: `release` alone matches no tag.
+    let mut f = Fixture::new();
+    assert_eq!(f.import(&repo, &tag_filter(&["release"], &[])).deployments, 0);
+}
+
+#[test]
+fn a_tag_without_a_usable_date_is_skipped_and_said() {
+    require_git!();
+    let repo = Repo::new();
+    let c1 = repo.commit("2025-01-13 09:00:00", "a.txt", "Add a");
+    // Like v0.99 in git/git: an annotated tag with no tagger line at all.
+    repo.raw_tag("v0.99", &c1, "", "GIT 0.99");
+    let c2 = repo.commit("2025-01-14 09:00:00", "a.txt", "Add b");
+    // A tagger line without a time.
+    repo.raw_tag("v0.99.1", &c2, "tagger Someone <s@example.org>", "no time");
+    repo.commit("2025-01-15 09:00:00", "a.txt", "Add c");
+    repo.annotated_tag("2025-01-15 12:00:00", "v1.0", "Release 1.0");
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tags());
+    assert_eq!(s.undated_tags, ["v0.99", "v0.99.1"]);
+    assert_eq!(s.tags.matched, 3);
+    // v1.0 ships all three commits: the undated tags are not deployments.
+    assert_eq!((s.deployments, s.changes), (1, 3));
+    assert_eq!(f.deployments(), [row("v1.0", "2025-01-15 12:00:00", "planned")]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let printed = stdout(retro(dir.path()).arg("--db").arg(f.db()).args(["import", "git"]).arg(repo.path()));
+    assert!(
+        printed.contains("Skipped 2 annotated tag(s) without a usable date (no tagger time): v0.99, v0.99.1."),
+        "{printed}"
+    );
+}
+
+/// Tags of every common form on one line of history, a day apart from Mon 13 January.
+fn tag_forms() -> Repo {
+    let repo = Repo::new();
+    let names = [
+        "v1.0.0",
+        "1.1.0",
+        "v1.2.0-rc.1",
+        "v1.2.0-RC2",
+        "v1.2.0-beta",
+        "1.2.0rc3",
+        "2.0.0a1",
+        "v1.2.0",
+        "nightly",
+        "v1.2.1-hotfix",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let day = format!("2025-01-{:02} 09:00:00", 13 + i / 2);
+        repo.commit(&day, "a.txt", &format!("Work for {name}"));
+        repo.annotated_tag(&format!("2025-01-{:02} 1{}:00:00", 13 + i / 2, i % 2), name, "release");
+    }
+    repo
+}
+
+#[test]
+fn the_default_takes_releases_with_or_without_v_and_leaves_pre_releases_out() {
+    require_git!();
+    let repo = tag_forms();
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tags());
+    assert_eq!(ids(&f), ["v1.0.0", "1.1.0", "v1.2.0", "v1.2.1-hotfix"]);
+    assert_eq!((s.tags.matched, s.tags.excluded, s.tags.unmatched), (4, 5, 1));
+    // v1.2.0 ships its commit and the five of the pre-releases before it.
+    let shipped = f.changes().iter().filter(|c| c.2 == "v1.2.0").count();
+    assert_eq!(shipped, 6);
+    assert_eq!(s.first_deployment, Some(("v1.0.0".to_owned(), 1)));
+}
+
+#[test]
+fn exclude_tags_replaces_the_pre_release_list() {
+    require_git!();
+    let repo = tag_forms();
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tag_filter(&[], &["*-rc*", "*-hotfix"]));
+    // Only the two globs given: -RC2, -beta, rc3 and a1 are deployments now.
+    assert_eq!(ids(&f), ["v1.0.0", "1.1.0", "v1.2.0-RC2", "v1.2.0-beta", "1.2.0rc3", "2.0.0a1", "v1.2.0"]);
+    assert_eq!((s.tags.matched, s.tags.excluded, s.tags.unmatched), (7, 2, 1));
+
+    // Through the command line, with the counts printed.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    retro(dir.path()).arg("--db").arg(&db).args(["teams", "add", "web"]).assert().success();
+    let printed = stdout(retro(dir.path()).arg("--db").arg(&db).args(["import", "git"]).arg(repo.path()).args([
+        "--exclude-tags",
+        "*-rc*",
+        "--exclude-tags",
+        "*-hotfix",
+    ]));
+    assert!(
+        printed.contains(
+            "Tags: 7 matched (release tags (v1.2.3 or 1.2.3), except *-rc*, *-hotfix), 3 did not (2 of them left \
+             out by the exclusions)."
+        ),
+        "{printed}"
+    );
+    assert!(printed.contains("The first deployment, v1.0.0, brought 1 change(s)."), "{printed}");
+}
+
+#[test]
+fn since_leaves_out_older_deployments_and_commits() {
+    require_git!();
+    let repo = Repo::new();
+    // Years of history before the team began to tag releases.
+    for day in 1..=5 {
+        repo.commit(&format!("2024-0{day}-01 09:00:00"), "old.txt", &format!("Old work {day}"));
+    }
+    repo.commit("2025-01-13 09:00:00", "a.txt", "Add a");
+    repo.annotated_tag("2025-01-13 12:00:00", "v1.0", "Release 1.0");
+    repo.commit("2025-01-14 09:00:00", "a.txt", "Add b");
+    repo.annotated_tag("2025-01-14 12:00:00", "v1.1", "Release 1.1");
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tags());
+    assert_eq!(s.first_deployment, Some(("v1.0".to_owned(), 6)));
+
+    let since = retro::domain::parse_timestamp("2025-01-01").unwrap();
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &GitOptions { since: Some(since), ..tags() });
+    assert_eq!((s.deployments, s.changes), (2, 2));
+    assert_eq!(s.before_since, (0, 5));
+    assert_eq!(s.first_deployment, Some(("v1.0".to_owned(), 1)));
+    // Lead times 3 h and 3 h, not months.
+    assert_eq!(f.week3().dora.get(DoraMetric::ChangeLeadTime).value, Some(3.0));
+
+    // A day after v1.0: v1.0 and the commits before the day are left out.
+    let since = retro::domain::parse_timestamp("2025-01-14").unwrap();
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &GitOptions { since: Some(since), ..tags() });
+    assert_eq!(ids(&f), ["v1.1"]);
+    assert_eq!(s.before_since, (1, 6));
+
+    let dir = tempfile::tempdir().unwrap();
+    let printed = stdout(
+        retro(dir.path())
+            .arg("--db")
+            .arg(f.db())
+            .args(["import", "git"])
+            .arg(repo.path())
+            .args(["--since", "2025-01-14"]),
+    );
+    assert!(
+        printed.contains("Since 2025-01-14: left out 1 deployment(s) and 6 change(s) from before that day."),
+        "{printed}"
+    );
+    retro(dir.path()).arg("--db").arg(dir.path().join("full.db")).args(["teams", "add", "web"]).assert().success();
+    let full =
+        stdout(retro(dir.path()).arg("--db").arg(dir.path().join("full.db")).args(["import", "git"]).arg(repo.path()));
+    assert!(full.contains("The first deployment, v1.0, brought 6 change(s). It ships the whole history"), "{full}");
+}
+
+#[test]
+fn lightweight_tags_read_commit_subjects_only_and_share_a_commit_once() {
+    require_git!();
+    let repo = Repo::new();
+    repo.commit("2025-01-13 09:00:00", "a.txt", "Add a");
+    repo.annotated_tag("2025-01-13 12:00:00", "v1.0", "Release 1.0");
+    // The rework words are in the body, not the subject: a lightweight tag has no
+    // message of its own, and the commit's body is not read.
+    repo.git(
+        "2025-01-14 09:00:00",
+        &["commit", "-q", "--allow-empty", "-m", "Tidy up", "-m", "Not a hotfix, no revert."],
+    );
+    repo.commit("2025-01-14 10:00:00", "a.txt", "Add b");
+    repo.lightweight_tag("v1.1");
+    // Three lightweight tags on one reverting commit: it ships once, with the first.
+    repo.commit("2025-01-15 10:00:00", "a.txt", "Revert \"Add b\"");
+    for name in ["v1.2", "v1.2.0", "1.2"] {
+        repo.lightweight_tag(name);
+    }
+    let mut f = Fixture::new();
+    let s = f.import(&repo, &tags());
+    assert_eq!(
+        f.deployments(),
+        [
+            row("v1.0", "2025-01-13 12:00:00", "planned"),
+            row("v1.1", "2025-01-14 10:00:00", "planned"),
+            // Same time: in order of name.
+            row("1.2", "2025-01-15 10:00:00", "rollback"),
+            row("v1.2", "2025-01-15 10:00:00", "planned"),
+            row("v1.2.0", "2025-01-15 10:00:00", "planned"),
+        ]
+    );
+    assert_eq!(s.rework, [("rollback".to_owned(), 1)]);
+}
+
 // --- through the command line ---------------------------------------------------------
 
 fn retro(dir: &Path) -> assert_cmd::Command {
@@ -447,7 +686,10 @@ fn retro_import_git_prints_what_it_did() {
     let out = stdout(retro(dir.path()).args(["--db", "retro.db", "import", "git", repo]));
     assert!(out.contains("Authors, committers and taggers are never read"), "{out}");
     assert!(
-        out.contains("Imported 4 deployment(s) (tags matching v*; rework: 1 hotfix, 1 rollback) and 6 change(s)"),
+        out.contains(
+            "Imported 4 deployment(s) (release tags (v1.2.3 or 1.2.3), pre-releases left out; rework: 1 hotfix, \
+             1 rollback) and 6 change(s)"
+        ),
         "{out}"
     );
     assert!(out.contains("Deployments: 4 new, 0 updated, 0 unchanged. Changes: 6 new, 0 updated, 0 unchanged."));
@@ -456,7 +698,8 @@ fn retro_import_git_prints_what_it_did() {
     assert!(again.contains("Deployments: 0 new, 0 updated, 4 unchanged. Changes: 0 new, 0 updated, 6 unchanged."));
 
     let none = stdout(retro(dir.path()).args(["--db", "retro.db", "import", "git", repo, "--deploy-tags", "prod-*"]));
-    assert!(none.contains("Found no deployments (tags matching prod-*)"), "{none}");
+    assert!(none.contains("Found no deployments (tags matching prod-*, pre-releases left out)"), "{none}");
+    assert!(none.contains("Tags: 0 matched (tags matching prod-*, pre-releases left out), 5 did not."), "{none}");
 
     let metrics = stdout(retro(dir.path()).args(["--db", "retro.db", "metrics", "--last", "2", "--format", "csv"]));
     assert!(

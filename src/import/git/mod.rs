@@ -1,6 +1,7 @@
 //! Deployments and changes derived from a local git repository's history.
 //!
-//! Deployments are the tags matching a glob (default `v*`), or the merge commits on a
+//! Deployments are the tags whose whole name matches a [`TagFilter`] (by default the
+//! release forms `v1.2.3` and `1.2.3`, pre-releases left out), or the merge commits on a
 //! branch's first-parent history. Each deployment ships the non-merge commits it
 //! reaches that no earlier deployment reaches; merges and commits that change nothing
 //! are counted, not imported. Rework (hotfix, rollback, fix forward) is read from tag
@@ -13,13 +14,14 @@
 
 mod command;
 mod derive;
+mod glob;
 mod graph;
 mod rework;
 
-pub use derive::Derived;
+pub use derive::{Derived, TagCounts};
 pub use rework::{DEFAULT_PATTERNS, ReworkRules};
 
-use crate::domain::{DeployKind, Team};
+use crate::domain::{DeployKind, Team, Timestamp};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError};
 use command::Git;
 use derive::DeployPoint;
@@ -27,29 +29,107 @@ use graph::{COMMIT_FORMAT, Graph, TAG_FORMAT};
 use std::convert::Infallible;
 use std::path::Path;
 
-/// The tags that are deployments when the command line names none.
-pub const DEFAULT_TAG_GLOB: &str = "v*";
+/// The tags that are deployments when the command line names none: releases written
+/// `v1.2.3` or `1.2.3` (any number of parts).
+pub const DEFAULT_TAG_GLOBS: [&str; 2] = ["v[0-9]*", "[0-9]*"];
+
+/// Pre-releases, left out unless `--exclude-tags` replaces this list: `-rc1`, `.rc.1`,
+/// `rc1`, alpha, beta, preview, dev, snapshot, nightly, canary, and Python's `1.0a1` /
+/// `1.0b2`.
+pub const DEFAULT_EXCLUDED_TAGS: [&str; 13] = [
+    "*-rc*",
+    "*-RC*",
+    "*.rc*",
+    "*rc[0-9]*",
+    "*-alpha*",
+    "*-beta*",
+    "*-pre*",
+    "*-dev*",
+    "*-snapshot*",
+    "*-SNAPSHOT*",
+    "*-nightly*",
+    "*-canary*",
+    "*[0-9][ab][0-9]*",
+];
+
+/// Which tags are deployments: a tag whose whole name matches one `include` glob and no
+/// `exclude` glob. In a glob `*` and `?` match any characters, `/` included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFilter {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Default for TagFilter {
+    fn default() -> Self {
+        TagFilter {
+            include: DEFAULT_TAG_GLOBS.map(str::to_owned).to_vec(),
+            exclude: DEFAULT_EXCLUDED_TAGS.map(str::to_owned).to_vec(),
+        }
+    }
+}
+
+/// Where a tag stands against a [`TagFilter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    Matched,
+    Excluded,
+    Unmatched,
+}
+
+impl TagFilter {
+    /// The default exclusions, with these globs instead of the default ones.
+    pub fn including<S: AsRef<str>>(globs: &[S]) -> Self {
+        TagFilter { include: globs.iter().map(|g| g.as_ref().to_owned()).collect(), ..Default::default() }
+    }
+
+    fn select(&self, name: &str) -> Selection {
+        if !self.include.iter().any(|g| glob::matches(g, name)) {
+            Selection::Unmatched
+        } else if self.exclude.iter().any(|g| glob::matches(g, name)) {
+            Selection::Excluded
+        } else {
+            Selection::Matched
+        }
+    }
+
+    fn describe(&self) -> String {
+        let defaults = TagFilter::default();
+        let mut text = if self.include == defaults.include {
+            "release tags (v1.2.3 or 1.2.3)".to_owned()
+        } else {
+            format!("tags matching {}", self.include.join(" or "))
+        };
+        if self.exclude == defaults.exclude {
+            text.push_str(", pre-releases left out");
+        } else if self.exclude.iter().any(|g| !g.is_empty()) {
+            text.push_str(&format!(", except {}", self.exclude.join(", ")));
+        }
+        text
+    }
+}
 
 /// Where deployments come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeploySource {
-    /// Tags whose name matches this glob (`*` and `?` match any characters, `/` too).
-    Tags(String),
+    /// Tags selected by a [`TagFilter`].
+    Tags(TagFilter),
     /// Merge commits on this branch's first-parent history.
     Branch(String),
 }
 
 impl Default for DeploySource {
     fn default() -> Self {
-        DeploySource::Tags(DEFAULT_TAG_GLOB.to_owned())
+        DeploySource::Tags(TagFilter::default())
     }
 }
 
 impl DeploySource {
-    /// `tags matching v*` or `merges into main`, for messages.
+    /// `release tags (v1.2.3 or 1.2.3), pre-releases left out` or `merges into main`, for
+    /// messages.
     pub fn describe(&self) -> String {
         match self {
-            DeploySource::Tags(glob) => format!("tags matching {glob}"),
+            DeploySource::Tags(filter) => filter.describe(),
             DeploySource::Branch(branch) => format!("merges into {branch}"),
         }
     }
@@ -60,6 +140,9 @@ impl DeploySource {
 pub struct GitOptions {
     pub deployments: DeploySource,
     pub rework: ReworkRules,
+    /// Deployments and commits before this instant are left out: a first tag made long
+    /// after the repository began would otherwise ship years of commits at once.
+    pub since: Option<Timestamp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +182,14 @@ pub struct GitImportSummary {
     pub rework: Vec<(String, usize)>,
     /// Matching tags that name a tree, a blob or another tag rather than a commit.
     pub skipped_tags: Vec<String>,
+    /// Matching annotated tags without a usable date: skipped.
+    pub undated_tags: Vec<String>,
+    /// How the repository's tags fared against the filter (tag mode only).
+    pub tags: TagCounts,
+    /// The first deployment imported and how many changes it shipped.
+    pub first_deployment: Option<(String, usize)>,
+    /// Deployments and changes left out because they came before `since`.
+    pub before_since: (usize, usize),
     /// The repository is a shallow clone, so its early history is missing.
     pub shallow: bool,
     pub deployment_report: LoadReport,
@@ -112,17 +203,29 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
     // as the team's. Older git prints the option back, which is not "true".
     let shallow = git.run(&["rev-parse", "--is-shallow-repository"], None)?.trim_ascii() == b"true";
     let mut skipped = Vec::new();
+    let mut undated = Vec::new();
+    let mut counts = TagCounts::default();
     // The deployment points, as (id, commit hash, time, texts), in the order they shipped.
     let mut points: Vec<(String, String, i64, Vec<String>)> = Vec::new();
     let tip = match &options.deployments {
-        DeploySource::Tags(glob) => {
-            let pattern = format!("refs/tags/{glob}");
-            let out = git.run(&["for-each-ref", TAG_FORMAT, &pattern], None)?;
+        DeploySource::Tags(filter) => {
+            // Every tag, matched here: git's own patterns stop `*` at `/`.
+            let out = git.run(&["for-each-ref", TAG_FORMAT, "refs/tags/"], None)?;
             let tags = graph::parse_tags(&String::from_utf8_lossy(&out)).map_err(GitImportError::Output)?;
             for tag in tags {
-                match tag.commit {
-                    Some(commit) => points.push((tag.name.clone(), commit, tag.at, vec![tag.name, tag.message])),
-                    None => skipped.push(tag.name),
+                match filter.select(&tag.name) {
+                    Selection::Unmatched => counts.unmatched += 1,
+                    Selection::Excluded => counts.excluded += 1,
+                    Selection::Matched => {
+                        counts.matched += 1;
+                        match (tag.commit, tag.at) {
+                            (None, _) => skipped.push(tag.name),
+                            (Some(_), None) => undated.push(tag.name),
+                            (Some(commit), Some(at)) => {
+                                points.push((tag.name.clone(), commit, at, vec![tag.name, tag.message]))
+                            }
+                        }
+                    }
                 }
             }
             // By time; tags made in the same second by name.
@@ -146,7 +249,13 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         None => points.iter().map(|p| p.1.as_str()).collect(),
     };
     if tips.is_empty() {
-        return Ok(Derived { skipped_tags: skipped, shallow, ..Default::default() });
+        return Ok(Derived {
+            skipped_tags: skipped,
+            undated_tags: undated,
+            tags: counts,
+            shallow,
+            ..Default::default()
+        });
     }
     let mut stdin = tips.join("\n");
     stdin.push('\n');
@@ -167,7 +276,11 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
             .map(|(id, sha, at, texts)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, texts }))
             .collect::<Result<_, GitImportError>>()?,
     };
-    Ok(Derived { skipped_tags: skipped, shallow, ..derive::derive(&graph, &points, &options.rework) })
+    let mut derived = derive::derive(&graph, &points, &options.rework);
+    if let Some(since) = options.since {
+        derived.leave_out_before(since);
+    }
+    Ok(Derived { skipped_tags: skipped, undated_tags: undated, tags: counts, shallow, ..derived })
 }
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
@@ -218,7 +331,11 @@ pub fn import_repository(
         empty_commits: derived.empty_commits,
         committed_after_deployment: derived.committed_after_deployment,
         rework,
+        first_deployment: derived.first_deployment(),
         skipped_tags: derived.skipped_tags,
+        undated_tags: derived.undated_tags,
+        tags: derived.tags,
+        before_since: derived.before_since,
         shallow: derived.shallow,
         deployment_report,
         change_report,
