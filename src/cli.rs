@@ -107,6 +107,14 @@ pub struct ImportArgs {
     /// UTC offset)
     #[arg(long, value_name = "DATE", help_heading = "Git import")]
     pub since: Option<NaiveDate>,
+    /// git: the service this repository deploys; its deployment ids become SERVICE@TAG,
+    /// so one team can import several repositories
+    #[arg(long, value_name = "NAME", help_heading = "Git import")]
+    pub service: Option<String>,
+    /// git: delete this repository's deployments and changes that the import no longer
+    /// finds (a narrower tag glob, --since), in the same transaction
+    #[arg(long, help_heading = "Git import")]
+    pub prune: bool,
     /// git: deployments are the merge commits on this branch's first-parent history
     #[arg(long, value_name = "BRANCH", help_heading = "Git import")]
     pub deploy_branch: Option<String>,

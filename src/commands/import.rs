@@ -14,9 +14,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         || !args.rework_patterns.is_empty()
         || !args.exclude_tags.is_empty()
         || args.since.is_some()
+        || args.service.is_some()
+        || args.prune
     {
         bail!(
-            "--deploy-tags, --deploy-branch, --exclude-tags, --since and --rework-pattern apply to `retro import git` only"
+            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
+             to `retro import git` only"
         );
     }
     let file = args.file.display().to_string();

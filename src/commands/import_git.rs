@@ -30,7 +30,16 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     };
     // Midnight of that day where the team's days begin, like every period.
     let since = args.since.map(|day| Period::window(day, day, team.utc_offset).start);
-    let options = GitOptions { deployments, rework: ReworkRules::parse(&args.rework_patterns)?, since };
+    if args.service.as_deref().is_some_and(|s| s.trim().is_empty() || s.contains('@')) {
+        bail!("--service needs a name without '@' (deployment ids become NAME@TAG)");
+    }
+    let options = GitOptions {
+        deployments,
+        rework: ReworkRules::parse(&args.rework_patterns)?,
+        since,
+        service: args.service.clone(),
+        prune: args.prune,
+    };
     let repo = args.file.display().to_string();
     let summary = import_repository(store, team, &args.file, &options)?;
     print_summary(&repo, team, &summary, &options.deployments, args.since, out)
@@ -89,6 +98,14 @@ fn print_summary(
             }
         };
         writeln!(out, "Found no deployments ({}) in {repo}: {hint}.", s.source)?;
+        if s.stale_deployments > 0 {
+            writeln!(
+                out,
+                "{} deployment(s) imported from this repository before stay in the store: an import that finds \
+                 no deployment prunes nothing.",
+                s.stale_deployments
+            )?;
+        }
         return Ok(());
     }
     let rework = if s.rework.is_empty() {
@@ -112,6 +129,36 @@ fn print_summary(
         s.change_report.updated,
         s.change_report.unchanged
     )?;
+    writeln!(out, "Repository: stored as {}.", s.repository)?;
+    if s.adopted > 0 {
+        writeln!(
+            out,
+            "Took over {} deployment(s) that an earlier retro stored under this repository's folder name.",
+            s.adopted
+        )?;
+    }
+    if s.pruned && (s.stale_deployments > 0 || s.stale_changes > 0) {
+        writeln!(
+            out,
+            "Pruned {} deployment(s) and {} change(s) of this repository that the import no longer finds.",
+            s.stale_deployments, s.stale_changes
+        )?;
+    } else if s.stale_deployments > 0 || s.stale_changes > 0 {
+        writeln!(
+            out,
+            "Note: {} deployment(s) and {} change(s) of this repository in the store are no longer found (a \
+             narrower tag glob, --since, a deleted tag); they still count. --prune deletes them.",
+            s.stale_deployments, s.stale_changes
+        )?;
+    }
+    if s.elsewhere > 0 {
+        writeln!(
+            out,
+            "Note: this team also has {} deployment(s) of this repository stored with another --service (or \
+             without one); they count too.",
+            s.elsewhere
+        )?;
+    }
     if s.merge_commits > 0 || s.empty_commits > 0 {
         writeln!(
             out,

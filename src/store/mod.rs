@@ -9,11 +9,13 @@ mod migrations;
 mod read;
 mod retros;
 mod samples;
+mod snapshot;
 mod teams;
 
 pub use error::{LoadFailure, StoreError};
 pub use events::LoadReport;
 pub use migrations::SCHEMA_VERSION;
+pub use snapshot::{SnapshotOptions, SnapshotReport};
 
 use crate::domain::{
     Action, ActionId, ActionReview, ActionStatus, Change, Deployment, Draft, EventSet, Incident, MetricKey,
@@ -177,6 +179,46 @@ impl Store {
             let changes = events::load_changes(tx, team.id, changes, source)?;
             Ok((deployments, changes))
         })
+    }
+
+    /// Deployments and changes of a source that is read whole on every import (a git
+    /// history), in one transaction: takes over the rows of `options.adopt`, upserts,
+    /// then counts (and with `options.prune` deletes) the source's rows that this
+    /// snapshot no longer holds.
+    pub fn load_snapshot(
+        &mut self,
+        team: &Team,
+        deployments: &[Deployment],
+        changes: &[Change],
+        options: &SnapshotOptions,
+    ) -> Result<SnapshotReport, StoreError> {
+        self.write_bulk(|tx| snapshot::load(tx, team.id, deployments, changes, options))
+    }
+
+    /// How many deployments of the team were imported from `source`.
+    pub fn deployments_from(&self, team: &Team, source: &str) -> Result<u64, StoreError> {
+        read::count_from_source(&self.conn, team.id, source)
+    }
+
+    /// The external ids of the team's deployments imported from `source`.
+    pub fn deployment_ids_from(&self, team: &Team, source: &str) -> Result<Vec<String>, StoreError> {
+        read::deployment_ids_from_source(&self.conn, team.id, source)
+    }
+
+    /// How many of the team's deployments come from `repository` (a source key) or one of
+    /// its services (`REPOSITORY#SERVICE`), other than from `source`.
+    pub fn deployments_of_repository_elsewhere(
+        &self,
+        team: &Team,
+        repository: &str,
+        source: &str,
+    ) -> Result<u64, StoreError> {
+        read::count_of_repository_elsewhere(&self.conn, team.id, repository, source)
+    }
+
+    /// Up to `limit` external ids of the team's changes imported from `source`.
+    pub fn change_ids_from(&self, team: &Team, source: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        read::change_ids_from_source(&self.conn, team.id, source, limit)
     }
 
     pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {

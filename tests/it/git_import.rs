@@ -38,18 +38,27 @@ fn git_available() -> bool {
 
 /// A repository in a temporary folder, written with fixed times and no user config.
 struct Repo {
-    dir: TempDir,
+    _dir: TempDir,
+    root: PathBuf,
 }
 
 impl Repo {
     fn new() -> Self {
-        let repo = Repo { dir: tempfile::tempdir().unwrap() };
+        Self::named("repo")
+    }
+
+    /// A repository in a folder called `name`, inside a temporary folder of its own.
+    fn named(name: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(name);
+        std::fs::create_dir(&root).unwrap();
+        let repo = Repo { _dir: dir, root };
         repo.git("2025-01-01 00:00:00", &["init", "-q", "-b", "main"]);
         repo
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     /// `git ARGS` at `date` (author, committer and tagger time, UTC).
@@ -177,11 +186,27 @@ impl Fixture {
         let conn = rusqlite::Connection::open(self.db()).unwrap();
         let mut stmt = conn
             .prepare(
-                "SELECT external_id, datetime(committed_at, 'unixepoch'), deployment_external_id FROM changes
+                "SELECT external_id, datetime(committed_at, 'unixepoch'), coalesce(deployment_external_id, '-') FROM changes
                  ORDER BY committed_at",
             )
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    /// `(external_id, source, service)` of every deployment, by time then id.
+    fn deployment_sources(&self) -> Vec<(String, String, String)> {
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT external_id, source, coalesce(service, '-') FROM deployments
+                 ORDER BY deployed_at, external_id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    fn sql_count(&self, sql: &str) -> i64 {
+        rusqlite::Connection::open(self.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     fn week3(&self) -> retro::metrics::PeriodMetrics {
@@ -658,6 +683,218 @@ fn lightweight_tags_read_commit_subjects_only_and_share_a_commit_once() {
         ]
     );
     assert_eq!(s.rework, [("rollback".to_owned(), 1)]);
+}
+
+/// One release of a one-commit history: `v1.0` at `tagged`, on a commit at `committed`.
+fn one_release(name: &str, committed: &str, tagged: &str) -> Repo {
+    let repo = Repo::named(name);
+    repo.commit(committed, "a.txt", &format!("Work in {name} at {committed}"));
+    repo.annotated_tag(tagged, "v1.0", "Release 1.0");
+    repo
+}
+
+fn with_service(service: &str) -> GitOptions {
+    GitOptions { service: Some(service.into()), ..tags() }
+}
+
+#[test]
+fn two_repositories_with_the_same_folder_name_stay_apart() {
+    require_git!();
+    // Two clones both called `repo`, in different places, both tagging v1.0.
+    let api = one_release("repo", "2025-01-13 09:00:00", "2025-01-13 12:00:00");
+    let web = one_release("repo", "2025-01-14 09:00:00", "2025-01-14 10:00:00");
+    let mut f = Fixture::new();
+    let first = f.import(&api, &tags());
+    let key = format!("git:{}", api.path().canonicalize().unwrap().display());
+    assert_eq!(first.repository, key);
+    // Without a service the second would overwrite the first's v1.0: refused, and the
+    // store is left as it was.
+    let e = import_repository(&mut f.store, &f.team, web.path(), &tags()).unwrap_err();
+    assert!(matches!(e, GitImportError::IdFromAnotherSource { .. }), "{e:?}");
+    assert!(e.to_string().contains("Give each repository its own --service NAME"), "{e}");
+    assert_eq!(f.deployment_sources(), [row("v1.0", &key, "-")]);
+
+    // One service each: both fit in the team.
+    let mut f = Fixture::new();
+    f.import(&api, &with_service("api"));
+    let s = f.import(&web, &with_service("web"));
+    assert_eq!(s.deployment_report.inserted, 1);
+    let web_key = format!("git:{}#web", web.path().canonicalize().unwrap().display());
+    assert_eq!(
+        f.deployment_sources(),
+        [row("api@v1.0", &format!("{key}#api"), "api"), row("web@v1.0", &web_key, "web")]
+    );
+    assert_eq!(f.sql_count("SELECT count(*) FROM changes WHERE external_id LIKE 'web@%' AND service = 'web'"), 1);
+    // Two deployments; lead times 3 h (api) and 1 h (web): median 2 h.
+    let w = f.week3();
+    assert_eq!(w.dora.get(DoraMetric::DeploymentFrequency).count, 2);
+    assert_eq!(w.dora.get(DoraMetric::ChangeLeadTime).value, Some(2.0));
+
+    // From a subfolder it is the same repository: nothing new.
+    std::fs::create_dir(web.path().join("src")).unwrap();
+    let again = import_repository(&mut f.store, &f.team, &web.path().join("src"), &with_service("web")).unwrap();
+    assert_eq!((again.repository, again.deployment_report.unchanged), (web_key, 1));
+    assert_eq!(f.deployments().len(), 2);
+}
+
+#[test]
+fn a_repository_with_an_origin_is_keyed_by_its_url_without_credentials() {
+    require_git!();
+    let first = one_release("shop", "2025-01-13 09:00:00", "2025-01-13 12:00:00");
+    first.git("2025-01-01 00:00:00", &["remote", "add", "origin", "https://ada:s3cret-token@github.com/acme/shop.git"]);
+    let mut f = Fixture::new();
+    let s = f.import(&first, &tags());
+    assert_eq!(s.repository, "git:github.com/acme/shop");
+    // A second clone of the same origin, elsewhere and over ssh, is the same repository.
+    let clone = tempfile::tempdir().unwrap();
+    let status = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(first.path())
+        .arg(clone.path().join("checkout"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let checkout = clone.path().join("checkout");
+    let set_url = Command::new("git")
+        .arg("-C")
+        .arg(&checkout)
+        .args(["remote", "set-url", "origin", "git@github.com:acme/shop.git"])
+        .status()
+        .unwrap();
+    assert!(set_url.success());
+    let again = import_repository(&mut f.store, &f.team, &checkout, &tags()).unwrap();
+    assert_eq!((again.repository.as_str(), again.deployment_report.unchanged), ("git:github.com/acme/shop", 1));
+    let db = f.db();
+    drop(f.store);
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("s3cret") && !text.contains("ada:"), "the store holds the URL's credentials");
+}
+
+/// A store as an earlier retro left it: `repo`'s history under `git:repo`, the key it
+/// gave a repository by its folder's name.
+fn legacy_store(repo: &Repo) -> Fixture {
+    let mut f = Fixture::new();
+    let derived = retro::import::git::read_history(repo.path(), &tags()).unwrap();
+    f.store.load_deployments(&f.team, &derived.deployments, "git:repo").unwrap();
+    f.store.load_changes(&f.team, &derived.changes, "git:repo").unwrap();
+    f
+}
+
+#[test]
+fn deployments_stored_under_the_folder_name_are_taken_over() {
+    require_git!();
+    let r = releases();
+    let mut f = legacy_store(&r.repo);
+    let s = f.import(&r.repo, &tags());
+    assert_eq!(s.adopted, 4);
+    assert_eq!((s.deployment_report.inserted, s.deployment_report.unchanged), (0, 4));
+    assert_eq!((s.change_report.inserted, s.change_report.unchanged), (0, 6));
+    assert_eq!((s.stale_deployments, s.stale_changes, s.elsewhere), (0, 0, 0));
+    let key = s.repository.clone();
+    assert!(f.deployment_sources().iter().all(|d| d.1 == key), "{:?}", f.deployment_sources());
+    assert_eq!(f.sql_count("SELECT count(*) FROM changes WHERE source = 'git:repo'"), 0);
+    // The metrics are those of one import, not of two.
+    assert_eq!(f.week3().dora.get(DoraMetric::DeploymentFrequency).count, 4);
+
+    let dir = tempfile::tempdir().unwrap();
+    let f = legacy_store(&r.repo);
+    let printed = stdout(retro(dir.path()).arg("--db").arg(f.db()).args(["import", "git"]).arg(r.repo.path()));
+    assert!(
+        printed.contains("Took over 4 deployment(s) that an earlier retro stored under this repository's folder name."),
+        "{printed}"
+    );
+}
+
+#[test]
+fn another_repository_with_the_legacy_folder_name_is_refused() {
+    require_git!();
+    let r = releases();
+    let mut f = legacy_store(&r.repo);
+    let before = f.deployment_sources();
+    let other = one_release("repo", "2025-01-14 09:00:00", "2025-01-14 10:00:00");
+    let e = import_repository(&mut f.store, &f.team, other.path(), &tags()).unwrap_err();
+    assert!(matches!(e, GitImportError::AmbiguousLegacySource { count: 4, .. }), "{e:?}");
+    let message = e.to_string();
+    assert!(message.contains("stored under git:repo") && message.contains("none of their commits is in"), "{message}");
+    assert_eq!(f.deployment_sources(), before);
+    // With a service of its own it stays apart, and the import says the legacy rows of
+    // a repository with its folder's name are still there.
+    let s = f.import(&other, &with_service("web"));
+    assert_eq!((s.deployment_report.inserted, s.adopted, s.elsewhere), (1, 0, 4));
+}
+
+#[test]
+fn prune_deletes_what_a_narrower_pattern_no_longer_finds() {
+    require_git!();
+    let r = releases();
+    let mut f = Fixture::new();
+    f.import(&r.repo, &tags());
+    // A change from another source that names no deployment: it ships with v1.1 (the
+    // first production deployment after Tue 12:00).
+    let csv = retro::domain::Change {
+        external_id: "PR-9".into(),
+        committed_at: retro::domain::parse_timestamp("2025-01-14T12:00:00Z").unwrap(),
+        deployment_id: None,
+        service: None,
+    };
+    f.store.load_changes(&f.team, &[csv], "csv").unwrap();
+    let shipped_in = |f: &Fixture| -> String {
+        let conn = rusqlite::Connection::open(f.db()).unwrap();
+        conn.query_row(
+            "SELECT d.external_id FROM changes c JOIN deployments d ON d.id = c.deployment_ref WHERE c.external_id = 'PR-9'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(shipped_in(&f), "v1.1");
+
+    // Leave the 1.1 series out, without --prune: the old deployments stay and are counted.
+    let narrower = tag_filter(&[], &["v1.1*"]);
+    let s = f.import(&r.repo, &narrower);
+    assert_eq!((s.deployments, s.stale_deployments, s.stale_changes, s.pruned), (2, 2, 0, false));
+    assert_eq!(ids(&f), ["v1.0", "v1.1", "v1.1.1", "v1.2"]);
+
+    let s = f.import(&r.repo, &GitOptions { prune: true, ..narrower.clone() });
+    assert_eq!((s.stale_deployments, s.stale_changes, s.pruned), (2, 0, true));
+    assert_eq!(ids(&f), ["v1.0", "v1.2"]);
+    // v1.2 now ships c3..c6; the other source's change moves to v1.2 as well.
+    let c = &r.c;
+    let shipped: Vec<String> = f.changes().into_iter().filter(|x| x.2 == "v1.2").map(|x| x.0).collect();
+    assert_eq!(shipped, [c[3].clone(), c[4].clone(), c[5].clone(), c[6].clone()]);
+    assert_eq!(shipped_in(&f), "v1.2");
+    // 2 deployments in the week. Lead times: v1.0 3 h and 1 h; v1.2 (Thu 09:00) 49 h,
+    // 47 h, 23 h, 0 h, and PR-9 (Tue 12:00) 45 h. Sorted 0, 1, 3, 23, 45, 47, 49: 23 h.
+    let w = f.week3();
+    assert_eq!(w.dora.get(DoraMetric::DeploymentFrequency).count, 2);
+    assert_eq!(w.dora.get(DoraMetric::ChangeLeadTime).value, Some(23.0));
+    // Nothing is stale any more.
+    let again = f.import(&r.repo, &narrower);
+    assert_eq!((again.stale_deployments, again.stale_changes), (0, 0));
+
+    // --since makes the older deployment and its commits stale too; through the command line.
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |extra: &[&str]| {
+        let mut cmd = retro(dir.path());
+        cmd.arg("--db").arg(f.db()).args(["import", "git"]).arg(r.repo.path()).args(["--exclude-tags", "v1.1*"]);
+        cmd.args(extra);
+        stdout(&mut cmd)
+    };
+    let kept = cmd(&["--since", "2025-01-14"]);
+    assert!(
+        kept.contains("Note: 1 deployment(s) and 2 change(s) of this repository in the store are no longer found"),
+        "{kept}"
+    );
+    let pruned = cmd(&["--since", "2025-01-14", "--prune"]);
+    assert!(
+        pruned.contains("Pruned 1 deployment(s) and 2 change(s) of this repository that the import no longer finds."),
+        "{pruned}"
+    );
+    assert_eq!(ids(&f), ["v1.2"]);
 }
 
 // --- through the command line ---------------------------------------------------------

@@ -64,6 +64,22 @@ impl Derived {
         self.before_since = (before - self.deployments.len(), changes - self.changes.len());
     }
 
+    /// Deployments and changes of `service`: they name it, and their ids become
+    /// `SERVICE@ID` so that another repository's `v1.0` or a commit shared with it (a
+    /// monorepo with one tag series per service) stays a row of its own.
+    pub fn assign_service(&mut self, service: &str) {
+        let prefixed = |id: &str| format!("{service}@{id}");
+        for d in &mut self.deployments {
+            d.external_id = prefixed(&d.external_id);
+            d.service = Some(service.to_owned());
+        }
+        for c in &mut self.changes {
+            c.external_id = prefixed(&c.external_id);
+            c.deployment_id = c.deployment_id.as_deref().map(prefixed);
+            c.service = Some(service.to_owned());
+        }
+    }
+
     /// The first deployment, by time, and how many changes it shipped.
     pub fn first_deployment(&self) -> Option<(String, usize)> {
         let first = self.deployments.first()?;

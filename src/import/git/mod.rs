@@ -16,17 +16,17 @@ mod command;
 mod derive;
 mod glob;
 mod graph;
+mod identity;
 mod rework;
 
 pub use derive::{Derived, TagCounts};
 pub use rework::{DEFAULT_PATTERNS, ReworkRules};
 
 use crate::domain::{DeployKind, Team, Timestamp};
-use crate::store::{LoadFailure, LoadReport, Store, StoreError};
+use crate::store::{LoadReport, SnapshotOptions, Store, StoreError};
 use command::Git;
 use derive::DeployPoint;
 use graph::{COMMIT_FORMAT, Graph, TAG_FORMAT};
-use std::convert::Infallible;
 use std::path::Path;
 
 /// The tags that are deployments when the command line names none: releases written
@@ -143,6 +143,11 @@ pub struct GitOptions {
     /// Deployments and commits before this instant are left out: a first tag made long
     /// after the repository began would otherwise ship years of commits at once.
     pub since: Option<Timestamp>,
+    /// The service the repository deploys: its deployments and changes name it, and
+    /// their ids become `SERVICE@ID`, so several repositories fit in one team.
+    pub service: Option<String>,
+    /// Delete this repository's deployments and changes that the import no longer finds.
+    pub prune: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,9 +166,17 @@ pub enum GitImportError {
     ReworkPattern { pattern: String, message: String },
     #[error(
         "deployment \"{id}\" is already in this team's store, imported from {other}; importing {this} would \
-         overwrite it. Import each repository into its own team (retro teams add NAME, then --team NAME)"
+         overwrite it. Give each repository its own --service NAME (ids become NAME@{id}), or import it into \
+         its own team (retro teams add NAME, then --team NAME)"
     )]
     IdFromAnotherSource { id: String, other: String, this: String },
+    #[error(
+        "this team has {count} deployment(s) that an earlier retro stored under {legacy} (a folder of that \
+         name), and none of their commits is in {repo}: they come from another repository with the same \
+         folder name. Import that repository first (it takes them over under its own key), or give this one \
+         --service NAME to keep it apart"
+    )]
+    AmbiguousLegacySource { legacy: String, count: u64, repo: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -192,13 +205,28 @@ pub struct GitImportSummary {
     pub before_since: (usize, usize),
     /// The repository is a shallow clone, so its early history is missing.
     pub shallow: bool,
+    /// The key the repository's rows are stored under (`git:github.com/acme/shop`).
+    pub repository: String,
+    /// Deployments an earlier retro stored under the folder's name, taken over.
+    pub adopted: u64,
+    /// This repository's deployments and changes in the store that the import no longer
+    /// finds: deleted with `prune`, else left there.
+    pub stale_deployments: u64,
+    pub stale_changes: u64,
+    pub pruned: bool,
+    /// Deployments of the same repository stored under another key (another
+    /// `--service`, none, or an earlier retro's folder-name key that was not taken over).
+    pub elsewhere: u64,
     pub deployment_report: LoadReport,
     pub change_report: LoadReport,
 }
 
 /// The deployments and changes a repository's history holds.
 pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImportError> {
-    let git = Git::open(repo)?;
+    read(&Git::open(repo)?, options)
+}
+
+fn read(git: &Git, options: &GitOptions) -> Result<Derived, GitImportError> {
     // A CI checkout often fetches one commit: say so rather than report a short history
     // as the team's. Older git prints the option back, which is not "true".
     let shallow = git.run(&["rev-parse", "--is-shallow-repository"], None)?.trim_ascii() == b"true";
@@ -285,14 +313,23 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
 /// transaction. Importing again adds only what is new: deployments are keyed by tag name
-/// (or merge hash) and changes by commit hash.
+/// (or merge hash) and changes by commit hash, under the repository's identity.
 pub fn import_repository(
     store: &mut Store,
     team: &Team,
     repo: &Path,
     options: &GitOptions,
 ) -> Result<GitImportSummary, GitImportError> {
-    let derived = read_history(repo, options)?;
+    let git = Git::open(repo)?;
+    let identity = identity::identify(&git, repo)?;
+    let mut derived = read(&git, options)?;
+    let source = match &options.service {
+        Some(service) => format!("{}#{service}", identity.source),
+        None => identity.source.clone(),
+    };
+    if let Some(service) = &options.service {
+        derived.assign_service(service);
+    }
     let mut rework: Vec<(String, usize)> = Vec::new();
     for kind in DeployKind::ALL.into_iter().filter(|k| k.is_rework()) {
         let n = derived.deployments.iter().filter(|d| d.kind == kind).count();
@@ -300,29 +337,33 @@ pub fn import_repository(
             rework.push((kind.as_str().to_owned(), n));
         }
     }
-    let (deployment_report, change_report) = if derived.deployments.is_empty() {
-        Default::default()
-    } else {
-        let source = source_name(repo);
-        // Two repositories both tagging v1.0.0 would silently share one deployment.
-        let others: std::collections::HashMap<String, String> =
-            store.deployments_from_other_sources(team, &source)?.into_iter().collect();
-        if let Some((id, other)) = derived
-            .deployments
-            .iter()
-            .find_map(|d| others.get(&d.external_id).map(|o| (d.external_id.clone(), o.clone())))
-        {
-            return Err(GitImportError::IdFromAnotherSource { id, other, this: source });
-        }
-        store
-            .load_deployments_and_changes_from(
-                team,
-                derived.deployments.iter().map(Ok::<_, Infallible>),
-                derived.changes.iter().map(Ok::<_, Infallible>),
-                &source,
-            )
-            .map_err(|e: LoadFailure<Infallible>| GitImportError::Store(e.into()))?
+    // Rows an earlier retro keyed by the folder's name, when they are this repository's.
+    let adopt = match options.service {
+        Some(_) => Vec::new(),
+        None => legacy_to_adopt(store, team, &git, &identity, &derived, repo)?,
     };
+    // Two repositories both tagging v1.0.0 would silently share one deployment.
+    let others: std::collections::HashMap<String, String> = store
+        .deployments_from_other_sources(team, &source)?
+        .into_iter()
+        .filter(|(_, other)| !adopt.contains(other))
+        .collect();
+    if let Some((id, other)) =
+        derived.deployments.iter().find_map(|d| others.get(&d.external_id).map(|o| (d.external_id.clone(), o.clone())))
+    {
+        return Err(GitImportError::IdFromAnotherSource { id, other, this: source });
+    }
+    // A pattern that finds nothing prunes nothing: more likely a mistyped glob than a
+    // wish to empty the store.
+    let prune = options.prune && !derived.deployments.is_empty();
+    let snapshot = SnapshotOptions { source: source.clone(), adopt, prune };
+    let report = store.load_snapshot(team, &derived.deployments, &derived.changes, &snapshot)?;
+    let mut elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)?;
+    if options.service.is_some() {
+        for legacy in &identity.legacy {
+            elsewhere += store.deployments_from(team, legacy)?;
+        }
+    }
     Ok(GitImportSummary {
         source: options.deployments.describe(),
         deployments: derived.deployments.len(),
@@ -337,14 +378,68 @@ pub fn import_repository(
         tags: derived.tags,
         before_since: derived.before_since,
         shallow: derived.shallow,
-        deployment_report,
-        change_report,
+        repository: source,
+        adopted: report.adopted,
+        stale_deployments: report.stale_deployments,
+        stale_changes: report.stale_changes,
+        pruned: report.pruned,
+        elsewhere,
+        deployment_report: report.deployments,
+        change_report: report.changes,
     })
 }
 
-/// `git:NAME`, NAME being the repository's folder.
-fn source_name(repo: &Path) -> String {
-    let path = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    format!("git:{name}")
+/// The keys an earlier retro gave this repository (`git:FOLDER`) whose rows are its
+/// own: some of their commits are in it (or, with no changes stored, some deployment
+/// ids match). Rows under such a key that none of this repository's commits explain
+/// come from another repository with the same folder name: refused, as ambiguous.
+fn legacy_to_adopt(
+    store: &Store,
+    team: &Team,
+    git: &Git,
+    identity: &identity::Identity,
+    derived: &Derived,
+    repo: &Path,
+) -> Result<Vec<String>, GitImportError> {
+    let mut adopt = Vec::new();
+    for legacy in identity.legacy.iter().filter(|l| **l != identity.source) {
+        let count = store.deployments_from(team, legacy)?;
+        if count == 0 {
+            continue;
+        }
+        let sample = store.change_ids_from(team, legacy, 64)?;
+        let ours = if sample.is_empty() {
+            let stored: std::collections::HashSet<String> =
+                store.deployment_ids_from(team, legacy)?.into_iter().collect();
+            derived.deployments.iter().any(|d| stored.contains(&d.external_id))
+        } else {
+            known_commits(git, &sample)? > 0
+        };
+        if !ours {
+            return Err(GitImportError::AmbiguousLegacySource {
+                legacy: legacy.clone(),
+                count,
+                repo: repo.display().to_string(),
+            });
+        }
+        adopt.push(legacy.clone());
+    }
+    Ok(adopt)
+}
+
+/// How many of `ids` name commits in this repository.
+fn known_commits(git: &Git, ids: &[String]) -> Result<usize, GitImportError> {
+    // Only full hashes: anything else could name a branch or a tag.
+    let hashes: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect();
+    if hashes.is_empty() {
+        return Ok(0);
+    }
+    let mut stdin = hashes.join("\n");
+    stdin.push('\n');
+    let out = git.run(&["cat-file", "--batch-check=%(objecttype)"], Some(stdin.as_bytes()))?;
+    Ok(String::from_utf8_lossy(&out).lines().filter(|l| *l == "commit").count())
 }

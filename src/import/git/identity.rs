@@ -1,0 +1,85 @@
+//! Which repository this is: the key its deployments and changes are stored under.
+//!
+//! A folder's name is not an identity (two clones called `repo`, or `.` in a
+//! subfolder): the key is the origin's URL when there is one, without credentials or
+//! user, else the repository's top-level folder.
+
+use super::GitImportError;
+use super::command::Git;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Identity {
+    /// `git:github.com/acme/shop`, or `git:/home/me/src/shop` without an origin.
+    pub source: String,
+    /// Keys an earlier retro gave this repository: `git:NAME`, NAME being the folder's
+    /// name (as given, and the top level's).
+    pub legacy: Vec<String>,
+}
+
+pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportError> {
+    let bare = git.run(&["rev-parse", "--is-bare-repository"], None)?.trim_ascii() == b"true";
+    let top = if bare { "--absolute-git-dir" } else { "--show-toplevel" };
+    let top = String::from_utf8_lossy(&git.run(&["rev-parse", top], None)?).trim().to_owned();
+    // `git config --get` fails when the key is not set: no origin.
+    let origin = git
+        .run(&["config", "--get", "remote.origin.url"], None)
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out).trim().to_owned())
+        .filter(|url| !url.is_empty());
+    let key = origin.as_deref().and_then(normalize_url).unwrap_or_else(|| top.clone());
+    let mut legacy = Vec::new();
+    let given = given.canonicalize().unwrap_or_else(|_| given.to_path_buf());
+    for folder in [given.as_path(), Path::new(&top)] {
+        if let Some(name) = folder.file_name() {
+            let name = format!("git:{}", name.to_string_lossy());
+            if !legacy.contains(&name) {
+                legacy.push(name);
+            }
+        }
+    }
+    Ok(Identity { source: format!("git:{key}"), legacy })
+}
+
+/// `host/path` for a remote URL (`https://user:token@Host/acme/shop.git`,
+/// `git@host:acme/shop.git` and `ssh://git@host/acme/shop` are all `host/acme/shop`),
+/// so that no credential or user name is stored and one repository has one key
+/// whichever protocol a clone uses. `None` for a local path, which names a folder.
+fn normalize_url(url: &str) -> Option<String> {
+    let (host, path) = match url.split_once("://") {
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("file") => return None,
+        Some((_, rest)) => rest.split_once('/').unwrap_or((rest, "")),
+        // scp-like `[user@]host:path`, where no `/` comes before the colon.
+        None => match url.split_once(':') {
+            Some((host, path)) if !host.contains('/') && !host.is_empty() && host.len() > 1 => (host, path),
+            _ => return None,
+        },
+    };
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+    Some(if path.is_empty() { host } else { format!("{host}/{path}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_url;
+
+    #[test]
+    fn one_key_per_remote_without_credentials() {
+        let key = Some("github.com/acme/shop".to_owned());
+        for url in [
+            "https://github.com/acme/shop.git",
+            "https://ada:ghp_secret@GitHub.com/acme/shop",
+            "git@github.com:acme/shop.git",
+            "ssh://git@github.com/acme/shop.git/",
+        ] {
+            assert_eq!(normalize_url(url), key, "{url}");
+        }
+        assert_eq!(normalize_url("ssh://git@host:2222/x"), Some("host:2222/x".to_owned()));
+        // Local folders and Windows drive letters are paths, not remotes.
+        for path in ["/srv/git/shop.git", "../shop", "file:///srv/git/shop.git", "C:/repos/shop"] {
+            assert_eq!(normalize_url(path), None, "{path}");
+        }
+    }
+}
