@@ -1,6 +1,7 @@
 use crate::cli::ImportArgs;
+use crate::cli::LinkIncidents;
 use crate::domain::Team;
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
+use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file};
 use crate::store::Store;
 use anyhow::{Result, anyhow, bail};
 use std::io::Write;
@@ -26,9 +27,21 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
+    if args.link_incidents.is_some() && args.kind != ImportKind::Incidents {
+        bail!("--link-incidents applies to `retro import incidents` only");
+    }
+    let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let bytes = read_file(&args.file)?;
-    let summary = import_bytes(store, team, args.kind, &file, &bytes, format)?;
+    let summary = import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?;
     print_summary(&file, team, &summary, out)?;
+    if let Some(links) = summary.time_links {
+        writeln!(
+            out,
+            "Linked by time: {} incident(s) that name no deployment now point at the last production deployment \
+             of their service before they started; {} stayed unlinked (no such deployment).",
+            links.linked, links.unlinked
+        )?;
+    }
     // Notes about links, after the imports that can change them.
     let diagnostics = store.link_diagnostics(team)?;
     let (incidents, changes) = match args.kind {

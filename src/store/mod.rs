@@ -13,7 +13,7 @@ mod snapshot;
 mod teams;
 
 pub use error::{LoadFailure, StoreError};
-pub use events::LoadReport;
+pub use events::{LoadReport, TimeLinks};
 pub use migrations::SCHEMA_VERSION;
 pub use snapshot::{SnapshotOptions, SnapshotReport};
 
@@ -232,7 +232,20 @@ impl Store {
         rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
         source: &str,
     ) -> Result<LoadReport, LoadFailure<E>> {
-        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source))
+        Ok(self.load_incidents_linking(team, rows, source, false)?.0)
+    }
+
+    /// [`Store::load_incidents_from`]; with `by_time`, each incident that names no
+    /// deployment is linked to the last production deployment of its service at or
+    /// before its start, now and whenever later imports change the deployments.
+    pub fn load_incidents_linking<E>(
+        &mut self,
+        team: &Team,
+        rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
+        source: &str,
+        by_time: bool,
+    ) -> Result<(LoadReport, TimeLinks), LoadFailure<E>> {
+        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source, by_time))
     }
 
     /// Upserts team-chosen metric definitions and per-period samples (team-chosen or

@@ -130,5 +130,6 @@ fn delete(conn: &Connection, team: TeamId, deployments: &[i64], changes: &[i64])
         };
         update.execute(params![row.get::<_, i64>(0)?, link.deployment_ref, link.deployed_at])?;
     }
+    events::relink_incidents_by_time(conn, team, &index)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ mod effect;
 mod export;
 mod git_import;
 mod import;
+mod incident_links;
 mod metrics_oracle;
 mod prompts;
 mod retro_flow;
