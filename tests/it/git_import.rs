@@ -800,6 +800,12 @@ fn deployments_stored_under_the_folder_name_are_taken_over() {
     // The metrics are those of one import, not of two.
     assert_eq!(f.week3().dora.get(DoraMetric::DeploymentFrequency).count, 4);
 
+    // With a service the ids differ (api@v1.0), so the old rows are not taken over; the
+    // import counts them as this repository's rows stored elsewhere.
+    let mut f = legacy_store(&r.repo);
+    let s = f.import(&r.repo, &with_service("api"));
+    assert_eq!((s.adopted, s.elsewhere, s.deployment_report.inserted), (0, 4, 4));
+
     let dir = tempfile::tempdir().unwrap();
     let f = legacy_store(&r.repo);
     let printed = stdout(retro(dir.path()).arg("--db").arg(f.db()).args(["import", "git"]).arg(r.repo.path()));
@@ -821,10 +827,11 @@ fn another_repository_with_the_legacy_folder_name_is_refused() {
     let message = e.to_string();
     assert!(message.contains("stored under git:repo") && message.contains("none of their commits is in"), "{message}");
     assert_eq!(f.deployment_sources(), before);
-    // With a service of its own it stays apart, and the import says the legacy rows of
-    // a repository with its folder's name are still there.
+    // With a service of its own it stays apart; the old rows are not its own, so they
+    // are neither taken over nor counted as its.
     let s = f.import(&other, &with_service("web"));
-    assert_eq!((s.deployment_report.inserted, s.adopted, s.elsewhere), (1, 0, 4));
+    assert_eq!((s.deployment_report.inserted, s.adopted, s.elsewhere), (1, 0, 0));
+    assert_eq!(f.deployments().len(), 5);
 }
 
 #[test]
@@ -1029,4 +1036,33 @@ fn a_shallow_clone_is_imported_and_said_to_be_shallow() {
     let db = f.db();
     let printed = stdout(retro(clone.path()).arg("--db").arg(&db).args(["import", "git"]).arg(&shallow));
     assert!(printed.contains("is a shallow clone") && printed.contains("git fetch --unshallow"), "{printed}");
+}
+
+#[test]
+fn incidents_linked_by_time_follow_a_prune() {
+    require_git!();
+    let r = releases();
+    let mut f = Fixture::new();
+    f.import(&r.repo, &tags());
+    // Wed 13:00-15:00, an hour after v1.1.1 (Wed 12:00).
+    let incident = retro::domain::Incident {
+        external_id: "INC-1".into(),
+        started_at: retro::domain::parse_timestamp("2025-01-15T13:00:00Z").unwrap(),
+        resolved_at: retro::domain::parse_timestamp("2025-01-15T15:00:00Z"),
+        deployment_id: None,
+        service: None,
+    };
+    let (_, links) =
+        f.store.load_incidents_linking(&f.team, [Ok::<_, std::convert::Infallible>(&incident)], "csv", true).unwrap();
+    assert_eq!((links.linked, links.unlinked), (1, 0));
+    // v1.1.1 failed: 1 of 4 deployments, recovered in 2 h.
+    let w = f.week3();
+    assert_eq!(w.dora.get(DoraMetric::ChangeFailureRate).value, Some(25.0));
+    assert_eq!(w.dora.get(DoraMetric::RecoveryTime).value, Some(2.0));
+    // Pruning the 1.1 series moves the incident to v1.0, the last deployment before it:
+    // 1 of 2 deployments.
+    f.import(&r.repo, &GitOptions { prune: true, ..tag_filter(&[], &["v1.1*"]) });
+    let w = f.week3();
+    assert_eq!(w.dora.get(DoraMetric::ChangeFailureRate).value, Some(50.0));
+    assert_eq!(w.dora.get(DoraMetric::RecoveryTime).value, Some(2.0));
 }

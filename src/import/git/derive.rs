@@ -35,6 +35,8 @@ pub struct Derived {
     pub tags: TagCounts,
     /// Deployments and changes left out because they came before `--since`.
     pub before_since: (usize, usize),
+    /// The service given to [`Derived::assign_service`].
+    pub service: Option<String>,
     /// The repository is a shallow clone: history before its edge is missing.
     pub shallow: bool,
 }
@@ -68,6 +70,7 @@ impl Derived {
     /// `SERVICE@ID` so that another repository's `v1.0` or a commit shared with it (a
     /// monorepo with one tag series per service) stays a row of its own.
     pub fn assign_service(&mut self, service: &str) {
+        self.service = Some(service.to_owned());
         let prefixed = |id: &str| format!("{service}@{id}");
         for d in &mut self.deployments {
             d.external_id = prefixed(&d.external_id);

@@ -337,10 +337,12 @@ pub fn import_repository(
             rework.push((kind.as_str().to_owned(), n));
         }
     }
-    // Rows an earlier retro keyed by the folder's name, when they are this repository's.
-    let adopt = match options.service {
-        Some(_) => Vec::new(),
-        None => legacy_to_adopt(store, team, &git, &identity, &derived, repo)?,
+    // Rows an earlier retro keyed by the folder's name, when they are this repository's:
+    // taken over without a service; with one their ids differ, so they are only counted.
+    let legacy = legacy_of_this_repository(store, team, &git, &identity, &derived, repo, options.service.is_none())?;
+    let (adopt, legacy_elsewhere): (Vec<String>, u64) = match options.service {
+        Some(_) => (Vec::new(), legacy.iter().map(|(_, n)| n).sum()),
+        None => (legacy.into_iter().map(|(key, _)| key).collect(), 0),
     };
     // Two repositories both tagging v1.0.0 would silently share one deployment.
     let others: std::collections::HashMap<String, String> = store
@@ -358,12 +360,7 @@ pub fn import_repository(
     let prune = options.prune && !derived.deployments.is_empty();
     let snapshot = SnapshotOptions { source: source.clone(), adopt, prune };
     let report = store.load_snapshot(team, &derived.deployments, &derived.changes, &snapshot)?;
-    let mut elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)?;
-    if options.service.is_some() {
-        for legacy in &identity.legacy {
-            elsewhere += store.deployments_from(team, legacy)?;
-        }
-    }
+    let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)? + legacy_elsewhere;
     Ok(GitImportSummary {
         source: options.deployments.describe(),
         deployments: derived.deployments.len(),
@@ -390,41 +387,51 @@ pub fn import_repository(
 }
 
 /// The keys an earlier retro gave this repository (`git:FOLDER`) whose rows are its
-/// own: some of their commits are in it (or, with no changes stored, some deployment
-/// ids match). Rows under such a key that none of this repository's commits explain
-/// come from another repository with the same folder name: refused, as ambiguous.
-fn legacy_to_adopt(
+/// own, with how many deployments each holds. Rows under such a key that none of this
+/// repository's commits explain come from another repository with the same folder
+/// name: refused as ambiguous when they would be taken over (no `--service`), and left
+/// alone otherwise.
+fn legacy_of_this_repository(
     store: &Store,
     team: &Team,
     git: &Git,
     identity: &identity::Identity,
     derived: &Derived,
     repo: &Path,
-) -> Result<Vec<String>, GitImportError> {
-    let mut adopt = Vec::new();
+    refuse_others: bool,
+) -> Result<Vec<(String, u64)>, GitImportError> {
+    let mut ours = Vec::new();
     for legacy in identity.legacy.iter().filter(|l| **l != identity.source) {
         let count = store.deployments_from(team, legacy)?;
         if count == 0 {
             continue;
         }
         let sample = store.change_ids_from(team, legacy, 64)?;
-        let ours = if sample.is_empty() {
+        // Ids with a service prefix are this import's own; compare the bare ones.
+        let bare = |id: &str| match &derived.service {
+            Some(service) => {
+                id.strip_prefix(service.as_str()).and_then(|r| r.strip_prefix('@')).unwrap_or(id).to_owned()
+            }
+            None => id.to_owned(),
+        };
+        let is_ours = if sample.is_empty() {
             let stored: std::collections::HashSet<String> =
                 store.deployment_ids_from(team, legacy)?.into_iter().collect();
-            derived.deployments.iter().any(|d| stored.contains(&d.external_id))
+            derived.deployments.iter().any(|d| stored.contains(&bare(&d.external_id)))
         } else {
             known_commits(git, &sample)? > 0
         };
-        if !ours {
+        if is_ours {
+            ours.push((legacy.clone(), count));
+        } else if refuse_others {
             return Err(GitImportError::AmbiguousLegacySource {
                 legacy: legacy.clone(),
                 count,
                 repo: repo.display().to_string(),
             });
         }
-        adopt.push(legacy.clone());
     }
-    Ok(adopt)
+    Ok(ours)
 }
 
 /// How many of `ids` name commits in this repository.
