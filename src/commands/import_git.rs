@@ -167,7 +167,7 @@ fn print_summary(
         )?;
     }
     if let Some((first, shipped)) = &s.first_deployment {
-        let hint = if since.is_some() || *shipped == 0 {
+        let hint = if since.is_some() || !s.first_deployment_is_a_backlog() {
             String::new()
         } else {
             " It ships the whole history before it: if that was not one release, --since DATE leaves the older \

@@ -120,6 +120,38 @@ impl Repo {
         self.git("2025-01-01 00:00:00", &["rev-parse", "HEAD"])
     }
 
+    /// `count` commits on main, one a day from 2024-01-01, each changing `old.txt`, in
+    /// one run of `git fast-import`.
+    fn backlog(&self, count: usize) {
+        let mut stream = String::new();
+        for i in 0..count {
+            let at = 1_704_067_200 + 86_400 * i;
+            let (subject, line) = (format!("Old work {i}"), format!("{i}\n"));
+            stream.push_str(&format!(
+                "commit refs/heads/main\ncommitter {AUTHOR} <{EMAIL}> {at} +0000\ndata {}\n{subject}\n",
+                subject.len()
+            ));
+            stream.push_str(&format!("M 644 inline old.txt\ndata {}\n{line}\n", line.len()));
+        }
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(self.path())
+            .args(["fast-import", "--quiet"])
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(stream.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("git fast-import runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        self.git("2025-01-01 00:00:00", &["reset", "-q", "--hard", "main"]);
+    }
+
     /// A tag object written by hand (`git hash-object -t tag --literally`), so it can
     /// lack what `git tag` always writes, such as the tagger's date; `refs/tags/NAME`
     /// points at it.
@@ -230,7 +262,7 @@ fn row(id: &str, at: &str, other: &str) -> (String, String, String) {
 /// - v1.1.1 (annotated "Hotfix: login crash", Wed 12:00) ships c5 (Wed 10:00);
 /// - v1.2 (lightweight, on c6 'Revert "Add d"', Thu 09:00) ships c6.
 ///
-/// `build-7` does not match `v*`.
+/// `build-7` is not a release tag.
 struct Releases {
     repo: Repo,
     c: Vec<String>,
@@ -647,7 +679,24 @@ fn since_leaves_out_older_deployments_and_commits() {
     retro(dir.path()).arg("--db").arg(dir.path().join("full.db")).args(["teams", "add", "web"]).assert().success();
     let full =
         stdout(retro(dir.path()).arg("--db").arg(dir.path().join("full.db")).args(["import", "git"]).arg(repo.path()));
-    assert!(full.contains("The first deployment, v1.0, brought 6 change(s). It ships the whole history"), "{full}");
+    // A backlog of 150 commits before the first tag: the import suggests --since.
+    let old = Repo::new();
+    old.backlog(150);
+    old.annotated_tag("2025-01-13 12:00:00", "v1.0", "Release 1.0");
+    old.commit("2025-01-14 09:00:00", "a.txt", "Add b");
+    old.annotated_tag("2025-01-14 12:00:00", "v1.1", "Release 1.1");
+    let s = Fixture::new().import(&old, &tags());
+    assert_eq!(s.first_deployment, Some(("v1.0".to_owned(), 150)));
+    assert!(s.first_deployment_is_a_backlog());
+    retro(dir.path()).arg("--db").arg(dir.path().join("old.db")).args(["teams", "add", "web"]).assert().success();
+    let printed =
+        stdout(retro(dir.path()).arg("--db").arg(dir.path().join("old.db")).args(["import", "git"]).arg(old.path()));
+    assert!(
+        printed.contains("The first deployment, v1.0, brought 150 change(s). It ships the whole history before it"),
+        "{printed}"
+    );
+    // Six changes are no backlog: no hint about --since.
+    assert!(full.contains("The first deployment, v1.0, brought 6 change(s).\n"), "{full}");
 }
 
 #[test]

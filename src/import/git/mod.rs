@@ -184,7 +184,7 @@ pub enum GitImportError {
 /// What one import from git did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GitImportSummary {
-    /// `tags matching v*` or `merges into main`.
+    /// `release tags (v1.2.3 or 1.2.3), pre-releases left out` or `merges into main`.
     pub source: String,
     pub deployments: usize,
     pub changes: usize,
@@ -219,6 +219,15 @@ pub struct GitImportSummary {
     pub elsewhere: u64,
     pub deployment_report: LoadReport,
     pub change_report: LoadReport,
+}
+
+impl GitImportSummary {
+    /// The first deployment looks like a backlog rather than a release: it brought more
+    /// than 100 changes, and more than every later deployment together. Worth a hint
+    /// about `--since`.
+    pub fn first_deployment_is_a_backlog(&self) -> bool {
+        self.first_deployment.as_ref().is_some_and(|(_, first)| *first > 100 && *first > self.changes - first)
+    }
 }
 
 /// The deployments and changes a repository's history holds.
