@@ -133,7 +133,8 @@ fn print_summary(
     if s.adopted > 0 {
         writeln!(
             out,
-            "Took over {} deployment(s) that an earlier retro stored under this repository's folder name.",
+            "Took over {} deployment(s) stored under an earlier key of this repository (its folder's name, which \
+             earlier retros used, or its folder before it had an origin).",
             s.adopted
         )?;
     }

@@ -790,10 +790,16 @@ fn two_repositories_with_the_same_folder_name_stay_apart() {
 fn a_repository_with_an_origin_is_keyed_by_its_url_without_credentials() {
     require_git!();
     let first = one_release("shop", "2025-01-13 09:00:00", "2025-01-13 12:00:00");
-    first.git("2025-01-01 00:00:00", &["remote", "add", "origin", "https://ada:s3cret-token@github.com/acme/shop.git"]);
     let mut f = Fixture::new();
+    // Without an origin it is keyed by its folder; once it has one, by the URL, and the
+    // rows stored under the folder's key are taken over rather than refused as another
+    // repository's.
+    let s = f.import(&first, &tags());
+    assert_eq!(s.repository, format!("git:{}", first.path().canonicalize().unwrap().display()));
+    first.git("2025-01-01 00:00:00", &["remote", "add", "origin", "https://ada:s3cret-token@github.com/acme/shop.git"]);
     let s = f.import(&first, &tags());
     assert_eq!(s.repository, "git:github.com/acme/shop");
+    assert_eq!((s.adopted, s.deployment_report.unchanged, s.stale_deployments), (1, 1, 0));
     // A second clone of the same origin, elsewhere and over ssh, is the same repository.
     let clone = tempfile::tempdir().unwrap();
     let status = Command::new("git")
@@ -858,10 +864,7 @@ fn deployments_stored_under_the_folder_name_are_taken_over() {
     let dir = tempfile::tempdir().unwrap();
     let f = legacy_store(&r.repo);
     let printed = stdout(retro(dir.path()).arg("--db").arg(f.db()).args(["import", "git"]).arg(r.repo.path()));
-    assert!(
-        printed.contains("Took over 4 deployment(s) that an earlier retro stored under this repository's folder name."),
-        "{printed}"
-    );
+    assert!(printed.contains("Took over 4 deployment(s) stored under an earlier key of this repository"), "{printed}");
 }
 
 #[test]

@@ -12,8 +12,9 @@ use std::path::Path;
 pub(super) struct Identity {
     /// `git:github.com/acme/shop`, or `git:/home/me/src/shop` without an origin.
     pub source: String,
-    /// Keys an earlier retro gave this repository: `git:NAME`, NAME being the folder's
-    /// name (as given, and the top level's).
+    /// Keys this repository may have had before: `git:NAME`, NAME being the folder's
+    /// name (as given, and the top level's), which earlier retros used; and, when the key
+    /// is the origin's URL, `git:TOP-LEVEL`, its key before the origin was added.
     pub legacy: Vec<String>,
 }
 
@@ -27,8 +28,12 @@ pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportErr
         .ok()
         .map(|out| String::from_utf8_lossy(&out).trim().to_owned())
         .filter(|url| !url.is_empty());
-    let key = origin.as_deref().and_then(normalize_url).unwrap_or_else(|| top.clone());
+    let key = origin.as_deref().and_then(normalize_url);
     let mut legacy = Vec::new();
+    if key.is_some() {
+        legacy.push(format!("git:{top}"));
+    }
+    let key = key.unwrap_or_else(|| top.clone());
     let given = given.canonicalize().unwrap_or_else(|_| given.to_path_buf());
     for folder in [given.as_path(), Path::new(&top)] {
         if let Some(name) = folder.file_name() {

@@ -171,10 +171,10 @@ pub enum GitImportError {
     )]
     IdFromAnotherSource { id: String, other: String, this: String },
     #[error(
-        "this team has {count} deployment(s) that an earlier retro stored under {legacy} (a folder of that \
-         name), and none of their commits is in {repo}: they come from another repository with the same \
-         folder name. Import that repository first (it takes them over under its own key), or give this one \
-         --service NAME to keep it apart"
+        "this team has {count} deployment(s) stored under {legacy}, a key this repository may have had before \
+         (an earlier retro keyed a repository by its folder's name), and none of their commits is in {repo}: \
+         they come from another repository. Import that repository first (it takes them over under its own \
+         key), or give this one --service NAME to keep it apart"
     )]
     AmbiguousLegacySource { legacy: String, count: u64, repo: String },
     #[error(transparent)]
