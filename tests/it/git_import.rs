@@ -800,6 +800,13 @@ fn a_repository_with_an_origin_is_keyed_by_its_url_without_credentials() {
     let s = f.import(&first, &tags());
     assert_eq!(s.repository, "git:github.com/acme/shop");
     assert_eq!((s.adopted, s.deployment_report.unchanged, s.stale_deployments), (1, 1, 0));
+    // The same with a service: the folder's key with that service is taken over.
+    let other = one_release("cart", "2025-01-13 09:00:00", "2025-01-13 12:00:00");
+    f.import(&other, &with_service("cart"));
+    other.git("2025-01-01 00:00:00", &["remote", "add", "origin", "git@github.com:acme/cart.git"]);
+    let s = f.import(&other, &with_service("cart"));
+    assert_eq!(s.repository, "git:github.com/acme/cart#cart");
+    assert_eq!((s.adopted, s.deployment_report.unchanged, s.elsewhere), (1, 1, 0));
     // A second clone of the same origin, elsewhere and over ssh, is the same repository.
     let clone = tempfile::tempdir().unwrap();
     let status = Command::new("git")

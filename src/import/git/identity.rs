@@ -12,10 +12,11 @@ use std::path::Path;
 pub(super) struct Identity {
     /// `git:github.com/acme/shop`, or `git:/home/me/src/shop` without an origin.
     pub source: String,
-    /// Keys this repository may have had before: `git:NAME`, NAME being the folder's
-    /// name (as given, and the top level's), which earlier retros used; and, when the key
-    /// is the origin's URL, `git:TOP-LEVEL`, its key before the origin was added.
-    pub legacy: Vec<String>,
+    /// `git:NAME`, NAME being the folder's name (as given, and the top level's): the
+    /// keys earlier retros used.
+    pub folder_keys: Vec<String>,
+    /// `git:TOP-LEVEL` when the key is the origin's URL: the key before it had one.
+    pub path_key: Option<String>,
 }
 
 pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportError> {
@@ -29,21 +30,19 @@ pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportErr
         .map(|out| String::from_utf8_lossy(&out).trim().to_owned())
         .filter(|url| !url.is_empty());
     let key = origin.as_deref().and_then(normalize_url);
-    let mut legacy = Vec::new();
-    if key.is_some() {
-        legacy.push(format!("git:{top}"));
-    }
+    let path_key = key.is_some().then(|| format!("git:{top}"));
     let key = key.unwrap_or_else(|| top.clone());
+    let mut folder_keys: Vec<String> = Vec::new();
     let given = given.canonicalize().unwrap_or_else(|_| given.to_path_buf());
     for folder in [given.as_path(), Path::new(&top)] {
         if let Some(name) = folder.file_name() {
             let name = format!("git:{}", name.to_string_lossy());
-            if !legacy.contains(&name) {
-                legacy.push(name);
+            if !folder_keys.contains(&name) {
+                folder_keys.push(name);
             }
         }
     }
-    Ok(Identity { source: format!("git:{key}"), legacy })
+    Ok(Identity { source: format!("git:{key}"), folder_keys, path_key })
 }
 
 /// `host/path` for a remote URL (`https://user:token@Host/acme/shop.git`,

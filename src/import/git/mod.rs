@@ -346,12 +346,28 @@ pub fn import_repository(
             rework.push((kind.as_str().to_owned(), n));
         }
     }
-    // Rows an earlier retro keyed by the folder's name, when they are this repository's:
-    // taken over without a service; with one their ids differ, so they are only counted.
-    let legacy = legacy_of_this_repository(store, team, &git, &identity, &derived, repo, options.service.is_none())?;
-    let (adopt, legacy_elsewhere): (Vec<String>, u64) = match options.service {
-        Some(_) => (Vec::new(), legacy.iter().map(|(_, n)| n).sum()),
-        None => (legacy.into_iter().map(|(key, _)| key).collect(), 0),
+    // Rows stored under an earlier key of this repository are taken over: its folder's
+    // key from before it had an origin (same service), and without a service the
+    // folder-name keys of earlier retros. With a service those have other ids, so they
+    // are only counted.
+    let with_service = |key: &str| match &options.service {
+        Some(service) => format!("{key}#{service}"),
+        None => key.to_owned(),
+    };
+    let mut earlier: Vec<String> = identity.path_key.iter().map(|k| with_service(k)).collect();
+    if options.service.is_none() {
+        earlier.extend(identity.folder_keys.iter().cloned());
+    }
+    let adopt: Vec<String> = rows_of_this_repository(store, team, &git, &earlier, &source, &derived, Some(repo))?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    let legacy_elsewhere: u64 = match options.service {
+        Some(_) => rows_of_this_repository(store, team, &git, &identity.folder_keys, &source, &derived, None)?
+            .iter()
+            .map(|(_, n)| n)
+            .sum(),
+        None => 0,
     };
     // Two repositories both tagging v1.0.0 would silently share one deployment.
     let others: std::collections::HashMap<String, String> = store
@@ -395,49 +411,50 @@ pub fn import_repository(
     })
 }
 
-/// The keys an earlier retro gave this repository (`git:FOLDER`) whose rows are its
-/// own, with how many deployments each holds. Rows under such a key that none of this
-/// repository's commits explain come from another repository with the same folder
-/// name: refused as ambiguous when they would be taken over (no `--service`), and left
-/// alone otherwise.
-fn legacy_of_this_repository(
+/// Which of `keys` hold rows of this repository, with how many deployments each: some
+/// of their commits are in it (or, with no change stored, some deployment ids match).
+/// Rows that none of its commits explain come from another repository: refused as
+/// ambiguous when `refuse_others` names the repository (they would be taken over),
+/// passed over otherwise.
+fn rows_of_this_repository(
     store: &Store,
     team: &Team,
     git: &Git,
-    identity: &identity::Identity,
+    keys: &[String],
+    source: &str,
     derived: &Derived,
-    repo: &Path,
-    refuse_others: bool,
+    refuse_others: Option<&Path>,
 ) -> Result<Vec<(String, u64)>, GitImportError> {
     let mut ours = Vec::new();
-    for legacy in identity.legacy.iter().filter(|l| **l != identity.source) {
-        let count = store.deployments_from(team, legacy)?;
+    for key in keys.iter().filter(|k| *k != source) {
+        let count = store.deployments_from(team, key)?;
         if count == 0 {
             continue;
         }
-        let sample = store.change_ids_from(team, legacy, 64)?;
-        // Ids with a service prefix are this import's own; compare the bare ones.
-        let bare = |id: &str| match &derived.service {
-            Some(service) => {
-                id.strip_prefix(service.as_str()).and_then(|r| r.strip_prefix('@')).unwrap_or(id).to_owned()
-            }
-            None => id.to_owned(),
-        };
+        let sample = store.change_ids_from(team, key, 64)?;
         let is_ours = if sample.is_empty() {
-            let stored: std::collections::HashSet<String> =
-                store.deployment_ids_from(team, legacy)?.into_iter().collect();
-            derived.deployments.iter().any(|d| stored.contains(&bare(&d.external_id)))
+            let stored: std::collections::HashSet<String> = store.deployment_ids_from(team, key)?.into_iter().collect();
+            // Rows stored without the service this import gives have bare ids.
+            let bare = |id: &str| {
+                derived.service.as_deref().and_then(|s| id.strip_prefix(s)?.strip_prefix('@')).unwrap_or(id).to_owned()
+            };
+            derived
+                .deployments
+                .iter()
+                .any(|d| stored.contains(&d.external_id) || stored.contains(&bare(&d.external_id)))
         } else {
             known_commits(git, &sample)? > 0
         };
-        if is_ours {
-            ours.push((legacy.clone(), count));
-        } else if refuse_others {
-            return Err(GitImportError::AmbiguousLegacySource {
-                legacy: legacy.clone(),
-                count,
-                repo: repo.display().to_string(),
-            });
+        match (is_ours, refuse_others) {
+            (true, _) => ours.push((key.clone(), count)),
+            (false, Some(repo)) => {
+                return Err(GitImportError::AmbiguousLegacySource {
+                    legacy: key.clone(),
+                    count,
+                    repo: repo.display().to_string(),
+                });
+            }
+            (false, None) => {}
         }
     }
     Ok(ours)
@@ -445,10 +462,11 @@ fn legacy_of_this_repository(
 
 /// How many of `ids` name commits in this repository.
 fn known_commits(git: &Git, ids: &[String]) -> Result<usize, GitImportError> {
-    // Only full hashes: anything else could name a branch or a tag.
+    // Only full hashes (after a `SERVICE@` prefix): anything else could name a branch or
+    // a tag.
     let hashes: Vec<&str> = ids
         .iter()
-        .map(String::as_str)
+        .map(|id| id.rsplit('@').next().unwrap_or(id))
         .filter(|id| matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit()))
         .collect();
     if hashes.is_empty() {
