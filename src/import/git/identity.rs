@@ -2,7 +2,9 @@
 //!
 //! A folder's name is not an identity (two clones called `repo`, or `.` in a
 //! subfolder): the key is the origin's URL when there is one, without credentials or
-//! user, else the repository's top-level folder.
+//! user, else the repository's top-level folder. That folder's path is not stored as
+//! such, since it often holds a person's login (`/home/ada/...`): the key keeps the
+//! folder's name and a hash of the whole path.
 
 use super::GitImportError;
 use super::command::Git;
@@ -10,12 +12,13 @@ use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Identity {
-    /// `git:github.com/acme/shop`, or `git:/home/me/src/shop` without an origin.
+    /// `git:github.com/acme/shop`, or `git:shop@1f0c9a3b7e2d4a61` (the folder's name and
+    /// a hash of its path) without an origin.
     pub source: String,
     /// `git:NAME`, NAME being the folder's name (as given, and the top level's): the
     /// keys earlier retros used.
     pub folder_keys: Vec<String>,
-    /// `git:TOP-LEVEL` when the key is the origin's URL: the key before it had one.
+    /// The folder's key when the key is the origin's URL: the key before it had one.
     pub path_key: Option<String>,
 }
 
@@ -30,8 +33,9 @@ pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportErr
         .map(|out| String::from_utf8_lossy(&out).trim().to_owned())
         .filter(|url| !url.is_empty());
     let key = origin.as_deref().and_then(normalize_url);
-    let path_key = key.is_some().then(|| format!("git:{top}"));
-    let key = key.unwrap_or_else(|| top.clone());
+    let folder = folder_key(&top);
+    let path_key = key.is_some().then(|| format!("git:{folder}"));
+    let key = key.unwrap_or(folder);
     let mut folder_keys: Vec<String> = Vec::new();
     let given = given.canonicalize().unwrap_or_else(|_| given.to_path_buf());
     for folder in [given.as_path(), Path::new(&top)] {
@@ -43,6 +47,14 @@ pub(super) fn identify(git: &Git, given: &Path) -> Result<Identity, GitImportErr
         }
     }
     Ok(Identity { source: format!("git:{key}"), folder_keys, path_key })
+}
+
+/// `NAME@HASH`: the folder's name, for people to read, and a hash of its whole path
+/// (FNV-1a, stable across builds), for the identity.
+fn folder_key(top: &str) -> String {
+    let hash = top.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let name = Path::new(top).file_name().map_or_else(|| top.to_owned(), |n| n.to_string_lossy().into_owned());
+    format!("{name}@{hash:016x}")
 }
 
 /// `host/path` for a remote URL (`https://user:token@Host/acme/shop.git`,
@@ -67,7 +79,16 @@ fn normalize_url(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_url;
+    use super::{folder_key, normalize_url};
+
+    #[test]
+    fn a_folder_is_keyed_by_its_name_and_a_hash_of_its_path() {
+        let key = folder_key("/home/ada/src/repo");
+        assert!(key.starts_with("repo@") && key.len() == "repo@".len() + 16, "{key}");
+        assert!(!key.contains("ada"));
+        assert_ne!(key, folder_key("/home/bo/src/repo"));
+        assert_eq!(key, folder_key("/home/ada/src/repo"));
+    }
 
     #[test]
     fn one_key_per_remote_without_credentials() {
