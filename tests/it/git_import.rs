@@ -1050,6 +1050,22 @@ fn retro_import_git_options_and_mistakes() {
     fails(&["deployments", "d.csv", "--deploy-branch", "main"], "apply to `retro import git` only");
     fails(&["git", repo, "--deploy-tags", "v*", "--deploy-branch", "main"], "cannot be used with");
     fails(&["git", repo, "--deploy-branch", "nope"], "there is no branch or commit \"nope\"");
+    fails(&["git", repo, "--service", "a@b"], "--service needs a name without '@'");
+    fails(&["deployments", "d.csv", "--prune"], "apply to `retro import git` only");
+    fails(&["deployments", "d.csv", "--service", "api"], "apply to `retro import git` only");
+    fails(&["git", repo, "--link-incidents", "by-time"], "--link-incidents applies to `retro import incidents`");
+    fails(&["git", repo, "--exclude-tags", "*-rc*", "--deploy-branch", "main"], "cannot be used with");
+    let out = stdout(
+        retro(dir.path())
+            .args(["--db", "retro.db", "import", "git", repo, "--deploy-branch", "main"])
+            .args(["--service", "api"]),
+    );
+    assert!(out.contains("Repository: stored as git:repo@") && out.contains("#api."), "{out}");
+    // The same merges without a service are still there, under the other key.
+    assert!(
+        out.contains("Note: this team also has 3 deployment(s) of this repository stored with another --service"),
+        "{out}"
+    );
 }
 
 #[test]
