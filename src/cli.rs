@@ -89,9 +89,32 @@ pub struct ImportArgs {
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// git: deployments are the tags whose name matches this glob [default: v*]
+    /// git: deployments are the tags whose whole name matches this glob (`*` matches
+    /// `/` too); repeat for several [default: v[0-9]* and [0-9]*]
     #[arg(long, value_name = "GLOB", conflicts_with = "deploy_branch", help_heading = "Git import")]
-    pub deploy_tags: Option<String>,
+    pub deploy_tags: Vec<String>,
+    /// git: leave out tags matching this glob; repeat for several; replaces the default
+    /// list of pre-release forms (-rc, -beta, ...; see docs/git-import.md)
+    #[arg(
+        long = "exclude-tags",
+        value_name = "GLOB",
+        conflicts_with = "deploy_branch",
+        allow_hyphen_values = true,
+        help_heading = "Git import"
+    )]
+    pub exclude_tags: Vec<String>,
+    /// git: leave out deployments and commits before this day (YYYY-MM-DD, in the team's
+    /// UTC offset)
+    #[arg(long, value_name = "DATE", help_heading = "Git import")]
+    pub since: Option<NaiveDate>,
+    /// git: the service this repository deploys; its deployment ids become SERVICE@TAG,
+    /// so one team can import several repositories
+    #[arg(long, value_name = "NAME", help_heading = "Git import")]
+    pub service: Option<String>,
+    /// git: delete this repository's deployments and changes that the import no longer
+    /// finds (a narrower tag glob, --since), in the same transaction
+    #[arg(long, help_heading = "Git import")]
+    pub prune: bool,
     /// git: deployments are the merge commits on this branch's first-parent history
     #[arg(long, value_name = "BRANCH", help_heading = "Git import")]
     pub deploy_branch: Option<String>,
@@ -100,6 +123,17 @@ pub struct ImportArgs {
     /// the defaults (see docs/git-import.md)
     #[arg(long = "rework-pattern", value_name = "[KIND:]REGEX", help_heading = "Git import")]
     pub rework_patterns: Vec<String>,
+    /// incidents: link each incident that names no deployment to the last production
+    /// deployment of its service before it started
+    #[arg(long, value_enum, value_name = "RULE", help_heading = "Incident import")]
+    pub link_incidents: Option<LinkIncidents>,
+}
+
+/// How incidents without a deployment find one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinkIncidents {
+    /// The last production deployment of the same service that started before the incident
+    ByTime,
 }
 
 #[derive(Debug, Default, Args)]

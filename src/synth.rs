@@ -197,6 +197,7 @@ impl Generator {
             started_at,
             resolved_at,
             deployment_id,
+            service: None,
         });
     }
 

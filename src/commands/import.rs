@@ -1,6 +1,7 @@
 use crate::cli::ImportArgs;
+use crate::cli::LinkIncidents;
 use crate::domain::Team;
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
+use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -10,16 +11,38 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
-    if args.deploy_tags.is_some() || args.deploy_branch.is_some() || !args.rework_patterns.is_empty() {
-        bail!("--deploy-tags, --deploy-branch and --rework-pattern apply to `retro import git` only");
+    if !args.deploy_tags.is_empty()
+        || args.deploy_branch.is_some()
+        || !args.rework_patterns.is_empty()
+        || !args.exclude_tags.is_empty()
+        || args.since.is_some()
+        || args.service.is_some()
+        || args.prune
+    {
+        bail!(
+            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
+             to `retro import git` only"
+        );
     }
     let file = args.file.display().to_string();
     let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
+    if args.link_incidents.is_some() && args.kind != ImportKind::Incidents {
+        bail!("--link-incidents applies to `retro import incidents` only");
+    }
+    let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let bytes = read_file(&args.file)?;
-    let summary = import_bytes(store, team, args.kind, &file, &bytes, format)?;
+    let summary = import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?;
     print_summary(&file, team, &summary, out)?;
+    if let Some(links) = summary.time_links {
+        writeln!(
+            out,
+            "Linked by time: {} incident(s) that name no deployment now point at the last production deployment \
+             of their service before they started; {} stayed unlinked (no such deployment).",
+            links.linked, links.unlinked
+        )?;
+    }
     // Notes about links, after the imports that can change them.
     let diagnostics = store.link_diagnostics(team)?;
     let (incidents, changes) = match args.kind {

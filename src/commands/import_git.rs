@@ -1,8 +1,8 @@
 //! `retro import git PATH`: deployments and changes from a repository's history.
 
 use crate::cli::ImportArgs;
-use crate::domain::Team;
-use crate::import::git::{DeploySource, GitImportSummary, GitOptions, ReworkRules, import_repository};
+use crate::domain::{Period, Team};
+use crate::import::git::{DeploySource, GitImportSummary, GitOptions, ReworkRules, TagFilter, import_repository};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
@@ -12,15 +12,38 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.format.is_some() {
         bail!("--format applies to files; `retro import git` reads a repository");
     }
-    let deployments = match (&args.deploy_tags, &args.deploy_branch) {
-        (_, Some(branch)) => DeploySource::Branch(branch.clone()),
-        (Some(glob), None) => DeploySource::Tags(glob.clone()),
-        (None, None) => DeploySource::default(),
+    if args.link_incidents.is_some() {
+        bail!("--link-incidents applies to `retro import incidents`");
+    }
+    let deployments = match &args.deploy_branch {
+        Some(branch) => DeploySource::Branch(branch.clone()),
+        None => {
+            let mut filter = if args.deploy_tags.is_empty() {
+                TagFilter::default()
+            } else {
+                TagFilter::including(&args.deploy_tags)
+            };
+            if !args.exclude_tags.is_empty() {
+                filter.exclude = args.exclude_tags.clone();
+            }
+            DeploySource::Tags(filter)
+        }
     };
-    let options = GitOptions { deployments, rework: ReworkRules::parse(&args.rework_patterns)? };
+    // Midnight of that day where the team's days begin, like every period.
+    let since = args.since.map(|day| Period::window(day, day, team.utc_offset).start);
+    if args.service.as_deref().is_some_and(|s| s.trim().is_empty() || s.contains('@')) {
+        bail!("--service needs a name without '@' (deployment ids become NAME@TAG)");
+    }
+    let options = GitOptions {
+        deployments,
+        rework: ReworkRules::parse(&args.rework_patterns)?,
+        since,
+        service: args.service.clone(),
+        prune: args.prune,
+    };
     let repo = args.file.display().to_string();
     let summary = import_repository(store, team, &args.file, &options)?;
-    print_summary(&repo, team, &summary, &options.deployments, out)
+    print_summary(&repo, team, &summary, &options.deployments, args.since, out)
 }
 
 fn print_summary(
@@ -28,6 +51,7 @@ fn print_summary(
     team: &Team,
     s: &GitImportSummary,
     source: &DeploySource,
+    since: Option<chrono::NaiveDate>,
     out: &mut dyn Write,
 ) -> Result<()> {
     // The path and tag names come from outside: shown, never sent raw.
@@ -41,12 +65,41 @@ fn print_summary(
              there fetches the whole history."
         )?;
     }
+    if let DeploySource::Tags(_) = source {
+        let t = &s.tags;
+        let excluded = if t.excluded > 0 {
+            format!(" ({} of them left out by the exclusions)", t.excluded)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "Tags: {} matched ({}), {} did not{excluded}.",
+            t.matched,
+            safe(&s.source),
+            t.unmatched + t.excluded
+        )?;
+    }
     if !s.skipped_tags.is_empty() {
         writeln!(
             out,
             "Skipped {} tag(s) that name no commit: {}.",
             s.skipped_tags.len(),
             s.skipped_tags.iter().map(|t| safe(t).into_owned()).collect::<Vec<_>>().join(", ")
+        )?;
+    }
+    if !s.undated_tags.is_empty() {
+        writeln!(
+            out,
+            "Skipped {} annotated tag(s) without a usable date (no tagger time): {}.",
+            s.undated_tags.len(),
+            s.undated_tags.iter().map(|t| safe(t).into_owned()).collect::<Vec<_>>().join(", ")
+        )?;
+    }
+    if let (Some(since), (deployments, changes)) = (since, s.before_since) {
+        writeln!(
+            out,
+            "Since {since}: left out {deployments} deployment(s) and {changes} change(s) from before that day."
         )?;
     }
     if s.deployments == 0 {
@@ -59,6 +112,14 @@ fn print_summary(
             }
         };
         writeln!(out, "Found no deployments ({}) in {repo}: {hint}.", safe(&s.source))?;
+        if s.stale_deployments > 0 {
+            writeln!(
+                out,
+                "{} deployment(s) imported from this repository before stay in the store: an import that finds \
+                 no deployment prunes nothing.",
+                s.stale_deployments
+            )?;
+        }
         return Ok(());
     }
     let rework = if s.rework.is_empty() {
@@ -85,12 +146,53 @@ fn print_summary(
         s.change_report.updated,
         s.change_report.unchanged
     )?;
+    writeln!(out, "Repository: stored as {}.", s.repository)?;
+    if s.adopted > 0 {
+        writeln!(
+            out,
+            "Took over {} deployment(s) stored under an earlier key of this repository (its folder's name, which \
+             earlier retros used, or its folder before it had an origin).",
+            s.adopted
+        )?;
+    }
+    if s.pruned && (s.stale_deployments > 0 || s.stale_changes > 0) {
+        writeln!(
+            out,
+            "Pruned {} deployment(s) and {} change(s) of this repository that the import no longer finds.",
+            s.stale_deployments, s.stale_changes
+        )?;
+    } else if s.stale_deployments > 0 || s.stale_changes > 0 {
+        writeln!(
+            out,
+            "Note: {} deployment(s) and {} change(s) of this repository in the store are no longer found (a \
+             narrower tag glob, --since, a deleted tag); they still count. --prune deletes them.",
+            s.stale_deployments, s.stale_changes
+        )?;
+    }
+    if s.elsewhere > 0 {
+        writeln!(
+            out,
+            "Note: this team also has {} deployment(s) of this repository stored with another --service (or \
+             without one); they count too.",
+            s.elsewhere
+        )?;
+    }
     if s.merge_commits > 0 || s.empty_commits > 0 {
         writeln!(
             out,
             "Not counted as changes: {} merge commit(s) and {} commit(s) that change no file.",
             s.merge_commits, s.empty_commits
         )?;
+    }
+    if let Some((first, shipped)) = &s.first_deployment {
+        let hint = if since.is_some() || !s.first_deployment_is_a_backlog() {
+            String::new()
+        } else {
+            " It ships the whole history before it: if that was not one release, --since DATE leaves the older \
+             commits out of lead time."
+                .to_owned()
+        };
+        writeln!(out, "The first deployment, {first}, brought {shipped} change(s).{hint}")?;
     }
     if s.committed_after_deployment > 0 {
         writeln!(

@@ -123,6 +123,9 @@ pub struct Incident {
     pub resolved_at: Option<Timestamp>,
     /// The deployment that caused it, when known.
     pub deployment_id: Option<String>,
+    /// The service it hit, when known: linking by time looks at that service's
+    /// deployments (and those that name no service).
+    pub service: Option<String>,
 }
 
 #[cfg(test)]

@@ -102,6 +102,7 @@ const INCIDENTS: Layout = Layout {
         Column::required("started_at", &["opened_at", "created_at", "start", "started"]),
         Column::optional("resolved_at", &["restored_at", "closed_at", "ended_at", "resolved"]),
         Column::optional("deployment_id", &["caused_by_deployment", "cause_deployment_id", "deployment"]),
+        Column::optional("service", &["app", "application", "component"]),
     ],
 };
 
@@ -136,7 +137,13 @@ pub(crate) fn each_incident(
                     ),
                 ));
             }
-            Ok(Incident { external_id, started_at, resolved_at, deployment_id: optional(row, 3) })
+            Ok(Incident {
+                external_id,
+                started_at,
+                resolved_at,
+                deployment_id: optional(row, 3),
+                service: optional(row, 4),
+            })
         },
         |i| &i.external_id,
         sink,

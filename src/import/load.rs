@@ -4,7 +4,7 @@ use super::columns::Binding;
 use super::events::{each_change, each_deployment, each_incident};
 use super::{Format, ImportError, parse_samples};
 use crate::domain::{Team, is_production};
-use crate::store::{LoadFailure, LoadReport, Store, StoreError};
+use crate::store::{LoadFailure, LoadReport, Store, StoreError, TimeLinks};
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 
@@ -57,6 +57,8 @@ pub struct ImportSummary {
     pub absent_columns: Vec<String>,
     /// Deployments per environment that is not production (they enter no metric).
     pub other_environments: BTreeMap<String, usize>,
+    /// Incidents naming no deployment that were linked by time, when asked.
+    pub time_links: Option<TimeLinks>,
 }
 
 /// Reads `bytes` as `kind` and loads them for `team`; nothing is written unless the
@@ -69,6 +71,20 @@ pub fn import_bytes(
     bytes: &[u8],
     format: Format,
 ) -> Result<ImportSummary, LoadError> {
+    import_bytes_linking(store, team, kind, file, bytes, format, false)
+}
+
+/// [`import_bytes`]; with `link_by_time`, incidents that name no deployment are linked
+/// to the last production deployment of their service before they started.
+pub fn import_bytes_linking(
+    store: &mut Store,
+    team: &Team,
+    kind: ImportKind,
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    link_by_time: bool,
+) -> Result<ImportSummary, LoadError> {
     // The format, not the file's name: a name like alice-deploys.csv would be the one
     // free text about a person to reach the store.
     let source = match format {
@@ -77,6 +93,7 @@ pub fn import_bytes(
     }
     .to_owned();
     let mut other_environments = BTreeMap::new();
+    let mut time_links = None;
     let (report, rows, binding) = match kind {
         ImportKind::Deployments => pipelined(
             |sink| {
@@ -95,7 +112,11 @@ pub fn import_bytes(
         )?,
         ImportKind::Incidents => pipelined(
             |sink| each_incident(file, bytes, format, sink),
-            |rows| store.load_incidents_from(team, rows, &source),
+            |rows| {
+                let (report, links) = store.load_incidents_linking(team, rows, &source, link_by_time)?;
+                time_links = link_by_time.then_some(links);
+                Ok(report)
+            },
         )?,
         ImportKind::Metrics => {
             let parsed = parse_samples(file, bytes, format)?;
@@ -126,6 +147,7 @@ pub fn import_bytes(
         unused_columns: binding.unused_columns,
         absent_columns: binding.absent.iter().map(|c| (*c).to_owned()).collect(),
         other_environments,
+        time_links,
     })
 }
 

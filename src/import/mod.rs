@@ -14,7 +14,7 @@ mod samples;
 pub use columns::identifies_a_person;
 pub use error::ImportError;
 pub use events::{parse_changes, parse_deployments, parse_incidents};
-pub use load::{ImportKind, ImportSummary, LoadError, import_bytes};
+pub use load::{ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking};
 pub use samples::{ParsedSamples, parse_samples};
 
 use columns::Layout;

@@ -123,6 +123,7 @@ pub(super) fn load_deployments<E>(
     relink_changes_of_updated(conn, team, &index, &updated_ids)?;
     relink_unnamed_changes(conn, team, &index, &positions)?;
     link_incidents(conn, team, &inserted_ids)?;
+    relink_incidents_by_time(conn, team, &index)?;
     Ok(report)
 }
 
@@ -312,34 +313,97 @@ fn insert_or_update(
     Ok(())
 }
 
+/// How the incidents of one import that name no deployment were linked by time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TimeLinks {
+    /// Linked to the last production deployment of their service before they started.
+    pub linked: u64,
+    /// No production deployment of their service before they started (yet).
+    pub unlinked: u64,
+}
+
+/// The value of `incidents.link_rule` for incidents linked by time.
+const BY_TIME: &str = "by_time";
+
+/// Upserts incidents. With `by_time`, an incident that names no deployment is linked to
+/// the last production deployment of its service at or before its start, and remembers
+/// the rule so later deployment imports keep the link right.
 pub(super) fn load_incidents<E>(
     conn: &Connection,
     team: TeamId,
     rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
     source: &str,
-) -> Result<LoadReport, LoadFailure<E>> {
+    by_time: bool,
+) -> Result<(LoadReport, TimeLinks), LoadFailure<E>> {
     let index = DeploymentIndex::load(conn, team)?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO incidents
-             (team_id, external_id, source, started_at, resolved_at, deployment_external_id, deployment_ref)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             (team_id, external_id, source, started_at, resolved_at, deployment_external_id, deployment_ref,
+              service, link_rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (team_id, external_id) DO NOTHING",
     )?;
     let mut update = conn.prepare_cached(
         "UPDATE incidents SET
-             source = ?3, started_at = ?4, resolved_at = ?5, deployment_external_id = ?6, deployment_ref = ?7
+             source = ?3, started_at = ?4, resolved_at = ?5, deployment_external_id = ?6, deployment_ref = ?7,
+             service = ?8, link_rule = ?9
          WHERE team_id = ?1 AND external_id = ?2
            AND (started_at IS NOT ?4 OR resolved_at IS NOT ?5 OR deployment_external_id IS NOT ?6
-                OR deployment_ref IS NOT ?7)",
+                OR deployment_ref IS NOT ?7 OR service IS NOT ?8 OR link_rule IS NOT ?9)",
     )?;
     let mut report = LoadReport::default();
+    let mut links = TimeLinks::default();
     for i in rows {
         let i = i.map_err(LoadFailure::Source)?;
         let i = i.borrow();
-        let deployment_ref = i.deployment_id.as_ref().and_then(|named| index.by_external_id.get(named)).map(|d| d.id);
-        let values =
-            params![team.0, i.external_id, source, i.started_at, i.resolved_at, i.deployment_id, deployment_ref];
+        let (deployment_ref, rule) = match &i.deployment_id {
+            Some(named) => (index.by_external_id.get(named).map(|d| d.id), None),
+            None if by_time => {
+                let found = index.last_at_or_before(i.started_at, i.service.as_deref());
+                if found.is_some() {
+                    links.linked += 1;
+                } else {
+                    links.unlinked += 1;
+                }
+                (found, Some(BY_TIME))
+            }
+            None => (None, None),
+        };
+        let values = params![
+            team.0,
+            i.external_id,
+            source,
+            i.started_at,
+            i.resolved_at,
+            i.deployment_id,
+            deployment_ref,
+            i.service,
+            rule
+        ];
         insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
-    Ok(report)
+    Ok((report, links))
+}
+
+/// Incidents linked by time follow the production timeline after deployments were
+/// added, moved or deleted. Incidents are few: one pass over those with the rule.
+pub(super) fn relink_incidents_by_time(
+    conn: &Connection,
+    team: TeamId,
+    index: &DeploymentIndex,
+) -> Result<(), StoreError> {
+    let mut select = conn.prepare_cached(
+        "SELECT id, started_at, service, deployment_ref FROM incidents INDEXED BY incidents_linked_by_time
+         WHERE team_id = ?1 AND link_rule IS NOT NULL",
+    )?;
+    let mut update = conn.prepare_cached("UPDATE incidents SET deployment_ref = ?2 WHERE id = ?1")?;
+    let mut rows = select.query([team.0])?;
+    while let Some(row) = rows.next()? {
+        let service: Option<String> = row.get(2)?;
+        let found = index.last_at_or_before(row.get(1)?, service.as_deref());
+        if found != row.get::<_, Option<i64>>(3)? {
+            update.execute(params![row.get::<_, i64>(0)?, found])?;
+        }
+    }
+    Ok(())
 }

@@ -119,6 +119,15 @@ impl DeploymentIndex {
         timeline.get(first).map_or(Link::default(), |&(t, id)| Link { deployment_ref: Some(id), deployed_at: Some(t) })
     }
 
+    /// An incident of `service` that names no deployment, linked by time: the last
+    /// production deployment at or before its start (of that service or naming none;
+    /// any, when the incident names no service).
+    pub fn last_at_or_before(&self, started_at: Timestamp, service: Option<&str>) -> Option<i64> {
+        let timeline = self.timeline(service);
+        let after = timeline.partition_point(|&(t, _)| t <= started_at);
+        after.checked_sub(1).map(|i| timeline[i].1)
+    }
+
     /// A lower bound for the commits a production deployment of `service` at `t` can
     /// ship: the latest deployment strictly before `t` on every timeline it sits on.
     /// Changes committed at or before that bound ship in that deployment or earlier.

@@ -9,11 +9,13 @@ mod migrations;
 mod read;
 mod retros;
 mod samples;
+mod snapshot;
 mod teams;
 
 pub use error::{LoadFailure, StoreError};
-pub use events::LoadReport;
+pub use events::{LoadReport, TimeLinks};
 pub use migrations::SCHEMA_VERSION;
+pub use snapshot::{SnapshotOptions, SnapshotReport};
 
 use crate::domain::{
     Action, ActionId, ActionReview, ActionStatus, Change, Deployment, Draft, EventSet, Incident, MetricKey,
@@ -179,6 +181,46 @@ impl Store {
         })
     }
 
+    /// Deployments and changes of a source that is read whole on every import (a git
+    /// history), in one transaction: takes over the rows of `options.adopt`, upserts,
+    /// then counts (and with `options.prune` deletes) the source's rows that this
+    /// snapshot no longer holds.
+    pub fn load_snapshot(
+        &mut self,
+        team: &Team,
+        deployments: &[Deployment],
+        changes: &[Change],
+        options: &SnapshotOptions,
+    ) -> Result<SnapshotReport, StoreError> {
+        self.write_bulk(|tx| snapshot::load(tx, team.id, deployments, changes, options))
+    }
+
+    /// How many deployments of the team were imported from `source`.
+    pub fn deployments_from(&self, team: &Team, source: &str) -> Result<u64, StoreError> {
+        read::count_from_source(&self.conn, team.id, source)
+    }
+
+    /// The external ids of the team's deployments imported from `source`.
+    pub fn deployment_ids_from(&self, team: &Team, source: &str) -> Result<Vec<String>, StoreError> {
+        read::deployment_ids_from_source(&self.conn, team.id, source)
+    }
+
+    /// How many of the team's deployments come from `repository` (a source key) or one of
+    /// its services (`REPOSITORY#SERVICE`), other than from `source`.
+    pub fn deployments_of_repository_elsewhere(
+        &self,
+        team: &Team,
+        repository: &str,
+        source: &str,
+    ) -> Result<u64, StoreError> {
+        read::count_of_repository_elsewhere(&self.conn, team.id, repository, source)
+    }
+
+    /// Up to `limit` external ids of the team's changes imported from `source`.
+    pub fn change_ids_from(&self, team: &Team, source: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        read::change_ids_from_source(&self.conn, team.id, source, limit)
+    }
+
     pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {
         Ok(self.load_incidents_from(team, rows.iter().map(Ok::<_, Infallible>), source)?)
     }
@@ -190,7 +232,20 @@ impl Store {
         rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
         source: &str,
     ) -> Result<LoadReport, LoadFailure<E>> {
-        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source))
+        Ok(self.load_incidents_linking(team, rows, source, false)?.0)
+    }
+
+    /// [`Store::load_incidents_from`]; with `by_time`, each incident that names no
+    /// deployment is linked to the last production deployment of its service at or
+    /// before its start, now and whenever later imports change the deployments.
+    pub fn load_incidents_linking<E>(
+        &mut self,
+        team: &Team,
+        rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
+        source: &str,
+        by_time: bool,
+    ) -> Result<(LoadReport, TimeLinks), LoadFailure<E>> {
+        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source, by_time))
     }
 
     /// Upserts team-chosen metric definitions and per-period samples (team-chosen or

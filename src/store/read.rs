@@ -161,3 +161,49 @@ pub(super) fn deployments_from_other_sources(
     let rows = stmt.query_map(params![team.0, source], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+pub(super) fn count_from_source(conn: &Connection, team: TeamId, source: &str) -> Result<u64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM deployments WHERE team_id = ?1 AND source = ?2",
+        params![team.0, source],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn change_ids_from_source(
+    conn: &Connection,
+    team: TeamId,
+    source: &str,
+    limit: usize,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT external_id FROM changes WHERE team_id = ?1 AND source = ?2 LIMIT ?3")?;
+    let rows = stmt.query_map(params![team.0, source, limit as i64], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn deployment_ids_from_source(
+    conn: &Connection,
+    team: TeamId,
+    source: &str,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT external_id FROM deployments WHERE team_id = ?1 AND source = ?2")?;
+    let rows = stmt.query_map(params![team.0, source], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn count_of_repository_elsewhere(
+    conn: &Connection,
+    team: TeamId,
+    repository: &str,
+    source: &str,
+) -> Result<u64, StoreError> {
+    // substr rather than LIKE: a path may hold `_` or `%`.
+    Ok(conn.query_row(
+        "SELECT count(*) FROM deployments
+         WHERE team_id = ?1 AND source <> ?3
+           AND (source = ?2 OR substr(source, 1, length(?2) + 1) = ?2 || '#')",
+        params![team.0, repository, source],
+        |r| r.get(0),
+    )?)
+}

@@ -9,6 +9,7 @@ mod export;
 mod git_import;
 mod hostile;
 mod import;
+mod incident_links;
 mod metrics_oracle;
 mod prompts;
 mod retro_flow;

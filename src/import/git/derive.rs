@@ -30,8 +30,65 @@ pub struct Derived {
     pub committed_after_deployment: usize,
     /// Matching tags that name a tree, a blob or another tag rather than a commit.
     pub skipped_tags: Vec<String>,
+    /// Matching annotated tags without a usable date (no tagger line, or no time on it).
+    pub undated_tags: Vec<String>,
+    pub tags: TagCounts,
+    /// Deployments and changes left out because they came before `--since`.
+    pub before_since: (usize, usize),
+    /// The service given to [`Derived::assign_service`].
+    pub service: Option<String>,
     /// The repository is a shallow clone: history before its edge is missing.
     pub shallow: bool,
+}
+
+/// How a repository's tags fared against the tag filter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TagCounts {
+    /// Matched an included glob and no excluded one.
+    pub matched: usize,
+    /// Matched an included glob and an excluded one (a pre-release, by default).
+    pub excluded: usize,
+    /// Matched no included glob.
+    pub unmatched: usize,
+}
+
+impl Derived {
+    /// Drops the deployments before `since` and the commits made before it (with the
+    /// changes of the dropped deployments, which clock skew alone can date after it).
+    pub fn leave_out_before(&mut self, since: Timestamp) {
+        let before = self.deployments.len();
+        let dropped: std::collections::HashSet<String> =
+            self.deployments.iter().filter(|d| d.deployed_at < since).map(|d| d.external_id.clone()).collect();
+        self.deployments.retain(|d| d.deployed_at >= since);
+        let changes = self.changes.len();
+        self.changes
+            .retain(|c| c.committed_at >= since && c.deployment_id.as_ref().is_none_or(|d| !dropped.contains(d)));
+        self.before_since = (before - self.deployments.len(), changes - self.changes.len());
+    }
+
+    /// Deployments and changes of `service`: they name it, and their ids become
+    /// `SERVICE@ID` so that another repository's `v1.0` or a commit shared with it (a
+    /// monorepo with one tag series per service) stays a row of its own.
+    pub fn assign_service(&mut self, service: &str) {
+        self.service = Some(service.to_owned());
+        let prefixed = |id: &str| format!("{service}@{id}");
+        for d in &mut self.deployments {
+            d.external_id = prefixed(&d.external_id);
+            d.service = Some(service.to_owned());
+        }
+        for c in &mut self.changes {
+            c.external_id = prefixed(&c.external_id);
+            c.deployment_id = c.deployment_id.as_deref().map(prefixed);
+            c.service = Some(service.to_owned());
+        }
+    }
+
+    /// The first deployment, by time, and how many changes it shipped.
+    pub fn first_deployment(&self) -> Option<(String, usize)> {
+        let first = self.deployments.first()?;
+        let shipped = self.changes.iter().filter(|c| c.deployment_id.as_ref() == Some(&first.external_id)).count();
+        Some((first.external_id.clone(), shipped))
+    }
 }
 
 /// The merge commits on the first-parent history of `tip`, oldest first.

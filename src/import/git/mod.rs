@@ -1,6 +1,7 @@
 //! Deployments and changes derived from a local git repository's history.
 //!
-//! Deployments are the tags matching a glob (default `v*`), or the merge commits on a
+//! Deployments are the tags whose whole name matches a [`TagFilter`] (by default the
+//! release forms `v1.2.3` and `1.2.3`, pre-releases left out), or the merge commits on a
 //! branch's first-parent history. Each deployment ships the non-merge commits it
 //! reaches that no earlier deployment reaches; merges and commits that change nothing
 //! are counted, not imported. Rework (hotfix, rollback, fix forward) is read from tag
@@ -13,43 +14,122 @@
 
 mod command;
 mod derive;
+mod glob;
 mod graph;
+mod identity;
 mod rework;
 
-pub use derive::Derived;
+pub use derive::{Derived, TagCounts};
 pub use rework::{DEFAULT_PATTERNS, ReworkRules};
 
-use crate::domain::{DeployKind, Team};
-use crate::store::{LoadFailure, LoadReport, Store, StoreError};
+use crate::domain::{DeployKind, Team, Timestamp};
+use crate::store::{LoadReport, SnapshotOptions, Store, StoreError};
 use command::Git;
 use derive::DeployPoint;
 use graph::{COMMIT_FORMAT, Graph, TAG_FORMAT};
-use std::convert::Infallible;
 use std::path::Path;
 
-/// The tags that are deployments when the command line names none.
-pub const DEFAULT_TAG_GLOB: &str = "v*";
+/// The tags that are deployments when the command line names none: releases written
+/// `v1.2.3` or `1.2.3` (any number of parts).
+pub const DEFAULT_TAG_GLOBS: [&str; 2] = ["v[0-9]*", "[0-9]*"];
+
+/// Pre-releases, left out unless `--exclude-tags` replaces this list: `-rc1`, `.rc.1`,
+/// `rc1`, alpha, beta, preview, dev, snapshot, nightly, canary, and Python's `1.0a1` /
+/// `1.0b2`.
+pub const DEFAULT_EXCLUDED_TAGS: [&str; 13] = [
+    "*-rc*",
+    "*-RC*",
+    "*.rc*",
+    "*rc[0-9]*",
+    "*-alpha*",
+    "*-beta*",
+    "*-pre*",
+    "*-dev*",
+    "*-snapshot*",
+    "*-SNAPSHOT*",
+    "*-nightly*",
+    "*-canary*",
+    "*[0-9][ab][0-9]*",
+];
+
+/// Which tags are deployments: a tag whose whole name matches one `include` glob and no
+/// `exclude` glob. In a glob `*` and `?` match any characters, `/` included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFilter {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Default for TagFilter {
+    fn default() -> Self {
+        TagFilter {
+            include: DEFAULT_TAG_GLOBS.map(str::to_owned).to_vec(),
+            exclude: DEFAULT_EXCLUDED_TAGS.map(str::to_owned).to_vec(),
+        }
+    }
+}
+
+/// Where a tag stands against a [`TagFilter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    Matched,
+    Excluded,
+    Unmatched,
+}
+
+impl TagFilter {
+    /// The default exclusions, with these globs instead of the default ones.
+    pub fn including<S: AsRef<str>>(globs: &[S]) -> Self {
+        TagFilter { include: globs.iter().map(|g| g.as_ref().to_owned()).collect(), ..Default::default() }
+    }
+
+    fn select(&self, name: &str) -> Selection {
+        if !self.include.iter().any(|g| glob::matches(g, name)) {
+            Selection::Unmatched
+        } else if self.exclude.iter().any(|g| glob::matches(g, name)) {
+            Selection::Excluded
+        } else {
+            Selection::Matched
+        }
+    }
+
+    fn describe(&self) -> String {
+        let defaults = TagFilter::default();
+        let mut text = if self.include == defaults.include {
+            "release tags (v1.2.3 or 1.2.3)".to_owned()
+        } else {
+            format!("tags matching {}", self.include.join(" or "))
+        };
+        if self.exclude == defaults.exclude {
+            text.push_str(", pre-releases left out");
+        } else if self.exclude.iter().any(|g| !g.is_empty()) {
+            text.push_str(&format!(", except {}", self.exclude.join(", ")));
+        }
+        text
+    }
+}
 
 /// Where deployments come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeploySource {
-    /// Tags whose name matches this glob (`*` and `?` match any characters, `/` too).
-    Tags(String),
+    /// Tags selected by a [`TagFilter`].
+    Tags(TagFilter),
     /// Merge commits on this branch's first-parent history.
     Branch(String),
 }
 
 impl Default for DeploySource {
     fn default() -> Self {
-        DeploySource::Tags(DEFAULT_TAG_GLOB.to_owned())
+        DeploySource::Tags(TagFilter::default())
     }
 }
 
 impl DeploySource {
-    /// `tags matching v*` or `merges into main`, for messages.
+    /// `release tags (v1.2.3 or 1.2.3), pre-releases left out` or `merges into main`, for
+    /// messages.
     pub fn describe(&self) -> String {
         match self {
-            DeploySource::Tags(glob) => format!("tags matching {glob}"),
+            DeploySource::Tags(filter) => filter.describe(),
             DeploySource::Branch(branch) => format!("merges into {branch}"),
         }
     }
@@ -60,6 +140,14 @@ impl DeploySource {
 pub struct GitOptions {
     pub deployments: DeploySource,
     pub rework: ReworkRules,
+    /// Deployments and commits before this instant are left out: a first tag made long
+    /// after the repository began would otherwise ship years of commits at once.
+    pub since: Option<Timestamp>,
+    /// The service the repository deploys: its deployments and changes name it, and
+    /// their ids become `SERVICE@ID`, so several repositories fit in one team.
+    pub service: Option<String>,
+    /// Delete this repository's deployments and changes that the import no longer finds.
+    pub prune: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,9 +166,17 @@ pub enum GitImportError {
     ReworkPattern { pattern: String, message: String },
     #[error(
         "deployment \"{id}\" is already in this team's store, imported from {other}; importing {this} would \
-         overwrite it. Import each repository into its own team (retro teams add NAME, then --team NAME)"
+         overwrite it. Give each repository its own --service NAME (ids become NAME@{id}), or import it into \
+         its own team (retro teams add NAME, then --team NAME)"
     )]
     IdFromAnotherSource { id: String, other: String, this: String },
+    #[error(
+        "this team has {count} deployment(s) stored under {legacy}, a key this repository may have had before \
+         (an earlier retro keyed a repository by its folder's name), and none of their commits is in {repo}: \
+         they come from another repository. Import that repository first (it takes them over under its own \
+         key), or give this one --service NAME to keep it apart"
+    )]
+    AmbiguousLegacySource { legacy: String, count: u64, repo: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -88,7 +184,7 @@ pub enum GitImportError {
 /// What one import from git did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GitImportSummary {
-    /// `tags matching v*` or `merges into main`.
+    /// `release tags (v1.2.3 or 1.2.3), pre-releases left out` or `merges into main`.
     pub source: String,
     pub deployments: usize,
     pub changes: usize,
@@ -99,30 +195,74 @@ pub struct GitImportSummary {
     pub rework: Vec<(String, usize)>,
     /// Matching tags that name a tree, a blob or another tag rather than a commit.
     pub skipped_tags: Vec<String>,
+    /// Matching annotated tags without a usable date: skipped.
+    pub undated_tags: Vec<String>,
+    /// How the repository's tags fared against the filter (tag mode only).
+    pub tags: TagCounts,
+    /// The first deployment imported and how many changes it shipped.
+    pub first_deployment: Option<(String, usize)>,
+    /// Deployments and changes left out because they came before `since`.
+    pub before_since: (usize, usize),
     /// The repository is a shallow clone, so its early history is missing.
     pub shallow: bool,
+    /// The key the repository's rows are stored under (`git:github.com/acme/shop`).
+    pub repository: String,
+    /// Deployments an earlier retro stored under the folder's name, taken over.
+    pub adopted: u64,
+    /// This repository's deployments and changes in the store that the import no longer
+    /// finds: deleted with `prune`, else left there.
+    pub stale_deployments: u64,
+    pub stale_changes: u64,
+    pub pruned: bool,
+    /// Deployments of the same repository stored under another key (another
+    /// `--service`, none, or an earlier retro's folder-name key that was not taken over).
+    pub elsewhere: u64,
     pub deployment_report: LoadReport,
     pub change_report: LoadReport,
 }
 
+impl GitImportSummary {
+    /// The first deployment looks like a backlog rather than a release: it brought more
+    /// than 100 changes, and more than every later deployment together. Worth a hint
+    /// about `--since`.
+    pub fn first_deployment_is_a_backlog(&self) -> bool {
+        self.first_deployment.as_ref().is_some_and(|(_, first)| *first > 100 && *first > self.changes - first)
+    }
+}
+
 /// The deployments and changes a repository's history holds.
 pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImportError> {
-    let git = Git::open(repo)?;
+    read(&Git::open(repo)?, options)
+}
+
+fn read(git: &Git, options: &GitOptions) -> Result<Derived, GitImportError> {
     // A CI checkout often fetches one commit: say so rather than report a short history
     // as the team's. Older git prints the option back, which is not "true".
     let shallow = git.run(&["rev-parse", "--is-shallow-repository"], None)?.trim_ascii() == b"true";
     let mut skipped = Vec::new();
+    let mut undated = Vec::new();
+    let mut counts = TagCounts::default();
     // The deployment points, as (id, commit hash, time, texts), in the order they shipped.
     let mut points: Vec<(String, String, i64, Vec<String>)> = Vec::new();
     let tip = match &options.deployments {
-        DeploySource::Tags(glob) => {
-            let pattern = format!("refs/tags/{glob}");
-            let out = git.run(&["for-each-ref", TAG_FORMAT, &pattern], None)?;
+        DeploySource::Tags(filter) => {
+            // Every tag, matched here: git's own patterns stop `*` at `/`.
+            let out = git.run(&["for-each-ref", TAG_FORMAT, "refs/tags/"], None)?;
             let tags = graph::parse_tags(&String::from_utf8_lossy(&out)).map_err(GitImportError::Output)?;
             for tag in tags {
-                match tag.commit {
-                    Some(commit) => points.push((tag.name.clone(), commit, tag.at, vec![tag.name, tag.message])),
-                    None => skipped.push(tag.name),
+                match filter.select(&tag.name) {
+                    Selection::Unmatched => counts.unmatched += 1,
+                    Selection::Excluded => counts.excluded += 1,
+                    Selection::Matched => {
+                        counts.matched += 1;
+                        match (tag.commit, tag.at) {
+                            (None, _) => skipped.push(tag.name),
+                            (Some(_), None) => undated.push(tag.name),
+                            (Some(commit), Some(at)) => {
+                                points.push((tag.name.clone(), commit, at, vec![tag.name, tag.message]))
+                            }
+                        }
+                    }
                 }
             }
             // By time; tags made in the same second by name.
@@ -146,7 +286,13 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
         None => points.iter().map(|p| p.1.as_str()).collect(),
     };
     if tips.is_empty() {
-        return Ok(Derived { skipped_tags: skipped, shallow, ..Default::default() });
+        return Ok(Derived {
+            skipped_tags: skipped,
+            undated_tags: undated,
+            tags: counts,
+            shallow,
+            ..Default::default()
+        });
     }
     let mut stdin = tips.join("\n");
     stdin.push('\n');
@@ -167,19 +313,32 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
             .map(|(id, sha, at, texts)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, texts }))
             .collect::<Result<_, GitImportError>>()?,
     };
-    Ok(Derived { skipped_tags: skipped, shallow, ..derive::derive(&graph, &points, &options.rework) })
+    let mut derived = derive::derive(&graph, &points, &options.rework);
+    if let Some(since) = options.since {
+        derived.leave_out_before(since);
+    }
+    Ok(Derived { skipped_tags: skipped, undated_tags: undated, tags: counts, shallow, ..derived })
 }
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
 /// transaction. Importing again adds only what is new: deployments are keyed by tag name
-/// (or merge hash) and changes by commit hash.
+/// (or merge hash) and changes by commit hash, under the repository's identity.
 pub fn import_repository(
     store: &mut Store,
     team: &Team,
     repo: &Path,
     options: &GitOptions,
 ) -> Result<GitImportSummary, GitImportError> {
-    let derived = read_history(repo, options)?;
+    let git = Git::open(repo)?;
+    let identity = identity::identify(&git, repo)?;
+    let mut derived = read(&git, options)?;
+    let source = match &options.service {
+        Some(service) => format!("{}#{service}", identity.source),
+        None => identity.source.clone(),
+    };
+    if let Some(service) = &options.service {
+        derived.assign_service(service);
+    }
     let mut rework: Vec<(String, usize)> = Vec::new();
     for kind in DeployKind::ALL.into_iter().filter(|k| k.is_rework()) {
         let n = derived.deployments.iter().filter(|d| d.kind == kind).count();
@@ -187,29 +346,46 @@ pub fn import_repository(
             rework.push((kind.as_str().to_owned(), n));
         }
     }
-    let (deployment_report, change_report) = if derived.deployments.is_empty() {
-        Default::default()
-    } else {
-        let source = source_name(repo);
-        // Two repositories both tagging v1.0.0 would silently share one deployment.
-        let others: std::collections::HashMap<String, String> =
-            store.deployments_from_other_sources(team, &source)?.into_iter().collect();
-        if let Some((id, other)) = derived
-            .deployments
-            .iter()
-            .find_map(|d| others.get(&d.external_id).map(|o| (d.external_id.clone(), o.clone())))
-        {
-            return Err(GitImportError::IdFromAnotherSource { id, other, this: source });
-        }
-        store
-            .load_deployments_and_changes_from(
-                team,
-                derived.deployments.iter().map(Ok::<_, Infallible>),
-                derived.changes.iter().map(Ok::<_, Infallible>),
-                &source,
-            )
-            .map_err(|e: LoadFailure<Infallible>| GitImportError::Store(e.into()))?
+    // Rows stored under an earlier key of this repository are taken over: its folder's
+    // key from before it had an origin (same service), and without a service the
+    // folder-name keys of earlier retros. With a service those have other ids, so they
+    // are only counted.
+    let with_service = |key: &str| match &options.service {
+        Some(service) => format!("{key}#{service}"),
+        None => key.to_owned(),
     };
+    let mut earlier: Vec<String> = identity.path_key.iter().map(|k| with_service(k)).collect();
+    if options.service.is_none() {
+        earlier.extend(identity.folder_keys.iter().cloned());
+    }
+    let adopt: Vec<String> = rows_of_this_repository(store, team, &git, &earlier, &source, &derived, Some(repo))?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    let legacy_elsewhere: u64 = match options.service {
+        Some(_) => rows_of_this_repository(store, team, &git, &identity.folder_keys, &source, &derived, None)?
+            .iter()
+            .map(|(_, n)| n)
+            .sum(),
+        None => 0,
+    };
+    // Two repositories both tagging v1.0.0 would silently share one deployment.
+    let others: std::collections::HashMap<String, String> = store
+        .deployments_from_other_sources(team, &source)?
+        .into_iter()
+        .filter(|(_, other)| !adopt.contains(other))
+        .collect();
+    if let Some((id, other)) =
+        derived.deployments.iter().find_map(|d| others.get(&d.external_id).map(|o| (d.external_id.clone(), o.clone())))
+    {
+        return Err(GitImportError::IdFromAnotherSource { id, other, this: source });
+    }
+    // A pattern that finds nothing prunes nothing: more likely a mistyped glob than a
+    // wish to empty the store.
+    let prune = options.prune && !derived.deployments.is_empty();
+    let snapshot = SnapshotOptions { source: source.clone(), adopt, prune };
+    let report = store.load_snapshot(team, &derived.deployments, &derived.changes, &snapshot)?;
+    let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)? + legacy_elsewhere;
     Ok(GitImportSummary {
         source: options.deployments.describe(),
         deployments: derived.deployments.len(),
@@ -218,16 +394,86 @@ pub fn import_repository(
         empty_commits: derived.empty_commits,
         committed_after_deployment: derived.committed_after_deployment,
         rework,
+        first_deployment: derived.first_deployment(),
         skipped_tags: derived.skipped_tags,
+        undated_tags: derived.undated_tags,
+        tags: derived.tags,
+        before_since: derived.before_since,
         shallow: derived.shallow,
-        deployment_report,
-        change_report,
+        repository: source,
+        adopted: report.adopted,
+        stale_deployments: report.stale_deployments,
+        stale_changes: report.stale_changes,
+        pruned: report.pruned,
+        elsewhere,
+        deployment_report: report.deployments,
+        change_report: report.changes,
     })
 }
 
-/// `git:NAME`, NAME being the repository's folder.
-fn source_name(repo: &Path) -> String {
-    let path = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    format!("git:{name}")
+/// Which of `keys` hold rows of this repository, with how many deployments each: some
+/// of their commits are in it (or, with no change stored, some deployment ids match).
+/// Rows that none of its commits explain come from another repository: refused as
+/// ambiguous when `refuse_others` names the repository (they would be taken over),
+/// passed over otherwise.
+fn rows_of_this_repository(
+    store: &Store,
+    team: &Team,
+    git: &Git,
+    keys: &[String],
+    source: &str,
+    derived: &Derived,
+    refuse_others: Option<&Path>,
+) -> Result<Vec<(String, u64)>, GitImportError> {
+    let mut ours = Vec::new();
+    for key in keys.iter().filter(|k| *k != source) {
+        let count = store.deployments_from(team, key)?;
+        if count == 0 {
+            continue;
+        }
+        let sample = store.change_ids_from(team, key, 64)?;
+        let is_ours = if sample.is_empty() {
+            let stored: std::collections::HashSet<String> = store.deployment_ids_from(team, key)?.into_iter().collect();
+            // Rows stored without the service this import gives have bare ids.
+            let bare = |id: &str| {
+                derived.service.as_deref().and_then(|s| id.strip_prefix(s)?.strip_prefix('@')).unwrap_or(id).to_owned()
+            };
+            derived
+                .deployments
+                .iter()
+                .any(|d| stored.contains(&d.external_id) || stored.contains(&bare(&d.external_id)))
+        } else {
+            known_commits(git, &sample)? > 0
+        };
+        match (is_ours, refuse_others) {
+            (true, _) => ours.push((key.clone(), count)),
+            (false, Some(repo)) => {
+                return Err(GitImportError::AmbiguousLegacySource {
+                    legacy: key.clone(),
+                    count,
+                    repo: repo.display().to_string(),
+                });
+            }
+            (false, None) => {}
+        }
+    }
+    Ok(ours)
+}
+
+/// How many of `ids` name commits in this repository.
+fn known_commits(git: &Git, ids: &[String]) -> Result<usize, GitImportError> {
+    // Only full hashes (after a `SERVICE@` prefix): anything else could name a branch or
+    // a tag.
+    let hashes: Vec<&str> = ids
+        .iter()
+        .map(|id| id.rsplit('@').next().unwrap_or(id))
+        .filter(|id| matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect();
+    if hashes.is_empty() {
+        return Ok(0);
+    }
+    let mut stdin = hashes.join("\n");
+    stdin.push('\n');
+    let out = git.run(&["cat-file", "--batch-check=%(objecttype)"], Some(stdin.as_bytes()))?;
+    Ok(String::from_utf8_lossy(&out).lines().filter(|l| *l == "commit").count())
 }
