@@ -1,6 +1,7 @@
 //! One integration-test binary: every module links the library (and SQLite) once, not once per file.
 
 mod actions;
+mod bad_stores;
 mod cli;
 mod cli_retro;
 mod common;
