@@ -1,6 +1,6 @@
 use crate::cli::ImportArgs;
 use crate::domain::Team;
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
+use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file, some_names};
 use crate::store::Store;
 use anyhow::{Result, anyhow, bail};
 use std::io::Write;
@@ -66,11 +66,11 @@ fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write
         writeln!(
             out,
             "Ignored column(s) {}: they identify people, and retro keeps team-level data only.",
-            s.person_columns.join(", ")
+            some_names(&s.person_columns)
         )?;
     }
     if !s.unused_columns.is_empty() {
-        writeln!(out, "Ignored column(s) retro does not use: {}.", s.unused_columns.join(", "))?;
+        writeln!(out, "Ignored column(s) retro does not use: {}.", some_names(&s.unused_columns))?;
     }
     if s.report.updated > 0 && !s.absent_columns.is_empty() {
         writeln!(
