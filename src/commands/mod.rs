@@ -6,6 +6,7 @@ mod import;
 mod import_git;
 mod metrics;
 mod retros;
+mod shell;
 mod signals;
 mod teams;
 
@@ -24,6 +25,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Generate(args) => return generate::run(args, now(), out),
         Command::Demo => return open_tui(&cli, true),
+        Command::Completions { shell } => return shell::completions(*shell, out),
+        Command::Man { out: dir } => return shell::man(dir.as_deref(), out),
         _ => {}
     }
     // Only adding a team starts a store: every other command needs one, and creating it
@@ -92,7 +95,7 @@ fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -
         }
         Command::Export(args) => retros::export(&store, args, &catalogue()?, now(), out),
         Command::Demo => open_tui(cli, true),
-        Command::Generate(_) => unreachable!("handled above"),
+        Command::Generate(_) | Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 

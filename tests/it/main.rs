@@ -13,6 +13,7 @@ mod metrics_oracle;
 mod prompts;
 mod retro_flow;
 mod retro_hold;
+mod shell;
 mod signals;
 mod store_upgrade;
 mod terminal_restore;
