@@ -46,6 +46,9 @@ pub fn inspect(path: &Path) -> Result<Found, StoreError> {
     Ok(Found::File)
 }
 
+/// What SQLite itself says of a truncated file once it reads past the end (SQLITE_CORRUPT).
+const MALFORMED: &str = "SQLite: database disk image is malformed";
+
 /// Why an SQLite file is shorter than its own header says, if it is. Only a file whose
 /// write-ahead log is empty can be judged: pages committed to the log have not reached
 /// the file yet.
@@ -68,10 +71,12 @@ fn truncation(path: &Path, len: u64) -> Option<String> {
     let pages = (be32(24) == be32(92)).then(|| be32(28)).filter(|&n| n > 0);
     let whole = len / page_size;
     match pages {
-        Some(pages) if whole < pages => Some(format!("the file is cut short: it holds {whole} of its {pages} pages")),
-        _ if !len.is_multiple_of(page_size) => {
-            Some(format!("the file is cut short: its {len} bytes are not a whole number of {page_size}-byte pages"))
+        Some(pages) if whole < pages => {
+            Some(format!("{MALFORMED}; the file is cut short: it holds {whole} of its {pages} pages"))
         }
+        _ if !len.is_multiple_of(page_size) => Some(format!(
+            "{MALFORMED}; the file is cut short: its {len} bytes are not a whole number of {page_size}-byte pages"
+        )),
         _ => None,
     }
 }
@@ -163,7 +168,36 @@ pub(super) fn reason(e: &rusqlite::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Access, SCHEMA_VERSION, Store};
     use super::*;
+
+    #[test]
+    fn a_read_only_open_of_an_earlier_schema_asks_for_a_writable_store_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(include_str!("sql/0001_events.sql")).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.pragma_update(None, "application_id", 0x5245_5452).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let target = read_only_target(&path);
+        let err = match Store::open_with(&target, &path, read_only_flags(), Access::Read) {
+            Ok(_) => panic!("an old store opened read-only"),
+            Err(e) => e,
+        };
+        assert!(
+            matches!(err, StoreError::UpgradeNeedsWriting { found: 1, supported, .. } if supported == SCHEMA_VERSION),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no -wal or -shm file was made");
+        // A store that can be written is upgraded by a read, as before.
+        Store::open_to_read(&path).unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), SCHEMA_VERSION);
+    }
 
     #[test]
     fn a_quiet_store_is_read_immutable_and_its_uri_escapes_what_a_uri_would_read() {
@@ -189,7 +223,10 @@ mod tests {
         header[28..32].copy_from_slice(&5u32.to_be_bytes());
         header[92..96].copy_from_slice(&7u32.to_be_bytes());
         std::fs::write(&path, &header).unwrap();
-        assert_eq!(truncation(&path, 8192).as_deref(), Some("the file is cut short: it holds 2 of its 5 pages"));
+        assert_eq!(
+            truncation(&path, 8192).as_deref(),
+            Some("SQLite: database disk image is malformed; the file is cut short: it holds 2 of its 5 pages")
+        );
         // A stale page count (the change counter moved on) is not evidence; a part page is.
         header[92..96].copy_from_slice(&6u32.to_be_bytes());
         std::fs::write(&path, &header).unwrap();

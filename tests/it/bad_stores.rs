@@ -90,11 +90,12 @@ fn a_truncated_store_is_damaged_and_left_as_it_was() {
     std::fs::write(d.join("half.db"), &bytes[..(pages / 2 * page_size) as usize]).unwrap();
     std::fs::remove_file(&db).unwrap();
     let cut = format!(
-        "retro: cut.db is damaged (the file is cut short: it holds 0 of its {pages} pages); retro did not change it\n"
+        "retro: cut.db is damaged (SQLite: database disk image is malformed; the file is cut short: it holds 0 of \
+         its {pages} pages); retro did not change it\n"
     );
     let half = format!(
-        "retro: half.db is damaged (the file is cut short: it holds {} of its {pages} pages); retro did not \
-         change it\n",
+        "retro: half.db is damaged (SQLite: database disk image is malformed; the file is cut short: it holds {} \
+         of its {pages} pages); retro did not change it\n",
         pages / 2
     );
     for args in READS.iter().chain(WRITES) {
