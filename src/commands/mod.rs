@@ -175,9 +175,11 @@ pub fn open_store(cli: &Cli, purpose: Purpose) -> Result<Store> {
         (Found::EmptyFile, Purpose::Write | Purpose::Read) => {
             return Err(StoreError::EmptyFile { path: path.display().to_string() }.into());
         }
-        // Said out loud: a mistyped --db would otherwise quietly start an empty store.
         (Found::Nothing | Found::EmptyFile, Purpose::Create) => {
+            let store = Store::open(&path)?;
+            // Said out loud: a mistyped --db would otherwise quietly start an empty store.
             eprintln!("retro: starting a new store at {}", path.display());
+            return Ok(store);
         }
         (Found::File, _) => {}
     }

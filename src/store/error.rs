@@ -2,8 +2,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the folder {dir} for the retro store: {source}")]
-    CreateDir { dir: PathBuf, source: std::io::Error },
+    /// The reason as text, not the error as a source: a message chain would repeat it.
+    #[error("cannot create the folder {} for the retro store: {reason}", dir.display())]
+    CreateDir { dir: PathBuf, reason: String },
 
     /// SQLite's reason only, not the error itself: its chain repeats the reason twice.
     #[error("cannot open the retro store {}: {reason}", path.display())]

@@ -158,6 +158,37 @@ fn a_folder_is_refused_in_one_line() {
     }
 }
 
+/// A store whose folder cannot be made, or reached: one line, the reason said once.
+#[test]
+fn a_folder_that_cannot_be_made_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("plain"), b"a file, not a folder").unwrap();
+    let mut cases = vec![(
+        "plain/sub/retro.db",
+        "retro: cannot read the retro store plain/sub/retro.db: Not a directory (os error 20)\n",
+    )];
+    if cfg!(target_os = "linux") {
+        // /proc takes no new folder, even from root.
+        cases.push((
+            "/proc/retro-test/retro.db",
+            "retro: cannot create the folder /proc/retro-test for the retro store: No such file or directory (os \
+             error 2)\n",
+        ));
+    }
+    for (db, line) in cases {
+        for args in [&["teams", "add", "payments"][..], &["teams", "list"]] {
+            let line = if args[1] == "list" && db.starts_with("/proc") {
+                "retro: there is no retro store at /proc/retro-test/retro.db yet: check the path, or start one by \
+                 adding a team with `retro teams add NAME` (or try everything on the demo team with `retro --demo`)\n"
+            } else {
+                line
+            };
+            refused(d, db, args, line);
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn dev_null_is_not_a_store() {
