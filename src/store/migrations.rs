@@ -79,6 +79,11 @@ fn tables_by_version() -> &'static [Vec<String>] {
 /// processes opening an old store at once cannot both migrate it.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     loop {
+        // Most opens have nothing to do: finding that out takes no write lock, so a
+        // command that only reads never waits for an import holding one.
+        if version(conn)? >= SCHEMA_VERSION {
+            return Ok(());
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let Some(sql) = usize::try_from(version).ok().and_then(|v| MIGRATIONS.get(v)) else {

@@ -382,3 +382,22 @@ fn the_library_reads_a_store_it_may_not_write() {
         assert!(matches!(store_error(Store::open(&db)), StoreError::ReadOnly { .. }));
     }
 }
+
+// --- busy ----------------------------------------------------------------------------------------
+
+/// A store another process is writing to (an import holding the write lock) is read at
+/// once: opening it takes no write lock when its schema is current.
+#[test]
+fn a_read_does_not_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = demo_store(d);
+    let writer = rusqlite::Connection::open(&db).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE; UPDATE teams SET name = name;").unwrap();
+    for args in READS {
+        let out =
+            retro(d).arg("--db").arg(&db).args(*args).timeout(std::time::Duration::from_secs(4)).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    writer.execute_batch("ROLLBACK").unwrap();
+}
