@@ -105,6 +105,7 @@ impl Store {
         })?;
         Self::prepare(conn, Some(path.to_path_buf()), access).map_err(|e| e.at(path))
     }
+
     /// A private store in memory: the demo team and tests.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         Self::prepare(Connection::open_in_memory()?, None, Access::Write)
