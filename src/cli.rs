@@ -48,6 +48,17 @@ pub enum Command {
     Actions(ActionsCommand),
     /// Open the terminal UI on the built-in demo team (same as `retro --demo`)
     Demo,
+    /// Print a completion script for a shell (see the README for where it goes)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output, or write one page per command into a folder
+    Man {
+        /// Write retro.1 and a page for each command (retro-import.1, ...) into this folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Write a seeded synthetic dataset as CSV files (for tests and benchmarks)
     #[command(hide = true)]
     Generate(GenerateArgs),

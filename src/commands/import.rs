@@ -1,7 +1,7 @@
 use crate::cli::ImportArgs;
 use crate::cli::LinkIncidents;
 use crate::domain::Team;
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file};
+use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file, some_names};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -87,7 +87,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
 
 fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
     // Column names, environments and the file name come from outside: shown, never sent raw.
-    let list = |names: &[String]| names.iter().map(|n| safe(n).into_owned()).collect::<Vec<_>>().join(", ");
+    let list = |names: &[String]| safe(&some_names(names)).into_owned();
     let file = safe(file);
     if !s.person_columns.is_empty() {
         writeln!(

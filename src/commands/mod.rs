@@ -6,12 +6,13 @@ mod import;
 mod import_git;
 mod metrics;
 mod retros;
+mod shell;
 mod signals;
 mod teams;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{Team, Timestamp, parse_timestamp};
-use crate::store::Store;
+use crate::store::{Found, Store, StoreError};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,13 +25,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Generate(args) => return generate::run(args, now(), out),
         Command::Demo => return open_tui(&cli, true),
+        Command::Completions { shell } => return shell::completions(*shell, out),
+        Command::Man { out: dir } => return shell::man(dir.as_deref(), out),
         _ => {}
     }
     // Only adding a team starts a store: every other command needs one, and creating it
     // would hide a mistyped --db behind "no team yet".
-    let create = matches!(command, Command::Teams(crate::cli::TeamsCommand::Add { .. }));
-    let store = open_store(&cli, create)?;
-    let result = run_on(&cli, command, store, out);
+    let purpose = if matches!(command, Command::Teams(crate::cli::TeamsCommand::Add { .. })) {
+        Purpose::Create
+    } else if changes_the_store(command) || matches!(command, Command::Start(_)) {
+        Purpose::Write
+    } else {
+        Purpose::Read
+    };
+    let store = open_store(&cli, purpose)?;
+    let path = store.path().map(PathBuf::from);
+    // A damaged page met halfway through a command is reported with the store's path.
+    let result = run_on(&cli, command, store, out).map_err(|e| match (e.downcast::<StoreError>(), &path) {
+        (Ok(e), Some(path)) => e.at(path).into(),
+        (Ok(e), None) => e.into(),
+        (Err(e), _) => e,
+    });
     if result.is_ok() && cli.demo && changes_the_store(command) {
         eprintln!("retro: --demo works on an in-memory copy of the demo team: nothing was kept");
     }
@@ -80,7 +95,7 @@ fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -
         }
         Command::Export(args) => retros::export(&store, args, &catalogue()?, now(), out),
         Command::Demo => open_tui(cli, true),
-        Command::Generate(_) => unreachable!("handled above"),
+        Command::Generate(_) | Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 
@@ -88,7 +103,7 @@ fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -
 /// opens directly; otherwise the UI offers a picker or a first-run screen.
 fn open_tui(cli: &Cli, demo: bool) -> Result<()> {
     // The first-run screen explains what to do in a new store, so the UI may start one.
-    let store = if demo { demo_store()? } else { open_store(cli, true)? };
+    let store = if demo { demo_store()? } else { open_store(cli, Purpose::Create)? };
     let team = match &cli.team {
         Some(name) => Some(select_team(&store, Some(name))?),
         None => None,
@@ -129,10 +144,21 @@ fn demo_store() -> Result<Store> {
     Ok(store)
 }
 
+/// What a command does with its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// May start a new store (adding a team, the terminal UI's first-run screen).
+    Create,
+    /// Changes an existing store.
+    Write,
+    /// Only reads: a read-only store will do.
+    Read,
+}
+
 /// The store named by `--db`, then `RETRO_DB`, then the platform data folder; or a fresh
 /// in-memory store holding the demo team with `--demo`. A store that does not exist yet
-/// is started only when `create` is true.
-pub fn open_store(cli: &Cli, create: bool) -> Result<Store> {
+/// (or is a zero-length file) is started only for [`Purpose::Create`].
+pub fn open_store(cli: &Cli, purpose: Purpose) -> Result<Store> {
     if cli.demo {
         return demo_store();
     }
@@ -140,18 +166,24 @@ pub fn open_store(cli: &Cli, create: bool) -> Result<Store> {
         Some(path) => path.clone(),
         None => default_db_path()?,
     };
-    if !path.exists() && !create {
-        bail!(
+    match (crate::store::inspect(&path)?, purpose) {
+        (Found::Nothing, Purpose::Write | Purpose::Read) => bail!(
             "there is no retro store at {} yet: check the path, or start one by adding a team with \
              `retro teams add NAME` (or try everything on the demo team with `retro --demo`)",
             path.display()
-        );
+        ),
+        (Found::EmptyFile, Purpose::Write | Purpose::Read) => {
+            return Err(StoreError::EmptyFile { path: path.display().to_string() }.into());
+        }
+        (Found::Nothing | Found::EmptyFile, Purpose::Create) => {
+            let store = Store::open(&path)?;
+            // Said out loud: a mistyped --db would otherwise quietly start an empty store.
+            eprintln!("retro: starting a new store at {}", crate::text::safe(&path.display().to_string()));
+            return Ok(store);
+        }
+        (Found::File, _) => {}
     }
-    if !path.exists() {
-        // Said out loud: a mistyped --db would otherwise quietly start an empty store.
-        eprintln!("retro: starting a new store at {}", crate::text::safe(&path.display().to_string()));
-    }
-    Ok(Store::open(&path)?)
+    Ok(if purpose == Purpose::Read { Store::open_to_read(&path)? } else { Store::open(&path)? })
 }
 
 /// `retro.db` in the platform's data folder (for example ~/.local/share/retro on Linux).

@@ -12,7 +12,7 @@ mod records;
 mod samples;
 
 pub use columns::identifies_a_person;
-pub use error::ImportError;
+pub use error::{ImportError, some_names};
 pub use events::{parse_changes, parse_deployments, parse_incidents};
 pub use load::{ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking};
 pub use samples::{ParsedSamples, parse_samples};
@@ -81,7 +81,11 @@ fn each_row<T>(
             Entry::Occupied(first) => {
                 return Err(FieldError::new(
                     "id",
-                    format!("\"{}\" appears more than once in this file (first on line {})", first.key(), first.get()),
+                    format!(
+                        "{} appears more than once in this file (first on line {})",
+                        error::quoted(first.key()),
+                        first.get()
+                    ),
                 ));
             }
             Entry::Vacant(slot) => {

@@ -3,9 +3,12 @@
 
 use super::Format;
 use super::columns::{Binding, Column, HeaderError, Layout, bind};
-use super::error::{FieldError, ImportError};
+use super::error::{FieldError, ImportError, cut, quoted, some_names};
+use rustc_hash::FxHashSet as HashSet;
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// One record of a file, seen through an importer's columns.
 pub struct Row<'a> {
@@ -59,14 +62,17 @@ fn error(file: &str, line: Option<u64>, field: Option<&str>, message: impl Into<
 fn header_error(file: &str, line: Option<u64>, e: HeaderError) -> ImportError {
     match e {
         HeaderError::Missing { column, found } => {
-            error(file, line, Some(column), format!("required column is missing (found: {})", found.join(", ")))
+            error(file, line, Some(column), format!("required column is missing (found: {})", some_names(&found)))
         }
         HeaderError::Repeated { column, first } if column.trim() == first.trim() => {
-            error(file, line, Some(&column), "column appears more than once")
+            error(file, line, Some(&cut(&column)), "column appears more than once")
         }
-        HeaderError::Repeated { column, first } => {
-            error(file, line, Some(&column), format!("names the same column as \"{first}\"; keep one of them"))
-        }
+        HeaderError::Repeated { column, first } => error(
+            file,
+            line,
+            Some(&cut(&column)),
+            format!("names the same column as {}; keep one of them", quoted(&first)),
+        ),
     }
 }
 
@@ -117,11 +123,19 @@ fn read_csv(
             }
             return Err(error(file, Some(line), None, message));
         }
+        // A NUL byte is no text a tool means to export (and C tools cut a value there).
+        if let Some(i) = record.iter().position(|value| value.contains('\0')) {
+            let name = header[i].trim();
+            let field = if name.is_empty() { format!("field {}", i + 1) } else { cut(name).into_owned() };
+            return Err(error(file, Some(line), Some(&field), NUL_MESSAGE));
+        }
         let row = Row { line, fields: Fields::Csv(&record), positions: &binding.positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }
     Ok(binding)
 }
+
+const NUL_MESSAGE: &str = "holds a NUL byte (\\0), which text never holds; remove it from the file";
 
 /// The separator a one-column header seems to use instead of commas.
 fn other_separator(header: &[String]) -> Option<char> {
@@ -157,7 +171,10 @@ fn read_json(
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+        error(file, Some(line), None, "is not valid UTF-8 text")
+    })?;
     // A byte order mark (as some Windows tools write) is not JSON; the CSV reader skips it too.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
@@ -176,54 +193,131 @@ fn read_json(
     };
 
     let mut lines = LineCounter::new(text.as_bytes());
+    // Every key of every record, in the order first seen; the set keeps this linear in
+    // the number of keys (a record of 100,000 keys is one pass, not 100,000 scans).
     let mut header: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     let mut objects = Vec::with_capacity(records.len());
-    for raw in records {
+    for raw in &records {
         let line = lines.line_at(raw.get());
-        let Ok(object) = serde_json::from_str::<Map<String, Value>>(raw.get()) else {
-            return Err(error(file, Some(line), None, "each record must be a JSON object"));
-        };
+        objects.push((line, parse_record(file, line, raw.get())?));
+    }
+    for (_, object) in &objects {
         for key in object.keys() {
-            if !header.contains(key) {
+            if seen.insert(key.as_str()) {
                 header.push(key.clone());
             }
         }
-        objects.push((line, object));
     }
+    drop(seen);
     if objects.is_empty() {
         // No records, so no columns to check: like a CSV file with only its header.
         return Ok(Binding { positions: vec![None; columns.len()], ..Binding::default() });
     }
     let binding = bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
-    let mut values: Vec<Option<String>> = Vec::with_capacity(header.len());
+    // Only the columns retro reads are taken out of each record, by key: the work per
+    // record does not grow with the keys of other records.
+    let bound: Vec<(usize, &str)> =
+        binding.positions.iter().enumerate().filter_map(|(c, p)| p.map(|p| (c, header[p].as_str()))).collect();
+    let positions: Vec<Option<usize>> = binding.positions.iter().enumerate().map(|(c, p)| p.map(|_| c)).collect();
+    let mut values: Vec<Option<String>> = vec![None; columns.len()];
     for (line, mut object) in objects {
-        values.clear();
-        let mut nested = vec![false; header.len()];
-        values.extend(header.iter().enumerate().map(|(i, key)| match object.remove(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s),
-            Some(v @ (Value::Object(_) | Value::Array(_))) => {
-                // Never stored as text: a nested object is where webhook payloads keep
-                // people (a deployment's `creator`, its `login` and `email`).
-                nested[i] = true;
-                drop(v);
-                None
+        for &(c, key) in &bound {
+            values[c] = match object.remove(key) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s),
+                Some(Value::Object(_) | Value::Array(_)) => {
+                    // Never stored as text: a nested object is where webhook payloads keep
+                    // people (a deployment's `creator`, its `login` and `email`).
+                    return Err(error(
+                        file,
+                        Some(line),
+                        Some(columns[c].name),
+                        "must be a string, a number or a boolean, not a JSON object or array",
+                    ));
+                }
+                Some(other) => Some(other.to_string()),
+            };
+            if values[c].as_deref().is_some_and(|v| v.contains('\0')) {
+                return Err(error(file, Some(line), Some(columns[c].name), NUL_MESSAGE));
             }
-            Some(other) => Some(other.to_string()),
-        }));
-        let bound_nested = binding.positions.iter().zip(columns).find(|(pos, _)| pos.is_some_and(|i| nested[i]));
-        if let Some((_, column)) = bound_nested {
-            return Err(error(
-                file,
-                Some(line),
-                Some(column.name),
-                "must be a string, a number or a boolean, not a JSON object or array",
-            ));
         }
-        let row = Row { line, fields: Fields::Json(&values), positions: &binding.positions };
+        let row = Row { line, fields: Fields::Json(&values), positions: &positions };
         each(&row).map_err(|e| field_error(file, line, e))?;
     }
     Ok(binding)
+}
+
+/// How deep serde_json reads nested values (its recursion limit), counting the record.
+const JSON_DEPTH: usize = 128;
+
+/// Parses one record (the raw text of an array element starting on `line`), naming the
+/// key whose value could not be read.
+fn parse_record(file: &str, line: u64, raw: &str) -> Result<Map<String, Value>, ImportError> {
+    if !raw.starts_with('{') {
+        return Err(error(file, Some(line), None, "each record must be a JSON object"));
+    }
+    let key = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(raw);
+    RecordSeed { key: &key }.deserialize(&mut de).map_err(|e| {
+        let at = line + (e.line() as u64).saturating_sub(1);
+        let field = key.borrow().as_deref().map(|k: &str| cut(k).into_owned());
+        let text = e.to_string();
+        let message = if text.starts_with("recursion limit exceeded") {
+            format!("is nested more than {JSON_DEPTH} levels deep; retro reads JSON nested at most {JSON_DEPTH} levels")
+        } else if text.starts_with("number out of range") {
+            let number = number_before(raw, e.line(), e.column());
+            format!("{} is a number out of range: beyond ±1.8e308, the largest a 64-bit float holds", quoted(number))
+        } else {
+            format!("is not valid JSON: {e}")
+        };
+        error(file, Some(at), field.as_deref(), message)
+    })
+}
+
+/// The number token that ends at (1-based) `line` and `column` of `raw`, where
+/// serde_json stops on a number it cannot hold.
+fn number_before(raw: &str, line: usize, column: usize) -> &str {
+    let line_start =
+        if line <= 1 { 0 } else { raw.match_indices('\n').nth(line - 2).map_or(raw.len(), |(i, _)| i + 1) };
+    let end = (line_start + column).min(raw.len());
+    let is_number = |b: &u8| b.is_ascii_digit() || b"+-.eE".contains(b);
+    let bytes = raw.as_bytes();
+    let end = end + bytes[end..].iter().take_while(|b| is_number(b)).count();
+    let start = end - bytes[..end].iter().rev().take_while(|b| is_number(b)).count();
+    &raw[start..end]
+}
+
+/// Reads a record's keys one by one into a map, leaving the key being read in `key`.
+struct RecordSeed<'k> {
+    key: &'k RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            *self.key.borrow_mut() = Some(key);
+            let value: Value = map.next_value()?;
+            let key = self.key.borrow_mut().take().expect("the key was just set");
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
 }
 
 /// Finds the line of a position in `text`, for positions visited in increasing order.

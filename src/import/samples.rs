@@ -1,10 +1,11 @@
 //! Per-period values: team-chosen metrics, and DORA values pre-aggregated elsewhere.
 
 use super::columns::{Column, Layout};
-use super::error::FieldError;
-use super::fields::{number, required};
+use super::error::{FieldError, cut, quoted};
+use super::fields::{FIRST_INSTANT, PAST_LAST_INSTANT, number, outside_the_years, required};
 use super::{Format, ImportError, records};
 use crate::domain::{DoraMetric, MetricKey, MetricSample, Period, Polarity, TeamMetric, UtcOffset};
+use chrono::Datelike;
 use std::collections::HashMap;
 
 const METRICS: Layout = Layout {
@@ -48,7 +49,7 @@ impl ParsedSamples {
                     file: self.file.clone(),
                     line: Some(d.line),
                     field: Some(field.to_owned()),
-                    message: format!("\"{name}\" is a new metric: give its {field} in the file"),
+                    message: format!("{} is a new metric: give its {field} in the file", quoted(name)),
                 };
                 Ok(TeamMetric {
                     name: name.clone(),
@@ -91,13 +92,26 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
             .get(2)
             .map(|p| {
                 Polarity::parse(p).ok_or_else(|| {
-                    FieldError::new("polarity", format!("\"{p}\" is not one of higher_is_better, lower_is_better"))
+                    FieldError::new(
+                        "polarity",
+                        format!("{} is not one of higher_is_better, lower_is_better", quoted(p)),
+                    )
                 })
             })
             .transpose()?;
         let period_text = required(row, 3, "period")?;
-        let period =
-            Period::parse_label(period_text, UtcOffset::UTC).map_err(|e| FieldError::new("period", e.to_string()))?;
+        let period = Period::parse_label(period_text, UtcOffset::UTC).map_err(|_| {
+            let expected = "expected an ISO week like 2025-W03 or a month like 2025-03";
+            FieldError::new("period", format!("{} is not a period ({expected})", quoted(period_text)))
+        })?;
+        // The year the label names: an ISO week's year, or the month's.
+        let year = chrono::DateTime::from_timestamp(period.start, 0).map(|start| match period.granularity {
+            Some(crate::domain::Granularity::Week) => i64::from(start.iso_week().year()),
+            _ => i64::from(start.year()),
+        });
+        if !year.is_some_and(|y| (year_of(FIRST_INSTANT)..=year_of(PAST_LAST_INSTANT - 1)).contains(&y)) {
+            return Err(outside_the_years(period_text, "period"));
+        }
         let value = number(required(row, 4, "value")?, "value")?;
 
         let metric = match DoraMetric::from_key(name) {
@@ -113,7 +127,7 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
         if let Some(first) = seen.insert((metric.clone(), period.label()), row.line()) {
             return Err(FieldError::new(
                 "period",
-                format!("\"{name}\" already has a value for {} (line {first})", period.label()),
+                format!("{} already has a value for {} (line {first})", quoted(name), period.label()),
             ));
         }
         samples.push(MetricSample { metric, period, value });
@@ -126,6 +140,11 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
         file: file.to_owned(),
         declared,
     })
+}
+
+/// The UTC year of instant `t`.
+fn year_of(t: crate::domain::Timestamp) -> i64 {
+    chrono::DateTime::from_timestamp(t, 0).map_or(0, |d| i64::from(d.year()))
 }
 
 /// A team-chosen metric keeps one unit and polarity through a file.
@@ -145,7 +164,7 @@ fn declare(
     {
         return Err(FieldError::new(
             "unit",
-            format!("\"{new}\" differs from \"{old}\" given for {name} on line {}", d.line),
+            format!("{} differs from {} given for {} on line {}", quoted(new), quoted(old), cut(name), d.line),
         ));
     }
     if let (Some(new), Some(old)) = (polarity, d.polarity)
@@ -153,7 +172,7 @@ fn declare(
     {
         return Err(FieldError::new(
             "polarity",
-            format!("{} differs from {} given for {name} on line {}", new.as_str(), old.as_str(), d.line),
+            format!("{} differs from {} given for {} on line {}", new.as_str(), old.as_str(), cut(name), d.line),
         ));
     }
     d.unit = d.unit.take().or(unit.map(str::to_owned));
@@ -173,7 +192,7 @@ fn check_dora(m: DoraMetric, unit: Option<&str>, polarity: Option<Polarity>, val
         if !accepted.contains(&normalised.as_str()) {
             return Err(FieldError::new(
                 "unit",
-                format!("\"{unit}\" is not the unit of {}, which retro keeps in {}", m.key(), m.unit()),
+                format!("{} is not the unit of {}, which retro keeps in {}", quoted(unit), m.key(), m.unit()),
             ));
         }
     }

@@ -2,11 +2,48 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the folder {dir} for the retro store: {source}")]
-    CreateDir { dir: PathBuf, source: std::io::Error },
+    /// The reason as text, not the error as a source: a message chain would repeat it.
+    #[error("cannot create the folder {} for the retro store: {reason}", dir.display())]
+    CreateDir { dir: PathBuf, reason: String },
 
-    #[error("cannot open the retro store {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    /// SQLite's reason only, not the error itself: its chain repeats the reason twice.
+    #[error("cannot open the retro store {}: {reason}", path.display())]
+    Open { path: PathBuf, reason: String, code: Option<rusqlite::ErrorCode> },
+
+    #[error("cannot read the retro store {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+
+    #[error("{path} is a folder, not a retro store: give the path of a store file, for example {path}/retro.db")]
+    IsAFolder { path: String },
+
+    #[error("{path} is not a regular file (a device, pipe or socket), so not a retro store; it was left untouched")]
+    NotAFile { path: String },
+
+    #[error(
+        "{path} is an empty file (0 bytes), not a retro store; it was left untouched (adding a team with \
+         `retro teams add NAME` starts a store in it)"
+    )]
+    EmptyFile { path: String },
+
+    /// `reason` is SQLite's ("SQLite: database disk image is malformed") or retro's own.
+    #[error("{path} is damaged ({reason}); retro did not change it")]
+    Damaged { path: String, reason: String },
+
+    #[error(
+        "{path} is not a complete retro store (it has no table \"{table}\"), so this retro cannot use it; \
+         it was left untouched"
+    )]
+    IncompleteStore { path: String, table: String },
+
+    #[error(
+        "{path} was written by an earlier retro (schema version {found}) and needs an upgrade to version \
+         {supported}, but it cannot be written here (read-only); it was left untouched: run retro once \
+         where the store and its folder can be written"
+    )]
+    UpgradeNeedsWriting { path: String, found: i64, supported: i64 },
+
+    #[error("{path} is read-only: retro can read it but not change it; it was left untouched")]
+    ReadOnly { path: String },
 
     #[error(
         "{path} was written by a newer version of retro (schema version {found}; this retro \
@@ -77,6 +114,23 @@ impl From<LoadFailure<std::convert::Infallible>> for StoreError {
         match e {
             LoadFailure::Store(e) => e,
             LoadFailure::Source(never) => match never {},
+        }
+    }
+}
+
+impl StoreError {
+    /// The error as the user should see it for the store at `path`: a damaged or
+    /// read-only file found while reading or writing it is named, with SQLite's reason.
+    pub fn at(self, path: &std::path::Path) -> StoreError {
+        let shown = || path.display().to_string();
+        let StoreError::Sqlite(e) = &self else { return self };
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::Damaged { path: shown(), reason: format!("SQLite: {}", super::open::reason(e)) }
+            }
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown() },
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly { path: shown() },
+            _ => self,
         }
     }
 }

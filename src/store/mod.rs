@@ -6,6 +6,7 @@ mod error;
 mod events;
 mod links;
 mod migrations;
+mod open;
 mod read;
 mod retros;
 mod samples;
@@ -15,6 +16,7 @@ mod teams;
 pub use error::{LoadFailure, StoreError};
 pub use events::{LoadReport, TimeLinks};
 pub use migrations::SCHEMA_VERSION;
+pub use open::{Found, inspect};
 pub use snapshot::{SnapshotOptions, SnapshotReport};
 
 use crate::domain::{
@@ -32,6 +34,13 @@ use std::time::Duration;
 /// wait this long before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Whether a store is opened to be changed, or only read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Write,
+    Read,
+}
+
 /// The one handle on a retro database.
 pub struct Store {
     conn: Connection,
@@ -41,35 +50,80 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     ///
-    /// A store written by a newer retro is refused before anything is written to it.
+    /// A store written by a newer retro, a foreign or damaged database, a folder or a
+    /// device is refused before anything is written to it. A zero-length file is taken
+    /// as a new store.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        // SQLite would open a read-only file read-only and leave a read-only -shm file beside it.
+        if open::inspect(path)? != open::Found::Nothing && !open::file_is_writable(path) {
+            return Err(StoreError::ReadOnly { path: path.display().to_string() });
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { dir: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::CreateDir { dir: dir.to_path_buf(), reason: e.to_string() })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-        Self::prepare(conn, Some(path.to_path_buf())).map_err(|e| match e {
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                StoreError::NotADatabase { path: path.display().to_string() }
+        Self::open_with(path, path, flags, Access::Write)
+    }
+
+    /// Opens the existing store at `path` for a command that only reads it.
+    ///
+    /// A store that can be written is opened as by [`Store::open`] (so an earlier schema
+    /// is upgraded, and SQLite removes its -wal and -shm files on close, which a
+    /// read-only connection cannot do). One that cannot (a read-only file or folder) is
+    /// opened with `SQLITE_OPEN_READ_ONLY`, see [`open::read_only_target`]. A missing or
+    /// zero-length file is refused, never started as a new store.
+    pub fn open_to_read(path: &Path) -> Result<Self, StoreError> {
+        let shown = || path.display().to_string();
+        match open::inspect(path)? {
+            open::Found::Nothing => {
+                return Err(StoreError::Unreadable { path: shown(), reason: "there is no such file".into() });
             }
-            e => e,
-        })
+            open::Found::EmptyFile => return Err(StoreError::EmptyFile { path: shown() }),
+            open::Found::File => {}
+        }
+        if open::file_is_writable(path) {
+            match Self::open_with(path, path, open::existing_flags(), Access::Write) {
+                Ok(store) if !store.conn.is_readonly(rusqlite::MAIN_DB)? => return Ok(store),
+                Ok(_) => {}
+                // A read-only folder: the -wal file cannot be made.
+                Err(e) if open::is_not_writable(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let target = open::read_only_target(path);
+        Self::open_with(&target, path, open::read_only_flags(), Access::Read)
+    }
+
+    /// Opens `target` (a path or an SQLite URI) as the store at `path`.
+    fn open_with(target: &Path, path: &Path, flags: OpenFlags, access: Access) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(target, flags).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: open::reason(&e),
+            code: e.sqlite_error_code(),
+        })?;
+        Self::prepare(conn, Some(path.to_path_buf()), access).map_err(|e| e.at(path))
     }
 
     /// A private store in memory: the demo team and tests.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::prepare(Connection::open_in_memory()?, None)
+        Self::prepare(Connection::open_in_memory()?, None, Access::Write)
     }
 
-    fn prepare(conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+    fn prepare(conn: Connection, path: Option<PathBuf>, access: Access) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Refuse a foreign or newer database before any pragma below writes to the file.
         migrations::check_compatible(&conn, path.as_deref())?;
-        if path.is_some() {
+        if access == Access::Read {
+            let found = migrations::version(&conn)?;
+            if found < SCHEMA_VERSION {
+                let path = path.as_deref().map_or_else(String::new, |p| p.display().to_string());
+                return Err(StoreError::UpgradeNeedsWriting { path, found, supported: SCHEMA_VERSION });
+            }
+        } else if path.is_some() {
             // Only takes effect on a new, empty database: larger pages make bulk imports
             // and index scans cheaper.
             conn.pragma_update(None, "page_size", 8192)?;
@@ -85,7 +139,9 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn, path };
-        migrations::migrate(&mut store.conn)?;
+        if access == Access::Write {
+            migrations::migrate(&mut store.conn)?;
+        }
         Ok(store)
     }
 

@@ -930,3 +930,172 @@ fn a_json_object_in_a_known_column_is_refused_and_never_stored() {
         }
     }
 }
+
+// --- bounded, linear, exact errors ------------------------------------------------------
+
+#[test]
+fn a_long_bad_value_is_quoted_in_200_characters_cut_on_a_character_boundary() {
+    let mut f = fixture();
+    let long = format!("2025-{}", "é".repeat(5_000));
+    for (file, text) in [
+        ("deployments.csv", format!("id,deployed_at\nD-10,{long}\n")),
+        ("deployments.json", format!("[{{\"id\": \"D-10\", \"deployed_at\": \"{long}\"}}]")),
+    ] {
+        let msg = f.refused(ImportKind::Deployments, file, &text);
+        let quoted: String = long.chars().take(200).collect();
+        let line = if file.ends_with("csv") { 2 } else { 1 };
+        assert_eq!(msg, format!("{file}:{line}: deployed_at: \"{quoted}…\" is not a date; {DATE_HINT}"));
+    }
+    // Every place a value is quoted: a status, a number, a period, a duplicate id, a unit.
+    let x = "x".repeat(1_000);
+    let cases = [
+        (ImportKind::Deployments, format!("id,deployed_at,status\nD-10,2025-02-01,{x}\n")),
+        (ImportKind::Deployments, format!("id,deployed_at\n{x},2025-02-01\n{x},2025-02-02\n")),
+        (ImportKind::Metrics, format!("name,unit,polarity,period,value\nm,u,higher_is_better,2025-W05,{x}\n")),
+        (ImportKind::Metrics, format!("name,unit,polarity,period,value\nm,u,higher_is_better,{x},1\n")),
+        (ImportKind::Metrics, format!("name,unit,polarity,period,value\nm,u,{x},2025-W05,1\n")),
+        (ImportKind::Metrics, format!("name,unit,polarity,period,value\nchange_lead_time,{x},,2025-W05,1\n")),
+        (ImportKind::Metrics, format!("name,unit,polarity,period,value\n{x},,,2025-W05,1\n")),
+    ];
+    for (kind, text) in cases {
+        let msg = f.refused(kind, "bad.csv", &text);
+        assert!(msg.contains(&format!("\"{}…\"", "x".repeat(200))), "{msg}");
+        assert!(!msg.contains(&"x".repeat(201)), "{msg}");
+        assert!(msg.len() < 400, "{} bytes: {msg}", msg.len());
+    }
+}
+
+#[test]
+fn a_missing_column_lists_a_few_of_the_columns_found() {
+    let mut f = fixture();
+    let header: Vec<String> = (0..1_000).map(|i| format!("column_{i}")).collect();
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", &format!("id,{}\nD-1\n", header.join(",")));
+    assert_eq!(
+        msg,
+        "deployments.csv:1: deployed_at: required column is missing (found: id, column_0, column_1, column_2, \
+         column_3 and 996 more)"
+    );
+    // A header name as long as a paragraph is cut too.
+    let long = "n".repeat(10_000);
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", &format!("{long},deployed_at\nD-1,2025-02-01\n"));
+    assert!(msg.len() < 400 && msg.contains(&format!("{}…", "n".repeat(200))), "{msg}");
+    // At most five names of at most 200 characters each.
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", &format!("id,{long},{long}\nD-1,a,b\n"));
+    assert!(msg.len() < 5 * 210 + 100 && !msg.contains(&"n".repeat(201)), "{msg}");
+}
+
+#[test]
+fn a_json_record_of_100000_keys_imports_and_its_summary_names_a_few() {
+    let mut f = fixture();
+    let mut text = String::from("[{\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"");
+    for i in 0..100_000 {
+        text.push_str(&format!(", \"k{i}\": {i}"));
+    }
+    text.push_str("}]");
+    let s = f.ok(ImportKind::Deployments, "deployments.json", &text);
+    assert_eq!((s.rows, s.report), (1, report(1, 0, 0)));
+    assert_eq!(s.unused_columns.len(), 100_000);
+    assert_eq!(retro::import::some_names(&s.unused_columns), "k0, k1, k2, k3, k4 and 99995 more");
+}
+
+#[test]
+fn invalid_utf8_in_json_names_its_line() {
+    let mut f = fixture();
+    let text = b"[\n  {\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"},\n  {\"id\": \"D-\xff\", \"deployed_at\": \"2025-02-01\"}\n]";
+    let before = f.state();
+    let err = match import_bytes(&mut f.store, &f.team, ImportKind::Deployments, "d.json", text, Format::Json) {
+        Err(LoadError::Invalid(e)) => e.to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(err, "d.json:3: is not valid UTF-8 text");
+    assert_eq!(f.state(), before);
+}
+
+#[test]
+fn deep_nesting_and_huge_numbers_have_their_own_messages() {
+    let mut f = fixture();
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let text = format!(
+        "[\n{{\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"}},\n{{\"id\": \"D-11\",\n \"payload\": {deep}}}]"
+    );
+    let msg = f.refused(ImportKind::Deployments, "deployments.json", &text);
+    assert_eq!(
+        msg,
+        "deployments.json:4: payload: is nested more than 128 levels deep; retro reads JSON nested at most 128 levels"
+    );
+    let text = "[{\"id\": \"D-10\",\n \"deployed_at\": \"2025-02-01\",\n \"size\": -1.5e400}]";
+    let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
+    assert_eq!(
+        msg,
+        "deployments.json:3: size: \"-1.5e400\" is a number out of range: beyond ±1.8e308, the largest a 64-bit float holds"
+    );
+    // In a column retro reads, too.
+    let text = "[{\"name\": \"m\", \"unit\": \"u\", \"polarity\": \"higher_is_better\", \"period\": \"2025-W05\", \"value\": 1e400}]";
+    let msg = f.refused(ImportKind::Metrics, "metrics.json", text);
+    assert!(msg.starts_with("metrics.json:1: value: \"1e400\" is a number out of range"), "{msg}");
+    // A record that is not an object keeps its message.
+    let msg = f.refused(ImportKind::Deployments, "deployments.json", "[\n[1, 2]\n]");
+    assert_eq!(msg, "deployments.json:2: each record must be a JSON object");
+}
+
+#[test]
+fn nul_bytes_are_refused_with_file_line_and_field() {
+    let mut f = fixture();
+    let msg = f.refused(
+        ImportKind::Deployments,
+        "deployments.csv",
+        "id,deployed_at,pipeline\nD-10,2025-02-01,a\nD-11,2025-02-01,b\0c\n",
+    );
+    assert_eq!(
+        msg,
+        "deployments.csv:3: pipeline: holds a NUL byte (\\0), which text never holds; remove it from the file"
+    );
+    let msg = f.refused(ImportKind::Changes, "changes.csv", "id,committed_at\n\"C-\0\",2025-02-01\n");
+    assert!(msg.starts_with("changes.csv:2: id: holds a NUL byte"), "{msg}");
+    let msg = f.refused(
+        ImportKind::Deployments,
+        "deployments.json",
+        "[{\"id\": \"D-\\u0000\", \"deployed_at\": \"2025-02-01\"}]",
+    );
+    assert!(msg.starts_with("deployments.json:1: id: holds a NUL byte"), "{msg}");
+}
+
+#[test]
+fn years_outside_1970_to_9999_are_refused_in_dates_and_periods_alike() {
+    let mut f = fixture();
+    for date in ["1969-12-31T23:59:59Z", "1900-01-01", "0001-01-01 00:00:00", "1970-01-01T00:30:00+01:00"] {
+        let msg = f.refused(ImportKind::Deployments, "deployments.csv", &format!("id,deployed_at\nD-10,{date}\n"));
+        assert_eq!(
+            msg,
+            format!("deployments.csv:2: deployed_at: \"{date}\" is outside the years 1970 to 9999 that retro reads")
+        );
+    }
+    let msg =
+        f.refused(ImportKind::Incidents, "incidents.csv", "id,started_at,resolved_at\nI-9,2025-01-01,1960-01-01\n");
+    assert!(msg.contains("resolved_at: \"1960-01-01\" is outside the years 1970 to 9999"), "{msg}");
+    // Five-digit years are not dates at all.
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", "id,deployed_at\nD-10,99999-01-01\n");
+    assert!(msg.contains("\"99999-01-01\" is not a date"), "{msg}");
+    for period in ["99999-W01", "10000-W01", "1969-W52", "99999-01", "10000-01", "1969-12", "0000-01"] {
+        let msg = f.refused(
+            ImportKind::Metrics,
+            "metrics.csv",
+            &format!("name,unit,polarity,period,value\nm,u,higher_is_better,{period},1\n"),
+        );
+        assert_eq!(
+            msg,
+            format!("metrics.csv:2: period: \"{period}\" is outside the years 1970 to 9999 that retro reads")
+        );
+    }
+    // The edges are in: 1970-W01 begins on 1969-12-29, yet it is a week of 1970.
+    f.ok(
+        ImportKind::Deployments,
+        "deployments.csv",
+        "id,deployed_at\nE-1,1970-01-01T00:00:00Z\nE-2,9999-12-31T23:59:59Z\n",
+    );
+    f.ok(
+        ImportKind::Metrics,
+        "metrics.csv",
+        "name,unit,polarity,period,value\nm,u,higher_is_better,1970-W01,1\nm,u,higher_is_better,9999-12,2\nm,u,higher_is_better,1970-01,3\n",
+    );
+}

@@ -1,6 +1,7 @@
 //! One integration-test binary: every module links the library (and SQLite) once, not once per file.
 
 mod actions;
+mod bad_stores;
 mod cli;
 mod cli_retro;
 mod common;
@@ -14,6 +15,7 @@ mod metrics_oracle;
 mod prompts;
 mod retro_flow;
 mod retro_hold;
+mod shell;
 mod signals;
 mod store_upgrade;
 mod terminal_restore;
