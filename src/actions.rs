@@ -192,12 +192,13 @@ impl Weekly {
     /// The metric over one window, with the events behind it.
     fn sample(&self, window: &Period, metric: &MetricKey) -> Option<Sample> {
         let computed = compute(&self.events, std::slice::from_ref(window)).pop()?;
-        let events = match metric {
-            MetricKey::Dora(m) => computed.dora.get(*m).count,
-            MetricKey::Team(_) => 0,
+        // A window the data covers in part is measured over its covered days.
+        let (events, days) = match metric {
+            MetricKey::Dora(m) => (computed.dora.get(*m).count, computed.coverage.days(*m)),
+            MetricKey::Team(_) => (0, window.days()),
         };
         let value = value_of(&computed, &self.team_metrics, metric)?;
-        Some(Sample { value, events, days: window.days() })
+        Some(Sample { value, events, days })
     }
 
     fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
@@ -246,7 +247,8 @@ impl Weekly {
             Spread::of(&action.metric),
             baseline,
             after,
-            since.len(),
+            // Periods with data: a week the imports do not reach says nothing either way.
+            since.iter().filter(|(_, v)| v.is_some()).count(),
             &EffectRule::default(),
         );
         ActionProgress {

@@ -1,5 +1,5 @@
 use crate::cli::ImportArgs;
-use crate::domain::Team;
+use crate::domain::{Period, Team, Timestamp};
 use crate::import::{Format, ImportKind, ImportSummary, import_bytes, read_file};
 use crate::store::Store;
 use anyhow::{Result, anyhow, bail};
@@ -17,7 +17,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
     let bytes = read_file(&args.file)?;
-    let summary = import_bytes(store, team, args.kind, &file, &bytes, format)?;
+    let summary = match declared_coverage(team, args)? {
+        Some((first, last)) => {
+            store.declaring_coverage(first, last, |s| import_bytes(s, team, args.kind, &file, &bytes, format))?
+        }
+        None => import_bytes(store, team, args.kind, &file, &bytes, format)?,
+    };
     print_summary(&file, team, &summary, out)?;
     // Notes about links, after the imports that can change them.
     let diagnostics = store.link_diagnostics(team)?;
@@ -59,6 +64,23 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         )?;
     }
     Ok(())
+}
+
+/// `--covers FROM..TO` as instants: from FROM's midnight to the last second of TO, in the
+/// team's offset. Changes follow their deployments and metric values name their periods,
+/// so neither takes it.
+pub(super) fn declared_coverage(team: &Team, args: &ImportArgs) -> Result<Option<(Timestamp, Timestamp)>> {
+    let Some((from, to)) = args.covers else {
+        return Ok(None);
+    };
+    if matches!(args.kind, ImportKind::Changes | ImportKind::Metrics) {
+        bail!(
+            "--covers applies to deployments, incidents and git imports: changes are covered where their \
+             deployments are, and metric values name their own periods"
+        );
+    }
+    let span = Period::window(from, to, team.utc_offset);
+    Ok(Some((span.start, span.end - 1)))
 }
 
 fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {

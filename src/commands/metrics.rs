@@ -9,7 +9,7 @@ use std::io::Write;
 const DEFAULT_PERIODS: usize = 12;
 
 pub fn run(store: &mut Store, team: &Team, args: &MetricsArgs, out: &mut dyn Write) -> Result<()> {
-    let periods = select_periods(args, team, super::now(), store.history(team)?)?;
+    let periods = select_periods(args, team, super::now(), store.coverage(team)?.any().first())?;
     let table = MetricTable::load(store, team, &periods)?;
     match args.format {
         OutputFormat::Table => write_table(&table, out)?,
@@ -26,7 +26,7 @@ pub fn select_periods(
     args: &MetricsArgs,
     team: &Team,
     now: Timestamp,
-    history: Option<(Timestamp, Timestamp)>,
+    first_covered: Option<Timestamp>,
 ) -> Result<Vec<Period>> {
     let offset = team.utc_offset;
     let granularity = args.period.map(|p| match p {
@@ -45,7 +45,7 @@ pub fn select_periods(
     let to: NaiveDate = args.to.unwrap_or_else(|| local_day(now));
     let from: NaiveDate = match args.from {
         Some(from) => from,
-        None => history.map_or(to, |(first, _)| local_day(first).min(to)),
+        None => first_covered.map_or(to, |first| local_day(first).min(to)),
     };
     if from > to {
         bail!("--from {from} is after --to {to}");

@@ -134,15 +134,16 @@ fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Re
     Ok(path)
 }
 
-/// Every period from the team's first recorded event to now.
+/// Every period from the first day the team's data covers to now.
 fn history_periods(
     store: &Store,
     team: &Team,
     granularity: Granularity,
     now: Timestamp,
 ) -> Result<Vec<Period>, StoreError> {
-    let periods = match store.history(team)? {
-        Some((first, last)) => Period::covering(first.min(now), last.max(now) + 1, granularity, team.utc_offset),
+    let covered = store.coverage(team)?.any();
+    let periods = match covered.first().zip(covered.end()) {
+        Some((first, end)) => Period::covering(first.min(now), end.max(now + 1), granularity, team.utc_offset),
         None => Period::last_n(now, super::view::SPARK_PERIODS, granularity, team.utc_offset),
     };
     Ok(periods.into_iter().map(|p| p.until(now)).collect())

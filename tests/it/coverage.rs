@@ -1,0 +1,206 @@
+//! Coverage: inside the days a team's imports cover, a quiet week is a real zero;
+//! outside them, "no data"; a period covered in part is measured over its covered days.
+//! Every value here is worked out by hand in the comments (docs/metrics.md, "Coverage").
+//!
+//! Calendar (ISO weeks of 2026, Monday to Sunday): W22 = 05-25..05-31,
+//! W23 = 06-01..06-07, W24 = 06-08..06-14, W29 = 07-13..07-19, W40 = 09-28..10-04,
+//! W41 = 10-05..10-11, W42 = 10-12..10-18, W46 = 11-09..11-15, W47 = 11-16..11-22,
+//! W48 = 11-23..11-29 (the test clock, Thursday 2026-11-26 12:00 UTC, is in W48).
+
+use crate::common::now;
+use chrono::NaiveDate;
+use retro::domain::{DoraMetric, Granularity, Period, Team, UtcOffset, parse_timestamp};
+use retro::import::{Format, ImportKind, import_bytes};
+use retro::metrics::{Covered, PeriodMetrics};
+use retro::report::{MetricTable, period_label, to_json, write_table};
+use retro::store::Store;
+
+use DoraMetric::DeploymentFrequency as Frequency;
+
+pub struct Fixture {
+    pub store: Store,
+    pub team: Team,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        let mut store = Store::open_in_memory().unwrap();
+        let team = store.add_team("payments", UtcOffset::UTC).unwrap();
+        Fixture { store, team }
+    }
+
+    pub fn import(&mut self, kind: ImportKind, text: &str) {
+        let text: String = text.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+        import_bytes(&mut self.store, &self.team, kind, "events.csv", text.as_bytes(), Format::Csv).unwrap();
+    }
+
+    /// One production deployment at 10:00 on each of `days` (a day may repeat), imported
+    /// as one file.
+    pub fn deploy_on(&mut self, days: &[&str]) {
+        let rows: Vec<String> =
+            days.iter().enumerate().map(|(i, d)| format!("d{}-{i},{d} 10:00:00", d.replace('-', ""))).collect();
+        self.import(ImportKind::Deployments, &format!("id,deployed_at\n{}", rows.join("\n")));
+    }
+
+    pub fn table(&self, periods: &[Period]) -> MetricTable {
+        MetricTable::load(&self.store, &self.team, periods).unwrap()
+    }
+
+    pub fn week(&self, label: &str) -> PeriodMetrics {
+        self.table(&[Period::parse_label(label, UtcOffset::UTC).unwrap()]).periods.remove(0)
+    }
+}
+
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn window(from: &str, to: &str) -> Period {
+    Period::window(day(from), day(to), UtcOffset::UTC)
+}
+
+fn value(p: &PeriodMetrics, m: DoraMetric) -> Option<f64> {
+    p.dora.get(m).value
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+/// Eleven deployments in W29 (Monday 13 to Friday 17 July), the team's first data.
+fn one_covered_week() -> Fixture {
+    let mut f = Fixture::new();
+    f.deploy_on(&[
+        "2026-07-13",
+        "2026-07-13",
+        "2026-07-14",
+        "2026-07-14",
+        "2026-07-15",
+        "2026-07-15",
+        "2026-07-16",
+        "2026-07-16",
+        "2026-07-17",
+        "2026-07-17",
+        "2026-07-17",
+    ]);
+    f
+}
+
+#[test]
+fn a_window_starting_before_coverage_is_measured_over_its_covered_days() {
+    let f = one_covered_week();
+    // 2026-05-25..2026-07-19 is 56 days, W22..W29; the data covers W29 only (the week of
+    // its first and last deployment). 11 / 7 = 1.5714/d, not 11 / 56 = 0.196/d.
+    let p = f.table(&[window("2026-05-25", "2026-07-19")]).periods.remove(0);
+    assert!(close(value(&p, Frequency), 11.0 / 7.0), "{:?}", value(&p, Frequency));
+    assert_eq!(p.coverage.overall(), Covered::Partial);
+    assert_eq!(p.coverage.covered_days(), 7.0);
+    assert!(p.is_partial());
+    assert_eq!(period_label(&p), "2026-05-25..2026-07-19 partial, 7 of 56 days");
+    // Weekly, the seven weeks before have no data at all, not zeros.
+    let weeks = Period::covering(p.period.start, p.period.end, Granularity::Week, UtcOffset::UTC);
+    let table = f.table(&weeks);
+    assert_eq!(table.periods.len(), 8);
+    for w in &table.periods[..7] {
+        assert!(DoraMetric::ALL.iter().all(|&m| value(w, m).is_none()), "{}", w.period.label());
+        assert!(!w.covers(Frequency));
+    }
+    assert!(close(value(&table.periods[7], Frequency), 11.0 / 7.0));
+    // The table for people: "–" for the deployments nobody recorded, and why.
+    let mut out = Vec::new();
+    write_table(&table, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let w22 = text.lines().find(|l| l.starts_with("2026-W22")).unwrap();
+    assert!(w22.contains('–') && w22.contains("no data") && !w22.contains(" 0 "), "{w22}");
+    assert!(text.contains("1.57/d"), "{text}");
+    assert!(text.contains("no data: the team's imports do not reach the period"), "{text}");
+}
+
+#[test]
+fn history_starting_mid_window_counts_only_the_covered_weeks() {
+    let mut f = Fixture::new();
+    // First deployment Wednesday 10 June (W24): coverage starts Monday 8 June. Then one
+    // deployment a week on Wednesdays up to 24 June (W26).
+    f.deploy_on(&["2026-06-10", "2026-06-17", "2026-06-24"]);
+    // June 1..28: 28 days, of which 8..28 (21 days) are covered: 3 / 21 = 0.142857/d.
+    let june = f.table(&[window("2026-06-01", "2026-06-28")]).periods.remove(0);
+    assert!(close(value(&june, Frequency), 3.0 / 21.0), "{:?}", value(&june, Frequency));
+    assert_eq!(june.coverage.covered_days(), 21.0);
+    // No failures among 3 deployments: 0 % over the covered days, a real zero.
+    assert!(close(value(&june, DoraMetric::ChangeFailureRate), 0.0));
+    assert_eq!(june.dora.get(DoraMetric::ChangeFailureRate).count, 3);
+    // The month (30 days) is covered 8..28 June too: 3 / 21, and marked partial.
+    let month = f.table(&[Period::parse_label("2026-06", UtcOffset::UTC).unwrap()]).periods.remove(0);
+    assert!(close(value(&month, Frequency), 3.0 / 21.0));
+    assert_eq!(period_label(&month), "2026-06 partial, 21 of 30 days");
+    // JSON: partial, the covered days, and no count where there is no coverage.
+    let w23 = Period::parse_label("2026-W23", UtcOffset::UTC).unwrap();
+    let json = to_json(&f.table(&[w23.clone(), w23.next()]));
+    let (before, first) = (&json["periods"][0], &json["periods"][1]);
+    assert_eq!(before["covered_days"], 0.0);
+    assert!(before["metrics"]["deployment_frequency"]["value"].is_null());
+    assert!(before["metrics"]["deployment_frequency"]["count"].is_null());
+    assert!(before["failed_deployments"].is_null());
+    assert_eq!(first["covered_days"], 7.0);
+    assert_eq!(first["partial"], false);
+    assert_eq!(first["metrics"]["deployment_frequency"]["count"], 1);
+}
+
+#[test]
+fn a_quiet_week_inside_coverage_is_a_real_zero() {
+    let mut f = Fixture::new();
+    f.deploy_on(&["2026-09-30", "2026-10-14"]);
+    // W41 lies between W40 and W42, the weeks of the first and last deployment.
+    let w41 = f.week("2026-W41");
+    assert_eq!(value(&w41, Frequency), Some(0.0));
+    assert_eq!(w41.dora.get(Frequency).count, 0);
+    assert!(w41.covers(Frequency));
+    // Nothing deployed: no failure rate (0 of 0 is not 0 %), but the zero is a fact.
+    assert_eq!(value(&w41, DoraMetric::ChangeFailureRate), None);
+    let mut out = Vec::new();
+    write_table(&f.table(std::slice::from_ref(&w41.period)), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let row = text.lines().find(|l| l.starts_with("2026-W41")).unwrap();
+    assert!(row.contains("0.00/d") && row.contains(" 0 "), "{row}");
+    // W43, after the last deployment's week: no data.
+    assert_eq!(value(&f.week("2026-W43"), Frequency), None);
+}
+
+#[test]
+fn imports_extend_coverage_and_covers_declares_the_days_a_file_speaks_for() {
+    let mut f = Fixture::new();
+    f.deploy_on(&["2026-09-30"]);
+    let covered = f.store.coverage(&f.team).unwrap();
+    let t = |s: &str| parse_timestamp(s).unwrap();
+    assert_eq!(covered.deployments.as_slice(), [(t("2026-09-28 00:00:00"), t("2026-10-05 00:00:00"))]);
+    assert!(covered.incidents.is_empty());
+    // A second file three weeks later leaves a gap: W41 and W42 are not covered.
+    f.deploy_on(&["2026-10-21"]);
+    let covered = f.store.coverage(&f.team).unwrap();
+    assert_eq!(covered.deployments.as_slice().len(), 2);
+    assert_eq!(value(&f.week("2026-W41"), Frequency), None);
+    // Declaring the days the export spans closes it; an empty incident file covers
+    // the days it declares: no incidents were recorded then.
+    let team = f.team.clone();
+    let (from, to) = (t("2026-10-05 00:00:00"), t("2026-10-18 23:59:59"));
+    f.store.declaring_coverage(from, to, |s| s.load_deployments(&team, &[], "csv")).unwrap();
+    f.store.declaring_coverage(from, to, |s| s.load_incidents(&team, &[], "csv")).unwrap();
+    let covered = f.store.coverage(&team).unwrap();
+    assert_eq!(covered.deployments.as_slice(), [(t("2026-09-28 00:00:00"), t("2026-10-26 00:00:00"))]);
+    assert_eq!(covered.incidents.as_slice(), [(from, to + 1)]);
+    assert_eq!(value(&f.week("2026-W41"), Frequency), Some(0.0));
+    // Outside `declaring_coverage` loads declare nothing again.
+    f.store.load_incidents(&team, &[], "csv").unwrap();
+    assert_eq!(f.store.coverage(&team).unwrap().incidents.as_slice(), [(from, to + 1)]);
+}
+
+#[test]
+fn a_week_under_way_is_labelled_with_its_days_so_far() {
+    let mut f = Fixture::new();
+    f.deploy_on(&["2026-11-23", "2026-11-24"]);
+    let week = Period::containing(now(), Granularity::Week, UtcOffset::UTC).until(now());
+    let p = f.table(&[week]).periods.remove(0);
+    // Monday 00:00 to Thursday 12:00: 3.5 days begun on 4.
+    assert_eq!(period_label(&p), "2026-W48 so far, 4 of 7 days");
+    assert!(close(value(&p, Frequency), 2.0 / 3.5));
+}
