@@ -137,6 +137,19 @@ pub fn value_over(
     Ok(table.periods.first().and_then(|p| value_of(p, &table.team_metrics, metric)))
 }
 
+/// The metrics some action expected to worsen while `period` ran: decided before the
+/// period ended and not closed before it began. A worsening in that period was the plan
+/// ("as planned"); in a period before the action, or after it closed, it is not.
+pub fn planned_worsening_in(actions: &[Action], period: &Period) -> Vec<MetricKey> {
+    actions
+        .iter()
+        .filter(|a| a.expected == crate::domain::Expected::IntendedWorsening)
+        .filter(|a| a.created_at < period.end)
+        .filter(|a| a.status == ActionStatus::Open || a.closed_at.unwrap_or(a.created_at) >= period.start)
+        .map(|a| a.metric.clone())
+        .collect()
+}
+
 /// Every metric an action can name: the five DORA metrics, then the team's own.
 pub fn metric_choices(store: &Store, team: &Team) -> Result<Vec<MetricKey>, StoreError> {
     let dora = DoraMetric::ALL.into_iter().map(MetricKey::Dora);

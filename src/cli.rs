@@ -133,9 +133,13 @@ pub struct MetricsArgs {
     /// Last day, included (YYYY-MM-DD) [default: today]
     #[arg(long, value_name = "DATE")]
     pub to: Option<NaiveDate>,
-    /// How many periods, ending with the current one [default: 12]
+    /// How many periods, ending with the latest one that holds data (the current one
+    /// unless the data ends before it) [default: 12]
     #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"])]
     pub last: Option<usize>,
+    /// End the periods with the current one even when the data ends earlier
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub to_today: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 }

@@ -3,11 +3,13 @@
 
 mod csv_out;
 mod json;
+mod latest;
 mod signals;
 mod table;
 
 pub use csv_out::write_csv;
 pub use json::to_json;
+pub use latest::{LatestData, default_last_period};
 pub use signals::{SIGNALS_SCHEMA, SignalTable, recent_signals, signals_to_json, table_and_signals, write_signals};
 pub use table::write_table;
 

@@ -123,6 +123,10 @@ pub struct DashboardModel {
     pub unlinked_incidents: u64,
     /// Signals seen in the shown periods, most recent first.
     pub signals: Vec<SignalView>,
+    /// The current period is covered by the team's data only in part.
+    pub partly_covered: bool,
+    /// Some shown period holds data (raw events the imports cover, or imported values).
+    pub has_data: bool,
 }
 
 impl DashboardModel {
@@ -143,6 +147,15 @@ impl DashboardModel {
             team_metrics: team_metrics.to_vec(),
             unlinked_incidents: table.periods.iter().map(|p| p.unlinked_incidents).sum(),
             signals: signals.iter().map(SignalView::of).collect(),
+            partly_covered: table
+                .periods
+                .last()
+                .is_some_and(|p| p.coverage.overall() == crate::metrics::Covered::Partial),
+            has_data: table.periods.iter().any(|p| {
+                !p.coverage.is_empty()
+                    || p.team.iter().any(Option::is_some)
+                    || DoraMetric::ALL.iter().any(|&m| p.dora.get(m).value.is_some())
+            }),
         }
     }
 

@@ -9,7 +9,7 @@
 
 use crate::common::now;
 use chrono::NaiveDate;
-use retro::domain::{DoraMetric, Granularity, Period, Team, UtcOffset, parse_timestamp};
+use retro::domain::{DoraMetric, Granularity, MetricKey, Period, Team, UtcOffset, parse_timestamp};
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::{Covered, PeriodMetrics};
 use retro::report::{MetricTable, period_label, to_json, write_table};
@@ -203,4 +203,190 @@ fn a_week_under_way_is_labelled_with_its_days_so_far() {
     // Monday 00:00 to Thursday 12:00: 3.5 days begun on 4.
     assert_eq!(period_label(&p), "2026-W48 so far, 4 of 7 days");
     assert!(close(value(&p, Frequency), 2.0 / 3.5));
+}
+
+/// A team whose deployment export stops two weeks before today: one deployment a day,
+/// Monday 27 July (W31) to Sunday 15 November (W46), every tenth one failed. Today is
+/// Thursday of W48, so W47 and W48 are beyond the data.
+fn lagging() -> Fixture {
+    let mut f = Fixture::new();
+    let mut csv = String::from("id,deployed_at,status\n");
+    let first = day("2026-07-27");
+    for i in 0..112 {
+        let d = first + chrono::Days::new(i);
+        let status = if i % 10 == 9 { "failed" } else { "success" };
+        csv.push_str(&format!("d{i},{d} 10:00:00,{status}\n"));
+    }
+    f.import(ImportKind::Deployments, &csv);
+    f
+}
+
+fn slow_down(f: &mut Fixture) -> retro::domain::Action {
+    use retro::domain::{ActionPlan, Expected, MetricKey, NewAction};
+    let new = NewAction {
+        plan: ActionPlan {
+            title: "Ship in fewer, larger batches".into(),
+            description: None,
+            metric: MetricKey::Dora(Frequency),
+            expected: Expected::IntendedWorsening,
+            target: None,
+            due: None,
+            volunteer: None,
+        },
+        retro: None,
+        baseline: Some(1.0),
+        baseline_window: window("2026-10-17", "2026-10-30"),
+    };
+    // Decided on Friday of W44.
+    f.store.add_action(&f.team, &new, parse_timestamp("2026-10-30T12:00:00Z").unwrap()).unwrap()
+}
+
+#[test]
+fn imports_lagging_two_weeks_raise_no_signal_and_read_as_no_data() {
+    use retro::metrics::signals::IntendedChange;
+    use retro::report::SignalTable;
+    let mut f = lagging();
+    let action = slow_down(&mut f);
+    // The weeks beyond the export are no data, the last one covered is a real 1/d.
+    assert_eq!(value(&f.week("2026-W47"), Frequency), None);
+    assert_eq!(value(&f.week("2026-W48"), Frequency), None);
+    assert!(close(value(&f.week("2026-W46"), Frequency), 1.0));
+
+    // Signals over the last 20 weeks: deployments never fell (1/d wherever there is
+    // data), so nothing rose, and the action's "intended worsening" did not happen:
+    // reading W47-W48 as zero deployments would have raised it (and "Deployments rose"
+    // at the first covered week, W31, from weeks read as zero before it).
+    let weeks: Vec<Period> =
+        Period::last_n(now(), 20, Granularity::Week, UtcOffset::UTC).into_iter().map(|p| p.until(now())).collect();
+    let intended = [IntendedChange::from_action(&action)];
+    let signals = SignalTable::load(&f.store, &f.team, &weeks, &intended).unwrap().signals;
+    assert!(signals.is_empty(), "{signals:#?}");
+
+    // The verdict reads the whole weeks since W44 that have data: W45 and W46, 7 of 7
+    // days each at 1/d. Two weeks are fewer than the three the rule needs: too early,
+    // and W47 shows no data rather than zero.
+    let p = retro::actions::progress(&f.store, &action, now()).unwrap();
+    let shown: Vec<(String, Option<f64>)> = p.series.iter().map(|(w, v)| (w.label(), *v)).collect();
+    assert_eq!(
+        shown[1..],
+        [
+            ("2026-W45".into(), Some(1.0)),
+            ("2026-W46".into(), Some(1.0)),
+            ("2026-W47".into(), None),
+            ("2026-W48".into(), None)
+        ]
+    );
+    assert_eq!(p.evaluation.periods, 2);
+    assert_eq!(p.evaluation.verdict, retro::metrics::Verdict::TooEarly);
+    assert_eq!(p.evaluation.after, Some(1.0));
+
+    // A retro over W47..W48 sees no data in its window, and no move to talk about.
+    let r = f.store.start_retro(&f.team, &window("2026-11-16", "2026-11-26"), now()).unwrap();
+    let flow =
+        retro::retro::session::open(&f.store, r.id, &retro::retro::prompts::Catalogue::builtin(), now()).unwrap();
+    let freq = flow.moves.iter().find(|m| m.metric == MetricKey::Dora(Frequency)).unwrap();
+    assert_eq!(freq.current, None);
+    assert!(!freq.moved());
+    assert!(flow.signals.is_empty());
+}
+
+// --- the dashboard -------------------------------------------------------------------
+
+/// Deployments at 10:00 (and 14:00 on the days of `twice`) every day from `first` for
+/// `days` days.
+fn daily(f: &mut Fixture, first: &str, days: u64, twice: impl Fn(NaiveDate) -> bool) {
+    let mut csv = String::from("id,deployed_at\n");
+    for i in 0..days {
+        let d = day(first) + chrono::Days::new(i);
+        csv.push_str(&format!("a{d},{d} 10:00:00\n"));
+        if twice(d) {
+            csv.push_str(&format!("b{d},{d} 14:00:00\n"));
+        }
+    }
+    f.import(ImportKind::Deployments, &csv);
+}
+
+/// Twice a day in W10..W19 (2 March to 10 May), once a day in W20..W26 (to 28 June):
+/// nothing since, and today is 26 November (W48).
+fn months_old() -> retro::tui::Backend {
+    let mut f = Fixture::new();
+    daily(&mut f, "2026-03-02", 119, |d| d < day("2026-05-11"));
+    retro::tui::Backend::new(f.store)
+}
+
+fn row<'a>(screen: &'a str, name: &str) -> &'a str {
+    screen.lines().find(|l| l.starts_with(name)).unwrap()
+}
+
+#[test]
+fn a_dashboard_on_months_old_data_opens_where_the_data_ends() {
+    use crate::common::{press, render};
+    use retro::tui::keymap::Action;
+    let mut backend = months_old();
+    let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    let screen = render(&app, 100, 30);
+    // W26 is 22 weeks before W48.
+    assert!(screen.contains("Latest data: 2026-W26, 22 weeks ago. t: jump to today."), "{screen}");
+    assert!(screen.contains("Week 2026-W26"), "{screen}");
+    // W26 against W25: 7 deployments in 7 days both, 1.00/d.
+    assert!(row(&screen, "Deployment frequency").contains("1.00/d"), "{screen}");
+    insta::assert_snapshot!("dashboard_months_old_data_100x30", screen);
+
+    // Today: twelve weeks the imports do not reach, and the screen says why and what to type.
+    press(&mut backend, &mut app, &[Action::Latest]);
+    let today = render(&app, 100, 30);
+    assert!(today.contains("Week 2026-W48") && today.contains("No data in these periods."), "{today}");
+    assert!(today.contains("retro import deployments FILE"), "{today}");
+    assert!(today.contains("d: back to it"), "{today}");
+    assert!(row(&today, "Deployment frequency").contains("no data"), "{today}");
+    press(&mut backend, &mut app, &[Action::LatestData]);
+    assert!(render(&app, 100, 30).contains("Week 2026-W26"));
+}
+
+#[test]
+fn as_planned_only_in_periods_when_the_action_was_open() {
+    use crate::common::{press, render};
+    use retro::domain::{ActionPlan, ActionStatus, Expected, NewAction};
+    use retro::tui::keymap::Action;
+    let mut backend = months_old();
+    let team = backend.store.teams().unwrap().remove(0);
+    let new = NewAction {
+        plan: ActionPlan {
+            title: "Pay down the release debt".into(),
+            description: None,
+            metric: MetricKey::Dora(Frequency),
+            expected: Expected::IntendedWorsening,
+            target: None,
+            due: None,
+            volunteer: None,
+        },
+        retro: None,
+        baseline: Some(2.0),
+        baseline_window: window("2026-04-27", "2026-05-10"),
+    };
+    // Decided Monday of W20, closed Wednesday of W23.
+    let action = backend.store.add_action(&team, &new, parse_timestamp("2026-05-11T09:00:00Z").unwrap()).unwrap();
+    let closed = parse_timestamp("2026-06-03T09:00:00Z").unwrap();
+    backend.store.set_action_status(action.id, ActionStatus::Done, Some("done"), closed).unwrap();
+    let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+
+    // W22 (the action open): 1.00/d against the mean of W16..W21, (4 x 2 + 2 x 1) / 6 =
+    // 1.67/d: worse, as the action planned. The label fits its column.
+    press(&mut backend, &mut app, &[Action::Earlier, Action::Earlier, Action::Earlier, Action::Earlier]);
+    let w22 = render(&app, 100, 30);
+    assert!(w22.contains("2026-W22"), "{w22}");
+    let freq = row(&w22, "Deployment frequency");
+    assert!(freq.contains("as planned") && freq.contains("-40%"), "{freq}");
+    // W25 (closed in W23): 1.00/d against W19..W24, (2 + 5 x 1) / 6 = 1.17/d, -14%: worse,
+    // and no longer the plan.
+    press(&mut backend, &mut app, &[Action::Later, Action::Later, Action::Later]);
+    let w25 = render(&app, 100, 30);
+    let freq = row(&w25, "Deployment frequency");
+    assert!(w25.contains("2026-W25"), "{w25}");
+    assert!(freq.contains("worse") && !freq.contains("planned") && freq.contains("-14%"), "{freq}");
+    // Before the action was decided (W19 against W13..W18, 2.00/d both): steady, never "as planned".
+    let before: Vec<_> = std::iter::repeat_n(Action::Earlier, 6).collect();
+    press(&mut backend, &mut app, &before);
+    let w19 = render(&app, 100, 30);
+    assert!(w19.contains("2026-W19") && !w19.contains("as planned"), "{w19}");
 }
