@@ -101,3 +101,92 @@ impl PeriodCoverage {
         DoraMetric::ALL.iter().all(|&m| self.state(m) == Covered::None)
     }
 }
+
+/// A kind of raw event the team's data does not cover for all of a window: what a retro
+/// over that window says up front, and its summary records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataGap {
+    pub kind: CoverageKind,
+    /// The metrics that rest on this kind of event.
+    pub metrics: Vec<DoraMetric>,
+    /// The window (cut at now when it is under way).
+    pub window: Period,
+    /// The parts of the window the data covers.
+    pub covered: Spans,
+}
+
+impl DataGap {
+    pub fn covered_days(&self) -> f64 {
+        self.covered.seconds() as f64 / DAY
+    }
+
+    /// The first day without data after the covered part, when the data stops early.
+    pub fn missing_since(&self) -> Option<chrono::NaiveDate> {
+        let end = self.covered.end()?;
+        (end < self.window.end).then(|| local_day(end, &self.window))
+    }
+
+    /// The first covered day, when the data starts after the window does.
+    pub fn covered_from(&self) -> Option<chrono::NaiveDate> {
+        let first = self.covered.first()?;
+        (first > self.window.start).then(|| local_day(first, &self.window))
+    }
+
+    /// One sentence for people: which metrics, since when.
+    pub fn describe(&self) -> String {
+        let names: Vec<String> = self.metrics.iter().map(|m| m.name().to_lowercase()).collect();
+        let metrics = match names.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        let kind = self.kind.as_str();
+        let (have, cover) = if self.metrics.len() == 1 { ("has", "covers") } else { ("have", "cover") };
+        let days = format!("{:.0} of {:.0} days", self.covered_days().floor(), self.window.days().ceil());
+        match (self.covered.is_empty(), self.missing_since(), self.covered_from()) {
+            (true, _, _) => format!("No {kind} data reaches this window, so {metrics} {have} no data in it."),
+            (false, Some(since), _) => format!(
+                "The {kind} data stops before this window ends: nothing is known since {since}, so {metrics} \
+                 {cover} {days}."
+            ),
+            (false, None, Some(from)) => {
+                format!("The {kind} data starts on {from}, inside this window, so {metrics} {cover} {days}.")
+            }
+            (false, None, None) => format!("The {kind} data has gaps in this window, so {metrics} {cover} {days}."),
+        }
+    }
+
+    /// What to run to close the gap.
+    pub fn suggestion(&self) -> &'static str {
+        match self.kind {
+            CoverageKind::Deployments => {
+                "Import newer deployments (`retro import deployments FILE`, or `retro import git REPO`), then \
+                 resume the retro."
+            }
+            CoverageKind::Incidents => {
+                "Import newer incidents (`retro import incidents FILE`; add --covers FROM..TO when the export \
+                 spans days without incidents), then resume the retro."
+            }
+        }
+    }
+}
+
+fn local_day(t: crate::domain::Timestamp, period: &Period) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp(t + period.offset.seconds(), 0).unwrap_or_default().date_naive()
+}
+
+/// Each kind of raw event the data does not cover for all of `window`.
+pub fn data_gaps(coverage: &Coverage, window: &Period) -> Vec<DataGap> {
+    CoverageKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let covered = coverage.of(kind).clip(window.start, window.end);
+            (covered.seconds() < window.end - window.start).then(|| DataGap {
+                kind,
+                metrics: DoraMetric::ALL.into_iter().filter(|&m| kinds(m) == [kind]).collect(),
+                window: window.clone(),
+                covered,
+            })
+        })
+        .collect()
+}

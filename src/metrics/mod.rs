@@ -12,7 +12,7 @@ pub mod signals;
 mod team;
 mod trend;
 
-pub use coverage::{Covered, PeriodCoverage};
+pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
 pub use dora::compute;
 pub use effect::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
 pub use median::median;

@@ -390,3 +390,37 @@ fn as_planned_only_in_periods_when_the_action_was_open() {
     let w19 = render(&app, 100, 30);
     assert!(w19.contains("2026-W19") && !w19.contains("as planned"), "{w19}");
 }
+
+#[test]
+fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() {
+    use crate::common::render;
+    let f = lagging();
+    let mut backend = retro::tui::Backend::new(f.store);
+    let team = f.team.clone();
+    // The default first window: the last 14 days, 13..26 November. Deployments are known
+    // up to Sunday 15 November: 3 of its 14 days (cut at now, 13.5 days, begun on 14).
+    let r = backend.store.start_retro(&team, &window("2026-11-13", "2026-11-26"), now()).unwrap();
+    let (mut app, _) = retro::tui::app::App::new(backend.store.teams().unwrap(), Some(team), now());
+    retro::tui::apply_effect(&mut backend, &mut app, retro::tui::app::Effect::OpenRetro(r.id)).unwrap();
+    let flow = &app.retro.as_ref().unwrap().flow;
+    let deployments = &flow.data_gaps[0];
+    assert_eq!(deployments.covered_days(), 3.0);
+    assert_eq!(deployments.missing_since(), Some(day("2026-11-16")));
+    assert_eq!(deployments.metrics.len(), 4);
+    // No incidents were ever imported: recovery time has none in the window either.
+    assert_eq!(flow.data_gaps[1].kind, retro::domain::CoverageKind::Incidents);
+    assert!(flow.data_gaps[1].covered.is_empty());
+
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("nothing is known since 2026-11-16"), "{screen}");
+    assert!(screen.contains("retro import deployments FILE"), "{screen}");
+    assert!(screen.contains("Safety check"), "{screen}");
+
+    let summary = retro::retro::session::summary(flow);
+    let md = retro::export::markdown(&summary);
+    assert!(md.contains("## Data coverage"), "{md}");
+    assert!(md.contains("change failure rate and deployment rework rate cover 3 of 14 days"), "{md}");
+    let json = retro::export::json(&summary);
+    assert_eq!(json["data_gaps"][0]["missing_since"], "2026-11-16");
+    assert_eq!(json["data_gaps"][1]["covered_days"], 0.0);
+}
