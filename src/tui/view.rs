@@ -117,6 +117,8 @@ pub struct DashboardModel {
     pub team: String,
     pub granularity: Granularity,
     pub current: Period,
+    /// `2026-W48 so far, 2 of 7 days` for a period not whole, else its label.
+    pub current_label: String,
     pub dora: Vec<MetricRow>,
     pub team_metrics: Vec<MetricRow>,
     /// Incidents in the shown periods that name no production deployment.
@@ -142,6 +144,7 @@ impl DashboardModel {
         DashboardModel {
             team: table.team.name.clone(),
             granularity: current.granularity.unwrap_or_default(),
+            current_label: table.periods.last().map(crate::report::period_label).unwrap_or_default(),
             current,
             dora: dora.to_vec(),
             team_metrics: team_metrics.to_vec(),

@@ -424,3 +424,28 @@ fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() 
     assert_eq!(json["data_gaps"][0]["missing_since"], "2026-11-16");
     assert_eq!(json["data_gaps"][1]["covered_days"], 0.0);
 }
+
+#[test]
+fn a_week_begun_a_day_ago_is_not_what_the_dashboard_compares() {
+    use crate::common::{press, render};
+    use retro::tui::keymap::Action;
+    let mut f = Fixture::new();
+    daily(&mut f, "2026-10-05", 51, |_| false);
+    let mut backend = retro::tui::Backend::new(f.store);
+    // Tuesday 24 November, 10:00: W48 has run 1 day and 10 hours.
+    let tuesday = parse_timestamp("2026-11-24T10:00:00Z").unwrap();
+    let mut app = retro::tui::prepare(&mut backend, None, tuesday).unwrap();
+    let screen = render(&app, 100, 30);
+    // The last complete week is the default comparison, and no "latest data" notice:
+    // the data is current.
+    assert!(screen.contains("Week 2026-W47"), "{screen}");
+    assert!(!screen.contains("Latest data"), "{screen}");
+    // t: the week under way, labelled with its days so far (2 days begun of 7).
+    press(&mut backend, &mut app, &[Action::Latest]);
+    let today = render(&app, 100, 30);
+    assert!(today.contains("Week 2026-W48") && today.contains("This week"), "{today}");
+    assert!(today.contains("2026-W48 so far, 2 of 7 days"), "{today}");
+    // Monday's deployment in 1 day 10 hours (Tuesday's, at 10:00 exactly, is not before
+    // now): 1 / 1.4167 = 0.71/d.
+    assert!(row(&today, "Deployment frequency").contains("0.71/d"), "{today}");
+}

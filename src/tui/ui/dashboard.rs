@@ -174,10 +174,13 @@ fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &The
         theme.dim(),
     ));
     if model.current.is_partial() {
-        lines.push(Line::styled("This period is still under way: its numbers cover the days so far.", theme.dim()));
+        lines.push(Line::styled(
+            format!("{}: still under way.", model.current_label),
+            theme.dim(),
+        ));
     } else if model.partly_covered {
         lines.push(Line::styled(
-            "The team's data covers only some days of this period: its numbers are over those days.",
+            format!("{}: the team's data covers only these days, and its numbers are over them.", model.current_label),
             theme.dim(),
         ));
     }
