@@ -174,10 +174,7 @@ fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &The
         theme.dim(),
     ));
     if model.current.is_partial() {
-        lines.push(Line::styled(
-            format!("{}: still under way.", model.current_label),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(format!("{}: still under way.", model.current_label), theme.dim()));
     } else if model.partly_covered {
         lines.push(Line::styled(
             format!("{}: the team's data covers only these days, and its numbers are over them.", model.current_label),
