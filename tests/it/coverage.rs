@@ -449,3 +449,66 @@ fn a_week_begun_a_day_ago_is_not_what_the_dashboard_compares() {
     // now): 1 / 1.4167 = 0.71/d.
     assert!(row(&today, "Deployment frequency").contains("0.71/d"), "{today}");
 }
+
+// --- the command line ------------------------------------------------------------------
+
+fn cli(dir: &std::path::Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
+    cmd.current_dir(dir)
+        .env_remove("RETRO_DB")
+        .env_remove("RETRO_TEAM")
+        .env("RETRO_NOW", crate::common::NOW)
+        .env("HOME", dir.join("home"))
+        .args(["--db", "retro.db"])
+        .args(args);
+    cmd.assert()
+}
+
+fn stdout(a: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.success().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_command_line_declares_coverage_and_opens_where_the_data_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    cli(d, &["teams", "add", "payments"]).success();
+    // No data yet: the default table says what to type.
+    let empty = stdout(cli(d, &["metrics"]));
+    assert!(empty.contains("No data for team payments yet") && empty.contains("retro import deployments"), "{empty}");
+
+    std::fs::write(d.join("deploys.csv"), "id,deployed_at\nd1,2026-06-24 10:00:00\n").unwrap();
+    std::fs::write(d.join("incidents.csv"), "id,started_at,resolved_at\n").unwrap();
+    // The export was cut for 1..28 June: W23..W26 are covered, not just W26.
+    cli(d, &["import", "deployments", "deploys.csv", "--covers", "2026-06-01..2026-06-28"]).success();
+    cli(d, &["import", "incidents", "incidents.csv", "--covers", "2026-06-01..2026-06-28"]).success();
+    let refused = cli(d, &["import", "changes", "deploys.csv", "--covers", "2026-06-01..2026-06-28"]).failure();
+    let err = String::from_utf8(refused.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--covers applies to deployments, incidents and git imports"), "{err}");
+    let backwards = cli(d, &["import", "deployments", "deploys.csv", "--covers", "2026-06-28..2026-06-01"]).failure();
+    assert!(String::from_utf8_lossy(&backwards.get_output().stderr).contains("is after"));
+
+    // The default weeks end at W26, the last covered one, 22 weeks before W48, and say so.
+    let table = stdout(cli(d, &["metrics", "--last", "5"]));
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("2026-W")).collect();
+    assert_eq!(
+        rows.iter().map(|r| &r[..8]).collect::<Vec<_>>(),
+        ["2026-W22", "2026-W23", "2026-W24", "2026-W25", "2026-W26"]
+    );
+    assert!(table.contains("latest data: 2026-W26, 22 weeks ago"), "{table}");
+    // W23..W25: covered, no deployment, a real 0.00/d; W22 before the export: no data.
+    assert!(rows[1].contains("0.00/d") && rows[0].contains("no data") && rows[0].contains('–'), "{table}");
+    // W26: 1 / 7 = 0.14/d; the month of June: 1 deployment over its 28 covered days.
+    assert!(rows[4].contains("0.14/d"), "{table}");
+    let june = stdout(cli(d, &["metrics", "--period", "month", "--last", "1", "--format", "json"]));
+    let june: serde_json::Value = serde_json::from_str(&june).unwrap();
+    let p = &june["periods"][0];
+    assert_eq!((&p["label"], &p["covered_days"], &p["partial"]), (&"2026-06".into(), &28.0.into(), &true.into()));
+    let freq = p["metrics"]["deployment_frequency"]["value"].as_f64().unwrap();
+    assert!((freq - 1.0 / 28.0).abs() < 1e-12, "{freq}");
+    // Incidents covered in June, none recorded: unlinked incidents is a real 0 there.
+    assert_eq!(p["unlinked_incidents"], 0);
+    // --to-today: the periods end with the current week, beyond the data.
+    let today = stdout(cli(d, &["metrics", "--last", "2", "--to-today"]));
+    assert!(today.contains("2026-W48 so far, 4 of 7 days") && !today.contains("latest data"), "{today}");
+}
