@@ -512,3 +512,35 @@ fn the_command_line_declares_coverage_and_opens_where_the_data_ends() {
     let today = stdout(cli(d, &["metrics", "--last", "2", "--to-today"]));
     assert!(today.contains("2026-W48 so far, 4 of 7 days") && !today.contains("latest data"), "{today}");
 }
+
+#[test]
+fn data_that_begins_mid_series_is_not_a_rise_in_deployments() {
+    use retro::metrics::signals::SignalKind;
+    use retro::report::SignalTable;
+    let mut f = Fixture::new();
+    // Twice a day from Monday 11 May (W20) to Sunday 30 August (W35), nothing recorded
+    // before; from W24 on, every third deployment fails.
+    let mut csv = String::from("id,deployed_at,status\n");
+    for i in 0..112 {
+        let d = day("2026-05-11") + chrono::Days::new(i);
+        for (n, hour) in [(0, 10), (1, 14)] {
+            let k = 2 * i + n;
+            let status = if i >= 28 && k % 3 == 0 { "failed" } else { "success" };
+            csv.push_str(&format!("d{k},{d} {hour}:00:00,{status}\n"));
+        }
+    }
+    f.import(ImportKind::Deployments, &csv);
+    let weeks = Period::covering(
+        parse_timestamp("2026-03-02T00:00:00Z").unwrap(),
+        parse_timestamp("2026-08-31T00:00:00Z").unwrap(),
+        Granularity::Week,
+        UtcOffset::UTC,
+    );
+    // A baseline W13..W20 holds only W20's 14 deployments. Over its covered 7 days that is
+    // 2.00/d, as every later window: no rise. (Over all 56 days it would read 0.25/d and
+    // "rose +700%", with the failure rate up from 0 % to 33 %.)
+    let signals = SignalTable::load(&f.store, &f.team, &weeks, &[]).unwrap().signals;
+    assert!(!signals.iter().any(|s| s.kind == SignalKind::InstabilityAfterThroughputRise), "{signals:#?}");
+    let baseline = f.table(&[window("2026-03-23", "2026-05-17")]).periods.remove(0);
+    assert!(close(value(&baseline, Frequency), 2.0));
+}
