@@ -337,7 +337,7 @@ fn a_dashboard_on_months_old_data_opens_where_the_data_ends() {
     let today = render(&app, 100, 30);
     assert!(today.contains("Week 2026-W48") && today.contains("No data in these periods."), "{today}");
     assert!(today.contains("retro import deployments FILE"), "{today}");
-    assert!(today.contains("d: back to it"), "{today}");
+    assert!(today.contains("Latest data: 2026-W26, 22 weeks ago. d: back to it."), "{today}");
     assert!(row(&today, "Deployment frequency").contains("no data"), "{today}");
     press(&mut backend, &mut app, &[Action::LatestData]);
     assert!(render(&app, 100, 30).contains("Week 2026-W26"));

@@ -28,14 +28,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let key = |action: Action| bindings(Context::Dashboard).iter().find(|b| b.action == action).map_or("", |b| b.label);
     let intro_line = match &app.latest {
         // The view opened where the data ends, not today: say so, and how to get to today.
-        Some(latest) if app.anchor.as_ref() == Some(&latest.period) => Line::from(vec![
-            Span::styled(format!(" {}.", capitalised(&latest.describe())), theme.title()),
-            Span::styled(format!(" {}: jump to today.", key(Action::Latest)), theme.dim()),
-        ]),
-        Some(_) => Line::styled(
-            format!(" Browsing past the team's latest data. {}: back to it.", key(Action::LatestData)),
-            theme.dim(),
-        ),
+        Some(latest) => {
+            let back = match app.anchor.as_ref() == Some(&latest.period) {
+                true => String::new(),
+                false => format!(" {}: back to it.", key(Action::LatestData)),
+            };
+            Line::from(vec![
+                Span::styled(format!(" {}.", capitalised(&latest.describe())), theme.title()),
+                Span::styled(format!("{back} {}: jump to today.", key(Action::Latest)), theme.dim()),
+            ])
+        }
         None => Line::styled(
             format!(" Compared with the {unit} before and with the mean of the {TRAILING_PERIODS} {unit}s before."),
             theme.dim(),
