@@ -416,7 +416,13 @@ fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() 
     assert!(screen.contains("retro import deployments FILE"), "{screen}");
     assert!(screen.contains("Safety check"), "{screen}");
 
-    let summary = retro::retro::session::summary(flow);
+    // The data stage says it again under the numbers, so "no data" reads as a gap.
+    let flow = flow.clone();
+    let data = retro::tui::keymap::Action::NextStage;
+    crate::common::press(&mut backend, &mut app, &[data, data]);
+    let stage = render(&app, 120, 40);
+    assert!(stage.contains("This retro") && stage.contains("nothing is known since 2026-11-16"), "{stage}");
+    let summary = retro::retro::session::summary(&flow);
     let md = retro::export::markdown(&summary);
     assert!(md.contains("## Data coverage"), "{md}");
     assert!(md.contains("change failure rate and deployment rework rate cover 3 of 14 days"), "{md}");
