@@ -9,8 +9,9 @@ use std::hint::black_box;
 
 fn weekly_metrics_over_five_years(c: &mut Criterion) {
     let (store, team) = common::million_change_store();
-    let (first, last) = store.history(&team).unwrap().unwrap();
-    let periods = Period::covering(first, last + 1, Granularity::Week, team.utc_offset);
+    let covered = store.coverage(&team).unwrap().deployments;
+    let (first, end) = covered.first().zip(covered.end()).unwrap();
+    let periods = Period::covering(first, end, Granularity::Week, team.utc_offset);
     let counts = store.team_counts(&team).unwrap();
     let mut group = c.benchmark_group("metrics");
     group.sample_size(20);
@@ -18,7 +19,7 @@ fn weekly_metrics_over_five_years(c: &mut Criterion) {
         b.iter(|| black_box(MetricTable::load(&store, &team, &periods).unwrap()))
     });
     group.bench_function("monthly_all_five_1m_changes", |b| {
-        let months = Period::covering(first, last + 1, Granularity::Month, team.utc_offset);
+        let months = Period::covering(first, end, Granularity::Month, team.utc_offset);
         b.iter(|| black_box(MetricTable::load(&store, &team, &months).unwrap()))
     });
     group.finish();

@@ -137,6 +137,19 @@ pub fn value_over(
     Ok(table.periods.first().and_then(|p| value_of(p, &table.team_metrics, metric)))
 }
 
+/// The metrics some action expected to worsen while `period` ran: decided before the
+/// period ended and not closed before it began. A worsening in that period was the plan
+/// ("as planned"); in a period before the action, or after it closed, it is not.
+pub fn planned_worsening_in(actions: &[Action], period: &Period) -> Vec<MetricKey> {
+    actions
+        .iter()
+        .filter(|a| a.expected == crate::domain::Expected::IntendedWorsening)
+        .filter(|a| a.created_at < period.end)
+        .filter(|a| a.status == ActionStatus::Open || a.closed_at.unwrap_or(a.created_at) >= period.start)
+        .map(|a| a.metric.clone())
+        .collect()
+}
+
 /// Every metric an action can name: the five DORA metrics, then the team's own.
 pub fn metric_choices(store: &Store, team: &Team) -> Result<Vec<MetricKey>, StoreError> {
     let dora = DoraMetric::ALL.into_iter().map(MetricKey::Dora);
@@ -192,12 +205,13 @@ impl Weekly {
     /// The metric over one window, with the events behind it.
     fn sample(&self, window: &Period, metric: &MetricKey) -> Option<Sample> {
         let computed = compute(&self.events, std::slice::from_ref(window)).pop()?;
-        let events = match metric {
-            MetricKey::Dora(m) => computed.dora.get(*m).count,
-            MetricKey::Team(_) => 0,
+        // A window the data covers in part is measured over its covered days.
+        let (events, days) = match metric {
+            MetricKey::Dora(m) => (computed.dora.get(*m).count, computed.coverage.days(*m)),
+            MetricKey::Team(_) => (0, window.days()),
         };
         let value = value_of(&computed, &self.team_metrics, metric)?;
-        Some(Sample { value, events, days: window.days() })
+        Some(Sample { value, events, days })
     }
 
     fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
@@ -246,7 +260,8 @@ impl Weekly {
             Spread::of(&action.metric),
             baseline,
             after,
-            since.len(),
+            // Periods with data: a week the imports do not reach says nothing either way.
+            since.iter().filter(|(_, v)| v.is_some()).count(),
             &EffectRule::default(),
         );
         ActionProgress {

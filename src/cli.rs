@@ -84,6 +84,20 @@ fn parse_offset(s: &str) -> Result<UtcOffset, String> {
     s.parse()
 }
 
+/// `2026-01-05..2026-06-28`: two days, the first not after the second.
+fn parse_covers(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (from, to) =
+        s.split_once("..").ok_or_else(|| format!("\"{s}\" is not FROM..TO (e.g. 2026-01-05..2026-06-28)"))?;
+    let day = |d: &str| {
+        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| format!("\"{d}\" is not a date (YYYY-MM-DD)"))
+    };
+    let (from, to) = (day(from)?, day(to)?);
+    if from > to {
+        return Err(format!("{from} is after {to}"));
+    }
+    Ok((from, to))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Table,
@@ -129,6 +143,11 @@ pub struct ImportArgs {
     /// git: deployments are the merge commits on this branch's first-parent history
     #[arg(long, value_name = "BRANCH", help_heading = "Git import")]
     pub deploy_branch: Option<String>,
+    /// The days the file speaks for, FROM..TO (YYYY-MM-DD, both included, in the team's
+    /// offset), when they reach beyond its first and last event: weeks in it without a
+    /// row then read as real zeros, not "no data" (deployments, incidents, git)
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_covers)]
+    pub covers: Option<(NaiveDate, NaiveDate)>,
     /// git: a rule marking a deployment as rework when its tag or commit subjects match;
     /// KIND is hotfix (default), rollback or fix_forward. Repeat for several; replaces
     /// the defaults (see docs/git-import.md)
@@ -159,9 +178,13 @@ pub struct MetricsArgs {
     /// Last day, included (YYYY-MM-DD) [default: today]
     #[arg(long, value_name = "DATE")]
     pub to: Option<NaiveDate>,
-    /// How many periods, ending with the current one [default: 12]
+    /// How many periods, ending with the latest one that holds data (the current one
+    /// unless the data ends before it) [default: 12]
     #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"])]
     pub last: Option<usize>,
+    /// End the periods with the current one even when the data ends earlier
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub to_today: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 }

@@ -1,6 +1,6 @@
 use crate::cli::ImportArgs;
 use crate::cli::LinkIncidents;
-use crate::domain::Team;
+use crate::domain::{Period, Team, Timestamp};
 use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file, some_names};
 use crate::store::Store;
 use crate::text::safe;
@@ -33,7 +33,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let bytes = read_file(&args.file)?;
-    let summary = import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?;
+    let summary = match declared_coverage(team, args)? {
+        Some((first, last)) => store.declaring_coverage(first, last, |s| {
+            import_bytes_linking(s, team, args.kind, &file, &bytes, format, by_time)
+        })?,
+        None => import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?,
+    };
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {
         writeln!(
@@ -83,6 +88,23 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         )?;
     }
     Ok(())
+}
+
+/// `--covers FROM..TO` as instants: from FROM's midnight to the last second of TO, in the
+/// team's offset. Changes follow their deployments and metric values name their periods,
+/// so neither takes it.
+pub(super) fn declared_coverage(team: &Team, args: &ImportArgs) -> Result<Option<(Timestamp, Timestamp)>> {
+    let Some((from, to)) = args.covers else {
+        return Ok(None);
+    };
+    if matches!(args.kind, ImportKind::Changes | ImportKind::Metrics) {
+        bail!(
+            "--covers applies to deployments, incidents and git imports: changes are covered where their \
+             deployments are, and metric values name their own periods"
+        );
+    }
+    let span = Period::window(from, to, team.utc_offset);
+    Ok(Some((span.start, span.end - 1)))
 }
 
 fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {

@@ -42,7 +42,14 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         prune: args.prune,
     };
     let repo = args.file.display().to_string();
-    let summary = import_repository(store, team, &args.file, &options)?;
+    // A repository's history is complete up to now: weeks since its last deployment are
+    // real zeros, so its coverage reaches the moment of the import.
+    let now = super::now();
+    let (first, last) = match super::import::declared_coverage(team, args)? {
+        Some((first, last)) => (first.min(now), last.max(now)),
+        None => (now, now),
+    };
+    let summary = store.declaring_coverage(first, last, |s| import_repository(s, team, &args.file, &options))?;
     print_summary(&repo, team, &summary, &options.deployments, args.since, out)
 }
 

@@ -1,6 +1,6 @@
 //! What the metric engine reads: the store's rows reduced to the facts each metric needs.
 
-use super::{DeployKind, DeployStatus, DoraMetric, Granularity, TeamMetric, Timestamp};
+use super::{Coverage, DeployKind, DeployStatus, DoraMetric, Granularity, TeamMetric, Timestamp};
 
 /// One deployment of any environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,12 +52,12 @@ pub struct TeamSamples {
 ///
 /// Events are those whose time falls in the requested span (deployments by
 /// `deployed_at`, changes by the time they reached production, incidents by start or
-/// resolution); `history` is the whole history of raw events, so that a quiet week
-/// inside it reads as zero deployments while a week before the first record reads as
-/// "no data".
+/// resolution); `coverage` is what the team's imports cover over all time, so that a
+/// quiet week inside it reads as zero deployments while a week before the first import
+/// reaches reads as "no data".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventSet {
-    pub history: Option<(Timestamp, Timestamp)>,
+    pub coverage: Coverage,
     /// Sorted by `deployed_at`.
     pub deployments: Vec<DeploymentFact>,
     /// Sorted by `deployed_at`.

@@ -1,6 +1,7 @@
 //! Plain types shared by every layer: no SQL, no terminal, no I/O.
 
 mod action;
+mod coverage;
 mod event;
 mod facts;
 mod metric;
@@ -10,6 +11,7 @@ mod team;
 mod time;
 
 pub use action::{Action, ActionId, ActionPlan, ActionReview, ActionStatus, Decision, Expected, NewAction};
+pub use coverage::{Coverage, CoverageKind, Spans};
 pub use event::{Change, DeployKind, DeployStatus, Deployment, Incident, is_production};
 pub use facts::{ChangeFact, DeploymentFact, EventSet, IncidentFact, SampleSet, TeamSamples};
 pub use metric::{DoraMetric, MetricKey, MetricSample, Polarity, TeamMetric};

@@ -27,10 +27,23 @@ pub fn json(s: &RetroSummary) -> Value {
         },
         "safety": votes(&s.safety),
         "return_on_time": votes(&s.return_on_time),
+        "data_gaps": s.data_gaps.iter().map(data_gap).collect::<Vec<_>>(),
         "moves": s.moves.iter().map(metric_move).collect::<Vec<_>>(),
         "notes": s.notes.iter().map(|n| note(n, offset)).collect::<Vec<_>>(),
         "actions": s.actions.iter().map(|a| action(a, offset)).collect::<Vec<_>>(),
         "reviews": s.reviews.iter().map(|r| review(s, r)).collect::<Vec<_>>(),
+    })
+}
+
+fn data_gap(g: &crate::metrics::DataGap) -> Value {
+    json!({
+        "kind": g.kind.as_str(),
+        "metrics": g.metrics.iter().map(|m| m.key()).collect::<Vec<_>>(),
+        "covered_days": g.covered_days(),
+        "window_days": g.window.days(),
+        "missing_since": g.missing_since().map(|d| d.to_string()),
+        "covered_from": g.covered_from().map(|d| d.to_string()),
+        "text": g.describe(),
     })
 }
 

@@ -13,6 +13,7 @@ pub fn markdown(s: &RetroSummary) -> String {
     let mut out = String::new();
     title(&mut out, s);
     votes(&mut out, "Safety check", &s.safety, &VoteKind::Safety.scale());
+    data_gaps(&mut out, s);
     moves(&mut out, s);
     notes(&mut out, s);
     actions(&mut out, s);
@@ -47,6 +48,19 @@ fn votes(out: &mut String, heading: &str, counts: &VoteCounts, scale: &[&str; 5]
     let _ = writeln!(out, "{total} {plural}, median {median}.\n");
     for score in (1..=5u8).rev() {
         let _ = writeln!(out, "- {score} ({}): {}", scale[usize::from(score - 1)], counts.get(score));
+    }
+    out.push('\n');
+}
+
+/// What the data did not cover in the window, so a reader weighs the numbers below.
+fn data_gaps(out: &mut String, s: &RetroSummary) {
+    out.push_str("## Data coverage\n\n");
+    if s.data_gaps.is_empty() {
+        out.push_str("The team's data covers the whole window.\n\n");
+        return;
+    }
+    for gap in &s.data_gaps {
+        let _ = writeln!(out, "- {}", inline(&gap.describe()));
     }
     out.push('\n');
 }

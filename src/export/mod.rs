@@ -21,6 +21,8 @@ pub struct RetroSummary {
     pub return_on_time: VoteCounts,
     /// How each metric moved in the window, biggest movement first.
     pub moves: Vec<MetricMove>,
+    /// Kinds of events the data did not cover for the whole window.
+    pub data_gaps: Vec<crate::metrics::DataGap>,
     /// In the order they were taken.
     pub notes: Vec<Note>,
     /// Actions created in this retro, with their baselines.

@@ -1,3 +1,4 @@
+use super::coverage::{Covered, PeriodCoverage};
 use super::median::median;
 use super::team::team_values;
 use super::{DoraValues, MetricValue, PeriodMetrics};
@@ -19,46 +20,59 @@ fn within<'a, T>(sorted: &'a [T], period: &Period, at: impl Fn(&T) -> Timestamp)
 }
 
 fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) -> PeriodMetrics {
+    // Each metric counts only what falls on the days its events are known for; outside
+    // them it has no data (the rule and its reasons are in `coverage`).
+    let coverage = PeriodCoverage::of(&events.coverage, period);
+    let covers = |m: DoraMetric, t: Timestamp| coverage.spans(m).contains(t);
+    let known = |m: DoraMetric| coverage.state(m) != Covered::None;
     let deployments = within(&events.deployments, period, |d| d.deployed_at);
-    let production: Vec<_> = deployments.iter().filter(|d| d.production).collect();
-    let deployed = production.len() as u64;
-    let failed = production.iter().filter(|d| d.status.is_failure() || d.caused_incident).count() as u64;
-    let rework = production.iter().filter(|d| d.kind.is_rework()).count() as u64;
+    let production = |m: DoraMetric| deployments.iter().filter(move |d| d.production && covers(m, d.deployed_at));
+
+    let deployed = production(DoraMetric::DeploymentFrequency).count() as u64;
+    let frequency = known(DoraMetric::DeploymentFrequency)
+        .then(|| deployed as f64 / coverage.days(DoraMetric::DeploymentFrequency));
+
+    let judged = production(DoraMetric::ChangeFailureRate).count() as u64;
+    let failed =
+        production(DoraMetric::ChangeFailureRate).filter(|d| d.status.is_failure() || d.caused_incident).count() as u64;
+    let reworkable = production(DoraMetric::ReworkRate).count() as u64;
+    let rework = production(DoraMetric::ReworkRate).filter(|d| d.kind.is_rework()).count() as u64;
+    // 0 of 0 is no data, never 0 %.
+    let rate = |n: u64, of: u64| (of > 0).then(|| 100.0 * n as f64 / of as f64);
 
     // A change belongs to the period of the deployment that shipped it.
     scratch.clear();
-    scratch.extend(within(&events.changes, period, |c| c.deployed_at).iter().map(|c| c.deployed_at - c.committed_at));
+    scratch.extend(
+        within(&events.changes, period, |c| c.deployed_at)
+            .iter()
+            .filter(|c| covers(DoraMetric::ChangeLeadTime, c.deployed_at))
+            .map(|c| c.deployed_at - c.committed_at),
+    );
     let changes = scratch.len() as u64;
     let lead_time = median(scratch).map(|s| s / HOUR);
 
     // A recovery belongs to the period in which the incident was resolved; open
     // incidents and incidents not caused by a production deployment stay out.
     scratch.clear();
-    scratch.extend(
-        events
-            .incidents
-            .iter()
-            .filter(|i| i.caused_by_production_deployment)
-            .filter_map(|i| i.resolved_at.filter(|&r| period.contains(r)).map(|r| r - i.started_at)),
-    );
+    scratch.extend(events.incidents.iter().filter(|i| i.caused_by_production_deployment).filter_map(|i| {
+        i.resolved_at.filter(|&r| period.contains(r) && covers(DoraMetric::RecoveryTime, r)).map(|r| r - i.started_at)
+    }));
     let recoveries = scratch.len() as u64;
     let recovery = median(scratch).map(|s| s / HOUR);
 
-    let unlinked_incidents =
-        events.incidents.iter().filter(|i| !i.caused_by_production_deployment && period.contains(i.started_at)).count()
-            as u64;
-
-    // Zero deployments is a fact inside the team's recorded history and unknown outside it.
-    let in_history = events.history.is_some_and(|(first, last)| first < period.end && period.start <= last);
-    let frequency = (deployed > 0 || in_history).then(|| deployed as f64 / period.days());
-    let rate = |n: u64| (deployed > 0).then(|| 100.0 * n as f64 / deployed as f64);
+    let unlinked_incidents = events
+        .incidents
+        .iter()
+        .filter(|i| !i.caused_by_production_deployment && period.contains(i.started_at))
+        .filter(|i| coverage.incidents_known(i.started_at))
+        .count() as u64;
 
     let mut dora = DoraValues::default();
     dora.set(DoraMetric::DeploymentFrequency, MetricValue::events(frequency, deployed));
     dora.set(DoraMetric::ChangeLeadTime, MetricValue::events(lead_time, changes));
-    dora.set(DoraMetric::ChangeFailureRate, MetricValue::events(rate(failed), deployed));
+    dora.set(DoraMetric::ChangeFailureRate, MetricValue::events(rate(failed, judged), judged));
     dora.set(DoraMetric::RecoveryTime, MetricValue::events(recovery, recoveries));
-    dora.set(DoraMetric::ReworkRate, MetricValue::events(rate(rework), deployed));
+    dora.set(DoraMetric::ReworkRate, MetricValue::events(rate(rework, reworkable), reworkable));
 
     // Values imported from another tool stand in for periods without raw events.
     let raw_events = !deployments.is_empty()
@@ -82,5 +96,6 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
         rework_deployments: rework,
         unlinked_incidents,
         team: team_values(&events.team_metrics, period),
+        coverage,
     }
 }

@@ -4,6 +4,7 @@
 //! [`signals`] reads the computed series for patterns worth a retro's attention
 //! (docs/signals.md).
 
+mod coverage;
 mod dora;
 pub mod effect;
 mod median;
@@ -11,6 +12,7 @@ pub mod signals;
 mod team;
 mod trend;
 
+pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
 pub use dora::compute;
 pub use effect::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
 pub use median::median;
@@ -87,11 +89,25 @@ pub struct PeriodMetrics {
     pub unlinked_incidents: u64,
     /// Values of the team-chosen metrics, in the order of [`crate::domain::EventSet::team_metrics`].
     pub team: Vec<Option<f64>>,
+    /// Which days of the period the team's data covers, per metric: every count above
+    /// speaks only for those days.
+    pub coverage: PeriodCoverage,
 }
 
 impl PeriodMetrics {
     /// Deployments per week, the other common way to read deployment frequency.
     pub fn deployments_per_week(&self) -> Option<f64> {
         self.dora.get(DoraMetric::DeploymentFrequency).value.map(|per_day| per_day * 7.0)
+    }
+
+    /// Whether `metric` has any covered day in the period: where it has none, no count or
+    /// value of it is shown, not even a zero.
+    pub fn covers(&self, metric: DoraMetric) -> bool {
+        self.coverage.state(metric) != Covered::None
+    }
+
+    /// The period reads partial: still under way, or only partly covered by the data.
+    pub fn is_partial(&self) -> bool {
+        self.period.is_partial() || self.coverage.overall() == Covered::Partial
     }
 }

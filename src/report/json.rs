@@ -23,10 +23,12 @@ fn period_json(table: &MetricTable, p: &PeriodMetrics) -> Value {
     let mut metrics = Map::new();
     for m in DoraMetric::ALL {
         let v = p.dora.get(m);
+        // Outside the data's coverage a count is as unknown as the value.
+        let count = (p.covers(m) || v.source.is_some()).then_some(v.count);
         let mut entry = json!({
             "value": v.value,
             "unit": m.unit(),
-            "count": v.count,
+            "count": count,
             "source": v.source,
         });
         if m == DoraMetric::DeploymentFrequency {
@@ -45,11 +47,13 @@ fn period_json(table: &MetricTable, p: &PeriodMetrics) -> Value {
         "start": format_timestamp(p.period.start, offset),
         "end": format_timestamp(p.period.end, offset),
         "days": p.period.days(),
-        "partial": p.period.is_partial(),
+        "partial": p.is_partial(),
+        "under_way": p.period.is_partial(),
+        "covered_days": p.coverage.covered_days(),
         "metrics": metrics,
-        "failed_deployments": p.failed_deployments,
-        "rework_deployments": p.rework_deployments,
-        "unlinked_incidents": p.unlinked_incidents,
+        "failed_deployments": p.covers(DoraMetric::ChangeFailureRate).then_some(p.failed_deployments),
+        "rework_deployments": p.covers(DoraMetric::ReworkRate).then_some(p.rework_deployments),
+        "unlinked_incidents": p.covers(DoraMetric::RecoveryTime).then_some(p.unlinked_incidents),
         "team_metrics": team_metrics,
     })
 }

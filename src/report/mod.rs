@@ -3,11 +3,13 @@
 
 mod csv_out;
 mod json;
+mod latest;
 mod signals;
 mod table;
 
 pub use csv_out::write_csv;
 pub use json::to_json;
+pub use latest::{LatestData, default_last_period};
 pub use signals::{SIGNALS_SCHEMA, SignalTable, recent_signals, signals_to_json, table_and_signals, write_signals};
 pub use table::write_table;
 
@@ -47,6 +49,28 @@ impl MetricTable {
             None => "window",
         }
     }
+}
+
+/// A period's label as people read it, saying when it is not whole: `2026-W49 so far,
+/// 2 of 7 days` for a period still under way, `2026-W23 partial, 3 of 7 days` for one
+/// the data covers only in part.
+pub fn period_label(p: &PeriodMetrics) -> String {
+    let label = p.period.label();
+    let whole = |period: &Period| match period.granularity {
+        Some(g) => Period::containing(period.start, g, period.offset).days(),
+        None => period.days(),
+    };
+    let days = |d: f64| if d.fract() == 0.0 { format!("{d:.0}") } else { format!("{d:.1}") };
+    let covered = p.coverage.covered_days();
+    if p.period.is_partial() {
+        let so_far = if p.coverage.overall() == crate::metrics::Covered::Partial { covered } else { p.period.days() };
+        // Days begun count as days: Tuesday morning is "2 of 7 days".
+        return format!("{label} so far, {} of {} days", days(so_far.ceil()), days(whole(&p.period)));
+    }
+    if p.coverage.overall() == crate::metrics::Covered::Partial {
+        return format!("{label} partial, {} of {} days", days(covered), days(p.period.days()));
+    }
+    label
 }
 
 /// Formats a change of a value for people: `+2.5 h`, `-0.40/d`, `+5.0 pp`.

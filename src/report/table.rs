@@ -1,5 +1,6 @@
-use super::{MetricTable, format_value};
+use super::{MetricTable, format_value, period_label};
 use crate::domain::DoraMetric;
+use crate::metrics::Covered;
 use std::io::Write;
 
 /// A plain-text table for people: one line per period, "no data" where there is none.
@@ -16,7 +17,11 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
     header.extend(table.team_metrics.iter().map(|m| crate::text::safe(&m.name).into_owned()));
     let mut rows: Vec<Vec<String>> = vec![header];
     for p in &table.periods {
-        let mut row = vec![p.period.label(), p.dora.get(DoraMetric::DeploymentFrequency).count.to_string()];
+        let deploys = match p.covers(DoraMetric::DeploymentFrequency) {
+            true => p.dora.get(DoraMetric::DeploymentFrequency).count.to_string(),
+            false => "–".to_owned(),
+        };
+        let mut row = vec![period_label(p), deploys];
         for m in DoraMetric::ALL {
             let v = p.dora.get(m);
             let mut text = format_value(v.value, m.unit());
@@ -45,6 +50,12 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
         .any(|p| DoraMetric::ALL.iter().any(|&m| p.dora.get(m).source == Some(crate::metrics::ValueSource::Imported)))
     {
         writeln!(out, "* imported from another tool for a period without raw events")?;
+    }
+    if table.periods.iter().any(|p| p.coverage.overall() == Covered::Partial) {
+        writeln!(out, "partial: the team's data covers only some days of the period; its values are over those days")?;
+    }
+    if table.periods.iter().any(|p| !p.covers(DoraMetric::DeploymentFrequency)) {
+        writeln!(out, "no data: the team's imports do not reach the period (see `retro import --help`, --covers)")?;
     }
     if table.diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

@@ -22,6 +22,9 @@ pub struct Flow {
     pub return_on_time: VoteCounts,
     /// How each metric moved in the window, biggest first.
     pub moves: Vec<MetricMove>,
+    /// Kinds of events the data does not cover for the whole window: said on the first
+    /// stage and recorded in the summary.
+    pub data_gaps: Vec<crate::metrics::DataGap>,
     /// Patterns in the window worth talking about, most recent first.
     pub signals: Vec<crate::metrics::signals::Signal>,
     /// "What's blocking us?" prompts chosen from what moved.

@@ -1,8 +1,9 @@
 //! Upserts of deployments, changes and incidents, keyed by team and external id, so a
 //! re-import of the same file changes nothing and a changed row updates in place.
 
+use super::coverage::{self, Extent};
 use super::links::{DeploymentIndex, Link, StoredDeployment};
-use crate::domain::{Change, Deployment, Incident, TeamId, Timestamp};
+use crate::domain::{Change, CoverageKind, Deployment, Incident, TeamId, Timestamp};
 use rusqlite::{Connection, params};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Borrow;
@@ -23,11 +24,14 @@ struct Position {
     service: Option<String>,
 }
 
+/// Loads deployments; the days from the first to the last of them (and `declared`, a
+/// span the source says it covers) join the team's coverage.
 pub(super) fn load_deployments<E>(
     conn: &Connection,
     team: TeamId,
     rows: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
     source: &str,
+    declared: Option<(Timestamp, Timestamp)>,
 ) -> Result<LoadReport, LoadFailure<E>> {
     let mut index = DeploymentIndex::load(conn, team)?;
     let mut insert = conn.prepare_cached(
@@ -45,10 +49,12 @@ pub(super) fn load_deployments<E>(
     let mut updated_ids: Vec<i64> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
     let mut inserted_ids: Vec<(String, i64)> = Vec::new();
+    let mut extent = Extent::declared(declared);
 
     for d in rows {
         let d = d.map_err(LoadFailure::Source)?;
         let d = d.borrow();
+        extent.add(d.deployed_at);
         let production = d.is_production();
         let previous = index.by_external_id.get(&d.external_id);
         let id = match previous {
@@ -115,6 +121,7 @@ pub(super) fn load_deployments<E>(
             },
         );
     }
+    coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
     if inserted_ids.is_empty() && updated_ids.is_empty() {
         return Ok(report);
     }
@@ -327,13 +334,16 @@ const BY_TIME: &str = "by_time";
 
 /// Upserts incidents. With `by_time`, an incident that names no deployment is linked to
 /// the last production deployment of its service at or before its start, and remembers
-/// the rule so later deployment imports keep the link right.
+/// the rule so later deployment imports keep the link right. The days from the first
+/// start to the last start or resolution (and `declared`) join the team's coverage of
+/// incidents.
 pub(super) fn load_incidents<E>(
     conn: &Connection,
     team: TeamId,
     rows: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
     source: &str,
     by_time: bool,
+    declared: Option<(Timestamp, Timestamp)>,
 ) -> Result<(LoadReport, TimeLinks), LoadFailure<E>> {
     let index = DeploymentIndex::load(conn, team)?;
     let mut insert = conn.prepare_cached(
@@ -353,9 +363,12 @@ pub(super) fn load_incidents<E>(
     )?;
     let mut report = LoadReport::default();
     let mut links = TimeLinks::default();
+    let mut extent = Extent::declared(declared);
     for i in rows {
         let i = i.map_err(LoadFailure::Source)?;
         let i = i.borrow();
+        extent.add(i.started_at);
+        extent.add(i.resolved_at.unwrap_or(i.started_at));
         let (deployment_ref, rule) = match &i.deployment_id {
             Some(named) => (index.by_external_id.get(named).map(|d| d.id), None),
             None if by_time => {
@@ -382,6 +395,7 @@ pub(super) fn load_incidents<E>(
         ];
         insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
+    coverage::extend(conn, team, CoverageKind::Incidents, extent)?;
     Ok((report, links))
 }
 

@@ -15,7 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_events.sql"),
     include_str!("sql/0002_retros.sql"),
     include_str!("sql/0003_retro_sessions.sql"),
-    // 0004 (data coverage) is another branch's; merged, it goes before this one.
+    include_str!("sql/0004_coverage.sql"),
     include_str!("sql/0005_incident_links.sql"),
 ];
 

@@ -2,6 +2,7 @@
 //! aggregate. Everything else reaches SQLite only through [`Store`].
 
 mod actions;
+mod coverage;
 mod error;
 mod events;
 mod links;
@@ -45,6 +46,8 @@ enum Access {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// A span the bulk loads inside [`Store::declaring_coverage`] cover beyond their rows.
+    declared: Option<(Timestamp, Timestamp)>,
 }
 
 impl Store {
@@ -138,7 +141,7 @@ impl Store {
         // memory instead of temporary files: three times faster imports.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, declared: None };
         if access == Access::Write {
             migrations::migrate(&mut store.conn)?;
         }
@@ -204,7 +207,8 @@ impl Store {
         rows: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
         source: &str,
     ) -> Result<LoadReport, LoadFailure<E>> {
-        self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source))
+        let declared = self.declared;
+        self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source, declared))
     }
 
     pub fn load_changes(&mut self, team: &Team, rows: &[Change], source: &str) -> Result<LoadReport, StoreError> {
@@ -230,8 +234,9 @@ impl Store {
         changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
         source: &str,
     ) -> Result<(LoadReport, LoadReport), LoadFailure<E>> {
+        let declared = self.declared;
         self.write_bulk(|tx| {
-            let deployments = events::load_deployments(tx, team.id, deployments, source)?;
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
             let changes = events::load_changes(tx, team.id, changes, source)?;
             Ok((deployments, changes))
         })
@@ -248,7 +253,8 @@ impl Store {
         changes: &[Change],
         options: &SnapshotOptions,
     ) -> Result<SnapshotReport, StoreError> {
-        self.write_bulk(|tx| snapshot::load(tx, team.id, deployments, changes, options))
+        let declared = self.declared;
+        self.write_bulk(|tx| snapshot::load(tx, team.id, deployments, changes, options, declared))
     }
 
     /// How many deployments of the team were imported from `source`.
@@ -301,7 +307,20 @@ impl Store {
         source: &str,
         by_time: bool,
     ) -> Result<(LoadReport, TimeLinks), LoadFailure<E>> {
-        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source, by_time))
+        let declared = self.declared;
+        self.write_bulk(|tx| events::load_incidents(tx, team.id, rows, source, by_time, declared))
+    }
+
+    /// Runs `f` with every deployment or incident load in it covering `[first, last]`
+    /// (instants; whole days in the team's offset are recorded) besides the days of its
+    /// own rows, in the load's transaction: `--covers` on an import, or a git import
+    /// that speaks for every day up to the moment it ran. A load with no rows covers
+    /// only what is declared.
+    pub fn declaring_coverage<T>(&mut self, first: Timestamp, last: Timestamp, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = self.declared.replace((first.min(last), first.max(last)));
+        let value = f(self);
+        self.declared = before;
+        value
     }
 
     /// Upserts team-chosen metric definitions and per-period samples (team-chosen or
@@ -338,9 +357,9 @@ impl Store {
         read::event_set(&self.conn, team.id, from, to)
     }
 
-    /// First and last raw event of the team, if it has any.
-    pub fn history(&self, team: &Team) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
-        read::history(&self.conn, team.id)
+    /// The days the team's imports cover, per kind of raw event.
+    pub fn coverage(&self, team: &Team) -> Result<crate::domain::Coverage, StoreError> {
+        coverage::read(&self.conn, team.id)
     }
 
     /// `(external id, source)` of the team's deployments imported from another source.

@@ -13,7 +13,7 @@ pub(super) fn event_set(
     to: Timestamp,
 ) -> Result<EventSet, StoreError> {
     Ok(EventSet {
-        history: history(conn, team)?,
+        coverage: super::coverage::read(conn, team)?,
         deployments: deployments(conn, team, from, to)?,
         changes: changes(conn, team, from, to)?,
         incidents: incidents(conn, team, from, to)?,
@@ -84,23 +84,6 @@ fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) ->
         Ok(IncidentFact { started_at: r.get(0)?, resolved_at: r.get(1)?, caused_by_production_deployment: r.get(2)? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// First and last instant of the team's deployments and incidents: the span in which a
-/// quiet period means "no deployments" rather than "no records". Commits are left out:
-/// one commit years before the first recorded deployment says nothing about deploying.
-pub(super) fn history(conn: &Connection, team: TeamId) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
-    // Each min/max is its own subquery so SQLite answers it from an index end.
-    let (first, last): (Option<Timestamp>, Option<Timestamp>) = conn.query_row(
-        "SELECT min(t), max(t) FROM (
-             SELECT (SELECT min(deployed_at) FROM deployments WHERE team_id = ?1) AS t
-             UNION ALL SELECT (SELECT max(deployed_at) FROM deployments WHERE team_id = ?1)
-             UNION ALL SELECT (SELECT min(started_at) FROM incidents WHERE team_id = ?1)
-             UNION ALL SELECT (SELECT max(coalesce(resolved_at, started_at)) FROM incidents WHERE team_id = ?1))",
-        [team.0],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok(first.zip(last))
 }
 
 /// Relations the metrics could not use, for the user to fix in their data.

@@ -5,7 +5,7 @@
 use super::StoreError;
 use super::events::{self, LoadReport};
 use super::links::{DeploymentIndex, Link};
-use crate::domain::{Change, Deployment, TeamId};
+use crate::domain::{Change, Deployment, TeamId, Timestamp};
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashSet as HashSet;
 use std::convert::Infallible;
@@ -41,6 +41,7 @@ pub(super) fn load(
     deployments: &[Deployment],
     changes: &[Change],
     options: &SnapshotOptions,
+    declared: Option<(Timestamp, Timestamp)>,
 ) -> Result<SnapshotReport, StoreError> {
     let source = options.source.as_str();
     let mut report = SnapshotReport { pruned: options.prune, ..Default::default() };
@@ -55,8 +56,9 @@ pub(super) fn load(
         )?;
     }
     let infallible = |e: super::LoadFailure<Infallible>| StoreError::from(e);
-    report.deployments = events::load_deployments(conn, team, deployments.iter().map(Ok::<_, Infallible>), source)
-        .map_err(infallible)?;
+    report.deployments =
+        events::load_deployments(conn, team, deployments.iter().map(Ok::<_, Infallible>), source, declared)
+            .map_err(infallible)?;
     report.changes =
         events::load_changes(conn, team, changes.iter().map(Ok::<_, Infallible>), source).map_err(infallible)?;
 

@@ -63,6 +63,11 @@ pub struct App {
     pub granularity: Granularity,
     /// The period the dashboard reads as "current".
     pub anchor: Option<Period>,
+    /// The anchor is the default one, set by where the team's data ends (see
+    /// [`crate::report::default_last_period`]) rather than browsed to.
+    pub follow_data: bool,
+    /// Where the team's data ends, when that is before the current period.
+    pub latest: Option<crate::report::LatestData>,
     pub pane: Pane,
     pub selected: [usize; 2],
     pub dashboard: Option<DashboardModel>,
@@ -94,6 +99,8 @@ impl App {
             team: None,
             granularity: Granularity::Week,
             anchor: None,
+            follow_data: true,
+            latest: None,
             pane: Pane::Dora,
             selected: [0, 0],
             dashboard: None,
@@ -280,12 +287,24 @@ impl App {
     fn open_team(&mut self, team: Team) -> Effect {
         self.picker_selected = self.teams.iter().position(|t| t.id == team.id).unwrap_or(0);
         self.anchor = Some(Period::containing(self.now, self.granularity, team.utc_offset));
+        self.follow_data = true;
         self.team = Some(team);
         self.screen = Screen::Dashboard;
         self.selected = [0, 0];
         self.pane = Pane::Dora;
         self.history = None;
         self.dashboard_effect()
+    }
+
+    /// The loop moves a default anchor to where the team's data is before it loads the
+    /// dashboard; returns the periods to load.
+    pub fn anchor_at(&mut self, last: Period, latest: Option<crate::report::LatestData>) -> Vec<Period> {
+        self.anchor = Some(last);
+        self.latest = latest;
+        match self.dashboard_effect() {
+            Effect::LoadDashboard { periods, .. } => periods,
+            _ => unreachable!("the dashboard effect loads the dashboard"),
+        }
     }
 
     fn dashboard_effect(&mut self) -> Effect {
@@ -312,14 +331,21 @@ impl App {
             }
             Action::Earlier => {
                 self.anchor = Some(anchor.previous());
+                self.follow_data = false;
                 return Some(self.dashboard_effect());
             }
             Action::Later if anchor.end <= self.now => {
                 self.anchor = Some(anchor.next());
+                self.follow_data = false;
                 return Some(self.dashboard_effect());
             }
             Action::Latest if !anchor.contains(self.now) => {
                 self.anchor = Some(Period::containing(self.now, self.granularity, anchor.offset));
+                self.follow_data = false;
+                return Some(self.dashboard_effect());
+            }
+            Action::LatestData if !self.follow_data => {
+                self.follow_data = true;
                 return Some(self.dashboard_effect());
             }
             Action::Weekly | Action::Monthly => return self.switch_granularity(action),

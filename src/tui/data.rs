@@ -2,8 +2,8 @@
 //! the store, and only through functions that return plain values.
 
 use super::app::{App, Effect};
-use crate::domain::{ActionStatus, Expected, Granularity, MetricKey, Period, RetroId, Team, Timestamp};
-use crate::report::{MetricTable, table_and_signals};
+use crate::domain::{Granularity, Period, RetroId, Team, Timestamp};
+use crate::report::{MetricTable, default_last_period, table_and_signals};
 use crate::retro::prompts::Catalogue;
 use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
@@ -80,14 +80,16 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
     let now = app.now;
     let store = &mut backend.store;
     match effect {
-        Effect::LoadDashboard { team, periods } => {
+        Effect::LoadDashboard { team, mut periods } => {
+            if app.follow_data {
+                let coverage = store.coverage(&team)?;
+                let (last, latest) = default_last_period(&coverage, app.granularity, team.utc_offset, now);
+                periods = app.anchor_at(last, latest);
+            }
             let (table, signals) = table_and_signals(store, &team, &periods, now)?;
-            let intended: Vec<MetricKey> = store
-                .actions(&team)?
-                .into_iter()
-                .filter(|a| a.status == ActionStatus::Open && a.expected == Expected::IntendedWorsening)
-                .map(|a| a.metric)
-                .collect();
+            // "As planned" only where an action expecting the worsening was open then.
+            let shown = periods.last().expect("a dashboard shows at least one period");
+            let intended = crate::actions::planned_worsening_in(&store.actions(&team)?, shown);
             app.dashboard_loaded(&table, &intended, &signals);
         }
         Effect::LoadHistory { team, granularity } => {
@@ -134,15 +136,16 @@ fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Re
     Ok(path)
 }
 
-/// Every period from the team's first recorded event to now.
+/// Every period from the first day the team's data covers to now.
 fn history_periods(
     store: &Store,
     team: &Team,
     granularity: Granularity,
     now: Timestamp,
 ) -> Result<Vec<Period>, StoreError> {
-    let periods = match store.history(team)? {
-        Some((first, last)) => Period::covering(first.min(now), last.max(now) + 1, granularity, team.utc_offset),
+    let covered = store.coverage(team)?.any();
+    let periods = match covered.first().zip(covered.end()) {
+        Some((first, end)) => Period::covering(first.min(now), end.max(now + 1), granularity, team.utc_offset),
         None => Period::last_n(now, super::view::SPARK_PERIODS, granularity, team.utc_offset),
     };
     Ok(periods.into_iter().map(|p| p.until(now)).collect())

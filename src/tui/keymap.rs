@@ -14,6 +14,8 @@ pub enum Action {
     Later,
     /// Back to the period that contains today.
     Latest,
+    /// Back to the latest period that holds data (where the dashboard opens).
+    LatestData,
     NextPane,
     Open,
     Back,
@@ -163,7 +165,8 @@ const DASHBOARD: &[Binding] = &[
     bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between DORA and team metrics", ""),
     bind(&[Left, Char('h')], "←→", Action::Earlier, "one period earlier", "time"),
     bind(&[Right, Char('l')], "→/l", Action::Later, "one period later", ""),
-    bind(&[End, Char('t')], "t", Action::Latest, "back to the current period", ""),
+    bind(&[End, Char('t')], "t", Action::Latest, "jump to today's period", ""),
+    bind(&[Char('d')], "d", Action::LatestData, "back to the latest period with data", ""),
     bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
     bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
     bind(&[Char('r')], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),

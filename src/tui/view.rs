@@ -119,12 +119,18 @@ pub struct DashboardModel {
     pub team: String,
     pub granularity: Granularity,
     pub current: Period,
+    /// `2026-W48 so far, 2 of 7 days` for a period not whole, else its label.
+    pub current_label: String,
     pub dora: Vec<MetricRow>,
     pub team_metrics: Vec<MetricRow>,
     /// Incidents in the shown periods that name no production deployment.
     pub unlinked_incidents: u64,
     /// Signals seen in the shown periods, most recent first.
     pub signals: Vec<SignalView>,
+    /// The current period is covered by the team's data only in part.
+    pub partly_covered: bool,
+    /// Some shown period holds data (raw events the imports cover, or imported values).
+    pub has_data: bool,
 }
 
 impl DashboardModel {
@@ -140,11 +146,21 @@ impl DashboardModel {
         DashboardModel {
             team: crate::text::safe(&table.team.name).into_owned(),
             granularity: current.granularity.unwrap_or_default(),
+            current_label: table.periods.last().map(crate::report::period_label).unwrap_or_default(),
             current,
             dora: dora.to_vec(),
             team_metrics: team_metrics.to_vec(),
             unlinked_incidents: table.periods.iter().map(|p| p.unlinked_incidents).sum(),
             signals: signals.iter().map(SignalView::of).collect(),
+            partly_covered: table
+                .periods
+                .last()
+                .is_some_and(|p| p.coverage.overall() == crate::metrics::Covered::Partial),
+            has_data: table.periods.iter().any(|p| {
+                !p.coverage.is_empty()
+                    || p.team.iter().any(Option::is_some)
+                    || DoraMetric::ALL.iter().any(|&m| p.dora.get(m).value.is_some())
+            }),
         }
     }
 

@@ -45,6 +45,7 @@ fn empty_summary() -> RetroSummary {
         safety: VoteCounts::default(),
         return_on_time: VoteCounts::default(),
         moves: Vec::new(),
+        data_gaps: Vec::new(),
         notes: Vec::new(),
         actions: Vec::new(),
         reviews: Vec::new(),
@@ -100,6 +101,13 @@ fn summary() -> RetroSummary {
     s.retro.finished_at = Some(t("2025-03-17T10:05:00Z"));
     s.safety = VoteCounts([0, 1, 1, 3, 2]);
     s.return_on_time = VoteCounts([0, 0, 1, 3, 1]);
+    // Incidents known up to Sunday 9 March (CET): 7 of the window's 14 days.
+    s.data_gaps = vec![retro::metrics::DataGap {
+        kind: retro::domain::CoverageKind::Incidents,
+        metrics: vec![retro::domain::DoraMetric::RecoveryTime],
+        window: window(),
+        covered: retro::domain::Spans::union([(window().start, t("2025-03-09T23:00:00Z"))]),
+    }];
     s.moves = vec![
         movement(lead_time(), "hours", Polarity::LowerIsBetter, Some(22.1), Some(30.5), Direction::Worse),
         movement(cfr(), "%", Polarity::LowerIsBetter, Some(9.5), Some(4.0), Direction::Better),
@@ -381,7 +389,18 @@ fn json_has_the_documented_shape() {
     assert_eq!(v["schema"], SCHEMA);
     assert_eq!(v["schema"], "retro.summary/1");
     let top: Vec<_> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(top, ["schema", "team", "retro", "safety", "return_on_time", "moves", "notes", "actions", "reviews"]);
+    assert_eq!(
+        top,
+        ["schema", "team", "retro", "safety", "return_on_time", "data_gaps", "moves", "notes", "actions", "reviews"]
+    );
+    let gap = &v["data_gaps"][0];
+    assert_eq!(
+        (&gap["kind"], &gap["covered_days"], &gap["window_days"]),
+        (&"incidents".into(), &7.0.into(), &14.0.into())
+    );
+    assert_eq!(gap["missing_since"], "2025-03-10");
+    assert!(gap["covered_from"].is_null());
+    assert_eq!(gap["metrics"][0], "failed_deployment_recovery_time");
     assert_eq!(v["team"]["utc_offset"], "+01:00");
     assert_eq!(v["retro"]["window"]["first_day"], "2025-03-03");
     assert_eq!(v["retro"]["window"]["last_day"], "2025-03-16");

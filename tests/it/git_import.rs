@@ -1145,3 +1145,37 @@ fn incidents_linked_by_time_follow_a_prune() {
     assert_eq!(w.dora.get(DoraMetric::ChangeFailureRate).value, Some(50.0));
     assert_eq!(w.dora.get(DoraMetric::RecoveryTime).value, Some(2.0));
 }
+
+#[test]
+fn a_git_import_covers_every_day_up_to_the_day_it_ran() {
+    require_git!();
+    let r = releases();
+    let dir = tempfile::tempdir().unwrap();
+    retro(dir.path()).args(["--db", "retro.db", "teams", "add", "web"]).assert().success();
+    let repo = r.repo.path().to_str().unwrap();
+    // The tags fall in W03 (13..16 January 2025); the import runs on 3 February (W06).
+    let at = |cmd: &mut assert_cmd::Command| {
+        cmd.env("RETRO_NOW", "2025-02-03T12:00:00Z");
+    };
+    let mut import = retro(dir.path());
+    at(&mut import);
+    import.args(["--db", "retro.db", "import", "git", repo]).assert().success();
+    let mut metrics = retro(dir.path());
+    at(&mut metrics);
+    let csv = stdout(metrics.args(["--db", "retro.db", "metrics", "--last", "4", "--format", "csv"]));
+    let freq = |week: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(week) && l.contains("deployment_frequency"))
+            .unwrap()
+            .split(',')
+            .nth(4)
+            .unwrap()
+            .to_owned()
+    };
+    // W04 and W05 had no tag, and the history says so: real zeros, not "no data".
+    assert_eq!(freq("2025-W04"), "0");
+    assert_eq!(freq("2025-W05"), "0");
+    // W03: 4 deployments in 7 days. W06 so far (Monday 00:00 to 12:00): 0 in half a day.
+    assert_eq!(freq("2025-W03"), (4.0f64 / 7.0).to_string());
+    assert_eq!(freq("2025-W06"), "0");
+}

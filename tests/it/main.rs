@@ -5,6 +5,8 @@ mod bad_stores;
 mod cli;
 mod cli_retro;
 mod common;
+mod coverage;
+mod coverage_property;
 mod effect;
 mod export;
 mod git_import;

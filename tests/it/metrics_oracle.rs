@@ -9,8 +9,8 @@
 
 use chrono::NaiveDate;
 use retro::domain::{
-    ChangeFact, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Granularity, IncidentFact, Period,
-    SampleSet, Team, Timestamp, UtcOffset, parse_timestamp,
+    ChangeFact, Coverage, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Granularity, IncidentFact,
+    Period, SampleSet, Spans, Team, Timestamp, UtcOffset, parse_timestamp,
 };
 use retro::import::{Format, ImportKind, ImportSummary, import_bytes};
 use retro::metrics::{PeriodMetrics, ValueSource, compute};
@@ -157,14 +157,17 @@ fn month_frequency_divides_by_the_months_own_day_count() {
     let ms = f.table(&periods).periods;
     let labels: Vec<_> = ms.iter().map(|p| p.period.label()).collect();
     assert_eq!(labels, ["2024-01", "2024-02", "2024-03"]);
-    // January: 3 / 31 = 0.096774/day.
-    assert_value(&ms[0], Frequency, 3.0 / 31.0);
+    // The data covers the weeks of its first and last deployment: Monday 8 January to
+    // Sunday 3 March. January is covered 8..31, 24 days: 3 / 24 = 0.125/day, partial.
+    assert_value(&ms[0], Frequency, 3.0 / 24.0);
+    assert!(ms[0].is_partial());
     // February 2024 (leap year): 2 / 29 = 0.068966/day; x 7 = 0.482759 per week.
     assert_eq!(ms[1].period.days(), 29.0);
     assert_value(&ms[1], Frequency, 2.0 / 29.0);
     assert_close(ms[1].deployments_per_week(), 14.0 / 29.0);
-    // March: 1 / 31.
-    assert_value(&ms[2], Frequency, 1.0 / 31.0);
+    assert!(!ms[1].is_partial());
+    // March is covered 1..3 (Friday to Sunday): 1 / 3.
+    assert_value(&ms[2], Frequency, 1.0 / 3.0);
 }
 
 #[test]
@@ -607,9 +610,11 @@ fn a_team_at_plus_two_hours_cuts_months_at_its_local_midnight() {
          d2,2024-01-31T22:00:00Z",
     );
     let [jan, feb] = <[_; 2]>::try_from(f.metrics(&["2024-01", "2024-02"])).unwrap();
-    // d1 is 23:59:59 on 31 January local: 1 / 31. d2 is 1 February 00:00 local: 1 / 29.
-    assert_value(&jan, Frequency, 1.0 / 31.0);
-    assert_value(&feb, Frequency, 1.0 / 29.0);
+    // d1 is 23:59:59 on 31 January local, d2 1 February 00:00 local. Their week, Monday
+    // 29 January to Sunday 4 February local, is what the data covers: 3 days of January
+    // (1 / 3) and 4 of February (1 / 4).
+    assert_value(&jan, Frequency, 1.0 / 3.0);
+    assert_value(&feb, Frequency, 1.0 / 4.0);
 }
 
 // --- imported pre-aggregated DORA values ---------------------------------------------
@@ -660,8 +665,9 @@ fn imported_dora_values_fill_only_periods_without_raw_events() {
     assert_value(&dec, LeadTime, 30.0);
     assert_eq!(dec.dora.get(LeadTime).source, Some(ValueSource::Imported));
     assert_no_data(&dec, Frequency);
-    // January has raw events; weekly imports never stand in for a month.
-    assert_value(&jan, Frequency, 1.0 / 31.0);
+    // January has raw events; weekly imports never stand in for a month. Its events
+    // cover it from Monday 6 January (d1's week): 1 / 26 days.
+    assert_value(&jan, Frequency, 1.0 / 26.0);
     assert_value(&jan, Cfr, 0.0);
     assert_eq!(jan.dora.get(Cfr).source, Some(ValueSource::Events));
 
@@ -877,6 +883,12 @@ fn another_teams_events_never_enter_a_teams_metrics() {
 
 // --- the pure engine -----------------------------------------------------------------
 
+/// Deployments and incidents both known for `[from, to)`.
+fn covering(from: &str, to: &str) -> Coverage {
+    let span = || Spans::union([(t(from), t(to))]);
+    Coverage { deployments: span(), incidents: span() }
+}
+
 fn deployment(at: &str, status: DeployStatus, kind: DeployKind, caused: bool) -> DeploymentFact {
     DeploymentFact { deployed_at: t(at), production: true, status, kind, caused_incident: caused }
 }
@@ -896,7 +908,7 @@ fn pure_engine_computes_every_metric_from_facts() {
     let mut staging = deployment("2025-01-15 09:00:00", Failed, Hotfix, true);
     staging.production = false;
     let events = EventSet {
-        history: Some((t("2025-01-01 00:00:00"), t("2025-02-01 00:00:00"))),
+        coverage: covering("2025-01-01 00:00:00", "2025-02-01 00:00:00"),
         deployments: vec![
             deployment("2025-01-13 10:00:00", Success, Planned, false),
             deployment("2025-01-14 10:00:00", Failed, Planned, false),

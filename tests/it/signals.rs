@@ -6,8 +6,9 @@
 //! 2025, W01 starts on Monday 2024-12-30.
 
 use retro::domain::{
-    ChangeFact, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Expected, Granularity, IncidentFact,
-    MetricKey, MetricSample, Period, Polarity, SampleSet, TeamMetric, TeamSamples, Timestamp, UtcOffset,
+    ChangeFact, Coverage, DeployKind, DeployStatus, DeploymentFact, DoraMetric, EventSet, Expected, Granularity,
+    IncidentFact, MetricKey, MetricSample, Period, Polarity, SampleSet, Spans, TeamMetric, TeamSamples, Timestamp,
+    UtcOffset,
 };
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::compute;
@@ -89,7 +90,7 @@ impl History {
     fn signals(&mut self, intended: &[IntendedChange], quality: &[String]) -> Vec<Signal> {
         self.events.deployments.sort_by_key(|d| d.deployed_at);
         self.events.changes.sort_by_key(|c| c.deployed_at);
-        self.events.history = Some((week(1).start, week(self.weeks).end - 1));
+        self.events.coverage = covered(week(1).start, week(self.weeks).end);
         let periods: Vec<Period> = (1..=self.weeks).map(week).collect();
         let series = compute(&self.events, &periods);
         detect(&SignalInput { events: &self.events, series: &series, intended, quality_metrics: quality })
@@ -547,6 +548,11 @@ fn no_quality_signal_when_quality_holds_or_is_not_watched_or_speed_holds() {
 
 // --- thresholds, steady histories, the demo --------------------------------------------
 
+/// Deployments and incidents known for `[from, to)`.
+fn covered(from: Timestamp, to: Timestamp) -> Coverage {
+    Coverage { deployments: Spans::union([(from, to)]), incidents: Spans::union([(from, to)]) }
+}
+
 #[test]
 fn thresholds_are_documented_defaults() {
     let weekly = Thresholds::for_granularity(Some(Granularity::Week));
@@ -558,7 +564,7 @@ fn thresholds_are_documented_defaults() {
     // Other thresholds are the caller's to choose: with a rise of 5 points enough,
     // W12-W19 (3 of 32 = 9.4%) is the first window that rose.
     let mut h = rise_then_failures(true);
-    h.events.history = Some((week(1).start, week(24).end));
+    h.events.coverage = covered(week(1).start, week(24).end);
     let periods: Vec<Period> = (1..=24).map(week).collect();
     let series = compute(&h.events, &periods);
     let input = SignalInput { events: &h.events, series: &series, intended: &[], quality_metrics: &[] };

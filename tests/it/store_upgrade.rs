@@ -30,6 +30,12 @@ fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
     let team = store.team_by_name("payments").unwrap().unwrap();
     assert_eq!(team.utc_offset, UtcOffset::from_minutes(60).unwrap());
     assert_eq!(store.team_counts(&team).unwrap().deployments, 1);
+    // Coverage is backfilled: the week (Monday to Monday at +01:00) of its one deployment,
+    // Thursday 1 January 2026 01:00 local.
+    let t = |s: &str| retro::domain::parse_timestamp(s).unwrap();
+    let covered = store.coverage(&team).unwrap();
+    assert_eq!(covered.deployments.as_slice(), [(t("2025-12-28T23:00:00Z"), t("2026-01-04T23:00:00Z"))]);
+    assert!(covered.incidents.is_empty());
     // The new tables work.
     let window = retro::retro::session::default_window(&store, &team, now()).unwrap();
     let r = store.start_retro(&team, &window, now()).unwrap();

@@ -173,11 +173,11 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
 /// Per period: resolved failures (incidents caused by a production deployment,
 /// resolved in the period) and those closed within minutes with no follow-up.
 ///
-/// A quick close counts only once its follow-up window has passed within the data: one
-/// closed an hour before the latest event may still get its hotfix.
+/// A quick close counts only once its follow-up window has passed within the days the
+/// deployments are known for: one closed an hour before they end may still get its hotfix.
 fn closure_counts(input: &SignalInput<'_>, t: &Thresholds) -> Vec<(u64, u64)> {
     let events = input.events;
-    let known_until = events.history.map_or(i64::MIN, |(_, last)| last);
+    let known_until = events.coverage.deployments.end().unwrap_or(i64::MIN);
     let rework: Vec<i64> =
         events.deployments.iter().filter(|d| d.production && d.kind.is_rework()).map(|d| d.deployed_at).collect();
     let followed_up = |from: i64, to: i64| {

@@ -1,6 +1,7 @@
 use super::theme::Theme;
 use crate::metrics::Direction;
 use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context, bindings};
 use crate::tui::view::{DashboardModel, Delta, MetricRow, Pane, TRAILING_PERIODS};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,13 +25,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ])
     .areas(area);
     let unit = if model.granularity == crate::domain::Granularity::Month { "month" } else { "week" };
-    frame.render_widget(
-        Paragraph::new(Line::styled(
+    let key = |action: Action| bindings(Context::Dashboard).iter().find(|b| b.action == action).map_or("", |b| b.label);
+    let intro_line = match &app.latest {
+        // The view opened where the data ends, not today: say so, and how to get to today.
+        Some(latest) => {
+            let back = match app.anchor.as_ref() == Some(&latest.period) {
+                true => String::new(),
+                false => format!(" {}: back to it.", key(Action::LatestData)),
+            };
+            Line::from(vec![
+                Span::styled(format!(" {}.", capitalised(&latest.describe())), theme.title()),
+                Span::styled(format!("{back} {}: jump to today.", key(Action::Latest)), theme.dim()),
+            ])
+        }
+        None => Line::styled(
             format!(" Compared with the {unit} before and with the mean of the {TRAILING_PERIODS} {unit}s before."),
             theme.dim(),
-        )),
-        intro,
-    );
+        ),
+    };
+    frame.render_widget(Paragraph::new(intro_line), intro);
     draw_table(frame, dora, " DORA metrics ", &model.dora, app.pane == Pane::Dora, app.selected[0], model, theme);
     if team_height > 0 {
         draw_table(
@@ -64,12 +77,15 @@ fn draw_table(
         (true, _) => "This week".to_owned(),
         (false, _) => model.current.label(),
     };
+    // The verdict column fits its longest word: "as planned" is never cut.
+    let verdict_width =
+        rows.iter().map(|r| verdict(r.vs_trailing.direction, r.intended).chars().count()).max().unwrap_or(0).max(6);
     let widths = [
-        Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(40))),
+        Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(34 + verdict_width as u16))),
         Constraint::Length(10),
         Constraint::Length(10),
         Constraint::Length(8),
-        Constraint::Length(6),
+        Constraint::Length(verdict_width as u16),
         Constraint::Fill(1),
     ];
     let right = |s: &'static str| Cell::from(Line::from(s).right_aligned());
@@ -82,7 +98,7 @@ fn draw_table(
         Cell::from("Trend"),
     ])
     .style(theme.header());
-    let spark_width = spark_width(area.width);
+    let spark_width = spark_width(area.width, verdict_width as u16);
     let body = rows.iter().map(|r| {
         let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
         let spark: String = {
@@ -112,8 +128,15 @@ fn draw_table(
 }
 
 /// How many periods of the sparkline fit once the fixed columns are placed.
-fn spark_width(width: u16) -> usize {
-    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + 6 + 5)).clamp(4, crate::tui::view::SPARK_PERIODS)
+fn spark_width(width: u16, verdict_width: u16) -> usize {
+    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + verdict_width + 5))
+        .clamp(4, crate::tui::view::SPARK_PERIODS)
+}
+
+/// The first letter in upper case, for the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn delta_cell<'a>(d: &Delta, intended: bool, theme: &Theme) -> Cell<'a> {
@@ -138,20 +161,35 @@ fn verdict(d: Direction, intended: bool) -> &'static str {
 }
 
 fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &Theme) {
-    let mut lines = vec![Line::styled(
+    let mut lines = Vec::new();
+    if !model.has_data {
+        // Never a screen of "no data" without why and what to type.
+        lines.push(Line::styled("No data in these periods.", theme.title()));
+        lines.push(Line::raw(
+            "The team's imports do not reach them. Import its deployments with `retro import deployments FILE` \
+             (or `retro import git REPO`); `retro import --help` lists what else can be imported.",
+        ));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
         "▲▼ show which way a number moved; better / worse read it by the metric's own direction.",
         theme.dim(),
-    )];
+    ));
     if model.current.is_partial() {
-        lines.push(Line::styled("This period is still under way: its numbers cover the days so far.", theme.dim()));
+        lines.push(Line::styled(format!("{}: still under way.", model.current_label), theme.dim()));
+    } else if model.partly_covered {
+        lines.push(Line::styled(
+            format!("{}: the team's data covers only these days, and its numbers are over them.", model.current_label),
+            theme.dim(),
+        ));
     }
     if model.dora.iter().any(|r| r.imported) {
         lines.push(Line::styled("* imported from another tool: no raw events in this period.", theme.dim()));
     }
     if model.dora.iter().chain(&model.team_metrics).any(|r| r.intended) {
         lines.push(Line::styled(
-            "as planned: an open action expects this metric to worsen for now (for example, slowing down to \
-             pay off debt).",
+            "as planned: an action open in this period expected this metric to worsen (for example, slowing \
+             down to pay off debt).",
             theme.dim(),
         ));
     }

@@ -55,13 +55,18 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         Layout::vertical([Constraint::Length(table_height), Constraint::Min(0)]).areas(area);
     let mut state = TableState::default().with_selected(Some(screen.cursor[2]));
     frame.render_stateful_widget(table, table_area, &mut state);
-    draw_signals(frame, signals_area, &flow.signals, theme);
+    draw_signals(frame, signals_area, flow, theme);
 }
 
-/// Patterns in the window worth talking about, each with a question for the team.
-fn draw_signals(frame: &mut Frame, area: Rect, signals: &[crate::metrics::signals::Signal], theme: &Theme) {
+/// Patterns in the window worth talking about, each with a question for the team, after
+/// what the data does not cover (so "no data" above reads as such, not as a quiet time).
+fn draw_signals(frame: &mut Frame, area: Rect, flow: &crate::retro::flow::Flow, theme: &Theme) {
     let mut lines = vec![];
-    for s in signals {
+    for gap in &flow.data_gaps {
+        lines.push(Line::styled(gap.describe(), theme.warning()));
+        lines.push(Line::raw(""));
+    }
+    for s in &flow.signals {
         lines.push(Line::from(vec![
             Span::styled(format!("⚑ {}", s.kind.title()), theme.title()),
             Span::styled(format!("  {}", s.span.label()), theme.dim()),
@@ -70,7 +75,7 @@ fn draw_signals(frame: &mut Frame, area: Rect, signals: &[crate::metrics::signal
         lines.push(Line::styled(format!("Ask: {}", crate::text::safe(&s.question)), theme.dim()));
         lines.push(Line::raw(""));
     }
-    if lines.is_empty() {
+    if flow.signals.is_empty() {
         lines.push(Line::styled("No signals in this window.", theme.dim()));
     }
     let block = Block::new().borders(Borders::TOP).title(" Signals ").padding(Padding::horizontal(1));

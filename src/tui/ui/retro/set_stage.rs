@@ -14,15 +14,20 @@ them. Where the numbers moved, we ask what in the system made it so.";
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
     let cursor = screen.cursor[0];
-    let mut lines = vec![
-        Line::raw(FRAMING),
-        Line::raw(""),
+    let mut lines = vec![Line::raw(FRAMING), Line::raw("")];
+    // Before anyone reads a number: what the data does not cover in this window.
+    for gap in &flow.data_gaps {
+        lines.push(Line::styled(gap.describe(), theme.warning()));
+        lines.push(Line::styled(gap.suggestion(), theme.dim()));
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
         Line::styled("Safety check: how freely can you speak here?", theme.title()),
         Line::styled(
             "Everyone votes anonymously (a poll, folded paper); enter how many chose each score.",
             theme.dim(),
         ),
-    ];
+    ]);
     let scale = VoteKind::Safety.scale();
     for (row, score) in (1..=5u8).rev().enumerate() {
         let words = scale[usize::from(score - 1)];
