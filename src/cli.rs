@@ -84,7 +84,8 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// A CSV or JSON file, or for `git` the repository's folder
+    /// A CSV or JSON file, for `git` the repository's folder, for `devlake` the database's
+    /// URL (mysql://USER:PASSWORD@HOST:PORT/DATABASE)
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
@@ -100,6 +101,9 @@ pub struct ImportArgs {
     /// the defaults (see docs/git-import.md)
     #[arg(long = "rework-pattern", value_name = "[KIND:]REGEX", help_heading = "Git import")]
     pub rework_patterns: Vec<String>,
+    /// devlake: the DevLake project whose rows are imported (its project_mapping name)
+    #[arg(long, value_name = "NAME", help_heading = "DevLake import")]
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Default, Args)]

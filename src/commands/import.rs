@@ -9,6 +9,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
+    if args.kind == ImportKind::Devlake {
+        return super::import_devlake::run(store, team, args, out);
+    }
+    if args.project.is_some() {
+        bail!("--project applies to `retro import devlake` only");
+    }
     if args.deploy_tags.is_some() || args.deploy_branch.is_some() || !args.rework_patterns.is_empty() {
         bail!("--deploy-tags, --deploy-branch and --rework-pattern apply to `retro import git` only");
     }
@@ -25,7 +31,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
-        ImportKind::Metrics | ImportKind::Git => (false, false),
+        ImportKind::Metrics | ImportKind::Git | ImportKind::Devlake => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

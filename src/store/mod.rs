@@ -2,6 +2,7 @@
 //! aggregate. Everything else reaches SQLite only through [`Store`].
 
 mod actions;
+mod cursors;
 mod error;
 mod events;
 mod links;
@@ -29,6 +30,14 @@ use std::time::Duration;
 /// A second process holding the store (a retro open in another terminal) makes writers
 /// wait this long before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The rows of one import that carries several kinds of event.
+#[derive(Debug, Clone, Copy)]
+pub struct EventBatch<'a> {
+    pub deployments: &'a [Deployment],
+    pub changes: &'a [Change],
+    pub incidents: &'a [Incident],
+}
 
 /// The one handle on a retro database.
 pub struct Store {
@@ -177,6 +186,35 @@ impl Store {
             let changes = events::load_changes(tx, team.id, changes, source)?;
             Ok((deployments, changes))
         })
+    }
+
+    /// Deployments, changes and incidents from one source, and where the source's reading
+    /// stopped (`(item, position)` cursors), in one transaction: an incremental importer
+    /// lands its rows and its cursors together, or neither.
+    pub fn load_events_with_cursors(
+        &mut self,
+        team: &Team,
+        events: EventBatch<'_>,
+        source: &str,
+        cursors: &[(&str, String)],
+    ) -> Result<(LoadReport, LoadReport, LoadReport), StoreError> {
+        self.write_bulk(|tx| {
+            let deployments =
+                events::load_deployments(tx, team.id, events.deployments.iter().map(Ok::<_, Infallible>), source)?;
+            let changes = events::load_changes(tx, team.id, events.changes.iter().map(Ok::<_, Infallible>), source)?;
+            let incidents =
+                events::load_incidents(tx, team.id, events.incidents.iter().map(Ok::<_, Infallible>), source)?;
+            for (item, position) in cursors {
+                cursors::set(tx, team.id, source, item, position)?;
+            }
+            Ok((deployments, changes, incidents))
+        })
+        .map_err(|e: LoadFailure<Infallible>| e.into())
+    }
+
+    /// Where an incremental import of `source` into `team` stopped reading `item`.
+    pub fn import_cursor(&self, team: &Team, source: &str, item: &str) -> Result<Option<String>, StoreError> {
+        Ok(cursors::get(&self.conn, team.id, source, item)?)
     }
 
     pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {

@@ -4,6 +4,7 @@ mod actions;
 mod cli;
 mod cli_retro;
 mod common;
+mod devlake;
 mod effect;
 mod export;
 mod git_import;
