@@ -79,6 +79,14 @@ fn print_summary(team: &Team, s: &DevlakeSummary, out: &mut dyn Write) -> Result
             s.commits_without_time
         )?;
     }
+    if s.waiting_for_diffs > 0 {
+        writeln!(
+            out,
+            "Note: {} production deployment(s) wait for DevLake's refdiff plugin to list the commits they \
+             shipped (commits_diffs); their changes arrive with a later import.",
+            s.waiting_for_diffs
+        )?;
+    }
     if s.shipped_again > 0 {
         writeln!(
             out,

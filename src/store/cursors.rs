@@ -31,3 +31,19 @@ pub(super) fn set(
     )?;
     Ok(())
 }
+
+/// For each change `source` imported into `team` that names a deployment the store has:
+/// its external id and that deployment's time. An incremental importer reading a
+/// commit again (shipped by a later deployment) keeps the earlier one.
+pub(super) fn shipped_at(
+    conn: &Connection,
+    team: TeamId,
+    source: &str,
+) -> Result<Vec<(String, crate::domain::Timestamp)>, rusqlite::Error> {
+    let mut stmt = conn.prepare(
+        "SELECT c.external_id, d.deployed_at FROM changes c
+           JOIN deployments d ON d.team_id = c.team_id AND d.external_id = c.deployment_external_id
+          WHERE c.team_id = ?1 AND c.source = ?2",
+    )?;
+    stmt.query_map(params![team.0, source], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}

@@ -212,6 +212,12 @@ impl Store {
         .map_err(|e: LoadFailure<Infallible>| e.into())
     }
 
+    /// `(change external id, deployed_at of the deployment it names)` for the changes
+    /// `source` imported into `team`.
+    pub fn changes_shipped_at(&self, team: &Team, source: &str) -> Result<Vec<(String, Timestamp)>, StoreError> {
+        Ok(cursors::shipped_at(&self.conn, team.id, source)?)
+    }
+
     /// Where an incremental import of `source` into `team` stopped reading `item`.
     pub fn import_cursor(&self, team: &Team, source: &str, item: &str) -> Result<Option<String>, StoreError> {
         Ok(cursors::get(&self.conn, team.id, source, item)?)

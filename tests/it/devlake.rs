@@ -228,13 +228,19 @@ impl MariaDb {
         let mut conn = mysql::Conn::new(self.admin_url().as_str()).unwrap();
         conn.query_drop(format!("CREATE DATABASE {db}")).unwrap();
         conn.query_drop(format!("USE {db}")).unwrap();
-        conn.query_drop(SCHEMA).unwrap();
-        conn.query_drop(ROWS).unwrap();
-        self.url(db)
+        drop(conn);
+        let url = self.url(db);
+        self.run(&url, SCHEMA);
+        self.run(&url, ROWS);
+        url
     }
 
+    /// Runs each `;`-separated statement of `sql`, failing on the first error.
     fn run(&self, url: &str, sql: &str) {
-        mysql::Conn::new(url).unwrap().query_drop(sql).unwrap();
+        let mut conn = mysql::Conn::new(url).unwrap();
+        for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+            conn.query_drop(statement).unwrap_or_else(|e| panic!("{e}: {statement}"));
+        }
     }
 }
 
@@ -477,4 +483,50 @@ fn retro_import_devlake_says_what_it_did_and_drops_person_fields_once() {
     let err = retro().args(["--db", "retro.db", "import", "devlake", &url]).assert().failure();
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
     assert!(err.contains("needs --project NAME"), "{err}");
+}
+
+#[test]
+fn commits_waiting_for_refdiff_arrive_later_and_a_commit_keeps_its_first_deployment() {
+    let bin = require_mariadb!();
+    let server = MariaDb::start(&bin);
+    let url = server.devlake("lake");
+    let mut f = Fixture::new();
+    f.import(&url).unwrap();
+    // DevLake syncs d5 (its commits_diffs not written yet) and, later, d6; and a second
+    // scope of the project deploys the same repository: its x1 ships a1 again, after d1.
+    server.run(
+        &url,
+        "INSERT INTO project_mapping (project_name, `table`, row_id) VALUES ('payments', 'cicd_scopes', 'jenkins:Job:1:3');
+         INSERT INTO cicd_deployments (id, cicd_scope_id, result, environment, finished_date, updated_at) VALUES
+             ('d5', 'github:GithubRepo:1:100', 'SUCCESS', 'PRODUCTION', '2025-01-20 10:00:00', '2025-02-03 00:00:00'),
+             ('d6', 'github:GithubRepo:1:100', 'SUCCESS', 'PRODUCTION', '2025-01-21 10:00:00', '2025-02-04 00:00:00'),
+             ('x0', 'jenkins:Job:1:3', 'SUCCESS', 'PRODUCTION', '2025-01-05 10:00:00', '2025-02-04 00:00:00'),
+             ('x1', 'jenkins:Job:1:3', 'SUCCESS', 'PRODUCTION', '2025-01-22 10:00:00', '2025-02-04 00:00:00');
+         INSERT INTO cicd_deployment_commits (id, cicd_scope_id, cicd_deployment_id, result, environment,
+             finished_date, commit_sha, repo_url, prev_success_deployment_commit_id, updated_at) VALUES
+             ('dc5', 'github:GithubRepo:1:100', 'd5', 'SUCCESS', 'PRODUCTION', '2025-01-20 10:00:00', 'a6', 'r', 'dc3', '2025-02-03 00:00:00'),
+             ('dc6', 'github:GithubRepo:1:100', 'd6', 'SUCCESS', 'PRODUCTION', '2025-01-21 10:00:00', 'a7', 'r', 'dc5', '2025-02-04 00:00:00'),
+             ('dx0', 'jenkins:Job:1:3', 'x0', 'SUCCESS', 'PRODUCTION', '2025-01-05 10:00:00', 'a0', 'r', '', '2025-02-04 00:00:00'),
+             ('dx1', 'jenkins:Job:1:3', 'x1', 'SUCCESS', 'PRODUCTION', '2025-01-22 10:00:00', 'a2', 'r', 'dx0', '2025-02-04 00:00:00');
+         INSERT INTO commits_diffs VALUES ('a7', 'a6', 'a7', 1);
+         INSERT INTO commits (sha, committed_date) VALUES
+             ('a5', '2025-01-19 10:00:00'), ('a6', '2025-01-20 08:00:00'), ('a7', '2025-01-21 09:00:00');",
+    );
+    let s = f.import(&url).unwrap();
+    assert_eq!((s.waiting_for_diffs, s.shipped_again), (1, 2));
+    assert_eq!(s.change_report.inserted, 1, "only a7 arrives");
+    // a1 and a2 stay with d1 (13 Jan), the first production deployment that shipped them.
+    let rows = f.rows();
+    assert!(rows.iter().any(|r| r.starts_with("a1 ") && r.contains(" d1 ")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.starts_with("a2 ") && r.contains(" d1 ")), "{rows:?}");
+    // refdiff runs (it leaves updated_at alone): the next import brings d5's commits.
+    server.run(&url, "INSERT INTO commits_diffs VALUES ('a6', 'a4', 'a5', 1), ('a6', 'a4', 'a6', 2)");
+    let s = f.import(&url).unwrap();
+    assert_eq!((s.waiting_for_diffs, s.change_report.inserted), (0, 2));
+    let rows = f.rows();
+    assert!(rows.iter().any(|r| r.starts_with("a5 ") && r.contains(" d5 ")), "{rows:?}");
+    // And the same as one import of everything.
+    let mut fresh = Fixture::new();
+    fresh.import(&url).unwrap();
+    assert_eq!(f.rows(), fresh.rows());
 }

@@ -19,11 +19,13 @@ mod sql;
 
 pub use connect::{Target, target};
 
+use crate::domain::Timestamp;
 use crate::domain::{Change, Deployment, Incident, Team, is_production};
 use crate::store::{EventBatch, LoadReport, Store, StoreError};
 use connect::{Snapshot, instant, text};
 use mysql::Value;
 use rows::{ChangeRow, DeploymentOutcome, DeploymentRow, IncidentRow};
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// The person fields of the tables read, none of which is selected.
@@ -84,6 +86,9 @@ pub struct DevlakeSummary {
     /// Commits shipped by more than one production deployment: each counts once, with the
     /// earliest.
     pub shipped_again: usize,
+    /// Successful production deployment commits whose shipped commits DevLake's refdiff
+    /// plugin has not listed yet (`commits_diffs`): a later import brings them.
+    pub waiting_for_diffs: usize,
     pub incidents: usize,
     /// Incidents DevLake linked to a deployment.
     pub linked_incidents: usize,
@@ -116,8 +121,12 @@ pub fn import_project(
     let incremental = since.iter().any(Option::is_some);
     let [since_deployments, since_commits, since_incidents] = since.map(|c| c.unwrap_or_else(|| sql::START.to_owned()));
 
+    // A commit already imported with an earlier deployment keeps it.
+    let shipped: HashMap<String, Timestamp> = store.changes_shipped_at(team, &source)?.into_iter().collect();
+
     let mut snapshot = Snapshot::open(&target)?;
-    let read = read_project(&mut snapshot, project, &since_deployments, &since_commits, &since_incidents);
+    let since = Since { deployments: &since_deployments, commits: &since_commits, incidents: &since_incidents };
+    let read = read_project(&mut snapshot, project, &since, &shipped);
     snapshot.close();
     let read = read?;
 
@@ -146,6 +155,7 @@ pub fn import_project(
         changes: read.changes.len(),
         commits_without_time: read.commits_without_time,
         shipped_again: read.shipped_again,
+        waiting_for_diffs: read.waiting_for_diffs,
         incidents: read.incidents.len(),
         linked_incidents: read.incidents.iter().filter(|i| i.deployment_id.is_some()).count(),
         deployment_report,
@@ -163,6 +173,7 @@ struct Read {
     without_result: usize,
     commits_without_time: usize,
     shipped_again: usize,
+    waiting_for_diffs: usize,
     /// The latest `updated_at` read per table: where the next run starts.
     deployments_to: Option<String>,
     commits_to: Option<String>,
@@ -183,7 +194,7 @@ fn date(
     table: &'static str,
     id: &str,
     field: &'static str,
-) -> Result<Option<crate::domain::Timestamp>, DevlakeError> {
+) -> Result<Option<Timestamp>, DevlakeError> {
     instant(row, i).map_err(|value| DevlakeError::Row {
         table,
         id: id.to_owned(),
@@ -192,12 +203,18 @@ fn date(
     })
 }
 
+/// Where each table's reading starts.
+struct Since<'a> {
+    deployments: &'a str,
+    commits: &'a str,
+    incidents: &'a str,
+}
+
 fn read_project(
     snapshot: &mut Snapshot,
     project: &str,
-    since_deployments: &str,
-    since_commits: &str,
-    since_incidents: &str,
+    since: &Since<'_>,
+    shipped: &HashMap<String, Timestamp>,
 ) -> Result<Read, DevlakeError> {
     let mut mapped = 0i64;
     snapshot.each_row("project_mapping", sql::PROJECT_ROWS, vec![project.into()], |row| {
@@ -220,7 +237,7 @@ fn read_project(
 
     let mut read = Read::default();
     let params = |since: &str| -> Vec<Value> { vec![project.into(), since.into()] };
-    snapshot.each_row(DEPLOYMENTS, sql::DEPLOYMENTS, params(since_deployments), |row| {
+    snapshot.each_row(DEPLOYMENTS, sql::DEPLOYMENTS, params(since.deployments), |row| {
         let id = text(&row, 0).unwrap_or_default();
         let d = DeploymentRow {
             finished_date: date(&row, 3, DEPLOYMENTS, &id, "finished_date")?,
@@ -237,7 +254,7 @@ fn read_project(
     })?;
 
     let mut last_sha: Option<String> = None;
-    snapshot.each_row(DEPLOYMENT_COMMITS, sql::CHANGES, params(since_commits), |row| {
+    snapshot.each_row(DEPLOYMENT_COMMITS, sql::CHANGES, params(since.commits), |row| {
         let id = text(&row, 0).unwrap_or_default();
         let c = ChangeRow {
             deployment_id: text(&row, 1),
@@ -255,13 +272,29 @@ fn read_project(
         }
         last_sha = Some(c.commit_sha.clone());
         match c.into_change()? {
+            Some((change, finished)) if shipped.get(&change.external_id).is_some_and(|&at| at < finished) => {
+                read.shipped_again += 1;
+            }
             Some((change, _)) => read.changes.push(change),
             None => read.commits_without_time += 1,
         }
         Ok(())
     })?;
+    // The cursor stops before deployment commits still waiting for their diffs, so that
+    // they are read again once refdiff has run (it does not touch their updated_at).
+    let mut waiting_since = None;
+    snapshot.each_row(DEPLOYMENT_COMMITS, sql::WAITING_FOR_DIFFS, vec![project.into()], |row| {
+        read.waiting_for_diffs = text(&row, 0).and_then(|n| n.parse().ok()).unwrap_or(0);
+        waiting_since = text(&row, 1);
+        Ok(())
+    })?;
+    if let (Some(waiting), Some(to)) = (waiting_since, read.commits_to.as_mut())
+        && waiting < *to
+    {
+        *to = waiting;
+    }
 
-    let incident_params = vec![project.into(), since_incidents.into(), since_incidents.into()];
+    let incident_params = vec![project.into(), since.incidents.into(), since.incidents.into()];
     snapshot.each_row(INCIDENTS, sql::INCIDENTS, incident_params, |row| {
         let id = text(&row, 0).unwrap_or_default();
         let i = IncidentRow {

@@ -67,3 +67,18 @@ pub const INCIDENTS: &str = concat!(
      WHERE pm.project_name = ? AND (i.updated_at IS NULL OR i.updated_at >= ? OR r.updated_at >= ?)
      ORDER BY i.id"
 );
+
+/// Successful production deployment commits whose `commits_diffs` DevLake's refdiff plugin
+/// has not written yet (a redeploy of the same commit ships nothing and is not waiting):
+/// how many, and the earliest `updated_at` among them, which the cursor must not pass.
+pub const WAITING_FOR_DIFFS: &str = concat!(
+    "SELECT COUNT(*), MIN(",
+    stamp!("dc.updated_at"),
+    ") FROM cicd_deployment_commits dc
+      JOIN project_mapping pm ON pm.`table` = 'cicd_scopes' AND pm.row_id = dc.cicd_scope_id
+      JOIN cicd_deployment_commits p ON p.id = dc.prev_success_deployment_commit_id
+     WHERE pm.project_name = ? AND dc.environment = 'PRODUCTION' AND dc.result = 'SUCCESS'
+       AND dc.prev_success_deployment_commit_id <> '' AND p.commit_sha <> dc.commit_sha
+       AND NOT EXISTS (SELECT 1 FROM commits_diffs cd
+                        WHERE cd.new_commit_sha = dc.commit_sha AND cd.old_commit_sha = p.commit_sha)"
+);
