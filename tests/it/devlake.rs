@@ -451,6 +451,9 @@ fn wrong_urls_unreachable_servers_and_missing_tables_are_one_clear_line() {
     let err = f.import(&url).unwrap_err().to_string();
     assert!(err.starts_with("the DevLake database has no table incidents ("), "{err}");
     assert!(!err.contains('\n'));
+    server.run(&url, "ALTER TABLE cicd_deployments DROP COLUMN finished_date");
+    let err = f.import(&url).unwrap_err().to_string();
+    assert!(err.starts_with("the DevLake database's cicd_deployments lacks a column retro reads ("), "{err}");
     assert_eq!(f.counts(), (0, 0, 0));
 }
 

@@ -188,4 +188,21 @@ mod tests {
         assert!(!is_production(&environment("")));
         assert!(!is_production(&environment("Production")));
     }
+
+    #[test]
+    fn an_incident_needs_a_start_and_keeps_its_link() {
+        let row = |created| IncidentRow {
+            id: "jira:JiraIssue:1:7".into(),
+            created_date: created,
+            resolution_date: Some(20),
+            deployment_id: Some("d1".into()),
+        };
+        let err = row(None).into_incident().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "incidents id \"jira:JiraIssue:1:7\": created_date: is empty: an incident must say when it started"
+        );
+        let i = row(Some(10)).into_incident().unwrap();
+        assert_eq!((i.started_at, i.resolved_at, i.deployment_id.as_deref()), (10, Some(20), Some("d1")));
+    }
 }
