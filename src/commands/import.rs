@@ -6,14 +6,14 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
-    if args.kind == ImportKind::Git {
-        return super::import_git::run(store, team, args, out);
-    }
     if args.kind == ImportKind::Devlake {
         return super::import_devlake::run(store, team, args, out);
     }
     if args.project.is_some() {
         bail!("--project applies to `retro import devlake` only");
+    }
+    if args.kind == ImportKind::Git {
+        return super::import_git::run(store, team, args, out);
     }
     if args.deploy_tags.is_some() || args.deploy_branch.is_some() || !args.rework_patterns.is_empty() {
         bail!("--deploy-tags, --deploy-branch and --rework-pattern apply to `retro import git` only");

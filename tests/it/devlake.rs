@@ -486,6 +486,9 @@ fn retro_import_devlake_says_what_it_did_and_drops_person_fields_once() {
     let err = retro().args(["--db", "retro.db", "import", "devlake", &url]).assert().failure();
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
     assert!(err.contains("needs --project NAME"), "{err}");
+    let err = retro().args(["--db", "retro.db", "import", "git", ".", "--project", "payments"]).assert().failure();
+    let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--project applies to `retro import devlake` only"), "{err}");
 }
 
 #[test]
