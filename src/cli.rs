@@ -109,7 +109,8 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// A CSV or JSON file, or for `git` the repository's folder
+    /// A CSV or JSON file, for `git` the repository's folder, for `devlake` the database's
+    /// URL (mysql://USER:PASSWORD@HOST:PORT/DATABASE)
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
@@ -157,6 +158,9 @@ pub struct ImportArgs {
     /// deployment of its service before it started
     #[arg(long, value_enum, value_name = "RULE", help_heading = "Incident import")]
     pub link_incidents: Option<LinkIncidents>,
+    /// devlake: the DevLake project whose rows are imported (its project_mapping name)
+    #[arg(long, value_name = "NAME", help_heading = "DevLake import")]
+    pub project: Option<String>,
 }
 
 /// How incidents without a deployment find one.

@@ -8,6 +8,12 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if args.kind == ImportKind::Devlake {
+        return super::import_devlake::run(store, team, args, out);
+    }
+    if args.project.is_some() {
+        bail!("--project applies to `retro import devlake` only");
+    }
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
@@ -54,7 +60,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
-        ImportKind::Metrics | ImportKind::Git => (false, false),
+        ImportKind::Metrics | ImportKind::Git | ImportKind::Devlake => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

@@ -3,6 +3,7 @@
 mod actions;
 mod generate;
 mod import;
+mod import_devlake;
 mod import_git;
 mod metrics;
 mod retros;

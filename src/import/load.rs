@@ -20,6 +20,9 @@ pub enum ImportKind {
     /// Deployments and changes derived from a git repository's tags or merges (FILE is
     /// the repository's folder)
     Git,
+    /// A project's deployments, changes and incidents read from Apache DevLake's MySQL
+    /// database (FILE is its mysql:// URL; --project names the project)
+    Devlake,
 }
 
 impl ImportKind {
@@ -30,6 +33,7 @@ impl ImportKind {
             Self::Incidents => "incidents",
             Self::Metrics => "metric values",
             Self::Git => "git history",
+            Self::Devlake => "DevLake project",
         }
     }
 }
@@ -136,6 +140,16 @@ pub fn import_bytes_linking(
                 line: None,
                 field: None,
                 message: "a git repository is imported with `retro import git PATH`, not as a file".into(),
+            }));
+        }
+        // A database is not a file either: `import::devlake::import_project` reads it.
+        ImportKind::Devlake => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: "DevLake is imported with `retro import devlake mysql://... --project NAME`, not as a file"
+                    .into(),
             }));
         }
     };

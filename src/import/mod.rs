@@ -3,6 +3,7 @@
 //! store is the store's job, in one transaction per import.
 
 mod columns;
+pub mod devlake;
 mod error;
 mod events;
 mod fields;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0003_retro_sessions.sql"),
     include_str!("sql/0004_coverage.sql"),
     include_str!("sql/0005_incident_links.sql"),
+    include_str!("sql/0006_import_cursors.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 
 mod actions;
 mod coverage;
+mod cursors;
 mod error;
 mod events;
 mod links;
@@ -40,6 +41,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 enum Access {
     Write,
     Read,
+}
+
+/// The rows of one import that carries several kinds of event.
+#[derive(Debug, Clone, Copy)]
+pub struct EventBatch<'a> {
+    pub deployments: &'a [Deployment],
+    pub changes: &'a [Change],
+    pub incidents: &'a [Incident],
 }
 
 /// The one handle on a retro database.
@@ -281,6 +290,54 @@ impl Store {
     /// Up to `limit` external ids of the team's changes imported from `source`.
     pub fn change_ids_from(&self, team: &Team, source: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         read::change_ids_from_source(&self.conn, team.id, source, limit)
+    }
+
+    /// Deployments, changes and incidents from one source, and where the source's reading
+    /// stopped (`(item, position)` cursors), in one transaction: an incremental importer
+    /// lands its rows and its cursors together, or neither.
+    pub fn load_events_with_cursors(
+        &mut self,
+        team: &Team,
+        events: EventBatch<'_>,
+        source: &str,
+        cursors: &[(&str, String)],
+    ) -> Result<(LoadReport, LoadReport, LoadReport), StoreError> {
+        let declared = self.declared;
+        self.write_bulk(|tx| {
+            let deployments = events::load_deployments(
+                tx,
+                team.id,
+                events.deployments.iter().map(Ok::<_, Infallible>),
+                source,
+                declared,
+            )?;
+            let changes = events::load_changes(tx, team.id, events.changes.iter().map(Ok::<_, Infallible>), source)?;
+            let incidents = events::load_incidents(
+                tx,
+                team.id,
+                events.incidents.iter().map(Ok::<_, Infallible>),
+                source,
+                false,
+                declared,
+            )?
+            .0;
+            for (item, position) in cursors {
+                cursors::set(tx, team.id, source, item, position)?;
+            }
+            Ok((deployments, changes, incidents))
+        })
+        .map_err(|e: LoadFailure<Infallible>| e.into())
+    }
+
+    /// `(change external id, deployed_at of the deployment it names)` for the changes
+    /// `source` imported into `team`.
+    pub fn changes_shipped_at(&self, team: &Team, source: &str) -> Result<Vec<(String, Timestamp)>, StoreError> {
+        Ok(cursors::shipped_at(&self.conn, team.id, source)?)
+    }
+
+    /// Where an incremental import of `source` into `team` stopped reading `item`.
+    pub fn import_cursor(&self, team: &Team, source: &str, item: &str) -> Result<Option<String>, StoreError> {
+        Ok(cursors::get(&self.conn, team.id, source, item)?)
     }
 
     pub fn load_incidents(&mut self, team: &Team, rows: &[Incident], source: &str) -> Result<LoadReport, StoreError> {

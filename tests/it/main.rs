@@ -7,6 +7,7 @@ mod cli_retro;
 mod common;
 mod coverage;
 mod coverage_property;
+mod devlake;
 mod effect;
 mod export;
 mod git_import;
