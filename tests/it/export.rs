@@ -70,6 +70,8 @@ fn movement(
         delta,
         relative: delta.zip(reference).map(|(d, r)| d / r),
         direction,
+        usual: None,
+        evidence: None,
     }
 }
 

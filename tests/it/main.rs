@@ -21,3 +21,4 @@ mod tui_render;
 mod tui_retro_render;
 mod tui_sizes;
 mod tui_state;
+mod variation;

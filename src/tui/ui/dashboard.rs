@@ -9,6 +9,11 @@ use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, Tab
 
 /// Widest DORA name ("Failed deployment recovery time"); names are never cut.
 const NAME_WIDTH: u16 = 31;
+/// From this width on, the table shows the events behind each value and says "within
+/// usual range" in full.
+const WIDE: u16 = 110;
+/// The events column: "12 of 140".
+const EVENTS_WIDTH: u16 = 9;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(model) = &app.dashboard else {
@@ -64,25 +69,30 @@ fn draw_table(
         (true, _) => "This week".to_owned(),
         (false, _) => model.current.label(),
     };
+    let wide = area.width >= WIDE;
+    let events_width = if wide { EVENTS_WIDTH } else { 0 };
+    let word_width = word_width(wide);
     let widths = [
         Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(40))),
         Constraint::Length(10),
+        Constraint::Length(events_width),
         Constraint::Length(10),
         Constraint::Length(8),
-        Constraint::Length(6),
+        Constraint::Length(word_width),
         Constraint::Fill(1),
     ];
     let right = |s: &'static str| Cell::from(Line::from(s).right_aligned());
     let header = Row::new([
         Cell::from("Metric"),
         Cell::from(Line::from(shown).right_aligned()),
+        if wide { right("events") } else { Cell::from("") },
         right("vs prev"),
         right("vs avg"),
         Cell::from(""),
         Cell::from("Trend"),
     ])
     .style(theme.header());
-    let spark_width = spark_width(area.width);
+    let spark_width = spark_width(area.width, events_width + word_width);
     let body = rows.iter().map(|r| {
         let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
         let spark: String = {
@@ -92,10 +102,11 @@ fn draw_table(
         Row::new([
             Cell::from(r.name.as_str()),
             Cell::from(Line::from(value).right_aligned()),
+            Cell::from(Line::styled(if wide { r.events.as_str() } else { "" }, theme.dim()).right_aligned()),
             delta_cell(&r.vs_previous, r.intended, theme),
             delta_cell(&r.vs_trailing, r.intended, theme),
             Cell::from(Span::styled(
-                verdict(r.vs_trailing.direction, r.intended),
+                verdict(r.vs_trailing.direction, r.intended, wide),
                 theme.direction(as_planned(r.vs_trailing.direction, r.intended)),
             )),
             Cell::from(Span::styled(spark, theme.chart())),
@@ -112,8 +123,18 @@ fn draw_table(
 }
 
 /// How many periods of the sparkline fit once the fixed columns are placed.
-fn spark_width(width: u16) -> usize {
-    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + 6 + 5)).clamp(4, crate::tui::view::SPARK_PERIODS)
+fn spark_width(width: u16, columns: u16) -> usize {
+    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + columns + 6)).clamp(4, crate::tui::view::SPARK_PERIODS)
+}
+
+/// The longest word of [`verdict`] at this width, so none is cut.
+fn word_width(wide: bool) -> u16 {
+    [Direction::Better, Direction::Worse, Direction::Steady]
+        .into_iter()
+        .flat_map(|d| [verdict(d, false, wide), verdict(d, true, wide)])
+        .map(|w| w.chars().count() as u16)
+        .max()
+        .unwrap_or(0)
 }
 
 fn delta_cell<'a>(d: &Delta, intended: bool, theme: &Theme) -> Cell<'a> {
@@ -126,22 +147,33 @@ fn as_planned(d: Direction, intended: bool) -> Direction {
     if intended && d == Direction::Worse { Direction::Better } else { d }
 }
 
-/// The word under the colour, so direction reads without colour too.
-fn verdict(d: Direction, intended: bool) -> &'static str {
+/// The word under the colour, so direction reads without colour too. Steady means
+/// within the usual range of the trailing periods (`metrics::variation`).
+fn verdict(d: Direction, intended: bool, wide: bool) -> &'static str {
     match d {
         Direction::Better => "better",
         Direction::Worse if intended => "as planned",
         Direction::Worse => "worse",
-        Direction::Steady => "steady",
+        Direction::Steady if wide => "within usual range",
+        Direction::Steady => "usual",
         Direction::Unknown => "",
     }
 }
 
 fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &Theme) {
-    let mut lines = vec![Line::styled(
-        "▲▼ show which way a number moved; better / worse read it by the metric's own direction.",
-        theme.dim(),
-    )];
+    let mut lines = vec![
+        Line::styled(
+            "▲▼ show which way a number moved; better / worse read it by the metric's own direction.",
+            theme.dim(),
+        ),
+        Line::styled(
+            format!(
+                "better / worse only beyond the usual range of the {TRAILING_PERIODS} periods before (natural \
+                 process limits, and enough events to rule out chance); within it, the move is routine variation."
+            ),
+            theme.dim(),
+        ),
+    ];
     if model.current.is_partial() {
         lines.push(Line::styled("This period is still under way: its numbers cover the days so far.", theme.dim()));
     }
