@@ -13,7 +13,7 @@ mod trend;
 pub mod variation;
 
 pub use dora::compute;
-pub use effect::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
+pub use effect::{EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
 pub use variation::{Events, Judgement, Reading, Reference, UsualRange, Variation, judge};

@@ -7,7 +7,7 @@ use retro::domain::{
     Polarity, Retro, RetroId, Stage, Team, TeamId, Timestamp, UtcOffset, VoteCounts, parse_timestamp,
 };
 use retro::export::{RetroSummary, Reviewed, SCHEMA, json, markdown};
-use retro::metrics::{Direction, EffectRule, Sample, Spread, evaluate};
+use retro::metrics::{Direction, EffectRule, Observed, Sample, Spread, evaluate};
 use retro::retro::movement::MetricMove;
 use serde_json::Value;
 
@@ -254,9 +254,14 @@ fn summary() -> RetroSummary {
                 Expected::Improve,
                 Polarity::LowerIsBetter,
                 Spread::Proportion,
-                Some(Sample { value: 20.0, events: 50, days: 14.0 }),
-                Some(Sample { value: 8.0, events: 100, days: 28.0 }),
-                4,
+                // 10 of 50 failed, then 6 of 100, against weeks of 16-24 % before: moved
+                // as expected (docs/metrics.md, "Did an action move its metric?").
+                &Observed {
+                    baseline: Some(Sample { value: 20.0, events: 50, days: 14.0 }),
+                    after: Some(Sample { value: 6.0, events: 100, days: 28.0 }),
+                    weeks: 4,
+                    routine: vec![16.0, 24.0, 20.0, 18.0, 22.0, 20.0],
+                },
                 &EffectRule::default(),
             )),
         },
