@@ -40,7 +40,12 @@ fn dashboard_shows_every_metric_with_value_trend_and_direction() {
         // Recovery time has no resolved failure this week: shown as such, never as 0.
         let recovery = screen.lines().find(|l| l.starts_with("Failed deployment recovery time")).unwrap();
         assert!(recovery.contains("no data"), "{recovery}");
-        assert!(screen.contains("worse") || screen.contains("better"), "{screen}");
+        // This week's moves are all routine variation for the demo team.
+        let within = if w >= 110 { "within usual range" } else { "usual" };
+        for name in DORA_NAMES.iter().filter(|n| !n.starts_with("Failed")) {
+            let row = screen.lines().find(|l| l.starts_with(name)).unwrap();
+            assert!(row.contains(within) && !row.contains("worse") && !row.contains("better"), "{row}");
+        }
         insta::assert_snapshot!(format!("dashboard_{w}x{h}"), screen);
     }
 }

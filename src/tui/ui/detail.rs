@@ -45,7 +45,7 @@ fn draw_about(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
 
 /// What fills the usual range, and marks an action's decision and its closing.
 pub const BAND: char = '░';
-pub const DECIDED: char = '│';
+pub const DECIDED: char = '┃';
 pub const CLOSED: char = '╎';
 
 fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme) {
@@ -62,10 +62,12 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     };
     let (decided, closed) = (marks_of(MarkKind::Decided), marks_of(MarkKind::Closed));
     let mut datasets = vec![];
+    // The key goes in the chart's top border, where it never hides a point.
+    let mut key = vec![];
     if !band.is_empty() {
+        key.push(Span::styled(format!(" {BAND} usual range "), theme.dim()));
         datasets.push(
             Dataset::default()
-                .name(format!("{BAND} usual range"))
                 .marker(Marker::Custom(BAND))
                 .graph_type(GraphType::Scatter)
                 .style(theme.band())
@@ -74,9 +76,9 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     }
     for (points, symbol, what) in [(&decided, DECIDED, "action decided"), (&closed, CLOSED, "action closed")] {
         if !points.is_empty() {
+            key.push(Span::styled(format!(" {symbol} {what} "), theme.mark()));
             datasets.push(
                 Dataset::default()
-                    .name(format!("{symbol} {what}"))
                     .marker(Marker::Custom(symbol))
                     .graph_type(GraphType::Scatter)
                     .style(theme.mark())
@@ -90,7 +92,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     );
     let y_label = |v: f64| crate::report::format_value(Some(v), &model.unit);
     let chart = Chart::new(datasets)
-        .block(Block::new().borders(Borders::TOP))
+        .block(Block::new().borders(Borders::TOP).title(Line::from(key)))
         .x_axis(
             Axis::default()
                 .bounds([0.0, x_max])
