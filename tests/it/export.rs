@@ -377,8 +377,8 @@ fn steady_metrics_are_named_when_nothing_moved() {
     let mut s = empty_summary();
     s.moves = summary().moves.into_iter().filter(|m| !m.moved()).collect();
     let moved = section(&markdown(&s), "## Metrics that moved").to_owned();
-    assert!(moved.contains("No metric moved noticeably"), "{moved}");
-    assert!(moved.contains("Steady: Deployment frequency."), "{moved}");
+    assert!(moved.contains("No metric moved beyond its usual range"), "{moved}");
+    assert!(moved.contains("Within usual range: Deployment frequency."), "{moved}");
     assert!(moved.contains("Not enough data to compare: Failed deployment recovery time."), "{moved}");
 }
 

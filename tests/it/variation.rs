@@ -142,3 +142,16 @@ fn five_failed_deployments_in_25_are_the_biggest_move_and_pick_its_prompts() {
     assert!(prompts.len() > c.general().len());
     assert!(prompts.iter().skip(c.general().len()).all(|p| p.metric == Some(all[0].metric.clone())));
 }
+
+#[test]
+fn rates_show_the_deployments_they_rest_on() {
+    let table = seven_weeks(1);
+    let mut out = Vec::new();
+    retro::report::write_table(&table, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let last = text.lines().find(|l| l.starts_with("2025-W07")).unwrap();
+    assert!(last.contains("4.0% (1 of 25)") && last.contains("0.0% (0 of 25)"), "{text}");
+    let stage = moves(&table);
+    let cfr = stage.iter().find(|m| m.metric == retro::domain::MetricKey::Dora(DoraMetric::ChangeFailureRate));
+    assert_eq!(cfr.unwrap().evidence.as_deref(), Some("1 of 25 deployments"));
+}
