@@ -355,6 +355,11 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     };
     writeln!(out, "Now        {now}")?;
     writeln!(out, "Verdict    {}", p.verdict_text())?;
+    if let Some(u) = e.usual {
+        // What the verdict read "now" against: docs/metrics.md, "Routine variation".
+        let (lower, upper) = (value(Some(u.lower)), value(Some(u.upper)));
+        writeln!(out, "Usual      {lower} to {upper} for these weeks (routine variation of the 6 weeks before)")?;
+    }
 
     writeln!(out)?;
     if p.history.is_empty() {

@@ -541,6 +541,14 @@ fn the_table_marks_overdue_and_intended_worsening() {
 }
 
 #[test]
+fn show_gives_the_usual_range_the_verdict_read() {
+    // Contract tests: 11.4% over 14 weeks against 25% ± 2.66 × 22.06 / √14 (the weekly
+    // failure rates of the six weeks before swung between 0% and 37.5%).
+    let out = stdout(&mut demo(&["show", "3"]));
+    assert!(out.contains("Verdict    no clear change\nUsual      9.3% to 40.7% for these weeks"), "{out}");
+}
+
+#[test]
 fn show_tells_the_whole_story_of_an_action() {
     let out = stdout(&mut demo(&["show", "2"]));
     assert!(out.starts_with("Action 2: Slow down to pay down technical debt\n"), "{out}");
