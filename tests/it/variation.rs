@@ -155,3 +155,16 @@ fn rates_show_the_deployments_they_rest_on() {
     let cfr = stage.iter().find(|m| m.metric == retro::domain::MetricKey::Dora(DoraMetric::ChangeFailureRate));
     assert_eq!(cfr.unwrap().evidence.as_deref(), Some("1 of 25 deployments"));
 }
+
+#[test]
+fn a_prompt_picked_by_a_move_says_the_events_and_the_usual_range() {
+    let all = moves(&seven_weeks(5));
+    let c = Catalogue::builtin();
+    let prompts = select(&c, &all, &[], 1);
+    let reason = prompts.last().and_then(|p| p.reason.clone()).unwrap();
+    assert_eq!(
+        reason,
+        "Change failure rate got worse: 20.0% against 0.0% before (+20.0 pp), on 5 of 25 deployments; beyond its \
+         usual range of 0.0%–0.0%"
+    );
+}
