@@ -161,7 +161,8 @@ pub struct Evaluation {
 ///   metrics) a side with fewer than `rule.min_events` events, or fewer than three weeks
 ///   with data in `observed.routine`.
 /// - Otherwise the routine-variation rule reads `after`, pooled over its weeks, against
-///   limits around the baseline as wide as the routine weeks' average moving range:
+///   limits around the baseline (itself pooled over its window's weeks) as wide as the
+///   routine weeks' average moving range allows:
 ///   above or below them (and beyond chance, for rates and frequencies) is *better* or
 ///   *worse* by `polarity`; anything else is *within*.
 /// - Improve: better is as expected, worse is the other way, within is no clear change.
@@ -183,8 +184,10 @@ pub fn evaluate(
     let enough = |s: &Sample| spread == Spread::Unknown || s.events >= rule.min_events;
     let judged = match (baseline, after) {
         (Some(b), Some(a)) if observed.weeks >= rule.min_periods && enough(&b) && enough(&a) => {
+            // The baseline is a window's value too, of about this many weeks.
+            let baseline_weeks = (b.days / 7.0).round().max(1.0) as usize;
             Reference::around(spread.reading(&b), &observed.routine)
-                .map(|r| judge(&spread.reading(&a), observed.weeks, &r))
+                .map(|r| judge(&spread.reading(&a), observed.weeks, &r.pooled_over(baseline_weeks)))
         }
         _ => None,
     };

@@ -309,8 +309,9 @@ impl Window {
 
     /// How `metric` moved from this window (the baseline) to `later` by the
     /// routine-variation rule (docs/metrics.md, "Routine variation"): `later`'s value,
-    /// pooled over its periods, against limits around this window's value as wide as the
-    /// moving ranges of this window's periods, and (for rates and frequency) beyond
+    /// pooled over its periods, against limits around this window's value (pooled over
+    /// its own) as wide as the moving ranges of this window's periods, and (for rates and
+    /// frequency) beyond
     /// chance on their events. `None` without both values or with fewer than three
     /// baseline periods with data.
     fn moved(&self, later: &Window, metric: &MetricKey, input: &SignalInput<'_>) -> Option<Direction> {
@@ -331,7 +332,7 @@ impl Window {
                 (value(self)?, value(later)?, routine, input.events.team_metrics[i].metric.polarity)
             }
         };
-        let reference = Reference::around(before, &routine)?;
+        let reference = Reference::around(before, &routine)?.pooled_over(self.range.len());
         Some(Direction::of(judge(&after, later.range.len(), &reference).variation, polarity))
     }
 

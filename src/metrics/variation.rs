@@ -7,7 +7,9 @@
 //! 1. **Natural process limits** (an XmR chart, Wheeler's "Understanding Variation"):
 //!    over the trailing periods with data, the centre line is the mean of their values
 //!    and the limits are `centre ± 2.66 × average moving range`. A value pooled over
-//!    `m` periods varies less than one period's, so its limits narrow by `√m`.
+//!    `m` periods varies less than one period's, so its limits narrow by `√m`; when the
+//!    centre is itself a value pooled over `k` periods (a baseline window), its own
+//!    variation widens them: `× √(1/m + 1/k)` in all.
 //! 2. **Few events**: for a share of deployments (failure rate, rework rate) or a count
 //!    over days (deployment frequency), a value beyond the limits still counts only when
 //!    an exact test says chance alone is unlikely to give it with that many events:
@@ -93,6 +95,8 @@ pub struct Reference {
     pub events: Events,
     /// Whether every trailing value is at least zero: then the range never goes below 0.
     non_negative: bool,
+    /// The periods the centre pools, when it is a window's value rather than a line.
+    centre_periods: Option<usize>,
 }
 
 impl Reference {
@@ -118,12 +122,20 @@ impl Reference {
             moving_range: ranges.iter().sum::<f64>() / ranges.len() as f64,
             events: centre.events,
             non_negative: centre.value >= 0.0 && spread.iter().all(|v| *v >= 0.0),
+            centre_periods: None,
         })
+    }
+
+    /// The centre is a value pooled over `periods` periods (a baseline window): its own
+    /// chance variation widens the limits of what is compared with it.
+    pub fn pooled_over(self, periods: usize) -> Self {
+        Reference { centre_periods: Some(periods.max(1)), ..self }
     }
 
     /// The limits of a value pooled over `periods` periods (1 for a single period).
     pub fn range(&self, periods: usize) -> UsualRange {
-        let half = LIMIT_FACTOR * self.moving_range / (periods.max(1) as f64).sqrt();
+        let centre = self.centre_periods.map_or(0.0, |k| 1.0 / k as f64);
+        let half = LIMIT_FACTOR * self.moving_range * (1.0 / periods.max(1) as f64 + centre).sqrt();
         let lower = self.centre - half;
         UsualRange {
             centre: self.centre,

@@ -29,7 +29,7 @@ fn day(s: &str) -> chrono::NaiveDate {
 /// W36..W39 are the routine weeks before the earliest actions (their usual range).
 const DEFECTS: &str = "name,unit,polarity,period,value
 escaped_defects,defects,lower_is_better,2026-W36,6
-escaped_defects,,,2026-W37,5
+escaped_defects,,,2026-W37,6
 escaped_defects,,,2026-W38,6
 escaped_defects,,,2026-W39,6
 escaped_defects,,,2026-W40,6
@@ -106,7 +106,8 @@ fn an_open_action_is_judged_on_the_whole_weeks_after_the_one_it_was_created_in()
     assert_eq!(p.series[0].1, Some(10.0));
     // W45..W47: 8, 7, 9 -> mean 8, -20%. W44 (created) and W48 (under way) do not count.
     // The six weeks before W44 read 6, 6, 6, 6, 5, 6 (average moving range 0.4): over 3
-    // weeks the usual range is 10 ± 2.66 × 0.4 / √3 = 9.39..10.61, and 8 is below it.
+    // weeks after a baseline of 2 the usual range is 10 ± 2.66 × 0.4 × √(1/3 + 1/2) =
+    // 9.03..10.97, and 8 is below it.
     assert_eq!(p.counted, 1..4);
     assert_eq!(p.since().len(), 3);
     assert_eq!(p.evaluation.after, Some(8.0));
@@ -133,9 +134,8 @@ fn a_closed_action_is_judged_up_to_the_week_it_was_closed() {
     assert_eq!(since[0], ("2026-W41".to_owned(), Some(6.0)));
     assert_eq!(since[5], ("2026-W46".to_owned(), Some(7.0)));
     // Over those six weeks as one window: (6 + 5 + 6 + 10 + 8 + 7) / 6 = 7, +16.7% of 6.
-    // The weeks before W40 read 6, 5, 6, 6 (average moving range 2/3): over six weeks
-    // 6 ± 2.66 × 0.667 / √6 = 5.28..6.72, and 7 is above it on a lower-is-better metric
-    // -> the other way.
+    // The weeks before W40 read 6, 6, 6, 6: no routine variation, so the usual range is
+    // 6..6 and 7 is above it on a lower-is-better metric -> the other way.
     assert_eq!(p.evaluation.after, Some(7.0));
     assert_eq!(p.evaluation.verdict, Verdict::MovedTheOtherWay);
 
@@ -410,10 +410,10 @@ fn the_demo_story_of_actions_stays_true() {
                 ("Slow down to pay down technical debt", Done, Verdict::MovedAsExpected),
                 // The failure rate fell from 25% to 11.4%, but in the six weeks before the
                 // action it swung between 0% and 37.5% a week (average moving range 22
-                // points): over 14 weeks its usual range still reaches down to 9.3%.
+                // points): over 14 weeks its usual range still reaches down to 0%.
                 ("Contract tests on the payment flow", Done, Verdict::NoClearChange),
-                // Satisfaction rose from 4.21 to 4.32, above the usual range (4.14..4.27
-                // over 7 weeks) of the calm weeks before it.
+                // Satisfaction rose from 4.21 to 4.32, above the usual range (4.12..4.30
+                // for 7 weeks after a 7-week baseline) of the calm weeks before it.
                 ("Release notes for customers in the app", Open, Verdict::MovedAsExpected),
                 ("Canary stage for every payouts deployment", Open, Verdict::TooEarly),
             ]
@@ -542,10 +542,11 @@ fn the_table_marks_overdue_and_intended_worsening() {
 
 #[test]
 fn show_gives_the_usual_range_the_verdict_read() {
-    // Contract tests: 11.4% over 14 weeks against 25% ± 2.66 × 22.06 / √14 (the weekly
-    // failure rates of the six weeks before swung between 0% and 37.5%).
+    // Contract tests: 11.4% over 14 weeks against a baseline of 25% over 6 weeks, ±
+    // 2.66 × 22.06 × √(1/14 + 1/6) = 28.6 points (the weekly failure rates of the six
+    // weeks before swung between 0% and 37.5%), down to 0%.
     let out = stdout(&mut demo(&["show", "3"]));
-    assert!(out.contains("Verdict    no clear change\nUsual      9.3% to 40.7% for these weeks"), "{out}");
+    assert!(out.contains("Verdict    no clear change\nUsual      0.0% to 53.6% for these weeks"), "{out}");
 }
 
 #[test]

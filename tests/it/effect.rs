@@ -43,20 +43,22 @@ fn the_default_rule() {
 
 #[test]
 fn a_failure_rate_that_fell_beyond_the_usual_range_and_chance_moved_as_expected() {
-    // Baseline 20 % (10 of 50). Over 4 weeks the limits are 20 ± 2.66 × 4 / √4 = 14.68..
-    // 25.32. 6 % of 100 is below them, and Fisher's test gives P(6 or fewer of the 16
-    // failures among the 100 later deployments of 150) = 0.0114 < 0.025.
+    // Baseline 20 % (10 of 50, over 2 weeks). Over 4 weeks after it the limits are
+    // 20 ± 2.66 × 4 × √(1/4 + 1/2) = 20 ± 9.21: 10.79..29.21. 6 % of 100 is below them,
+    // and Fisher's test gives P(6 or fewer of the 16 failures among the 100 later
+    // deployments of 150) = 0.0114 < 0.025.
     let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (6.0, 100), 4, &RATES);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
     let u = e.usual.unwrap();
-    assert!(close(Some(u.lower), 14.68) && close(Some(u.upper), 25.32), "{u:?}");
-    assert!(close(e.threshold, 5.32), "{:?}", e.threshold);
+    let half = 2.66 * 4.0 * (0.25f64 + 0.5).sqrt();
+    assert!(close(Some(u.lower), 20.0 - half) && close(Some(u.upper), 20.0 + half), "{u:?}");
+    assert!(close(e.threshold, half), "{:?}", e.threshold);
     assert!(close(e.relative, -0.7));
 }
 
 #[test]
 fn below_the_limits_on_too_few_failures_is_no_clear_change() {
-    // 8 % of 100 is below 14.68 too, but P(8 or fewer of 18 failures) = 0.0336 ≥ 0.025.
+    // 8 % of 100 is below 10.79 too, but P(8 or fewer of 18 failures) = 0.0336 ≥ 0.025.
     let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4, &RATES);
     assert_eq!(e.verdict, Verdict::NoClearChange);
     // Within the limits: 16 % of 100.
@@ -67,7 +69,8 @@ fn below_the_limits_on_too_few_failures_is_no_clear_change() {
 #[test]
 fn a_steady_rare_failure_rate_is_not_read_as_a_move() {
     // 4 deployments a week, one failing every other week: weekly 0, 25, 0, 25, 0, 25
-    // (moving ranges 25); over 5 weeks 12.5 ± 2.66 × 25 / √5 = 0..42.2. 10 % of 20 is in.
+    // (moving ranges 25); over 5 weeks 12.5 ± 2.66 × 25 × √(1/5 + 1/2) = 0..68.1. 10 % of
+    // 20 is in.
     let routine = [0.0, 25.0, 0.0, 25.0, 0.0, 25.0];
     let e = judge(Improve, LowerIsBetter, Spread::Proportion, (12.5, 8), (10.0, 20), 5, &routine);
     assert_eq!(e.verdict, Verdict::NoClearChange, "{e:?}");
@@ -76,7 +79,8 @@ fn a_steady_rare_failure_rate_is_not_read_as_a_move() {
 #[test]
 fn rework_that_rose_moved_the_other_way() {
     // 10 % -> 20 % of 200 each, weekly 9..11 before (moving ranges 2, 1, 1: mean 4/3):
-    // 10 ± 2.66 × 1.333 / √6 = 8.55..11.45; 40 of 200 after 20 of 200 is beyond chance.
+    // 10 ± 2.66 × 1.333 × √(1/6 + 1/2) = 7.10..12.90; 40 of 200 after 20 of 200 is
+    // beyond chance.
     let e = judge(Improve, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 6, &[9.0, 11.0, 10.0, 11.0]);
     assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
 }
@@ -87,13 +91,13 @@ const FREQUENCY: [f64; 4] = [2.0, 12.0 / 7.0, 16.0 / 7.0, 2.0];
 
 #[test]
 fn an_intended_slow_down_that_happened_is_celebrated() {
-    // 2 a day over 14 days (28) -> 1 a day over 28 days (28). Limits over 4 weeks: 2 ±
-    // 2.66 × 0.381 / 2 = 1.49..2.51; 1 is below. Given 56 deployments, 28 or fewer in the
-    // 28 of 42 days: P(Binomial(56, 2/3) ≤ 28) = 0.0072 < 0.025.
+    // 2 a day over 14 days (28) -> 1 a day over 28 days (28). Limits over 4 weeks after 2:
+    // 2 ± 2.66 × 0.381 × √(1/4 + 1/2) = 1.12..2.88; 1 is below. Given 56 deployments, 28
+    // or fewer in the 28 of 42 days: P(Binomial(56, 2/3) ≤ 28) = 0.0072 < 0.025.
     let e = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.0, 28), 4, &FREQUENCY);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
     assert!(e.intended_worsening);
-    assert!(close(e.threshold, 2.66 * 8.0 / 21.0 / 2.0), "{:?}", e.threshold);
+    assert!(close(e.threshold, 2.66 * 8.0 / 21.0 * (0.25f64 + 0.5).sqrt()), "{:?}", e.threshold);
 }
 
 #[test]
@@ -108,13 +112,14 @@ fn an_intended_slow_down_that_did_not_happen() {
 
 #[test]
 fn a_median_is_read_by_the_limits_alone() {
-    // Lead time 30 h; weekly 28, 33, 30, 29 before (moving ranges 5, 3, 1: mean 3). Over
-    // 6 weeks: 30 ± 2.66 × 3 / √6 = 26.74..33.26. 20 h is below: better. 28 h is within.
+    // Lead time 30 h over 2 weeks; weekly 28, 33, 30, 29 before (moving ranges 5, 3, 1:
+    // mean 3). Over 6 weeks: 30 ± 2.66 × 3 × √(1/6 + 1/2) = 23.48..36.52. 20 h is below:
+    // better. 28 h is within.
     let routine = [28.0, 33.0, 30.0, 29.0];
     let fell = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (20.0, 60), 6, &routine);
     assert_eq!(fell.verdict, Verdict::MovedAsExpected);
     let u = fell.usual.unwrap();
-    assert!(close(Some(u.lower), 26.742) && close(Some(u.upper), 33.258), "{u:?}");
+    assert!(close(Some(u.lower), 23.4842) && close(Some(u.upper), 36.5158), "{u:?}");
     let within = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (28.0, 60), 6, &routine);
     assert_eq!(within.verdict, Verdict::NoClearChange);
 }
@@ -150,12 +155,13 @@ fn hold_steady_is_met_by_holding_or_by_getting_better() {
 
 #[test]
 fn a_team_metric_is_read_by_the_limits_alone() {
-    // Satisfaction 4.0; weekly 3.9, 4.1, 4.0, 4.2 (moving ranges 0.2, 0.1, 0.2: mean
-    // 1/6). Over 4 weeks: 4.0 ± 2.66 / 6 / 2 = 3.778..4.222. 4.3 is above; 4.2 is within.
+    // Satisfaction 4.0 over 2 weeks; weekly 3.9, 4.1, 4.0, 4.2 (moving ranges 0.2, 0.1,
+    // 0.2: mean 1/6). Over 4 weeks: 4.0 ± 2.66 / 6 × √(1/4 + 1/2) = 3.616..4.384. 4.4 is
+    // above; 4.3 is within.
     let routine = [3.9, 4.1, 4.0, 4.2];
-    let large = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.3, 0), 4, &routine);
+    let large = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.4, 0), 4, &routine);
     assert_eq!(large.verdict, Verdict::MovedAsExpected);
-    let small = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.2, 0), 4, &routine);
+    let small = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.3, 0), 4, &routine);
     assert_eq!(small.verdict, Verdict::NoClearChange);
 }
 
@@ -176,7 +182,9 @@ fn verdicts_and_the_dashboard_are_one_rule() {
     // The same numbers through the verdict and through `variation::judge` directly.
     use retro::metrics::variation::{Events, Reading, Reference, Variation, judge as rule};
     let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4, &RATES);
-    let reference = Reference::around(Reading::new(20.0, Events::Share { hits: 10, of: 50 }), &RATES).unwrap();
+    // The baseline pools its two weeks.
+    let reference =
+        Reference::around(Reading::new(20.0, Events::Share { hits: 10, of: 50 }), &RATES).unwrap().pooled_over(2);
     let j = rule(&Reading::new(8.0, Events::Share { hits: 8, of: 100 }), 4, &reference);
     assert_eq!(j.variation, Variation::Within);
     assert_eq!(e.usual, Some(j.range));
