@@ -168,3 +168,22 @@ fn a_prompt_picked_by_a_move_says_the_events_and_the_usual_range() {
          usual range of 0.0%–0.0%"
     );
 }
+
+#[test]
+fn the_dashboard_reads_its_deltas_by_the_rule_and_shows_the_events() {
+    use retro::tui::view::{DashboardModel, DetailModel};
+    let cfr = |table: &MetricTable| DashboardModel::build(table, &[], &[]).dora[2].clone();
+    let one = cfr(&seven_weeks(1));
+    assert_eq!((one.value.as_str(), one.events.as_str()), ("4.0%", "1 of 25"));
+    assert_eq!(one.vs_trailing.direction, Direction::Steady, "0% -> 4% on one deployment is routine");
+    assert_eq!(one.vs_previous.direction, Direction::Steady);
+    assert_eq!(one.usual.as_deref(), Some("0.0%–0.0%"));
+    assert_eq!(cfr(&seven_weeks(5)).vs_trailing.direction, Direction::Worse);
+    // The history: a band from the fourth week on (three weeks before set its limits),
+    // and the last week judged within it.
+    let detail = DetailModel::build(&seven_weeks(1), &[], 2);
+    assert_eq!(detail.band.iter().map(|(x, _)| *x).collect::<Vec<_>>(), [3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(detail.rows[0].variation, "within usual range");
+    assert_eq!(detail.rows[0].events, "1 of 25");
+    assert_eq!(DetailModel::build(&seven_weeks(5), &[], 2).rows[0].variation, "above usual range");
+}
