@@ -336,8 +336,8 @@ impl Window {
         Some(Direction::of(judge(&after, later.range.len(), &reference).variation, polarity))
     }
 
-    /// Whether `metric` moved beyond its routine variation the way `good` says (a rise
-    /// of deployments is "better", a worsening "worse").
+    /// Whether `metric` moved beyond its routine variation in `direction` (a rise of
+    /// deployments is [`Direction::Better`], a rise of failures [`Direction::Worse`]).
     fn moved_as(&self, later: &Window, metric: DoraMetric, input: &SignalInput<'_>, direction: Direction) -> bool {
         self.moved(later, &MetricKey::Dora(metric), input) == Some(direction)
     }

@@ -296,15 +296,18 @@ impl DetailModel {
         let values = series(history, metric);
         let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
         let readings = readings(history, metric);
-        let judged: Vec<Option<crate::metrics::Judgement>> = (0..readings.len())
+        // Each period's reference is the periods before it, whether or not it has data.
+        let references: Vec<Option<Reference>> = (0..readings.len())
             .map(|i| {
                 let before: Vec<Reading> =
                     readings[i.saturating_sub(TRAILING_PERIODS)..i].iter().flatten().copied().collect();
-                readings[i].zip(Reference::trailing(&before)).map(|(now, r)| judge(&now, 1, &r))
+                Reference::trailing(&before)
             })
             .collect();
+        let judged: Vec<Option<crate::metrics::Judgement>> =
+            readings.iter().zip(&references).map(|(now, r)| now.zip(*r).map(|(now, r)| judge(&now, 1, &r))).collect();
         let band: Vec<(f64, UsualRange)> =
-            judged.iter().enumerate().filter_map(|(i, j)| j.map(|j| (i as f64, j.range))).collect();
+            references.iter().enumerate().filter_map(|(i, r)| r.map(|r| (i as f64, r.range(1)))).collect();
         let marks = marks(history, actions, &key);
         let hi = points.iter().map(|p| p.1).chain(band.iter().map(|b| b.1.upper)).fold(0.0, f64::max);
         let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
