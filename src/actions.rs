@@ -12,7 +12,7 @@ use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
     TeamMetric, Timestamp, UtcOffset,
 };
-use crate::metrics::{EffectRule, Evaluation, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
+use crate::metrics::{EffectRule, Evaluation, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::report::MetricTable;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
@@ -193,10 +193,13 @@ impl Weekly {
     fn load(store: &Store, team: &Team, actions: &[Action], now: Timestamp) -> Result<Self, StoreError> {
         let offset = team.utc_offset;
         let created = actions.iter().map(|a| a.created_at).min().unwrap_or(now).min(now);
-        let from = actions.iter().map(|a| a.baseline_window.start).min().unwrap_or(created).min(created);
+        // The weeks before the first action too: their variation is the usual range's width.
+        let routine_days = 7 * EffectRule::default().routine_weeks as i64;
+        let first_week = Period::containing(created, Granularity::Week, offset).start - routine_days * 86_400;
+        let from = actions.iter().map(|a| a.baseline_window.start).min().unwrap_or(created).min(first_week);
         let events = store.event_set(team, from, now)?;
         let periods: Vec<Period> =
-            Period::covering(created, now, Granularity::Week, offset).into_iter().map(|p| p.until(now)).collect();
+            Period::covering(first_week, now, Granularity::Week, offset).into_iter().map(|p| p.until(now)).collect();
         let weeks = compute(&events, &periods);
         let team_metrics = events.team_metrics.iter().map(|t| t.metric.clone()).collect();
         Ok(Weekly { offset, events, weeks, team_metrics })
@@ -217,6 +220,13 @@ impl Weekly {
     fn progress(&self, action: Action, history: Vec<ActionReview>, now: Timestamp) -> ActionProgress {
         let week_of = |t: Timestamp| Period::containing(t, Granularity::Week, self.offset).start;
         let first = self.weeks.iter().position(|p| p.period.start == week_of(action.created_at));
+        let rule = EffectRule::default();
+        let routine: Vec<f64> = first
+            .map(|first| &self.weeks[first.saturating_sub(rule.routine_weeks)..first])
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| value_of(p, &self.team_metrics, &action.metric))
+            .collect();
         let (series, counted) = match first {
             None => (vec![], 0..0),
             Some(first) => {
@@ -254,16 +264,10 @@ impl Weekly {
             }
             _ => None,
         };
-        let evaluation = evaluate(
-            action.expected,
-            polarity,
-            Spread::of(&action.metric),
-            baseline,
-            after,
-            // Periods with data: a week the imports do not reach says nothing either way.
-            since.iter().filter(|(_, v)| v.is_some()).count(),
-            &EffectRule::default(),
-        );
+        // Periods with data: a week the imports do not reach says nothing either way.
+        let weeks = since.iter().filter(|(_, v)| v.is_some()).count();
+        let observed = Observed { baseline, after, weeks, routine };
+        let evaluation = evaluate(action.expected, polarity, Spread::of(&action.metric), &observed, &rule);
         ActionProgress {
             overdue: is_overdue(&action, now, self.offset),
             action,

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 /// Version of the JSON shape; bumped on any change that could break a consumer.
-pub const ACTIONS_SCHEMA: &str = "retro.actions/1";
+pub const ACTIONS_SCHEMA: &str = "retro.actions/2";
 
 /// Titles longer than this are cut in the table (JSON and CSV keep them whole).
 const TITLE_WIDTH: usize = 40;
@@ -195,9 +195,11 @@ fn header(team: &Team, now: Timestamp) -> Value {
         "today": today(team, now),
         "rule": {
             "min_periods": rule.min_periods,
-            "min_relative_change": rule.min_relative_change,
             "min_events": rule.min_events,
-            "confidence": rule.confidence,
+            "routine_weeks": rule.routine_weeks,
+            "limit_factor": crate::metrics::variation::LIMIT_FACTOR,
+            "min_routine_weeks": crate::metrics::variation::MIN_TRAILING,
+            "significance": crate::metrics::variation::SIGNIFICANCE,
         },
     })
 }
@@ -236,6 +238,7 @@ fn action_json(team: &Team, p: &ActionProgress) -> Value {
             "after": e.after,
             "relative": e.relative,
             "threshold": e.threshold,
+            "usual_range": e.usual.map(|u| json!({"lower": u.lower, "upper": u.upper})),
             "periods": e.periods,
             "first_period": since.first().map(|(p, _)| p.label()),
             "last_period": since.last().map(|(p, _)| p.label()),
@@ -353,6 +356,11 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     };
     writeln!(out, "Now        {now}")?;
     writeln!(out, "Verdict    {}", p.verdict_text())?;
+    if let Some(u) = e.usual {
+        // What the verdict read "now" against: docs/metrics.md, "Routine variation".
+        let (lower, upper) = (value(Some(u.lower)), value(Some(u.upper)));
+        writeln!(out, "Usual      {lower} to {upper} for these weeks (routine variation of the 6 weeks before)")?;
+    }
 
     writeln!(out)?;
     if p.history.is_empty() {

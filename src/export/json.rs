@@ -82,6 +82,8 @@ fn metric_move(m: &MetricMove) -> Value {
         "delta": m.delta,
         "relative": m.relative,
         "direction": m.direction,
+        "usual_range": m.usual.map(|u| json!({"lower": u.lower, "upper": u.upper})),
+        "evidence": m.evidence,
     })
 }
 

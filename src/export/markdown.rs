@@ -73,18 +73,16 @@ fn moves(out: &mut String, s: &RetroSummary) {
     }
     let moved: Vec<_> = s.moves.iter().filter(|m| m.moved()).collect();
     if moved.is_empty() {
-        out.push_str("No metric moved noticeably against the earlier windows.\n\n");
+        out.push_str("No metric moved beyond its usual range against the earlier windows.\n\n");
     } else {
-        out.push_str("Each against the mean of the earlier windows of the same length:\n\n");
+        out.push_str("Each beyond the usual range of the earlier windows of the same length, against their mean:\n\n");
         for m in moved {
             let how = if m.direction == Direction::Better { "Better" } else { "Worse" };
-            let _ = write!(
-                out,
-                "- {how}: **{}** {}, was {}",
-                one_line(&m.name),
-                format_value(m.current, &m.unit),
-                format_value(m.reference, &m.unit)
-            );
+            let _ = write!(out, "- {how}: **{}** {}", one_line(&m.name), format_value(m.current, &m.unit));
+            if let Some(evidence) = &m.evidence {
+                let _ = write!(out, " ({evidence})");
+            }
+            let _ = write!(out, ", was {}", format_value(m.reference, &m.unit));
             if let Some(delta) = m.delta {
                 let _ = write!(out, " ({})", format_delta(delta, &m.unit));
             }
@@ -99,7 +97,7 @@ fn moves(out: &mut String, s: &RetroSummary) {
     let (steady, unknown) = (names(Direction::Steady), names(Direction::Unknown));
     let mut rest = Vec::new();
     if !steady.is_empty() {
-        rest.push(format!("Steady: {steady}."));
+        rest.push(format!("Within usual range: {steady}."));
     }
     if !unknown.is_empty() {
         rest.push(format!("Not enough data to compare: {unknown}."));

@@ -11,12 +11,14 @@ mod median;
 pub mod signals;
 mod team;
 mod trend;
+pub mod variation;
 
 pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
 pub use dora::compute;
-pub use effect::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
+pub use effect::{EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
+pub use variation::{Events, Judgement, Reading, Reference, UsualRange, Variation, judge};
 
 use crate::domain::{DoraMetric, Period};
 use serde::Serialize;
@@ -109,5 +111,43 @@ impl PeriodMetrics {
     /// The period reads partial: still under way, or only partly covered by the data.
     pub fn is_partial(&self) -> bool {
         self.period.is_partial() || self.coverage.overall() == Covered::Partial
+    }
+
+    /// A DORA value with the events it rests on, for [`variation`]: shares of deployments
+    /// and deployments over days carry their counts; medians and imported values do not.
+    pub fn reading(&self, metric: DoraMetric) -> Option<Reading> {
+        let v = self.dora.get(metric);
+        let value = v.value?;
+        if v.source != Some(ValueSource::Events) {
+            return Some(Reading::unmodelled(value));
+        }
+        let events = match metric {
+            DoraMetric::ChangeFailureRate => Events::Share { hits: self.failed_deployments, of: v.count },
+            DoraMetric::ReworkRate => Events::Share { hits: self.rework_deployments, of: v.count },
+            DoraMetric::DeploymentFrequency => Events::Count { events: v.count, days: self.coverage.days(metric) },
+            DoraMetric::ChangeLeadTime | DoraMetric::RecoveryTime => Events::Unmodelled,
+        };
+        Some(Reading::new(value, events))
+    }
+
+    /// What a DORA value rests on, for people: "2 of 9 deployments", "9 deployments",
+    /// "14 changes", "3 resolved failures"; `None` without data or for imported values.
+    pub fn evidence(&self, metric: DoraMetric) -> Option<String> {
+        let v = self.dora.get(metric);
+        if v.value.is_none() || v.source != Some(ValueSource::Events) {
+            return None;
+        }
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        Some(match metric {
+            DoraMetric::ChangeFailureRate => {
+                format!("{} of {}", self.failed_deployments, plural(v.count, "deployment", "deployments"))
+            }
+            DoraMetric::ReworkRate => {
+                format!("{} of {}", self.rework_deployments, plural(v.count, "deployment", "deployments"))
+            }
+            DoraMetric::DeploymentFrequency => plural(v.count, "deployment", "deployments"),
+            DoraMetric::ChangeLeadTime => plural(v.count, "change", "changes"),
+            DoraMetric::RecoveryTime => plural(v.count, "resolved failure", "resolved failures"),
+        })
     }
 }

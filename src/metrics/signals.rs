@@ -20,7 +20,8 @@ mod paired;
 
 pub use intended::IntendedChange;
 
-use super::{PeriodMetrics, compute};
+use super::variation::{self, Reference, judge};
+use super::{Direction, PeriodMetrics, ValueSource, compute};
 use crate::domain::{DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity};
 use std::ops::Range;
 
@@ -188,9 +189,6 @@ pub struct Thresholds {
     pub quick_min: u64,
     /// ...and at least this share of the period's resolved failures.
     pub quick_share: f64,
-    /// Intended worsening: a metric "worsened" when it moved the wrong way by at least
-    /// this share of its earlier value (any amount from zero).
-    pub worsening_share: f64,
     /// Quality paired with speed: a team-chosen metric "worsened" when it moved the
     /// wrong way by at least this share (team metrics are often small, noisy counts).
     pub quality_worsening_share: f64,
@@ -224,7 +222,6 @@ impl Thresholds {
             follow_up_secs: 24 * 3600,
             quick_min: 3,
             quick_share: 0.5,
-            worsening_share: 0.10,
             quality_worsening_share: 0.30,
             speed_rise: 0.5,
             lead_time_drop: 0.30,
@@ -308,6 +305,41 @@ impl Window {
 
     fn reading(&self, series: &[PeriodMetrics], value: f64) -> Reading {
         Reading { value, span: self.span(series) }
+    }
+
+    /// How `metric` moved from this window (the baseline) to `later` by the
+    /// routine-variation rule (docs/metrics.md, "Routine variation"): `later`'s value,
+    /// pooled over its periods, against limits around this window's value (pooled over
+    /// its own) as wide as the moving ranges of this window's periods, and (for rates and
+    /// frequency) beyond
+    /// chance on their events. `None` without both values or with fewer than three
+    /// baseline periods with data.
+    fn moved(&self, later: &Window, metric: &MetricKey, input: &SignalInput<'_>) -> Option<Direction> {
+        let periods = &input.series[self.range.clone()];
+        let (before, after, routine, polarity) = match metric {
+            MetricKey::Dora(m) => {
+                let routine: Vec<f64> = periods
+                    .iter()
+                    .filter(|p| p.dora.get(*m).source == Some(ValueSource::Events))
+                    .filter_map(|p| p.dora.get(*m).value)
+                    .collect();
+                (self.metrics.reading(*m)?, later.metrics.reading(*m)?, routine, m.polarity())
+            }
+            MetricKey::Team(name) => {
+                let i = input.events.team_metrics.iter().position(|t| &t.metric.name == name)?;
+                let value = |w: &Window| w.metrics.team.get(i).copied().flatten().map(variation::Reading::unmodelled);
+                let routine: Vec<f64> = periods.iter().filter_map(|p| p.team.get(i).copied().flatten()).collect();
+                (value(self)?, value(later)?, routine, input.events.team_metrics[i].metric.polarity)
+            }
+        };
+        let reference = Reference::around(before, &routine)?.pooled_over(self.range.len());
+        Some(Direction::of(judge(&after, later.range.len(), &reference).variation, polarity))
+    }
+
+    /// Whether `metric` moved beyond its routine variation in `direction` (a rise of
+    /// deployments is [`Direction::Better`], a rise of failures [`Direction::Worse`]).
+    fn moved_as(&self, later: &Window, metric: DoraMetric, input: &SignalInput<'_>, direction: Direction) -> bool {
+        self.moved(later, &MetricKey::Dora(metric), input) == Some(direction)
     }
 
     /// A DORA metric from this window (the baseline) to `later`, as an observation,

@@ -28,6 +28,15 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
             if v.source == Some(crate::metrics::ValueSource::Imported) {
                 text.push('*');
             }
+            // A rate shows the deployments it rests on: "22.2% (2 of 9)".
+            let hits = match m {
+                DoraMetric::ChangeFailureRate => Some(p.failed_deployments),
+                DoraMetric::ReworkRate => Some(p.rework_deployments),
+                _ => None,
+            };
+            if let (Some(hits), Some(_), Some(crate::metrics::ValueSource::Events)) = (hits, v.value, v.source) {
+                text.push_str(&format!(" ({hits} of {})", v.count));
+            }
             row.push(text);
         }
         row.extend(table.team_metrics.iter().zip(&p.team).map(|(m, v)| format_value(*v, &m.unit)));

@@ -1,7 +1,9 @@
-//! How each metric moved in a retro's window against the windows before it.
+//! How each metric moved in a retro's window against the windows before it, judged by
+//! the routine-variation rule (`metrics::variation`): a move within the usual range of
+//! the earlier windows is steady, is not ranked, and picks no prompt.
 
 use crate::domain::{DoraMetric, MetricKey, Polarity};
-use crate::metrics::{Direction, trend};
+use crate::metrics::{Direction, Reading, UsualRange, trend};
 use crate::report::MetricTable;
 use serde::Serialize;
 
@@ -21,7 +23,14 @@ pub struct MetricMove {
     pub delta: Option<f64>,
     /// `delta / |reference|`, when the reference is not zero.
     pub relative: Option<f64>,
+    /// Beyond the usual range of the earlier windows (better or worse), within it
+    /// (steady), or unknown (no data now, or fewer than three earlier windows with data).
     pub direction: Direction,
+    /// The usual range of the earlier windows; `None` with too few of them.
+    pub usual: Option<UsualRange>,
+    /// The events the current value rests on ("2 of 9 deployments"); `None` for team
+    /// metrics, imported values and no data.
+    pub evidence: Option<String>,
 }
 
 fn key<S: serde::Serializer>(m: &MetricKey, s: S) -> Result<S::Ok, S::Error> {
@@ -44,16 +53,18 @@ impl MetricMove {
 pub fn moves(table: &MetricTable) -> Vec<MetricMove> {
     let earlier = table.periods.len().saturating_sub(1);
     let dora = DoraMetric::ALL.into_iter().map(|m| {
-        let values: Vec<_> = table.periods.iter().map(|p| p.dora.get(m).value).collect();
-        (MetricKey::Dora(m), m.unit().to_owned(), m.polarity(), values)
+        let values: Vec<_> = table.periods.iter().map(|p| p.reading(m)).collect();
+        let evidence = table.periods.last().and_then(|p| p.evidence(m));
+        (MetricKey::Dora(m), m.unit().to_owned(), m.polarity(), values, evidence)
     });
     let team = table.team_metrics.iter().enumerate().map(|(i, t)| {
-        let values: Vec<_> = table.periods.iter().map(|p| p.team.get(i).copied().flatten()).collect();
-        (MetricKey::Team(t.name.clone()), t.unit.clone(), t.polarity, values)
+        let values: Vec<_> =
+            table.periods.iter().map(|p| p.team.get(i).copied().flatten().map(Reading::unmodelled)).collect();
+        (MetricKey::Team(t.name.clone()), t.unit.clone(), t.polarity, values, None)
     });
     let mut moves: Vec<MetricMove> = dora
         .chain(team)
-        .map(|(metric, unit, polarity, values)| {
+        .map(|(metric, unit, polarity, values, evidence)| {
             let t = trend(&values, polarity, earlier);
             MetricMove {
                 name: metric.name().to_owned(),
@@ -65,6 +76,8 @@ pub fn moves(table: &MetricTable) -> Vec<MetricMove> {
                 delta: t.vs_trailing.delta,
                 relative: t.vs_trailing.relative(),
                 direction: t.vs_trailing.direction,
+                usual: t.usual,
+                evidence,
             }
         })
         .collect();

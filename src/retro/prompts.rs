@@ -235,7 +235,8 @@ pub fn safety_prompts(catalogue: &Catalogue) -> Vec<Prompt> {
     catalogue.safety.0.iter().map(|e| e.prompt(None, Some(reason.clone()))).collect()
 }
 
-/// "Change lead time got worse: 30.5 h against 22.1 h before (+8.4 h)".
+/// "Change lead time got worse: 30.5 h against 22.1 h before (+8.4 h), on 71 changes;
+/// beyond its usual range of 8.5 h–23.3 h".
 fn move_reason(m: &MetricMove) -> String {
     let how = if m.direction == Direction::Better { "better" } else { "worse" };
     let mut reason = format!(
@@ -246,6 +247,13 @@ fn move_reason(m: &MetricMove) -> String {
     );
     if let Some(delta) = m.delta {
         reason.push_str(&format!(" ({})", format_delta(delta, &m.unit)));
+    }
+    if let Some(evidence) = &m.evidence {
+        reason.push_str(&format!(", on {evidence}"));
+    }
+    if let Some(u) = m.usual {
+        let range = format!("{}–{}", format_value(Some(u.lower), &m.unit), format_value(Some(u.upper), &m.unit));
+        reason.push_str(&format!("; beyond its usual range of {range}"));
     }
     reason
 }

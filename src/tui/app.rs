@@ -72,6 +72,8 @@ pub struct App {
     pub selected: [usize; 2],
     pub dashboard: Option<DashboardModel>,
     pub history: Option<MetricTable>,
+    /// The team's actions, for the detail chart's markers; loaded with `history`.
+    pub history_actions: Vec<crate::domain::Action>,
     pub detail_metric: usize,
     pub detail_scroll: usize,
     pub detail: Option<DetailModel>,
@@ -105,6 +107,7 @@ impl App {
             selected: [0, 0],
             dashboard: None,
             history: None,
+            history_actions: Vec::new(),
             detail_metric: 0,
             detail_scroll: 0,
             detail: None,
@@ -396,7 +399,7 @@ impl App {
     fn detail_effect(&mut self) -> Option<Effect> {
         match &self.history {
             Some(history) => {
-                self.detail = Some(DetailModel::build(history, self.detail_metric));
+                self.detail = Some(DetailModel::build(history, &self.history_actions, self.detail_metric));
                 None
             }
             None => Some(Effect::LoadHistory { team: self.team.clone()?, granularity: self.granularity }),
@@ -444,10 +447,12 @@ impl App {
         self.dashboard = Some(model);
     }
 
-    /// The loop hands back what an [`Effect::LoadHistory`] computed.
-    pub fn history_loaded(&mut self, table: MetricTable) {
+    /// The loop hands back what an [`Effect::LoadHistory`] computed: the table, and the
+    /// team's actions whose decisions and closings the detail chart marks.
+    pub fn history_loaded(&mut self, table: MetricTable, actions: Vec<crate::domain::Action>) {
         self.detail_metric = self.detail_metric.min(DetailModel::metric_count(&table).saturating_sub(1));
-        self.detail = Some(DetailModel::build(&table, self.detail_metric));
+        self.history_actions = actions;
+        self.detail = Some(DetailModel::build(&table, &self.history_actions, self.detail_metric));
         self.history = Some(table);
     }
 }

@@ -94,7 +94,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         }
         Effect::LoadHistory { team, granularity } => {
             let periods = history_periods(store, &team, granularity, now)?;
-            app.history_loaded(MetricTable::load(store, &team, &periods)?);
+            app.history_loaded(MetricTable::load(store, &team, &periods)?, store.actions(&team)?);
         }
         Effect::PrepareRetro { team } => match session::unfinished(store, &team)? {
             Some(unfinished) => app.retro_offered(unfinished),

@@ -1,8 +1,8 @@
 //! View models: what the screens show, computed once when the data or the window
 //! changes, never while drawing.
 
-use crate::domain::{DoraMetric, Granularity, MetricKey, Period, Polarity};
-use crate::metrics::{Direction, Movement, PeriodMetrics, ValueSource, trend};
+use crate::domain::{Action, ActionId, DoraMetric, Granularity, MetricKey, Period, Polarity};
+use crate::metrics::{Direction, Movement, PeriodMetrics, Reading, Reference, UsualRange, ValueSource, judge, trend};
 use crate::report::{MetricTable, format_delta, format_relative, format_value};
 
 /// Periods in a dashboard sparkline.
@@ -13,6 +13,33 @@ pub const TRAILING_PERIODS: usize = 6;
 /// One metric's values in every period of a table, oldest first.
 fn series(table: &MetricTable, metric: usize) -> Vec<Option<f64>> {
     table.periods.iter().map(|p| value_of(p, metric)).collect()
+}
+
+/// One metric's values with the events behind them, for the routine-variation rule.
+fn readings(table: &MetricTable, metric: usize) -> Vec<Option<Reading>> {
+    table
+        .periods
+        .iter()
+        .map(|p| match DoraMetric::ALL.get(metric) {
+            Some(&m) => p.reading(m),
+            None => value_of(p, metric).map(Reading::unmodelled),
+        })
+        .collect()
+}
+
+/// What metric number `metric`'s value rests on in `p`, short: "2 of 9" for a share of
+/// deployments, the count for the others, empty for team metrics and imported values.
+fn events_of(p: &PeriodMetrics, metric: usize) -> String {
+    let Some(&m) = DoraMetric::ALL.get(metric) else { return String::new() };
+    let v = p.dora.get(m);
+    match (v.source, m) {
+        (Some(ValueSource::Events), DoraMetric::ChangeFailureRate) => {
+            format!("{} of {}", p.failed_deployments, v.count)
+        }
+        (Some(ValueSource::Events), DoraMetric::ReworkRate) => format!("{} of {}", p.rework_deployments, v.count),
+        (Some(ValueSource::Events), _) => v.count.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// Metrics are numbered: the five DORA ones first, then the team's in store order.
@@ -88,6 +115,10 @@ pub struct MetricRow {
     pub vs_previous: Delta,
     pub vs_trailing: Delta,
     pub sparkline: String,
+    /// The events the current value rests on: "2 of 9" deployments for a rate.
+    pub events: String,
+    /// The usual range of the trailing periods, for people: "0.0%–12.3%".
+    pub usual: Option<String>,
     /// An open action expects this metric to worsen: a worsening is the plan, not news.
     pub intended: bool,
 }
@@ -175,7 +206,7 @@ impl DashboardModel {
 fn row(table: &MetricTable, metric: usize) -> MetricRow {
     let (key, name, unit, polarity) = describe(table, metric);
     let values = series(table, metric);
-    let t = trend(&values, polarity, TRAILING_PERIODS);
+    let t = trend(&readings(table, metric), polarity, TRAILING_PERIODS);
     let imported = match (&key, table.periods.last()) {
         (MetricKey::Dora(m), Some(p)) => p.dora.get(*m).source == Some(ValueSource::Imported),
         _ => false,
@@ -189,6 +220,10 @@ fn row(table: &MetricTable, metric: usize) -> MetricRow {
         vs_previous: Delta::absolute(&t.vs_previous, &unit),
         vs_trailing: Delta::relative(&t.vs_trailing, &unit),
         sparkline: sparkline(&values),
+        events: table.periods.last().map(|p| events_of(p, metric)).unwrap_or_default(),
+        usual: t
+            .usual
+            .map(|u| format!("{}–{}", format_value(Some(u.lower), &unit), format_value(Some(u.upper), &unit))),
         intended: false,
     }
 }
@@ -223,8 +258,28 @@ pub struct DetailRow {
     pub label: String,
     pub first_day: String,
     pub value: String,
-    pub count: Option<u64>,
+    /// The events the value rests on: "2 of 9" deployments for a rate, else the count.
+    pub events: String,
     pub imported: bool,
+    /// Judged against the usual range of the periods before it: "above usual range",
+    /// "within usual range", "below usual range"; empty with too little history.
+    pub variation: &'static str,
+}
+
+/// Where an action on the shown metric was decided or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    Decided,
+    Closed,
+}
+
+/// An action's decision or closing, placed on the chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ActionMark {
+    pub action: ActionId,
+    pub kind: MarkKind,
+    /// The index of the period it fell in.
+    pub x: f64,
 }
 
 /// A metric over the team's whole history.
@@ -242,17 +297,37 @@ pub struct DetailModel {
     /// First day of the first, middle and last period.
     pub x_labels: Vec<String>,
     pub y_bounds: [f64; 2],
+    /// `(period index, usual range)`: each period's natural process limits from the
+    /// [`TRAILING_PERIODS`] before it, where there are enough of them.
+    pub band: Vec<(f64, UsualRange)>,
+    /// Where actions on this metric were decided and closed, oldest first.
+    pub marks: Vec<ActionMark>,
     /// Newest first.
     pub rows: Vec<DetailRow>,
 }
 
 impl DetailModel {
-    /// Metric number `metric` (DORA first, then team metrics) over every period of `history`.
-    pub fn build(history: &MetricTable, metric: usize) -> Self {
+    /// Metric number `metric` (DORA first, then team metrics) over every period of
+    /// `history`, with the decisions and closings of those of `actions` that target it.
+    pub fn build(history: &MetricTable, actions: &[Action], metric: usize) -> Self {
         let (key, name, unit, polarity) = describe(history, metric);
         let values = series(history, metric);
         let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
-        let hi = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let readings = readings(history, metric);
+        // Each period's reference is the periods before it, whether or not it has data.
+        let references: Vec<Option<Reference>> = (0..readings.len())
+            .map(|i| {
+                let before: Vec<Reading> =
+                    readings[i.saturating_sub(TRAILING_PERIODS)..i].iter().flatten().copied().collect();
+                Reference::trailing(&before)
+            })
+            .collect();
+        let judged: Vec<Option<crate::metrics::Judgement>> =
+            readings.iter().zip(&references).map(|(now, r)| now.zip(*r).map(|(now, r)| judge(&now, 1, &r))).collect();
+        let band: Vec<(f64, UsualRange)> =
+            references.iter().enumerate().filter_map(|(i, r)| r.map(|r| (i as f64, r.range(1)))).collect();
+        let marks = marks(history, actions, &key);
+        let hi = points.iter().map(|p| p.1).chain(band.iter().map(|b| b.1.upper)).fold(0.0, f64::max);
         let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
         let n = history.periods.len();
         let day = |i: usize| history.periods.get(i).map(|p| p.period.first_day().to_string()).unwrap_or_default();
@@ -272,8 +347,9 @@ impl DetailModel {
             .periods
             .iter()
             .zip(&values)
+            .zip(&judged)
             .rev()
-            .map(|(p, v)| {
+            .map(|((p, v), j)| {
                 let dora = match &key {
                     MetricKey::Dora(m) => Some(p.dora.get(*m)),
                     MetricKey::Team(_) => None,
@@ -282,8 +358,17 @@ impl DetailModel {
                     label: p.period.label(),
                     first_day: p.period.first_day().format("%b %d").to_string(),
                     value: format_value(*v, &unit),
-                    count: dora.filter(|d| d.source == Some(ValueSource::Events) || d.value.is_none()).map(|d| d.count),
+                    events: match dora {
+                        Some(d) if d.value.is_none() => d.count.to_string(),
+                        _ => events_of(p, metric),
+                    },
                     imported: dora.is_some_and(|d| d.source == Some(ValueSource::Imported)),
+                    variation: match j.map(|j| j.variation) {
+                        Some(crate::metrics::Variation::Above) => "above usual range",
+                        Some(crate::metrics::Variation::Below) => "below usual range",
+                        Some(crate::metrics::Variation::Within) => "within usual range",
+                        None => "",
+                    },
                 }
             })
             .collect();
@@ -298,6 +383,8 @@ impl DetailModel {
             period_count: n,
             x_labels,
             y_bounds: [0.0, y_top],
+            band,
+            marks,
             rows,
         }
     }
@@ -306,6 +393,24 @@ impl DetailModel {
     pub fn metric_count(history: &MetricTable) -> usize {
         metric_count(history)
     }
+}
+
+/// The decisions and closings of the actions on `key`, at the periods they fell in.
+fn marks(history: &MetricTable, actions: &[Action], key: &MetricKey) -> Vec<ActionMark> {
+    let at = |t: crate::domain::Timestamp| history.periods.iter().position(|p| p.period.contains(t));
+    let mut marks: Vec<ActionMark> = actions
+        .iter()
+        .filter(|a| &a.metric == key)
+        .flat_map(|a| {
+            let decided = at(a.created_at).map(|x| ActionMark { action: a.id, kind: MarkKind::Decided, x: x as f64 });
+            let closed =
+                a.closed_at.and_then(at).map(|x| ActionMark { action: a.id, kind: MarkKind::Closed, x: x as f64 });
+            [decided, closed]
+        })
+        .flatten()
+        .collect();
+    marks.sort_by(|a, b| a.x.total_cmp(&b.x));
+    marks
 }
 
 #[cfg(test)]

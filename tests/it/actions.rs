@@ -25,9 +25,14 @@ fn day(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// Escaped defects per week (lower is better), 2026-W40 to W48. W48 is under way at NOW.
+/// Escaped defects per week (lower is better), 2026-W36 to W48. W48 is under way at NOW.
+/// W36..W39 are the routine weeks before the earliest actions (their usual range).
 const DEFECTS: &str = "name,unit,polarity,period,value
-escaped_defects,defects,lower_is_better,2026-W40,6
+escaped_defects,defects,lower_is_better,2026-W36,6
+escaped_defects,,,2026-W37,6
+escaped_defects,,,2026-W38,6
+escaped_defects,,,2026-W39,6
+escaped_defects,,,2026-W40,6
 escaped_defects,,,2026-W41,6
 escaped_defects,,,2026-W42,5
 escaped_defects,,,2026-W43,6
@@ -99,7 +104,10 @@ fn an_open_action_is_judged_on_the_whole_weeks_after_the_one_it_was_created_in()
     let p = progress(&store, &action, now()).unwrap();
     assert_eq!(labels(&p), ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
     assert_eq!(p.series[0].1, Some(10.0));
-    // W45..W47: 8, 7, 9 -> median 8, -20%. W44 (created) and W48 (under way) do not count.
+    // W45..W47: 8, 7, 9 -> mean 8, -20%. W44 (created) and W48 (under way) do not count.
+    // The six weeks before W44 read 6, 6, 6, 6, 5, 6 (average moving range 0.4): over 3
+    // weeks after a baseline of 2 the usual range is 10 ± 2.66 × 0.4 × √(1/3 + 1/2) =
+    // 9.03..10.97, and 8 is below it.
     assert_eq!(p.counted, 1..4);
     assert_eq!(p.since().len(), 3);
     assert_eq!(p.evaluation.after, Some(8.0));
@@ -125,8 +133,9 @@ fn a_closed_action_is_judged_up_to_the_week_it_was_closed() {
     let since: Vec<_> = p.since().iter().map(|(p, v)| (p.label(), *v)).collect();
     assert_eq!(since[0], ("2026-W41".to_owned(), Some(6.0)));
     assert_eq!(since[5], ("2026-W46".to_owned(), Some(7.0)));
-    // Over those six weeks as one window: (6 + 5 + 6 + 10 + 8 + 7) / 6 = 7, +16.7% of 6
-    // on a lower-is-better metric -> the other way.
+    // Over those six weeks as one window: (6 + 5 + 6 + 10 + 8 + 7) / 6 = 7, +16.7% of 6.
+    // The weeks before W40 read 6, 6, 6, 6: no routine variation, so the usual range is
+    // 6..6 and 7 is above it on a lower-is-better metric -> the other way.
     assert_eq!(p.evaluation.after, Some(7.0));
     assert_eq!(p.evaluation.verdict, Verdict::MovedTheOtherWay);
 
@@ -170,10 +179,21 @@ fn deployment_frequency_reads_from_the_events() {
         baseline: Some(2.0),
         baseline_window: Period::window(day("2026-10-17"), day("2026-10-30"), UtcOffset::UTC),
     };
+    // Two deployments a day in the six weeks before W44 (W38..W43): a usual range of
+    // exactly 2.0/day.
+    let mut before = String::from("id,deployed_at,environment\n");
+    let monday = day("2026-09-14");
+    for i in 0..42 {
+        let d = monday + chrono::Days::new(i);
+        before.push_str(&format!("b{i}a,{d}T09:00:00Z,production\nb{i}b,{d}T15:00:00Z,production\n"));
+    }
+    import_bytes(&mut store, &team, ImportKind::Deployments, "b.csv", before.as_bytes(), Format::Csv).unwrap();
     // Decided on Friday of W44.
     let action = store.add_action(&team, &new, t("2026-10-30T12:00:00Z")).unwrap();
     let p = progress(&store, &action, now()).unwrap();
-    // W45..W47 had a deployment every day: 1/day, -50% of 2.0/day, as intended.
+    // W45..W47 had a deployment every day: 1/day, -50% of 2.0/day, below the usual range;
+    // 21 deployments in 21 days after 28 in 14: P(Binomial(49, 0.6) ≤ 21) < 0.025. As
+    // intended.
     assert_eq!(labels(&p)[0], "2026-W44");
     assert_eq!(p.evaluation.after, Some(1.0));
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
@@ -388,8 +408,13 @@ fn the_demo_story_of_actions_stays_true() {
                 // Rework rose, but over a few weeks of few deployments: within chance.
                 ("Second reviewer on risky changes", Dropped, Verdict::NoClearChange),
                 ("Slow down to pay down technical debt", Done, Verdict::MovedAsExpected),
-                ("Contract tests on the payment flow", Done, Verdict::MovedAsExpected),
-                ("Release notes for customers in the app", Open, Verdict::NoClearChange),
+                // The failure rate fell from 25% to 11.4%, but in the six weeks before the
+                // action it swung between 0% and 37.5% a week (average moving range 22
+                // points): over 14 weeks its usual range still reaches down to 0%.
+                ("Contract tests on the payment flow", Done, Verdict::NoClearChange),
+                // Satisfaction rose from 4.21 to 4.32, above the usual range (4.12..4.30
+                // for 7 weeks after a 7-week baseline) of the calm weeks before it.
+                ("Release notes for customers in the app", Open, Verdict::MovedAsExpected),
                 ("Canary stage for every payouts deployment", Open, Verdict::TooEarly),
             ]
         );
@@ -481,7 +506,7 @@ fn demo(args: &[&str]) -> Command {
 fn list_json_snapshot() {
     let out = stdout(&mut demo(&["list", "--format", "json"]));
     let json: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(json["schema"], "retro.actions/1");
+    assert_eq!(json["schema"], "retro.actions/2");
     insta::assert_snapshot!("actions_list_json", out);
 }
 
@@ -509,9 +534,19 @@ fn the_table_marks_overdue_and_intended_worsening() {
     let row = |id: &str| *lines.iter().find(|l| l.trim_start().starts_with(&format!("{id} "))).unwrap();
     assert!(row("2").contains("moved as expected (intended)"), "{out}");
     assert!(row("2").contains("worsen on purpose"), "{out}");
-    assert!(row("4").contains("2026-10-29 overdue") && row("4").contains("no clear change"), "{out}");
+    assert!(row("4").contains("2026-10-29 overdue") && row("4").contains("moved as expected"), "{out}");
+    assert!(row("3").contains("no clear change"), "{out}");
     assert!(row("5").contains("too early") && !row("5").contains("overdue"), "{out}");
     assert!(row("1").contains("no clear change") && row("1").ends_with("dropped"), "{out}");
+}
+
+#[test]
+fn show_gives_the_usual_range_the_verdict_read() {
+    // Contract tests: 11.4% over 14 weeks against a baseline of 25% over 6 weeks, ±
+    // 2.66 × 22.06 × √(1/14 + 1/6) = 28.6 points (the weekly failure rates of the six
+    // weeks before swung between 0% and 37.5%), down to 0%.
+    let out = stdout(&mut demo(&["show", "3"]));
+    assert!(out.contains("Verdict    no clear change\nUsual      0.0% to 53.6% for these weeks"), "{out}");
 }
 
 #[test]
@@ -552,7 +587,7 @@ fn list_filters_by_status_and_overdue_and_sorts() {
     assert_eq!(ids(&["--overdue"]), [4]);
     assert_eq!(ids(&["--status", "done", "--overdue"]), Vec::<i64>::new());
     // The other way, no clear change, too early, then as expected.
-    assert_eq!(ids(&["--sort", "verdict"]), [1, 4, 5, 2, 3]);
+    assert_eq!(ids(&["--sort", "verdict"]), [1, 3, 5, 2, 4]);
 
     // Due dates in another order than creation, one without a due date.
     let dir = tempfile::tempdir().unwrap();

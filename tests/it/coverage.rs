@@ -306,6 +306,18 @@ fn daily(f: &mut Fixture, first: &str, days: u64, twice: impl Fn(NaiveDate) -> b
     f.import(ImportKind::Deployments, &csv);
 }
 
+/// `count(day)` deployments on each of `days` days from `first`.
+fn per_day(f: &mut Fixture, first: &str, days: u64, count: impl Fn(NaiveDate) -> u32) {
+    let mut csv = String::from("id,deployed_at\n");
+    for i in 0..days {
+        let d = day(first) + chrono::Days::new(i);
+        for n in 0..count(d) {
+            csv.push_str(&format!("d{d}-{n},{d} {:02}:00:00\n", 8 + n));
+        }
+    }
+    f.import(ImportKind::Deployments, &csv);
+}
+
 /// Twice a day in W10..W19 (2 March to 10 May), once a day in W20..W26 (to 28 June):
 /// nothing since, and today is 26 November (W48).
 fn months_old() -> retro::tui::Backend {
@@ -348,7 +360,19 @@ fn as_planned_only_in_periods_when_the_action_was_open() {
     use crate::common::{press, render};
     use retro::domain::{ActionPlan, ActionStatus, Expected, NewAction};
     use retro::tui::keymap::Action;
-    let mut backend = months_old();
+    // Eight deployments a day to W19, four a day W20..W24 (the action's slow-down), two a
+    // day W25..W26; nothing since. Steps big enough to be beyond routine variation.
+    let mut f = Fixture::new();
+    per_day(&mut f, "2026-03-02", 119, |d| {
+        if d < day("2026-05-11") {
+            8
+        } else if d < day("2026-06-15") {
+            4
+        } else {
+            2
+        }
+    });
+    let mut backend = retro::tui::Backend::new(f.store);
     let team = backend.store.teams().unwrap().remove(0);
     let new = NewAction {
         plan: ActionPlan {
@@ -370,21 +394,23 @@ fn as_planned_only_in_periods_when_the_action_was_open() {
     backend.store.set_action_status(action.id, ActionStatus::Done, Some("done"), closed).unwrap();
     let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
 
-    // W22 (the action open): 1.00/d against the mean of W16..W21, (4 x 2 + 2 x 1) / 6 =
-    // 1.67/d: worse, as the action planned. The label fits its column.
+    // W22 (the action open): 4.00/d against the mean of W16..W21, (4 x 8 + 2 x 4) / 6 =
+    // 6.67/d, -40%; its usual range is 6.67 +- 2.66 x 0.8 = 4.54..8.79, and 28 deployments
+    // where 46.7 were usual is beyond chance (p = 0.005): worse, as the action planned.
+    // The label fits its column.
     press(&mut backend, &mut app, &[Action::Earlier, Action::Earlier, Action::Earlier, Action::Earlier]);
     let w22 = render(&app, 100, 30);
     assert!(w22.contains("2026-W22"), "{w22}");
     let freq = row(&w22, "Deployment frequency");
     assert!(freq.contains("as planned") && freq.contains("-40%"), "{freq}");
-    // W25 (closed in W23): 1.00/d against W19..W24, (2 + 5 x 1) / 6 = 1.17/d, -14%: worse,
-    // and no longer the plan.
+    // W25 (closed in W23): 2.00/d against W19..W24, (8 + 5 x 4) / 6 = 4.67/d, -57%; usual
+    // range 2.54..6.79: worse, and no longer the plan.
     press(&mut backend, &mut app, &[Action::Later, Action::Later, Action::Later]);
     let w25 = render(&app, 100, 30);
     let freq = row(&w25, "Deployment frequency");
     assert!(w25.contains("2026-W25"), "{w25}");
-    assert!(freq.contains("worse") && !freq.contains("planned") && freq.contains("-14%"), "{freq}");
-    // Before the action was decided (W19 against W13..W18, 2.00/d both): steady, never "as planned".
+    assert!(freq.contains("worse") && !freq.contains("planned") && freq.contains("-57%"), "{freq}");
+    // Before the action was decided (W19 against W13..W18, 8.00/d both): steady, never "as planned".
     let before: Vec<_> = std::iter::repeat_n(Action::Earlier, 6).collect();
     press(&mut backend, &mut app, &before);
     let w19 = render(&app, 100, 30);

@@ -1,13 +1,15 @@
-//! Did an action move its metric? Hand-computed cases of the effect rule
-//! (docs/metrics.md, "Did an action move its metric?"): each verdict, the noise
-//! threshold for each kind of metric, too early, intended worsening, hold steady, zero
-//! baselines, and the steady team that must not read as moved.
+//! Did an action move its metric? Hand-computed cases of the verdict (docs/metrics.md,
+//! "Did an action move its metric?"), which is the routine-variation rule
+//! (`metrics::variation`) read against what the action expected: each verdict, each kind
+//! of metric, too early, intended worsening, hold steady, zero baselines, and the steady
+//! team that must not read as moved.
 
 use retro::domain::Expected::{self, *};
 use retro::domain::Polarity::{self, *};
-use retro::metrics::{EffectRule, Evaluation, Sample, Spread, Verdict, evaluate};
+use retro::metrics::{EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
 
-/// A baseline over two weeks and an after-window over `weeks` weeks.
+/// A baseline over two weeks, an after-window over `weeks` weeks, and the weekly values
+/// before the action.
 fn judge(
     expected: Expected,
     polarity: Polarity,
@@ -15,139 +17,177 @@ fn judge(
     (baseline, n1): (f64, u64),
     (after, n2): (f64, u64),
     weeks: usize,
+    routine: &[f64],
 ) -> Evaluation {
-    let before = Sample { value: baseline, events: n1, days: 14.0 };
-    let since = Sample { value: after, events: n2, days: 7.0 * weeks as f64 };
-    evaluate(expected, polarity, spread, Some(before), Some(since), weeks, &EffectRule::default())
+    let observed = Observed {
+        baseline: Some(Sample { value: baseline, events: n1, days: 14.0 }),
+        after: Some(Sample { value: after, events: n2, days: 7.0 * weeks as f64 }),
+        weeks,
+        routine: routine.to_vec(),
+    };
+    evaluate(expected, polarity, spread, &observed, &EffectRule::default())
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() < 1e-3)
 }
 
+/// Weekly failure rates before the action: moving ranges 8, 4, 2, 4, 2 (mean 4).
+const RATES: [f64; 6] = [16.0, 24.0, 20.0, 18.0, 22.0, 20.0];
+
 #[test]
 fn the_default_rule() {
     let rule = EffectRule::default();
-    assert_eq!((rule.min_periods, rule.min_relative_change, rule.min_events, rule.confidence), (3, 0.10, 5, 2.0));
+    assert_eq!((rule.min_periods, rule.min_events, rule.routine_weeks), (3, 5, 6));
 }
 
 #[test]
-fn a_failure_rate_that_fell_beyond_chance_moved_as_expected() {
-    // 20% of 50 deployments before, 8% of 100 after. Pooled share (10 + 8) / 150 = 0.12;
-    // chance: sqrt(0.12 * 0.88 * (1/50 + 1/100)) = 5.63 points; twice that is 11.26,
-    // more than a tenth of 20% (2 points). The fall of 12 points is beyond it.
-    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4);
+fn a_failure_rate_that_fell_beyond_the_usual_range_and_chance_moved_as_expected() {
+    // Baseline 20 % (10 of 50, over 2 weeks). Over 4 weeks after it the limits are
+    // 20 ± 2.66 × 4 × √(1/4 + 1/2) = 20 ± 9.21: 10.79..29.21. 6 % of 100 is below them,
+    // and Fisher's test gives P(6 or fewer of the 16 failures among the 100 later
+    // deployments of 150) = 0.0114 < 0.025.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (6.0, 100), 4, &RATES);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
-    assert!(close(e.threshold, 11.257), "{:?}", e.threshold);
-    assert!(close(e.relative, -0.6));
+    let u = e.usual.unwrap();
+    let half = 2.66 * 4.0 * (0.25f64 + 0.5).sqrt();
+    assert!(close(Some(u.lower), 20.0 - half) && close(Some(u.upper), 20.0 + half), "{u:?}");
+    assert!(close(e.threshold, half), "{:?}", e.threshold);
+    assert!(close(e.relative, -0.7));
 }
 
 #[test]
-fn a_smaller_fall_on_the_same_evidence_is_no_clear_change() {
-    // 20% -> 10%: pooled (10 + 10) / 150 = 0.1333; chance 5.89 points, twice 11.78 > 10.
-    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (10.0, 100), 4);
+fn below_the_limits_on_too_few_failures_is_no_clear_change() {
+    // 8 % of 100 is below 10.79 too, but P(8 or fewer of 18 failures) = 0.0336 ≥ 0.025.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4, &RATES);
     assert_eq!(e.verdict, Verdict::NoClearChange);
-    assert!(close(e.threshold, 11.776), "{:?}", e.threshold);
+    // Within the limits: 16 % of 100.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (16.0, 100), 4, &RATES);
+    assert_eq!(e.verdict, Verdict::NoClearChange);
 }
 
 #[test]
 fn a_steady_rare_failure_rate_is_not_read_as_a_move() {
-    // 4 deployments a week, one failing in two weeks of every five: 10% before (2 weeks,
-    // 8 deployments) and 10% over the five weeks since (20 deployments). No change.
-    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (12.5, 8), (10.0, 20), 5);
+    // 4 deployments a week, one failing every other week: weekly 0, 25, 0, 25, 0, 25
+    // (moving ranges 25); over 5 weeks 12.5 ± 2.66 × 25 × √(1/5 + 1/2) = 0..68.1. 10 % of
+    // 20 is in.
+    let routine = [0.0, 25.0, 0.0, 25.0, 0.0, 25.0];
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (12.5, 8), (10.0, 20), 5, &routine);
     assert_eq!(e.verdict, Verdict::NoClearChange, "{e:?}");
 }
 
 #[test]
 fn rework_that_rose_moved_the_other_way() {
-    // 10% -> 20% of 200 each: pooled 0.15; chance sqrt(0.15 * 0.85 * 0.01) = 3.57 points.
-    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 6);
+    // 10 % -> 20 % of 200 each, weekly 9..11 before (moving ranges 2, 1, 1: mean 4/3):
+    // 10 ± 2.66 × 1.333 × √(1/6 + 1/2) = 7.10..12.90; 40 of 200 after 20 of 200 is
+    // beyond chance.
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 6, &[9.0, 11.0, 10.0, 11.0]);
     assert_eq!(e.verdict, Verdict::MovedTheOtherWay);
 }
 
+/// Deployments a day in the weeks before: 14, 12, 16, 14 a week; moving ranges 2/7, 4/7,
+/// 2/7 (mean 8/21 = 0.381 a day).
+const FREQUENCY: [f64; 4] = [2.0, 12.0 / 7.0, 16.0 / 7.0, 2.0];
+
 #[test]
 fn an_intended_slow_down_that_happened_is_celebrated() {
-    // 2 deployments a day over 14 days (28) -> 1 a day over 28 days (28). Counts are
-    // Poisson: chance sqrt(28/14^2 + 28/28^2) = 0.4226 a day, twice 0.845 < the fall of 1.
-    let e = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.0, 28), 4);
+    // 2 a day over 14 days (28) -> 1 a day over 28 days (28). Limits over 4 weeks after 2:
+    // 2 ± 2.66 × 0.381 × √(1/4 + 1/2) = 1.12..2.88; 1 is below. Given 56 deployments, 28
+    // or fewer in the 28 of 42 days: P(Binomial(56, 2/3) ≤ 28) = 0.0072 < 0.025.
+    let e = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.0, 28), 4, &FREQUENCY);
     assert_eq!(e.verdict, Verdict::MovedAsExpected);
     assert!(e.intended_worsening);
-    assert!(close(e.threshold, 0.845), "{:?}", e.threshold);
+    assert!(close(e.threshold, 2.66 * 8.0 / 21.0 * (0.25f64 + 0.5).sqrt()), "{:?}", e.threshold);
 }
 
 #[test]
 fn an_intended_slow_down_that_did_not_happen() {
-    let steady = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.9, 53), 4);
+    let steady = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (1.9, 53), 4, &FREQUENCY);
     assert_eq!(steady.verdict, Verdict::NoClearChange);
     assert!(!steady.intended_worsening);
-    let faster = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (4.0, 112), 4);
+    let faster = judge(IntendedWorsening, HigherIsBetter, Spread::Rate, (2.0, 28), (4.0, 112), 4, &FREQUENCY);
     assert_eq!(faster.verdict, Verdict::MovedTheOtherWay);
     assert!(!faster.intended_worsening);
 }
 
 #[test]
-fn a_median_needs_many_changes_to_show_a_move() {
-    // Lead time 30 h -> 20 h. With 40 and 60 changes, chance is 1.25 * 30 * sqrt(1/40 +
-    // 1/60) = 7.65 h, twice 15.3 h: a 10 h fall is within it. With 400 and 600 changes it
-    // is 2.42 h, twice 4.84 h: the same fall is a move.
-    let few = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (20.0, 60), 6);
-    assert_eq!(few.verdict, Verdict::NoClearChange);
-    let many = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 400), (20.0, 600), 6);
-    assert_eq!(many.verdict, Verdict::MovedAsExpected);
+fn a_median_is_read_by_the_limits_alone() {
+    // Lead time 30 h over 2 weeks; weekly 28, 33, 30, 29 before (moving ranges 5, 3, 1:
+    // mean 3). Over 6 weeks: 30 ± 2.66 × 3 × √(1/6 + 1/2) = 23.48..36.52. 20 h is below:
+    // better. 28 h is within.
+    let routine = [28.0, 33.0, 30.0, 29.0];
+    let fell = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (20.0, 60), 6, &routine);
+    assert_eq!(fell.verdict, Verdict::MovedAsExpected);
+    let u = fell.usual.unwrap();
+    assert!(close(Some(u.lower), 23.4842) && close(Some(u.upper), 36.5158), "{u:?}");
+    let within = judge(Improve, LowerIsBetter, Spread::Median, (30.0, 40), (28.0, 60), 6, &routine);
+    assert_eq!(within.verdict, Verdict::NoClearChange);
 }
 
 #[test]
-fn too_early_without_weeks_events_or_values() {
-    let weeks = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (5.0, 100), 2);
+fn too_early_without_weeks_events_values_or_routine() {
+    let weeks = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (5.0, 100), 2, &RATES);
     assert_eq!(weeks.verdict, Verdict::TooEarly);
-    assert_eq!(weeks.threshold, None);
-    let events = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 4), (5.0, 100), 4);
+    assert_eq!((weeks.threshold, weeks.usual), (None, None));
+    let events = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 4), (5.0, 100), 4, &RATES);
     assert_eq!(events.verdict, Verdict::TooEarly, "four deployments are too few to judge a rate on");
+    let routine = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (5.0, 100), 4, &[20.0, 18.0]);
+    assert_eq!(routine.verdict, Verdict::TooEarly, "two weeks before say nothing of the usual range");
     let rule = EffectRule::default();
     let some = Sample { value: 10.0, events: 50, days: 28.0 };
-    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, None, Some(some), 4, &rule);
+    let only = |baseline, after| Observed { baseline, after, weeks: 4, routine: RATES.to_vec() };
+    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, &only(None, Some(some)), &rule);
     assert_eq!(e.verdict, Verdict::TooEarly, "no baseline");
-    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, Some(some), None, 4, &rule);
+    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, &only(Some(some), None), &rule);
     assert_eq!(e.verdict, Verdict::TooEarly, "no data since");
 }
 
 #[test]
 fn hold_steady_is_met_by_holding_or_by_getting_better() {
-    let held = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (11.0, 200), 4);
+    let routine = [9.0, 11.0, 10.0, 11.0];
+    let held = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (11.0, 200), 4, &routine);
     assert_eq!(held.verdict, Verdict::MovedAsExpected);
-    let better = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (3.0, 200), 4);
+    let better = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (3.0, 200), 4, &routine);
     assert_eq!(better.verdict, Verdict::MovedAsExpected);
-    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 4);
+    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (10.0, 200), (20.0, 200), 4, &routine);
     assert_eq!(worse.verdict, Verdict::MovedTheOtherWay);
 }
 
 #[test]
-fn a_team_metric_has_only_the_relative_threshold() {
-    // Satisfaction 4.0 -> 4.3 is +7.5%, under a tenth: no clear change; 4.5 is +12.5%.
-    let small = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.3, 0), 4);
-    assert_eq!(small.verdict, Verdict::NoClearChange);
-    let large = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.5, 0), 4);
+fn a_team_metric_is_read_by_the_limits_alone() {
+    // Satisfaction 4.0 over 2 weeks; weekly 3.9, 4.1, 4.0, 4.2 (moving ranges 0.2, 0.1,
+    // 0.2: mean 1/6). Over 4 weeks: 4.0 ± 2.66 / 6 × √(1/4 + 1/2) = 3.616..4.384. 4.4 is
+    // above; 4.3 is within.
+    let routine = [3.9, 4.1, 4.0, 4.2];
+    let large = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.4, 0), 4, &routine);
     assert_eq!(large.verdict, Verdict::MovedAsExpected);
+    let small = judge(Improve, HigherIsBetter, Spread::Unknown, (4.0, 0), (4.3, 0), 4, &routine);
+    assert_eq!(small.verdict, Verdict::NoClearChange);
 }
 
 #[test]
-fn from_a_zero_baseline_chance_alone_sets_the_bar() {
-    // 0% of 50 -> 4% of 100: pooled 4/150; chance sqrt(0.0267 * 0.9733 * 0.03) = 2.79
-    // points, twice 5.58 > 4: within. To 10% of 100: pooled 10/150, twice chance 8.64 < 10.
-    let within = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (4.0, 100), 4);
+fn from_a_zero_baseline_chance_sets_the_bar() {
+    // 0 of 50 failed, weekly 0 % before: limits 0..0. 4 of 100 after: P(all 4 failures
+    // among the 100 later of 150) = 0.194: within, so held. 10 of 100: 0.0148: worse.
+    let zeros = [0.0; 4];
+    let within = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (4.0, 100), 4, &zeros);
     assert_eq!(within.verdict, Verdict::MovedAsExpected);
     assert_eq!(within.relative, None);
-    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (10.0, 100), 4);
+    let worse = judge(HoldSteady, LowerIsBetter, Spread::Proportion, (0.0, 50), (10.0, 100), 4, &zeros);
     assert_eq!(worse.verdict, Verdict::MovedTheOtherWay);
 }
 
 #[test]
-fn a_custom_rule_changes_the_bar() {
-    let strict = EffectRule { confidence: 3.0, ..EffectRule::default() };
-    let before = Sample { value: 20.0, events: 50, days: 14.0 };
-    let since = Sample { value: 8.0, events: 100, days: 28.0 };
-    // Three standard errors: 16.9 points, more than the 12-point fall.
-    let e = evaluate(Improve, LowerIsBetter, Spread::Proportion, Some(before), Some(since), 4, &strict);
+fn verdicts_and_the_dashboard_are_one_rule() {
+    // The same numbers through the verdict and through `variation::judge` directly.
+    use retro::metrics::variation::{Events, Reading, Reference, Variation, judge as rule};
+    let e = judge(Improve, LowerIsBetter, Spread::Proportion, (20.0, 50), (8.0, 100), 4, &RATES);
+    // The baseline pools its two weeks.
+    let reference =
+        Reference::around(Reading::new(20.0, Events::Share { hits: 10, of: 50 }), &RATES).unwrap().pooled_over(2);
+    let j = rule(&Reading::new(8.0, Events::Share { hits: 8, of: 100 }), 4, &reference);
+    assert_eq!(j.variation, Variation::Within);
+    assert_eq!(e.usual, Some(j.range));
     assert_eq!(e.verdict, Verdict::NoClearChange);
 }
 

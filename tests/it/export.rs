@@ -7,7 +7,7 @@ use retro::domain::{
     Polarity, Retro, RetroId, Stage, Team, TeamId, Timestamp, UtcOffset, VoteCounts, parse_timestamp,
 };
 use retro::export::{RetroSummary, Reviewed, SCHEMA, json, markdown};
-use retro::metrics::{Direction, EffectRule, Sample, Spread, evaluate};
+use retro::metrics::{Direction, EffectRule, Observed, Sample, Spread, evaluate};
 use retro::retro::movement::MetricMove;
 use serde_json::Value;
 
@@ -71,6 +71,8 @@ fn movement(
         delta,
         relative: delta.zip(reference).map(|(d, r)| d / r),
         direction,
+        usual: None,
+        evidence: None,
     }
 }
 
@@ -260,9 +262,14 @@ fn summary() -> RetroSummary {
                 Expected::Improve,
                 Polarity::LowerIsBetter,
                 Spread::Proportion,
-                Some(Sample { value: 20.0, events: 50, days: 14.0 }),
-                Some(Sample { value: 8.0, events: 100, days: 28.0 }),
-                4,
+                // 10 of 50 failed, then 6 of 100, against weeks of 16-24 % before: moved
+                // as expected (docs/metrics.md, "Did an action move its metric?").
+                &Observed {
+                    baseline: Some(Sample { value: 20.0, events: 50, days: 14.0 }),
+                    after: Some(Sample { value: 6.0, events: 100, days: 28.0 }),
+                    weeks: 4,
+                    routine: vec![16.0, 24.0, 20.0, 18.0, 22.0, 20.0],
+                },
                 &EffectRule::default(),
             )),
         },
@@ -378,8 +385,8 @@ fn steady_metrics_are_named_when_nothing_moved() {
     let mut s = empty_summary();
     s.moves = summary().moves.into_iter().filter(|m| !m.moved()).collect();
     let moved = section(&markdown(&s), "## Metrics that moved").to_owned();
-    assert!(moved.contains("No metric moved noticeably"), "{moved}");
-    assert!(moved.contains("Steady: Deployment frequency."), "{moved}");
+    assert!(moved.contains("No metric moved beyond its usual range"), "{moved}");
+    assert!(moved.contains("Within usual range: Deployment frequency."), "{moved}");
     assert!(moved.contains("Not enough data to compare: Failed deployment recovery time."), "{moved}");
 }
 

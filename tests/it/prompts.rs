@@ -33,6 +33,8 @@ fn moved(metric: MetricKey, reference: f64, current: f64, direction: Direction) 
         delta: Some(delta),
         relative: Some(delta / reference.abs()),
         direction,
+        usual: None,
+        evidence: None,
     }
 }
 

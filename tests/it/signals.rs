@@ -115,15 +115,15 @@ fn close(a: f64, b: f64) -> bool {
 
 // --- 1. instability after throughput rises ---------------------------------------------
 
-/// W01-W08: 2 deployments a week. W09-W24: 4 a week; in W17-W24 the Monday
-/// deployment of each week fails when `fail` is true.
+/// W01-W08: 2 deployments a week. W09-W24: 4 a week; in W17-W24 the Monday and
+/// Tuesday deployments of each week fail when `fail` is true.
 fn rise_then_failures(fail: bool) -> History {
     let mut h = History::new(24);
     for n in 1..=8 {
         h.deploys(n, 2, 0, 1);
     }
     for n in 9..=24 {
-        h.deploys(n, 4, usize::from(fail && n >= 17), 1);
+        h.deploys(n, 4, 2 * usize::from(fail && n >= 17), 1);
     }
     h
 }
@@ -134,14 +134,18 @@ fn instability_after_a_rise_in_throughput() {
     // Window W09-W16: 32 in 56 days = 4 a week, +100% (>= +50%). The rise episode runs
     // from W09 to W11 (baseline W03-W10: 20 in 8 weeks = 2.5 a week, then 4: +60%); at
     // W12 the baseline is 2.75 a week and 4 is +45%, which ends it. Strongest first: W09.
-    // Windows starting from W09 (up to 8 weeks later): W09-W16 has no failure, W10-W17
-    // 1, W11-W18 2 (fewer than 3), W12-W19 3 of 32 = 9.4% (+9.4 points, under 10),
-    // W13-W20 4 of 32 = 12.5%, +12.5 points: the signal.
+    // The rise is beyond routine variation: the baseline weeks all read 2 (limits 2..2 a
+    // week), and 32 deployments in 56 days after 16 in 56 is far beyond chance.
+    // Windows starting from W09 (up to 8 weeks later), against 0 of 16 failed before
+    // (weekly limits 0..0, so each rise is beyond them; Fisher's test decides):
+    // W09-W16 no failure, W10-W17 2 (fewer than 3), W11-W18 4 of 32 = 12.5% (chance
+    // C(32,4)/C(48,4) = 0.185), W12-W19 6 (0.074), W13-W20 8 of 32 = 25% (0.0279, still
+    // at least 0.025), W14-W21 10 of 32 = 31.25% (0.0099): the signal.
     let signals = rise_then_failures(true).signals(&[], &[]);
     let found = of_kind(&signals, SignalKind::InstabilityAfterThroughputRise);
     assert_eq!(found.len(), 1, "{signals:#?}");
     let s = found[0];
-    assert_eq!(labels(s), ("2025-W01".into(), "2025-W20".into()));
+    assert_eq!(labels(s), ("2025-W01".into(), "2025-W21".into()));
     assert_eq!(
         s.metrics,
         [MetricKey::Dora(DoraMetric::DeploymentFrequency), MetricKey::Dora(DoraMetric::ChangeFailureRate)]
@@ -153,8 +157,8 @@ fn instability_after_a_rise_in_throughput() {
     let cfr = &s.observations[1];
     assert_eq!(cfr.key, "change_failure_rate");
     assert!(close(cfr.before.as_ref().unwrap().value, 0.0));
-    assert!(close(cfr.after.value, 12.5));
-    assert_eq!((cfr.after.span.first.label(), cfr.after.span.last.label()), ("2025-W13".into(), "2025-W20".into()));
+    assert!(close(cfr.after.value, 31.25));
+    assert_eq!((cfr.after.span.first.label(), cfr.after.span.last.label()), ("2025-W14".into(), "2025-W21".into()));
     assert!(s.explanation.contains("AI coding assistants"), "{}", s.explanation);
     assert!(
         s.explanation.contains("from 2.0 a week to 4.0 a week (+100%) between 2025-W01..2025-W08 and"),
@@ -166,11 +170,13 @@ fn instability_after_a_rise_in_throughput() {
 
 #[test]
 fn rework_rate_rising_after_a_rise_counts_too() {
-    // No failures, but the Monday deployments of W17-W24 are hotfixes: rework rate
-    // W13-W20 = 4 of 32 = 12.5%.
+    // No failures, but the Monday and Tuesday deployments of W17-W24 are hotfixes: as
+    // for failures above, rework rate W14-W21 = 10 of 32 = 31.25% is the first beyond
+    // chance.
     let mut h = rise_then_failures(false);
     for d in h.events.deployments.iter_mut() {
-        if d.deployed_at >= week(17).start && d.deployed_at == at_monday(d.deployed_at) {
+        let monday = at_monday(d.deployed_at);
+        if d.deployed_at >= week(17).start && (d.deployed_at == monday || d.deployed_at == monday + DAY) {
             d.kind = DeployKind::Hotfix;
         }
     }
@@ -178,7 +184,7 @@ fn rework_rate_rising_after_a_rise_counts_too() {
     let found = of_kind(&signals, SignalKind::InstabilityAfterThroughputRise);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].metrics[1], MetricKey::Dora(DoraMetric::ReworkRate));
-    assert!(close(found[0].observations[1].after.value, 12.5));
+    assert!(close(found[0].observations[1].after.value, 31.25));
 }
 
 /// Monday 10:00 of the week holding `t`.
@@ -224,14 +230,14 @@ fn no_instability_when_failures_come_after_the_lag() {
 }
 
 /// 16 weeks: `baseline` deployments spread over W01-W08 (one a week, from W08
-/// backwards), then 4 a week with one failure each in W09-W16.
+/// backwards), then 4 a week with two failures each in W09-W16.
 fn short_rise(baseline: u32) -> History {
     let mut h = History::new(16);
     for n in (9 - baseline)..=8 {
         h.deploys(n, 1, 0, 1);
     }
     for n in 9..=16 {
-        h.deploys(n, 4, 1, 1);
+        h.deploys(n, 4, 2, 1);
     }
     h
 }
@@ -239,7 +245,9 @@ fn short_rise(baseline: u32) -> History {
 #[test]
 fn no_instability_on_a_baseline_of_too_few_deployments() {
     // Only W01-W08 against W09-W16 fits in 16 weeks. With 8 baseline deployments: 1 a
-    // week -> 4 a week (+300%), failure rate 0% -> 8 of 32 = 25%: a signal.
+    // week -> 4 a week (+300%), failure rate 0% -> 16 of 32 = 50% (Fisher: C(32,16) /
+    // C(40,16) = 0.0096, beyond chance): a signal. (With one failure a week, 8 of 32
+    // after 0 of 8 has a chance of 0.137: routine for so few deployments.)
     let signals = short_rise(8).signals(&[], &[]);
     assert_eq!(of_kind(&signals, SignalKind::InstabilityAfterThroughputRise).len(), 1);
     // With 7 (none in W01), the baseline is too thin to read a rise from.
@@ -441,10 +449,15 @@ fn a_worsening_the_team_chose_is_shown_as_intended() {
 
 #[test]
 fn a_closed_action_covers_only_the_weeks_it_was_open() {
-    // Closed at the start of W07: open in W05-W06, 4 deployments in 14 days = 2 a week.
-    let signals = slowed_down().signals(&[slow_down(Expected::IntendedWorsening, Some(at(7, 0, 0)))], &[]);
+    // Closed at the start of W09: open in W05-W08, 8 deployments in 28 days = 2 a week,
+    // after 20 in 28: P(Binomial(28, 1/2) <= 8) = 0.018, beyond chance.
+    let signals = slowed_down().signals(&[slow_down(Expected::IntendedWorsening, Some(at(9, 0, 0)))], &[]);
     let s = of_kind(&signals, SignalKind::IntendedWorsening)[0];
-    assert_eq!(labels(s), ("2025-W01".into(), "2025-W06".into()));
+    assert_eq!(labels(s), ("2025-W01".into(), "2025-W08".into()));
+    // Closed at the start of W07: 4 in 14 days after 20 in 28 has a chance of 0.059:
+    // within routine variation, so no signal.
+    let signals = slowed_down().signals(&[slow_down(Expected::IntendedWorsening, Some(at(7, 0, 0)))], &[]);
+    assert!(of_kind(&signals, SignalKind::IntendedWorsening).is_empty(), "{signals:#?}");
 }
 
 #[test]
@@ -561,16 +574,16 @@ fn thresholds_are_documented_defaults() {
     assert_eq!((monthly.baseline, monthly.window, monthly.lag), (3, 2, 2));
     assert_eq!(weekly.throughput_rise, 0.5);
     assert_eq!(weekly.rate_rise_points, 10.0);
-    // Other thresholds are the caller's to choose: with a rise of 5 points enough,
-    // W12-W19 (3 of 32 = 9.4%) is the first window that rose.
+    // Other thresholds are the caller's to choose: asking for a rise of 60 points, no
+    // window rises that far (the most is W17-W24: 16 of 32 = 50%).
     let mut h = rise_then_failures(true);
     h.events.coverage = covered(week(1).start, week(24).end);
     let periods: Vec<Period> = (1..=24).map(week).collect();
     let series = compute(&h.events, &periods);
     let input = SignalInput { events: &h.events, series: &series, intended: &[], quality_metrics: &[] };
-    let loose = Thresholds { rate_rise_points: 5.0, ..weekly };
-    let s = detect_with(&input, &loose);
-    assert_eq!(s[0].observations[1].after.span.first.label(), "2025-W12");
+    assert_eq!(detect_with(&input, &weekly).len(), 1);
+    let strict = Thresholds { rate_rise_points: 60.0, ..weekly };
+    assert!(detect_with(&input, &strict).is_empty());
 }
 
 /// A steady team (8 deployments a week, 10% failures, 7% rework, satisfaction about
@@ -632,6 +645,12 @@ fn the_demo_story_raises_instability_after_throughput_rises() {
             Period::last_n(now, count, granularity, UtcOffset::UTC).into_iter().map(|p| p.until(now)).collect();
         let table = SignalTable::load(&store, &team, &periods, &[]).unwrap();
         let instability = of_kind(&table.signals, SignalKind::InstabilityAfterThroughputRise);
+        if granularity == Granularity::Month {
+            // By month the story starts too close to the rise: every 3-month baseline
+            // holds part of it, so its months vary too much to tell a move from routine.
+            assert!(instability.is_empty(), "{:#?}", table.signals);
+            continue;
+        }
         assert_eq!(instability.len(), 1, "{granularity:?}: {:#?}", table.signals);
         let s = instability[0];
         assert!(s.metrics.contains(&MetricKey::Dora(DoraMetric::ChangeFailureRate)));

@@ -124,7 +124,7 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
         input,
         t,
         |base, rise| {
-            let ratio = frequency_rise(base, rise, t.min_deployments, t.thinner_rise)?;
+            let ratio = frequency_rise(input, base, rise, t.min_deployments, t.thinner_rise)?;
             let (c0, c1) = (base.changes_per_deployment()?, rise.changes_per_deployment()?);
             (c0 > 0.0 && c1 <= c0 * (1.0 - t.thinner_drop)).then_some(ratio)
         },

@@ -3,6 +3,7 @@
 
 use super::{Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say, say_relative};
 use crate::domain::{DoraMetric, MetricKey};
+use crate::metrics::Direction;
 
 const RATES: [DoraMetric; 2] = [DoraMetric::ChangeFailureRate, DoraMetric::ReworkRate];
 
@@ -15,12 +16,12 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     episodes(
         input,
         t,
-        |base, rise| frequency_rise(base, rise, t.min_deployments, t.throughput_rise),
+        |base, rise| frequency_rise(input, base, rise, t.min_deployments, t.throughput_rise),
         |base, rise| {
             let s = rise.range.start;
             (s..=(s + t.lag).min(n - w)).find_map(|u| {
                 let later = Window::new(input, u..u + w);
-                let rates = rates_that_rose(base, &later, t);
+                let rates = rates_that_rose(input, base, &later, t);
                 (!rates.is_empty()).then(|| signal(input, base, rise, &later, &rates))
             })
         },
@@ -28,14 +29,24 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
 }
 
 /// How much deployment frequency rose (after / before), when the baseline has enough
-/// deployments and it rose by at least `share`.
-pub(super) fn frequency_rise(base: &Window, rise: &Window, min_deployments: u64, share: f64) -> Option<f64> {
+/// deployments and it rose by at least `share`, beyond its routine variation.
+pub(super) fn frequency_rise(
+    input: &SignalInput<'_>,
+    base: &Window,
+    rise: &Window,
+    min_deployments: u64,
+    share: f64,
+) -> Option<f64> {
     let freq = DoraMetric::DeploymentFrequency;
     let (before, after) = (base.value(freq)?, rise.value(freq)?);
-    (base.deployments() >= min_deployments && before > 0.0 && after >= before * (1.0 + share)).then(|| after / before)
+    (base.deployments() >= min_deployments
+        && before > 0.0
+        && after >= before * (1.0 + share)
+        && base.moved_as(rise, freq, input, Direction::Better))
+    .then(|| after / before)
 }
 
-fn rates_that_rose(base: &Window, later: &Window, t: &Thresholds) -> Vec<DoraMetric> {
+fn rates_that_rose(input: &SignalInput<'_>, base: &Window, later: &Window, t: &Thresholds) -> Vec<DoraMetric> {
     if later.deployments() < t.min_deployments {
         return Vec::new();
     }
@@ -43,7 +54,9 @@ fn rates_that_rose(base: &Window, later: &Window, t: &Thresholds) -> Vec<DoraMet
         .into_iter()
         .filter(|&m| match (base.value(m), later.value(m)) {
             (Some(before), Some(after)) => {
-                later.rate_count(m) >= t.min_failures && after - before >= t.rate_rise_points
+                later.rate_count(m) >= t.min_failures
+                    && after - before >= t.rate_rise_points
+                    && base.moved_as(later, m, input, Direction::Worse)
             }
             _ => false,
         })

@@ -3,9 +3,9 @@
 
 use super::{
     Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, say, say_relative, words,
-    worsened,
 };
 use crate::domain::{Action, ActionStatus, Expected, MetricKey, Polarity, Timestamp};
+use crate::metrics::Direction;
 
 /// What an open action expects of one metric over its lifetime: the plain input the
 /// actions of a retro map onto.
@@ -35,7 +35,8 @@ impl IntendedChange {
 
 /// For each change expected to worsen its metric: the up to `t.baseline` periods that end
 /// before `since` are the baseline, the periods overlapping `[since, until)` the time the
-/// action was open. A signal when the metric worsened between the two.
+/// action was open. A signal when the metric worsened between the two beyond its routine
+/// variation (docs/metrics.md, "Routine variation").
 pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     let series = input.series;
     input
@@ -51,8 +52,9 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
             }
             let base = Window::new(input, open_first.saturating_sub(t.baseline)..open_first);
             let open = Window::new(input, open_first..open_end);
-            let (unit, polarity, before, after) = read(input, &change.metric, &base, &open)?;
-            worsened(before, after, polarity, t.worsening_share).then(|| Signal {
+            let (unit, _, before, after) = read(input, &change.metric, &base, &open)?;
+            // Worse beyond its routine variation: the rule every change in retro follows.
+            (base.moved(&open, &change.metric, input) == Some(Direction::Worse)).then(|| Signal {
                 kind: SignalKind::IntendedWorsening,
                 pattern: None,
                 span: Span::of(series, base.range.start..open.range.end),

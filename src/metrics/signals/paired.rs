@@ -6,6 +6,7 @@ use super::{
     say_relative, words, worsened,
 };
 use crate::domain::{DoraMetric, MetricKey, TeamMetric};
+use crate::metrics::Direction;
 
 pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     let watched: Vec<(usize, &TeamMetric)> = input
@@ -25,7 +26,7 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
         input,
         t,
         |base, rise| {
-            let gains = speed_gains(base, rise, t);
+            let gains = speed_gains(input, base, rise, t);
             // The stronger of the two gains, as a ratio above 1.
             let freq = DoraMetric::DeploymentFrequency;
             let lead = DoraMetric::ChangeLeadTime;
@@ -36,7 +37,7 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
             gains.into_iter().filter_map(ratio).reduce(f64::max)
         },
         |base, rise| {
-            let faster = speed_gains(base, rise, t);
+            let faster = speed_gains(input, base, rise, t);
             let s = rise.range.start;
             (s..=(s + t.lag).min(n - w)).find_map(|u| {
                 let later = Window::new(input, u..u + w);
@@ -45,7 +46,10 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
                     .filter_map(|&(i, m)| {
                         let before = base.metrics.team.get(i).copied().flatten()?;
                         let after = later.metrics.team.get(i).copied().flatten()?;
-                        worsened(before, after, m.polarity, t.quality_worsening_share).then_some((m, before, after))
+                        let beyond =
+                            base.moved(&later, &MetricKey::Team(m.name.clone()), input) == Some(Direction::Worse);
+                        (worsened(before, after, m.polarity, t.quality_worsening_share) && beyond)
+                            .then_some((m, before, after))
                     })
                     .collect();
                 (!worse.is_empty()).then(|| signal(input, base, rise, &later, &faster, &worse))
@@ -54,14 +58,16 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     )
 }
 
-/// Which speed metrics improved markedly from `base` to `rise`.
-fn speed_gains(base: &Window, rise: &Window, t: &Thresholds) -> Vec<DoraMetric> {
+/// Which speed metrics improved markedly from `base` to `rise`, beyond their routine
+/// variation.
+fn speed_gains(input: &SignalInput<'_>, base: &Window, rise: &Window, t: &Thresholds) -> Vec<DoraMetric> {
     let mut gains = Vec::new();
     let freq = DoraMetric::DeploymentFrequency;
     if let (Some(f0), Some(f1)) = (base.value(freq), rise.value(freq))
         && base.deployments() >= t.min_deployments
         && f0 > 0.0
         && f1 >= f0 * (1.0 + t.speed_rise)
+        && base.moved_as(rise, freq, input, Direction::Better)
     {
         gains.push(freq);
     }
@@ -71,6 +77,7 @@ fn speed_gains(base: &Window, rise: &Window, t: &Thresholds) -> Vec<DoraMetric> 
         && rise.changes() >= t.min_changes
         && l0 > 0.0
         && l1 <= l0 * (1.0 - t.lead_time_drop)
+        && base.moved_as(rise, lead, input, Direction::Better)
     {
         gains.push(lead);
     }

@@ -132,6 +132,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
         Line::from(vec![
             Span::styled("Verdict ", theme.dim()),
             Span::styled(p.verdict_text(), verdict_style(p, theme)),
+            Span::styled(usual_range(p), theme.dim()),
         ]),
     ];
     let mut extra = vec![];
@@ -245,4 +246,12 @@ pub fn short_verdict(p: &ActionProgress) -> &'static str {
 pub fn sparkline_of(p: &ActionProgress) -> String {
     let values: Vec<Option<f64>> = p.series.iter().map(|(_, v)| *v).collect();
     sparkline(&values)
+}
+
+/// The usual range the verdict read the weeks since against (docs/metrics.md, "Routine
+/// variation"), after the verdict: "  usual range 0.0%–53.6%".
+fn usual_range(p: &ActionProgress) -> String {
+    p.evaluation.usual.map_or_else(String::new, |u| {
+        format!("  usual range {}–{}", format_value(Some(u.lower), &p.unit), format_value(Some(u.upper), &p.unit))
+    })
 }

@@ -10,6 +10,11 @@ use ratatui::widgets::{Block, Borders, Cell, Padding, Paragraph, Row, Table, Tab
 
 /// Widest DORA name ("Failed deployment recovery time"); names are never cut.
 const NAME_WIDTH: u16 = 31;
+/// From this width on, the table shows the events behind each value and says "within
+/// usual range" in full.
+const WIDE: u16 = 110;
+/// The events column: "12 of 140".
+const EVENTS_WIDTH: u16 = 9;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(model) = &app.dashboard else {
@@ -77,28 +82,30 @@ fn draw_table(
         (true, _) => "This week".to_owned(),
         (false, _) => model.current.label(),
     };
-    // The verdict column fits its longest word: "as planned" is never cut.
-    let verdict_width =
-        rows.iter().map(|r| verdict(r.vs_trailing.direction, r.intended).chars().count()).max().unwrap_or(0).max(6);
+    let wide = area.width >= WIDE;
+    let events_width = if wide { EVENTS_WIDTH } else { 0 };
+    let word_width = word_width(wide);
     let widths = [
-        Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(34 + verdict_width as u16))),
+        Constraint::Min(NAME_WIDTH.min(area.width.saturating_sub(34 + events_width + word_width))),
         Constraint::Length(10),
+        Constraint::Length(events_width),
         Constraint::Length(10),
         Constraint::Length(8),
-        Constraint::Length(verdict_width as u16),
+        Constraint::Length(word_width),
         Constraint::Fill(1),
     ];
     let right = |s: &'static str| Cell::from(Line::from(s).right_aligned());
     let header = Row::new([
         Cell::from("Metric"),
         Cell::from(Line::from(shown).right_aligned()),
+        if wide { right("events") } else { Cell::from("") },
         right("vs prev"),
         right("vs avg"),
         Cell::from(""),
         Cell::from("Trend"),
     ])
     .style(theme.header());
-    let spark_width = spark_width(area.width, verdict_width as u16);
+    let spark_width = spark_width(area.width, events_width + word_width);
     let body = rows.iter().map(|r| {
         let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
         let spark: String = {
@@ -108,10 +115,11 @@ fn draw_table(
         Row::new([
             Cell::from(r.name.as_str()),
             Cell::from(Line::from(value).right_aligned()),
+            Cell::from(Line::styled(if wide { r.events.as_str() } else { "" }, theme.dim()).right_aligned()),
             delta_cell(&r.vs_previous, r.intended, theme),
             delta_cell(&r.vs_trailing, r.intended, theme),
             Cell::from(Span::styled(
-                verdict(r.vs_trailing.direction, r.intended),
+                verdict(r.vs_trailing.direction, r.intended, wide),
                 theme.direction(as_planned(r.vs_trailing.direction, r.intended)),
             )),
             Cell::from(Span::styled(spark, theme.chart())),
@@ -128,9 +136,18 @@ fn draw_table(
 }
 
 /// How many periods of the sparkline fit once the fixed columns are placed.
-fn spark_width(width: u16, verdict_width: u16) -> usize {
-    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + verdict_width + 5))
-        .clamp(4, crate::tui::view::SPARK_PERIODS)
+fn spark_width(width: u16, columns: u16) -> usize {
+    usize::from(width.saturating_sub(NAME_WIDTH + 10 + 10 + 8 + columns + 6)).clamp(4, crate::tui::view::SPARK_PERIODS)
+}
+
+/// The longest word of [`verdict`] at this width, so none is cut.
+fn word_width(wide: bool) -> u16 {
+    [Direction::Better, Direction::Worse, Direction::Steady]
+        .into_iter()
+        .flat_map(|d| [verdict(d, false, wide), verdict(d, true, wide)])
+        .map(|w| w.chars().count() as u16)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The first letter in upper case, for the start of a sentence.
@@ -149,13 +166,15 @@ fn as_planned(d: Direction, intended: bool) -> Direction {
     if intended && d == Direction::Worse { Direction::Better } else { d }
 }
 
-/// The word under the colour, so direction reads without colour too.
-fn verdict(d: Direction, intended: bool) -> &'static str {
+/// The word under the colour, so direction reads without colour too. Steady means
+/// within the usual range of the trailing periods (`metrics::variation`).
+fn verdict(d: Direction, intended: bool, wide: bool) -> &'static str {
     match d {
         Direction::Better => "better",
         Direction::Worse if intended => "as planned",
         Direction::Worse => "worse",
-        Direction::Steady => "steady",
+        Direction::Steady if wide => "within usual range",
+        Direction::Steady => "usual",
         Direction::Unknown => "",
     }
 }
@@ -173,6 +192,13 @@ fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &The
     }
     lines.push(Line::styled(
         "▲▼ show which way a number moved; better / worse read it by the metric's own direction.",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        format!(
+            "better / worse only beyond the usual range of the {TRAILING_PERIODS} periods before (natural \
+             process limits, and enough events to rule out chance); within it, the move is routine variation."
+        ),
         theme.dim(),
     ));
     if model.current.is_partial() {

@@ -1,6 +1,6 @@
 use super::theme::Theme;
 use crate::tui::app::App;
-use crate::tui::view::DetailModel;
+use crate::tui::view::{DetailModel, MarkKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
@@ -43,15 +43,56 @@ fn draw_about(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
+/// What fills the usual range, and marks an action's decision and its closing.
+pub const BAND: char = '░';
+pub const DECIDED: char = '┃';
+pub const CLOSED: char = '╎';
+
 fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme) {
-    let datasets = vec![
-        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.chart()).data(&model.points),
-    ];
     let x_max = model.period_count.saturating_sub(1).max(1) as f64;
     let [lo, hi] = model.y_bounds;
+    // Points a little denser than the cells, so every cell of the band or a mark is hit.
+    let x_step = x_max / (f64::from(area.width.max(1)) * 2.0);
+    let y_step = (hi - lo) / (f64::from(area.height.max(1)) * 2.0);
+    let band = band_points(model, x_max, x_step, y_step);
+    let column =
+        |x: f64| (0..).map(move |k| lo + f64::from(k) * y_step).take_while(move |y| *y <= hi).map(move |y| (x, y));
+    let marks_of = |kind: MarkKind| -> Vec<(f64, f64)> {
+        model.marks.iter().filter(|m| m.kind == kind).flat_map(|m| column(m.x)).collect()
+    };
+    let (decided, closed) = (marks_of(MarkKind::Decided), marks_of(MarkKind::Closed));
+    let mut datasets = vec![];
+    // The key goes in the chart's top border, where it never hides a point.
+    let mut key = vec![];
+    if !band.is_empty() {
+        key.push(Span::styled(format!(" {BAND} usual range "), theme.dim()));
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Custom(BAND))
+                .graph_type(GraphType::Scatter)
+                .style(theme.band())
+                .data(&band),
+        );
+    }
+    for (points, symbol, what) in [(&decided, DECIDED, "action decided"), (&closed, CLOSED, "action closed")] {
+        if !points.is_empty() {
+            key.push(Span::styled(format!(" {symbol} {what} "), theme.mark()));
+            datasets.push(
+                Dataset::default()
+                    .marker(Marker::Custom(symbol))
+                    .graph_type(GraphType::Scatter)
+                    .style(theme.mark())
+                    .data(points),
+            );
+        }
+    }
+    // The line last, so it reads over the band and the marks.
+    datasets.push(
+        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.chart()).data(&model.points),
+    );
     let y_label = |v: f64| crate::report::format_value(Some(v), &model.unit);
     let chart = Chart::new(datasets)
-        .block(Block::new().borders(Borders::TOP))
+        .block(Block::new().borders(Borders::TOP).title(Line::from(key)))
         .x_axis(
             Axis::default()
                 .bounds([0.0, x_max])
@@ -72,16 +113,43 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     }
 }
 
+/// The usual range as points filling it: each period's limits, held from halfway to the
+/// period before to halfway to the next.
+fn band_points(model: &DetailModel, x_max: f64, x_step: f64, y_step: f64) -> Vec<(f64, f64)> {
+    if x_step <= 0.0 || y_step <= 0.0 {
+        return vec![];
+    }
+    let mut points = vec![];
+    let mut x = 0.0;
+    while x <= x_max {
+        if let Some((_, range)) = model.band.iter().find(|(i, _)| (x - i).abs() <= 0.5) {
+            let mut y = range.lower.max(model.y_bounds[0]);
+            while y <= range.upper.min(model.y_bounds[1]) {
+                points.push((x, y));
+                y += y_step;
+            }
+        }
+        x += x_step;
+    }
+    points
+}
+
 fn draw_table(frame: &mut Frame, area: Rect, model: &DetailModel, scroll: usize, theme: &Theme) {
     let rows = model.rows.iter().map(|r| {
         let value = if r.imported { format!("{}*", r.value) } else { r.value.clone() };
-        Row::new([r.label.clone(), r.first_day.clone(), value, r.count.map(|c| c.to_string()).unwrap_or_default()])
+        Row::new([r.label.clone(), r.first_day.clone(), value, r.events.clone(), r.variation.to_owned()])
     });
     let table = Table::new(
         rows,
-        [Constraint::Length(18), Constraint::Length(8), Constraint::Length(12), Constraint::Length(8)],
+        [
+            Constraint::Length(18),
+            Constraint::Length(8),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(18),
+        ],
     )
-    .header(Row::new(["Period", "From", "Value", "Events"]).style(theme.header()))
+    .header(Row::new(["Period", "From", "Value", "Events", "vs usual range"]).style(theme.header()))
     .column_spacing(2)
     .block(Block::new().borders(Borders::TOP).title(Span::styled(" Periods, newest first ", theme.dim())))
     .row_highlight_style(theme.selected());

@@ -3,7 +3,7 @@
 
 pub(crate) mod actions;
 mod dashboard;
-mod detail;
+pub mod detail;
 mod first_run;
 mod footer;
 mod help;

@@ -62,4 +62,14 @@ impl Theme {
     pub fn chart(&self) -> Style {
         self.fg(Color::Cyan)
     }
+
+    /// The usual range behind a chart's line: there, but quiet.
+    pub fn band(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    /// Where an action was decided or closed on a chart.
+    pub fn mark(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
 }

@@ -17,18 +17,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         window.last_day().format("%b %d"),
         crate::retro::session::EARLIER_WINDOWS
     );
+    let wide = area.width >= 100;
     let rows = flow.moves.iter().map(|m| {
         let change = match (m.delta, m.relative) {
             (Some(d), Some(r)) => format!("{} ({})", format_delta(d, &m.unit), format_relative(r)),
             (Some(d), None) => format_delta(d, &m.unit),
             _ => "–".to_owned(),
         };
-        let word = match m.direction {
-            Direction::Better => "better",
-            Direction::Worse => "worse",
-            Direction::Steady => "steady",
-            Direction::Unknown => "",
-        };
+        let word = word(m.direction, wide);
         Row::new([
             Cell::from(crate::text::safe(&m.name).into_owned()),
             Cell::from(Line::from(format_value(m.current, &m.unit)).right_aligned()),
@@ -44,18 +40,59 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             Constraint::Length(10),
             Constraint::Length(10),
             Constraint::Length(18),
-            Constraint::Length(7),
+            Constraint::Length(if wide { 18 } else { 6 }),
         ],
     )
     .header(Row::new(["Metric", "This retro", "Before", "Change", ""]).style(theme.header()))
     .block(Block::new().borders(Borders::TOP).title(title))
     .row_highlight_style(theme.selected());
     let table_height = (flow.moves.len() as u16 + 2).min(area.height);
-    let [table_area, signals_area] =
-        Layout::vertical([Constraint::Length(table_height), Constraint::Min(0)]).areas(area);
+    let [table_area, about_area, signals_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let mut state = TableState::default().with_selected(Some(screen.cursor[2]));
     frame.render_stateful_widget(table, table_area, &mut state);
+    if let Some(m) = flow.moves.get(screen.cursor[2]) {
+        let about =
+            Paragraph::new(about(m)).wrap(Wrap { trim: true }).block(Block::new().padding(Padding::horizontal(1)));
+        frame.render_widget(about, about_area);
+    }
     draw_signals(frame, signals_area, flow, theme);
+}
+
+/// The word beside a move; "usual" is short for "within usual range".
+fn word(d: Direction, wide: bool) -> &'static str {
+    match d {
+        Direction::Better => "better",
+        Direction::Worse => "worse",
+        Direction::Steady if wide => "within usual range",
+        Direction::Steady => "usual",
+        Direction::Unknown => "",
+    }
+}
+
+/// The selected move in words: the events behind it and the usual range it was read
+/// against. "Change failure rate: 3.8%, 2 of 52 deployments. Usual range 0.0%–9.1% …"
+fn about(m: &crate::retro::movement::MetricMove) -> String {
+    let mut text = format!("{}: {}", m.name, format_value(m.current, &m.unit));
+    if let Some(evidence) = &m.evidence {
+        text.push_str(&format!(", {evidence}"));
+    }
+    text.push_str(". ");
+    match (m.usual, m.direction) {
+        (Some(u), d) => {
+            let range = format!("{}–{}", format_value(Some(u.lower), &m.unit), format_value(Some(u.upper), &m.unit));
+            let outside = m.current.is_some_and(|v| v < u.lower || v > u.upper);
+            let verdict = match d {
+                Direction::Better | Direction::Worse => "beyond it: worth a conversation",
+                _ if outside => "beyond it on too few events to tell from chance: not a change",
+                _ => "within it: routine variation, not a change",
+            };
+            text.push_str(&format!("Usual range of the windows before: {range}; {verdict}."));
+        }
+        (None, _) if m.current.is_some() => text.push_str("Too few earlier windows with data to know its usual range."),
+        (None, _) => {}
+    }
+    text
 }
 
 /// Patterns in the window worth talking about, each with a question for the team, after
