@@ -274,6 +274,14 @@ impl Store {
         self.write(|tx| retros::finish(tx, id, now))
     }
 
+    /// Undoes [`Self::finish_retro`]: the retro is unfinished again, at its close stage,
+    /// with everything recorded in it. Refused while another retro of the team is
+    /// unfinished (a team has one at a time); a retro already unfinished stays as it is.
+    pub fn reopen_retro(&mut self, id: RetroId) -> Result<Retro, StoreError> {
+        self.write(|tx| retros::reopen(tx, id))?;
+        Ok(self.retro(id)?.expect("the retro exists"))
+    }
+
     pub fn set_vote(&mut self, id: RetroId, kind: VoteKind, score: u8, count: u32) -> Result<(), StoreError> {
         self.write(|tx| retros::set_vote(tx, id, kind, score, count))
     }

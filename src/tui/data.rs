@@ -37,7 +37,9 @@ impl Backend {
 pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(), StoreError> {
     match carry_out(backend, app, effect) {
         // Another window has the retro: say so and stay where we are.
-        Err(e @ StoreError::RetroOpenElsewhere { .. }) => app.notice = Some(e.to_string()),
+        Err(e @ (StoreError::RetroOpenElsewhere { .. } | StoreError::AnotherRetroOpen { .. })) => {
+            app.notify(e.to_string())
+        }
         other => other?,
     }
     // A window that left its retro lets go of it at once.
@@ -103,6 +105,17 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         Effect::Retro(effects) => {
             if let Some(screen) = app.retro.as_mut() {
                 session::apply(store, &mut screen.flow, effects, now)?;
+            }
+        }
+        Effect::ReopenRetro(id) => {
+            store.reopen_retro(id)?;
+            if backend.held != Some(id) {
+                hold::take(&mut backend.store, id)?;
+                backend.held = Some(id);
+            }
+            let flow = session::open(&backend.store, id, &backend.catalogue, now)?;
+            if let Some(screen) = app.retro.as_mut() {
+                screen.reopened(flow);
             }
         }
         Effect::LoadActions { team } => app.actions_loaded(crate::actions::progress_all(store, &team, now)?),

@@ -69,7 +69,7 @@ pub fn run(
         if ready
             // Resize and other events fall through to a redraw.
             && let Event::Key(key) = event::read()?
-            && let Some(effect) = keymap::action_for(app.context(), key).and_then(|action| app.update(action))
+            && let Some(effect) = app.key(key)
         {
             data::apply(backend, &mut app, effect)?;
         }

@@ -147,20 +147,54 @@ impl ActionFormUi {
         })
     }
 
-    fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
-        use ratatui::crossterm::event::KeyCode::{Left, Right};
-        let step = |i: &mut usize, n: usize, forward: bool| *i = if forward { (*i + 1) % n } else { (*i + n - 1) % n };
-        match (self.current(), key.code) {
-            (Field::Metric, Left | Right) => step(&mut self.metric, self.metrics.len(), key.code == Right),
-            (Field::Expected, Left | Right) => step(&mut self.expected, Expected::ALL.len(), key.code == Right),
-            (Field::Metric | Field::Expected, _) => {}
-            (Field::Title, _) => drop(self.title.input(key)),
-            (Field::Description, _) => drop(self.description.input(key)),
-            (Field::Target, _) => drop(self.target.input(key)),
-            (Field::Due, _) => drop(self.due.input(key)),
-            (Field::Volunteer, _) => drop(self.volunteer.input(key)),
+    /// Whether the current field is a fixed set of choices rather than text.
+    pub fn on_choice(&self) -> bool {
+        matches!(self.current(), Field::Metric | Field::Expected)
+    }
+
+    /// The text field being typed in, if the current field is one.
+    fn text_field(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.current() {
+            Field::Metric | Field::Expected => None,
+            Field::Title => Some(&mut self.title),
+            Field::Description => Some(&mut self.description),
+            Field::Target => Some(&mut self.target),
+            Field::Due => Some(&mut self.due),
+            Field::Volunteer => Some(&mut self.volunteer),
         }
     }
+
+    fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+        if let Some(field) = self.text_field() {
+            field.input(key);
+        }
+    }
+
+    /// The next (or previous) choice of the current choice field.
+    fn choose(&mut self, forward: bool) {
+        let step = |i: &mut usize, n: usize| *i = if forward { (*i + 1) % n } else { (*i + n - 1) % n };
+        match self.current() {
+            Field::Metric => step(&mut self.metric, self.metrics.len()),
+            Field::Expected => step(&mut self.expected, Expected::ALL.len()),
+            _ => {}
+        }
+    }
+}
+
+/// What the retro screen is doing: one mode at a time.
+#[derive(Debug)]
+pub enum Mode {
+    Browsing,
+    // Boxed: text areas are large, and a mode is mostly `Browsing`.
+    Editing(Box<Editor>),
+    Form(Box<ActionFormUi>),
+    Confirm(Question),
+}
+
+/// A question asked before an irreversible step; "no" unless answered `y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    DeleteNote(NoteId),
 }
 
 /// The retro screen.
@@ -171,9 +205,9 @@ pub struct RetroScreen {
     pub cursor: [usize; 6],
     /// On "What's blocking us": the notes pane has the focus, at this note.
     pub notes_focus: Option<usize>,
-    pub editor: Option<Editor>,
-    pub form: Option<ActionFormUi>,
-    pub confirm_delete: Option<NoteId>,
+    pub mode: Mode,
+    /// The retro was closed on this visit to its close stage, which can still undo it.
+    undo_close: bool,
     /// A count being typed digit by digit: the row, and the count so far.
     typed: Option<(usize, u32)>,
     /// The last thing worth telling the facilitator (an error, an export's path).
@@ -183,41 +217,64 @@ pub struct RetroScreen {
 impl RetroScreen {
     /// Opens the flow where it was left, with the draft it was typing (if any) reopened.
     pub fn new(flow: Flow) -> Self {
-        let editor = flow.draft.as_ref().and_then(|d| {
+        let mode = flow.draft.as_ref().and_then(|d| {
             let target = NoteTarget::from_draft_target(&d.target)?;
             let title = note_title(&flow, &target);
             let mut editor = Editor::new(target, title, &d.body);
             editor.saved = d.body.clone();
-            Some(editor)
+            Some(Mode::Editing(Box::new(editor)))
         });
         RetroScreen {
             flow,
             cursor: [0; 6],
             notes_focus: None,
-            editor,
-            form: None,
-            confirm_delete: None,
+            mode: mode.unwrap_or(Mode::Browsing),
+            undo_close: false,
             typed: None,
             message: None,
         }
     }
 
     pub fn context(&self) -> Context {
-        if self.confirm_delete.is_some() {
-            Context::ConfirmDelete
-        } else if self.editor.is_some() {
-            Context::Editing
-        } else if self.form.is_some() {
-            Context::ActionForm
-        } else {
-            match self.flow.stage() {
-                Stage::SetTheStage => Context::SetTheStage,
-                Stage::ReviewActions => Context::ReviewActions,
-                Stage::LookAtData => Context::LookAtData,
-                Stage::WhatsBlocking => Context::WhatsBlocking,
-                Stage::DecideActions => Context::DecideActions,
-                Stage::Close => Context::Close,
-            }
+        match &self.mode {
+            Mode::Confirm(Question::DeleteNote(_)) => Context::ConfirmDelete,
+            Mode::Editing(_) => Context::Editing,
+            Mode::Form(form) if form.on_choice() => Context::ActionFormChoice,
+            Mode::Form(_) => Context::ActionForm,
+            Mode::Browsing => self.stage_context(),
+        }
+    }
+
+    /// The keys of the stage itself, under any editor, form or question.
+    pub fn stage_context(&self) -> Context {
+        match self.flow.stage() {
+            Stage::SetTheStage => Context::SetTheStage,
+            Stage::ReviewActions => Context::ReviewActions,
+            Stage::LookAtData => Context::LookAtData,
+            Stage::WhatsBlocking => Context::WhatsBlocking,
+            Stage::DecideActions => Context::DecideActions,
+            Stage::Close => Context::Close,
+        }
+    }
+
+    /// No editor, form or question is open: the stage has the keys.
+    pub fn is_browsing(&self) -> bool {
+        matches!(self.mode, Mode::Browsing)
+    }
+
+    /// The note being typed, if any.
+    pub fn editor(&self) -> Option<&Editor> {
+        match &self.mode {
+            Mode::Editing(editor) => Some(editor),
+            _ => None,
+        }
+    }
+
+    /// The action being filled in, if any.
+    pub fn form(&self) -> Option<&ActionFormUi> {
+        match &self.mode {
+            Mode::Form(form) => Some(form),
+            _ => None,
         }
     }
 
@@ -226,9 +283,25 @@ impl RetroScreen {
         self.flow.is_finished()
     }
 
-    /// Something typed would be lost by quitting now (notes are drafted; forms are not).
+    /// The close can be undone: it was made here, and the close stage was not left since.
+    pub fn can_undo_close(&self) -> bool {
+        self.undo_close && self.is_closed() && self.flow.stage() == Stage::Close
+    }
+
+    /// The retro as the store has it after an undone close: open again.
+    pub fn reopened(&mut self, flow: Flow) {
+        self.flow = flow;
+        self.undo_close = false;
+        self.message = Some("Reopened: the retro can be changed again.".into());
+    }
+
+    /// Something typed would be lost by quitting now: notes (and review notes) are
+    /// saved as drafts on the way out; a half-filled action form is not.
     pub fn has_unsaved_work(&self) -> bool {
-        self.form.as_ref().is_some_and(ActionFormUi::has_input) || self.editor.as_ref().is_some_and(|e| e.changed())
+        match &self.mode {
+            Mode::Form(form) => form.has_input(),
+            Mode::Editing(_) | Mode::Browsing | Mode::Confirm(_) => false,
+        }
     }
 
     fn cursor(&mut self) -> &mut usize {
@@ -249,17 +322,19 @@ impl RetroScreen {
 
     /// Handles one action; returns the flow's effects to persist.
     pub fn update(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        match self.context() {
-            Context::ConfirmDelete => {
-                let id = self.confirm_delete.take().expect("confirming a delete");
-                if action == Action::Confirm {
-                    return self.event(Event::DeleteNote(id), now);
-                }
-                vec![]
-            }
-            Context::Editing => self.update_editor(action, now),
-            Context::ActionForm => self.update_form(action, now),
-            _ => self.update_stage(action, now),
+        match std::mem::replace(&mut self.mode, Mode::Browsing) {
+            Mode::Browsing => self.update_stage(action, now),
+            Mode::Confirm(question) if action == Action::Confirm => self.answer_yes(question, now),
+            Mode::Confirm(_) => vec![],
+            Mode::Editing(editor) => self.update_editor(editor, action, now),
+            Mode::Form(form) => self.update_form(form, action, now),
+        }
+    }
+
+    /// Takes the step the question asked about.
+    fn answer_yes(&mut self, question: Question, now: Timestamp) -> Vec<Effect> {
+        match question {
+            Question::DeleteNote(id) => self.event(Event::DeleteNote(id), now),
         }
     }
 
@@ -334,7 +409,7 @@ impl RetroScreen {
                 let target = NoteTarget::Review(a.id, decision);
                 let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
                 let body = draft.map_or(note, |d| d.body.clone());
-                self.editor = Some(Editor::new(target, title, &body));
+                self.mode = Mode::Editing(Box::new(Editor::new(target, title, &body)));
                 vec![]
             }
             (Stage::WhatsBlocking, Action::NextPane) => {
@@ -350,11 +425,15 @@ impl RetroScreen {
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
                 let Some(note) = self.notes_focus.and_then(|i| self.selected_prompt_notes().get(i).copied()) else {
-                    self.message = Some("Select a note first: Tab moves to the notes.".into());
+                    let pane = super::keymap::bindings(Context::WhatsBlocking).find(|b| b.action == Action::NextPane);
+                    self.message = Some(match pane {
+                        Some(b) => format!("Select a note first: {} moves to the notes.", b.label),
+                        None => "Select a note first.".into(),
+                    });
                     return vec![];
                 };
                 if action == Action::Delete {
-                    self.confirm_delete = Some(note);
+                    self.mode = Mode::Confirm(Question::DeleteNote(note));
                     return vec![];
                 }
                 self.open_note(NoteTarget::Edit(note), now)
@@ -402,7 +481,7 @@ impl RetroScreen {
         let mut editor = Editor::new(target, title, &body);
         // Another draft (for a different prompt) is replaced by this one once typed into.
         editor.saved = body;
-        self.editor = Some(editor);
+        self.mode = Mode::Editing(Box::new(editor));
         let _ = now;
         vec![]
     }
@@ -417,19 +496,13 @@ impl RetroScreen {
             self.flow.moves.iter().filter(|m| matches!(m.metric, MetricKey::Team(_))).map(|m| m.metric.clone()),
         );
         let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
-        self.form = Some(ActionFormUi::new(title, metrics, metric.as_ref()));
+        self.mode = Mode::Form(Box::new(ActionFormUi::new(title, metrics, metric.as_ref())));
     }
 
-    fn update_editor(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        let editor = self.editor.as_mut().expect("editing");
+    fn update_editor(&mut self, mut editor: Box<Editor>, action: Action, now: Timestamp) -> Vec<Effect> {
         match action {
-            Action::Type(key) => {
-                editor.textarea.input(key);
-                vec![]
-            }
             Action::Cancel => {
                 // The text is kept: a note's as its draft, so nothing typed is lost.
-                let editor = self.editor.take().expect("editing");
                 let (changed, body) = (editor.changed(), editor.body());
                 match editor.purpose {
                     target if changed => self.event(Event::SaveDraft { target, body }, now),
@@ -437,7 +510,6 @@ impl RetroScreen {
                 }
             }
             Action::Save => {
-                let editor = self.editor.take().expect("editing");
                 let body = editor.body();
                 let event = match editor.purpose.clone() {
                     NoteTarget::Review(action, decision) => {
@@ -448,42 +520,52 @@ impl RetroScreen {
                 let effects = self.event(event, now);
                 if self.message.is_some() {
                     // Refused (an empty note): keep typing.
-                    self.editor = Some(editor);
+                    self.mode = Mode::Editing(editor);
                 }
                 effects
             }
-            _ => vec![],
+            other => {
+                if let Action::Type(key) = other {
+                    editor.textarea.input(key);
+                }
+                self.mode = Mode::Editing(editor);
+                vec![]
+            }
         }
     }
 
-    fn update_form(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        let form = self.form.as_mut().expect("a form");
+    fn update_form(&mut self, mut form: Box<ActionFormUi>, action: Action, now: Timestamp) -> Vec<Effect> {
         match action {
             Action::Type(key) => form.key(key),
+            Action::NextChoice | Action::PreviousChoice => form.choose(action == Action::NextChoice),
             Action::NextField => form.field = (form.field + 1).min(Field::ALL.len() - 1),
             Action::PreviousField => form.field = form.field.saturating_sub(1),
-            Action::Cancel => self.form = None,
+            Action::Cancel => return vec![],
             Action::Save => match form.read() {
                 Err(e) => form.error = Some(e),
                 Ok(values) => {
                     let effects = self.event(Event::CreateAction(values), now);
-                    match self.message.take() {
-                        Some(refused) => self.form.as_mut().expect("still open").error = Some(refused),
-                        None => self.form = None,
+                    if let Some(refused) = self.message.take() {
+                        form.error = Some(refused);
+                        self.mode = Mode::Form(form);
                     }
                     return effects;
                 }
             },
             _ => {}
         }
+        self.mode = Mode::Form(form);
         vec![]
     }
 
     /// Saves the note being typed as a draft when it changed: called every second or so.
     pub fn autosave(&mut self, now: Timestamp) -> Vec<Effect> {
-        let Some(editor) = self.editor.as_mut().filter(|e| e.changed()) else {
+        let Mode::Editing(editor) = &mut self.mode else {
             return vec![];
         };
+        if !editor.changed() {
+            return vec![];
+        }
         let target = editor.purpose.clone();
         let body = editor.body();
         editor.saved = body.clone();

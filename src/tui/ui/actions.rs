@@ -49,7 +49,12 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
             "No actions yet: they are decided at the end of a retro (r on the dashboard), or added with \
              `retro actions add`."
         } else {
-            "None here: f shows other actions."
+            match crate::tui::keymap::bindings(crate::tui::keymap::Context::ActionList)
+                .find(|b| b.action == crate::tui::keymap::Action::Filter)
+            {
+                Some(b) => &format!("None here: {} shows other actions.", b.label),
+                None => "None here.",
+            }
         };
         frame.render_widget(
             Paragraph::new(Line::styled(hint, theme.dim()))

@@ -1,12 +1,14 @@
 use crate::text::wrap;
+use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, theme: &Theme) {
     let flow = &screen.flow;
     let [prompts_area, notes_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
@@ -72,9 +74,10 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     frame.render_stateful_widget(notes_list, notes_area, &mut state);
     if empty {
         let [_, hint] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(notes_area);
-        frame.render_widget(
-            ratatui::widgets::Paragraph::new(Line::styled(" No notes yet: a adds one.", theme.dim())),
-            hint,
-        );
+        let keys = hints.spans(&[(Action::Add, "adds one.")], theme);
+        let mut line =
+            vec![ratatui::text::Span::raw(if keys.is_empty() { " No notes yet." } else { " No notes yet: " })];
+        line.extend(keys);
+        frame.render_widget(ratatui::widgets::Paragraph::new(Line::from(line).style(theme.dim())), hint);
     }
 }
