@@ -174,9 +174,13 @@ pub struct StartArgs {
     /// Last day of the window, included [default: today]
     #[arg(long, value_name = "DATE")]
     pub to: Option<NaiveDate>,
-    /// Start a new retro even when one is unfinished
+    /// Start a new retro even when one is unfinished (which is closed as it stands;
+    /// asks first, or needs --yes when there is no terminal to ask on)
     #[arg(long)]
     pub new: bool,
+    /// With --new: close the unfinished retro without asking
+    #[arg(long, short = 'y', requires = "new")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,6 +189,11 @@ pub enum RetrosCommand {
     List {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+    },
+    /// Reopen a closed retro, so that `retro start` resumes it at its close stage
+    Reopen {
+        /// The retro's number, as `retro retros list` shows it
+        retro: i64,
     },
 }
 

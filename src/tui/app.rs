@@ -259,7 +259,11 @@ impl App {
                 Some(Effect::StartRetro { team: self.team.clone()? })
             }
             (Overlay::Offer(offer), Action::Confirm) => Some(Effect::OpenRetro(offer.id)),
-            (Overlay::Offer(_), Action::NewRetro) => Some(Effect::StartRetro { team: self.team.clone()? }),
+            (Overlay::Offer(offer), Action::NewRetro) => {
+                // Starting anew closes the unfinished retro: ask first.
+                self.overlays.push(Overlay::Confirm(Question::NewRetro(offer)));
+                None
+            }
             _ => None,
         }
     }

@@ -195,6 +195,10 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
     DeleteNote(NoteId),
+    /// Dropping an earlier action (its note is asked for next).
+    DropAction(crate::domain::ActionId),
+    /// Closing the retro; undone with `u` until the close stage is left.
+    CloseRetro,
 }
 
 /// The retro screen.
@@ -238,6 +242,8 @@ impl RetroScreen {
     pub fn context(&self) -> Context {
         match &self.mode {
             Mode::Confirm(Question::DeleteNote(_)) => Context::ConfirmDelete,
+            Mode::Confirm(Question::DropAction(_)) => Context::ConfirmDrop,
+            Mode::Confirm(Question::CloseRetro) => Context::ConfirmClose,
             Mode::Editing(_) => Context::Editing,
             Mode::Form(form) if form.on_choice() => Context::ActionFormChoice,
             Mode::Form(_) => Context::ActionForm,
@@ -335,6 +341,15 @@ impl RetroScreen {
     fn answer_yes(&mut self, question: Question, now: Timestamp) -> Vec<Effect> {
         match question {
             Question::DeleteNote(id) => self.event(Event::DeleteNote(id), now),
+            Question::DropAction(id) => {
+                self.open_review(id, Decision::Drop);
+                vec![]
+            }
+            Question::CloseRetro => {
+                let effects = self.event(Event::Finish, now);
+                self.undo_close = self.is_closed();
+                effects
+            }
         }
     }
 
@@ -357,6 +372,8 @@ impl RetroScreen {
             Action::NextStage | Action::PreviousStage => {
                 // The notes pane belongs to one stage: leaving it gives the keys back.
                 self.notes_focus = None;
+                // A close is undone on the close stage or not at all.
+                self.undo_close = false;
                 let event = if action == Action::NextStage { Event::Next } else { Event::Previous };
                 return self.event(event, now);
             }
@@ -397,19 +414,14 @@ impl RetroScreen {
                 let key = self.flow.safety_prompts[cursor - 5].key.clone();
                 self.open_note(NoteTarget::Prompt(key), now)
             }
-            (Stage::ReviewActions, Action::MarkDone | Action::MarkKeep | Action::MarkDrop) if rows > 0 => {
-                let decision = match action {
-                    Action::MarkDone => Decision::Done,
-                    Action::MarkKeep => Decision::Keep,
-                    _ => Decision::Drop,
-                };
-                let a = &self.flow.to_review[cursor];
-                let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
-                let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
-                let target = NoteTarget::Review(a.id, decision);
-                let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
-                let body = draft.map_or(note, |d| d.body.clone());
-                self.mode = Mode::Editing(Box::new(Editor::new(target, title, &body)));
+            (Stage::ReviewActions, Action::MarkDrop) if rows > 0 => {
+                // Dropping ends the action for good: ask first.
+                self.mode = Mode::Confirm(Question::DropAction(self.flow.to_review[cursor].id));
+                vec![]
+            }
+            (Stage::ReviewActions, Action::MarkDone | Action::MarkKeep) if rows > 0 => {
+                let decision = if action == Action::MarkDone { Decision::Done } else { Decision::Keep };
+                self.open_review(self.flow.to_review[cursor].id, decision);
                 vec![]
             }
             (Stage::WhatsBlocking, Action::NextPane) => {
@@ -449,7 +461,10 @@ impl RetroScreen {
                 self.open_form("", None);
                 vec![]
             }
-            (Stage::Close, Action::Finish) => self.event(Event::Finish, now),
+            (Stage::Close, Action::Finish) => {
+                self.mode = Mode::Confirm(Question::CloseRetro);
+                vec![]
+            }
             _ => vec![],
         }
     }
@@ -461,6 +476,20 @@ impl RetroScreen {
             return vec![];
         };
         self.flow.notes_for(&prompt.key).map(|n| n.id).collect()
+    }
+
+    /// Opens the note that goes with deciding `decision` about earlier action `id`: its
+    /// draft, or the note of the decision taken before.
+    fn open_review(&mut self, id: crate::domain::ActionId, decision: Decision) {
+        let Some(a) = self.flow.to_review.iter().find(|a| a.id == id) else {
+            return;
+        };
+        let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
+        let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
+        let target = NoteTarget::Review(a.id, decision);
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
+        let body = draft.map_or(note, |d| d.body.clone());
+        self.mode = Mode::Editing(Box::new(Editor::new(target, title, &body)));
     }
 
     /// Starts typing for `target`, picking up its draft if there is one.

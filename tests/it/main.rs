@@ -17,6 +17,7 @@ mod store_upgrade;
 mod terminal_restore;
 mod tmux_e2e;
 mod tui_actions;
+mod tui_confirm;
 mod tui_keys;
 mod tui_render;
 mod tui_retro_render;

@@ -104,15 +104,25 @@ fn every_key_named_in_a_hint_works_where_it_is_shown() {
     check(&tui, "the action form, on a choice");
     tui.press(KeyCode::Esc);
     tui.keys("]f");
-    let closed = check(&tui, "a closed retro");
+    check(&tui, "asked to close the retro");
+    tui.keys("y");
+    let closed = check(&tui, "the retro just closed");
+    assert!(closed.contains(&"u".to_owned()), "the undo is offered: {closed:?}");
     assert!(!closed.contains(&"f".to_owned()), "a closed retro cannot be closed again: {closed:?}");
     tui.keys("[");
     let browsing = check(&tui, "a closed retro, browsed");
     for hidden in ["a", "e", "x"] {
         assert!(!browsing.contains(&hidden.to_owned()), "{hidden} changes a closed retro: {browsing:?}");
     }
+    tui.keys("]");
+    assert!(!check(&tui, "back at the close, later").contains(&"u".to_owned()), "the undo ends with the stage");
     tui.keys("qr");
-    check(&tui, "after the retro");
+    tui.keys("qr");
+    check(&tui, "offered the unfinished retro");
+    tui.keys("n");
+    check(&tui, "asked to close the unfinished retro");
+    tui.press(KeyCode::Esc);
+    check(&tui, "back on the dashboard, the retro kept open");
 }
 
 #[test]
@@ -123,7 +133,7 @@ fn a_closed_retro_ignores_the_keys_it_hides() {
     tui.keys("Reviews waited");
     tui.ctrl('s');
     tui.go_to(Stage::Close);
-    tui.keys("f");
+    tui.keys("fy");
     assert!(tui.retro().is_closed());
     let before = tui.retro().flow.clone();
     // Every key that would change the record, on every stage: none acts, none opens anything.

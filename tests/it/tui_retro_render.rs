@@ -186,6 +186,7 @@ fn close_stage_summarises_and_takes_the_closing_vote() {
     assert!(screen.contains("was this retro worth the time?"), "{screen}");
     insta::assert_snapshot!("retro_close", screen);
     h.act(Action::Finish);
+    h.act(Action::Confirm);
     assert!(render(&h.app).contains("(closed)"));
 }
 
@@ -196,6 +197,7 @@ fn a_closed_retro_shows_only_the_keys_that_still_work() {
     let footer = |h: &Harness| render(&h.app).lines().last().unwrap().to_owned();
     assert!(footer(&h).contains("count") && footer(&h).contains("finish"), "{}", footer(&h));
     h.act(Action::Finish);
+    h.act(Action::Confirm);
     let closed = footer(&h);
     assert!(!closed.contains("count") && !closed.contains("finish"), "{closed}");
     assert!(closed.contains("export") && closed.contains("leave"), "{closed}");
@@ -219,6 +221,7 @@ fn a_review_decision_is_taken_with_a_note() {
     let mut h = Harness::new();
     h.go_to(Stage::ReviewActions);
     h.act(Action::MarkDrop);
+    h.act(Action::Confirm);
     h.type_text("Nobody reads them");
     h.save();
     let flow = &h.app.retro.as_ref().unwrap().flow;

@@ -85,6 +85,23 @@ pub fn draw_confirm(
             let body = screen.flow.notes.iter().find(|n| n.id == *id).map_or("", |n| n.body.as_str());
             ("Delete", vec!["Delete this note?".to_owned(), format!("“{}”", crate::text::fit(body, 56))])
         }
+        Question::DropAction(id) => {
+            let title = screen.flow.to_review.iter().find(|a| a.id == *id).map_or("", |a| a.title.as_str());
+            (
+                "Drop",
+                vec![
+                    format!("Drop “{}”?", crate::text::fit(title, 50)),
+                    "A dropped action is no longer reviewed in later retros.".to_owned(),
+                ],
+            )
+        }
+        Question::CloseRetro => (
+            "Close",
+            vec![
+                "Close this retro? Its record can then be read and exported, not changed.".to_owned(),
+                "Until you leave this stage the close can be undone.".to_owned(),
+            ],
+        ),
     };
     let answers = crate::tui::ui::help::answers(app, screen.context(), theme);
     crate::tui::ui::help::draw_question(frame, area, title, &text, answers, theme);
