@@ -199,6 +199,25 @@ impl App {
         lookup(context, &self.keys_shown(context), key)
     }
 
+    /// Text pasted into the terminal. It is never read as keys: it goes into the note or
+    /// action being typed, opens a note with it where one can be added (a prompt of
+    /// "What's blocking us" or a safety prompt), and is otherwise dropped with a notice.
+    pub fn paste(&mut self, text: &str) -> Option<Effect> {
+        // Terminals send a pasted line break as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if text.is_empty() {
+            return None;
+        }
+        let taken = match self.retro.as_mut() {
+            Some(retro) if self.overlays.is_empty() && self.screen == Screen::Retro => retro.paste(&text),
+            _ => false,
+        };
+        if !taken {
+            self.notify("The pasted text was not used: text can be pasted into a note or an action being written. Nothing changed.");
+        }
+        None
+    }
+
     /// Handles one key press: looks it up and carries it out.
     pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Option<Effect> {
         let action = self.action_for(key)?;

@@ -66,12 +66,17 @@ pub fn run(
         guard.terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
         let ready = event::poll(AUTOSAVE_EVERY.saturating_sub(last_autosave.elapsed()))?;
         app.now = clock();
-        if ready
-            // Resize and other events fall through to a redraw.
-            && let Event::Key(key) = event::read()?
-            && let Some(effect) = app.key(key)
-        {
-            data::apply(backend, &mut app, effect)?;
+        if ready {
+            let effect = match event::read()? {
+                Event::Key(key) => app.key(key),
+                // Pasted text is text, never keys (bracketed paste, see `terminal`).
+                Event::Paste(text) => app.paste(&text),
+                // Resize and other events fall through to a redraw.
+                _ => None,
+            };
+            if let Some(effect) = effect {
+                data::apply(backend, &mut app, effect)?;
+            }
         }
         // Also while keys keep coming: a fast typist's draft is saved every second too.
         if last_autosave.elapsed() >= AUTOSAVE_EVERY {

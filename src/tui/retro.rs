@@ -326,6 +326,39 @@ impl RetroScreen {
         }
     }
 
+    /// Takes pasted text into the text being typed, or into a new note where one can be
+    /// added; `false` when it has nowhere to go here. Nothing is recorded by a paste:
+    /// the text waits in the editor (drafted as typing is) until it is saved.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.mode {
+            Mode::Editing(editor) => {
+                editor.textarea.insert_str(text);
+                return true;
+            }
+            // The form's fields are one line each.
+            Mode::Form(form) => return form.text_field().is_some_and(|f| f.insert_str(text.replace('\n', " "))),
+            Mode::Confirm(_) => return false,
+            Mode::Browsing => {}
+        }
+        if self.is_closed() {
+            return false;
+        }
+        let cursor = *self.cursor();
+        let prompt = match self.flow.stage() {
+            Stage::SetTheStage if cursor >= 5 => self.flow.safety_prompts.get(cursor - 5),
+            Stage::WhatsBlocking => self.flow.blocking_prompts().get(cursor).copied(),
+            _ => None,
+        };
+        let Some(key) = prompt.map(|p| p.key.clone()) else {
+            return false;
+        };
+        self.open_note_for(NoteTarget::Prompt(key));
+        match &mut self.mode {
+            Mode::Editing(editor) => editor.textarea.insert_str(text),
+            _ => false,
+        }
+    }
+
     /// Handles one action; returns the flow's effects to persist.
     pub fn update(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
         match std::mem::replace(&mut self.mode, Mode::Browsing) {
@@ -494,9 +527,15 @@ impl RetroScreen {
 
     /// Starts typing for `target`, picking up its draft if there is one.
     fn open_note(&mut self, target: NoteTarget, now: Timestamp) -> Vec<Effect> {
+        let _ = now;
+        self.open_note_for(target);
+        vec![]
+    }
+
+    fn open_note_for(&mut self, target: NoteTarget) {
         if self.flow.is_finished() {
             self.message = Some("This retro is closed: its notes can be read, not changed.".into());
-            return vec![];
+            return;
         }
         let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target()).map(|d| d.body.clone());
         let body = match (&target, draft) {
@@ -511,13 +550,11 @@ impl RetroScreen {
         // Another draft (for a different prompt) is replaced by this one once typed into.
         editor.saved = body;
         self.mode = Mode::Editing(Box::new(editor));
-        let _ = now;
-        vec![]
     }
 
     fn open_form(&mut self, title: &str, metric: Option<&MetricKey>) {
         if self.flow.is_finished() {
-            self.message = Some("This retro is closed: actions can be added from the actions screen.".into());
+            self.message = Some("This retro is closed: its record can be read, not changed.".into());
             return;
         }
         let mut metrics: Vec<MetricKey> = DoraMetric::ALL.into_iter().map(MetricKey::Dora).collect();

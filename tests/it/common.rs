@@ -84,6 +84,13 @@ impl Tui {
         }
     }
 
+    /// Text pasted into the terminal (a bracketed paste).
+    pub fn paste(&mut self, text: &str) {
+        if let Some(effect) = self.app.paste(text) {
+            retro::tui::apply_effect(&mut self.backend, &mut self.app, effect).unwrap();
+        }
+    }
+
     pub fn retro(&self) -> &retro::tui::retro::RetroScreen {
         self.app.retro.as_ref().expect("a retro is open")
     }

@@ -19,6 +19,7 @@ mod tmux_e2e;
 mod tui_actions;
 mod tui_confirm;
 mod tui_keys;
+mod tui_paste;
 mod tui_render;
 mod tui_retro_render;
 mod tui_sizes;

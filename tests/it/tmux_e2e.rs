@@ -223,3 +223,41 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     let screen = session.wait_for("half a thought");
     assert!(screen.contains("Reviews waited"), "{screen}");
 }
+
+#[test]
+fn a_paste_on_the_close_stage_leaves_the_retro_open() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    retro(&db, &["teams", "add", "payments"]);
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-paste-{}", std::process::id());
+    let command = format!("RETRO_NOW=2026-11-26T12:00:00Z {bin} --db {} start; echo EXITED $?; sleep 30", db.display());
+    let session = Session::start(&name, &command);
+    session.wait_for("Safety check");
+    session.keys(&["]", "]", "]", "]", "]"]);
+    session.wait_for("Closing vote");
+    // Read as keys, this would close the retro (f, then y) and quit (q).
+    let buffer = format!("{name}-buffer");
+    let set = Command::new("tmux").args(["set-buffer", "-b", &buffer, "fix yes, quit now"]).status().unwrap();
+    assert!(set.success());
+    // -p: as a bracketed paste, since the app asked for it.
+    let pasted = Command::new("tmux").args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &name]).status().unwrap();
+    assert!(pasted.success());
+    session.wait_for("pasted text was not used");
+    session.keys(&["Escape"]);
+    session.wait_for("Closing vote");
+    let screen = session.capture();
+    assert!(!screen.contains("(closed)") && !screen.contains("Close this retro?"), "{screen}");
+    session.keys(&["q"]);
+    session.wait_for("Compared with the week before");
+    session.keys(&["q"]);
+    session.wait_for("EXITED 0");
+
+    let list = retro(&db, &["retros", "list", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(json["retros"][0]["finished"], false, "{list}");
+    assert_eq!(json["retros"][0]["stage"], "close", "{list}");
+}
