@@ -149,11 +149,6 @@ impl App {
         contexts
     }
 
-    /// The overlay on top, if any.
-    pub fn overlay(&self) -> Option<&Overlay> {
-        self.overlays.last()
-    }
-
     /// The notice on top, if one is shown.
     pub fn notice(&self) -> Option<&str> {
         match self.overlays.last() {
@@ -186,12 +181,6 @@ impl App {
             .collect()
     }
 
-    /// The label of the key for `action` in `context`, when it acts there now: hints
-    /// on screen name keys only through this (or [`Self::keys_shown`]).
-    pub fn key_for(&self, context: Context, action: Action) -> Option<&'static str> {
-        super::keymap::label_for(&self.keys_shown(context), action)
-    }
-
     /// Where keys become actions: the key's binding in the current context, if the
     /// context allows it now.
     pub fn action_for(&self, key: ratatui::crossterm::event::KeyEvent) -> Option<Action> {
@@ -202,20 +191,22 @@ impl App {
     /// Text pasted into the terminal. It is never read as keys: it goes into the note or
     /// action being typed, opens a note with it where one can be added (a prompt of
     /// "What's blocking us" or a safety prompt), and is otherwise dropped with a notice.
-    pub fn paste(&mut self, text: &str) -> Option<Effect> {
+    pub fn paste(&mut self, text: &str) {
         // Terminals send a pasted line break as CR.
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if text.is_empty() {
-            return None;
+            return;
         }
         let taken = match self.retro.as_mut() {
             Some(retro) if self.overlays.is_empty() && self.screen == Screen::Retro => retro.paste(&text),
             _ => false,
         };
         if !taken {
-            self.notify("The pasted text was not used: text can be pasted into a note or an action being written. Nothing changed.");
+            self.notify(
+                "The pasted text was not used: text can be pasted into a note or an action being written. \
+                 Nothing changed.",
+            );
         }
-        None
     }
 
     /// Handles one key press: looks it up and carries it out.
@@ -237,8 +228,8 @@ impl App {
         }
     }
 
-    /// Typing that quitting now would lose. Notes being typed are saved as drafts on the
-    /// way out, so only a half-filled action form or review note counts.
+    /// Typing that quitting now would lose. Notes being typed (review notes too) are
+    /// saved as drafts on the way out, so only a half-filled action form counts.
     pub fn has_unsaved_work(&self) -> bool {
         self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work)
     }

@@ -528,6 +528,13 @@ pub fn lookup(context: Context, allowed: &[Binding], event: KeyEvent) -> Option<
     }
 }
 
+/// The label of `action`'s key in `context` by the table alone, for text that names a
+/// key of another place ("r on the dashboard"); hints of the place itself go through
+/// the app, which applies its rules.
+pub fn label(context: Context, action: Action) -> Option<&'static str> {
+    bindings(context).find(|b| b.action == action).map(|b| b.label)
+}
+
 /// The label of the binding for `action` among `allowed`, for a hint.
 pub fn label_for(allowed: &[Binding], action: Action) -> Option<&'static str> {
     allowed.iter().find(|b| b.action == action).map(|b| b.label)

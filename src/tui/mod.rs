@@ -70,7 +70,10 @@ pub fn run(
             let effect = match event::read()? {
                 Event::Key(key) => app.key(key),
                 // Pasted text is text, never keys (bracketed paste, see `terminal`).
-                Event::Paste(text) => app.paste(&text),
+                Event::Paste(text) => {
+                    app.paste(&text);
+                    None
+                }
                 // Resize and other events fall through to a redraw.
                 _ => None,
             };

@@ -470,9 +470,8 @@ impl RetroScreen {
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
                 let Some(note) = self.notes_focus.and_then(|i| self.selected_prompt_notes().get(i).copied()) else {
-                    let pane = super::keymap::bindings(Context::WhatsBlocking).find(|b| b.action == Action::NextPane);
-                    self.message = Some(match pane {
-                        Some(b) => format!("Select a note first: {} moves to the notes.", b.label),
+                    self.message = Some(match super::keymap::label(Context::WhatsBlocking, Action::NextPane) {
+                        Some(tab) => format!("Select a note first: {tab} moves to the notes."),
                         None => "Select a note first.".into(),
                     });
                     return vec![];

@@ -86,9 +86,7 @@ impl Tui {
 
     /// Text pasted into the terminal (a bracketed paste).
     pub fn paste(&mut self, text: &str) {
-        if let Some(effect) = self.app.paste(text) {
-            retro::tui::apply_effect(&mut self.backend, &mut self.app, effect).unwrap();
-        }
+        self.app.paste(text);
     }
 
     pub fn retro(&self) -> &retro::tui::retro::RetroScreen {

@@ -45,16 +45,19 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
         sort_label(screen.sort)
     );
     if visible.is_empty() {
-        let hint = if screen.all.is_empty() {
-            "No actions yet: they are decided at the end of a retro (r on the dashboard), or added with \
-             `retro actions add`."
-        } else {
-            match crate::tui::keymap::bindings(crate::tui::keymap::Context::ActionList)
-                .find(|b| b.action == crate::tui::keymap::Action::Filter)
-            {
-                Some(b) => &format!("None here: {} shows other actions.", b.label),
-                None => "None here.",
-            }
+        use crate::tui::keymap::{Action, Context, label};
+        let hint = match (screen.all.is_empty(), label(Context::Dashboard, Action::StartRetro)) {
+            (true, Some(r)) => format!(
+                "No actions yet: they are decided at the end of a retro ({r} on the dashboard), or added with \
+                 `retro actions add`."
+            ),
+            (true, None) => "No actions yet: they are decided at the end of a retro, or added with \
+                             `retro actions add`."
+                .to_owned(),
+            (false, _) => match label(Context::ActionList, Action::Filter) {
+                Some(f) => format!("None here: {f} shows other actions."),
+                None => "None here.".to_owned(),
+            },
         };
         frame.render_widget(
             Paragraph::new(Line::styled(hint, theme.dim()))
