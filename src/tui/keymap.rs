@@ -35,6 +35,8 @@ pub enum Action {
     Increase,
     /// A digit typed where a count is asked for.
     Digit(u8),
+    /// Backspace where a count is typed: its last digit goes.
+    EraseDigit,
     MarkDone,
     MarkKeep,
     MarkDrop,
@@ -71,6 +73,7 @@ impl Action {
             Self::Decrease
                 | Self::Increase
                 | Self::Digit(_)
+                | Self::EraseDigit
                 | Self::Add
                 | Self::Edit
                 | Self::Delete
@@ -253,7 +256,7 @@ const fn alt(code: KeyCode) -> Key {
     Key::new(code, KeyModifiers::ALT)
 }
 
-use KeyCode::{BackTab, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+use KeyCode::{BackTab, Backspace, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Bindings of every context, read first: Ctrl-C quits whatever is open (asking only
 /// when quitting would lose a half-filled form; a note being typed is kept as a draft).
@@ -362,9 +365,11 @@ const TYPE_COUNT: Binding = bind(
     ],
     "0-9",
     Action::Digit(0),
-    "type the count for the selected score",
+    "type the count for the selected score (it replaces the count)",
     "",
 );
+const ERASE_DIGIT: Binding =
+    bind(&[k(Backspace)], "Backspace", Action::EraseDigit, "take the last digit off the count", "");
 
 const SET_THE_STAGE: &[Binding] = &[
     MOVE[0],
@@ -372,6 +377,7 @@ const SET_THE_STAGE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
+    ERASE_DIGIT,
     bind(&[k(Enter), k(Char('a'))], "Enter", Action::Add, "take a note under the selected safety prompt", ""),
     NEXT_STAGE,
     PREVIOUS_STAGE,
@@ -423,6 +429,7 @@ const CLOSE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
+    ERASE_DIGIT,
     bind(&[k(Char('e'))], "e", Action::Export, "export the summary as Markdown", "export"),
     bind(&[k(Char('f'))], "f", Action::Finish, "close the retro (asks first)", "finish"),
     bind(&[k(Char('u'))], "u", Action::Undo, "undo the close (until you leave this stage)", "undo close"),

@@ -23,6 +23,8 @@ impl Editor {
             if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
         let mut textarea = TextArea::new(lines);
         textarea.set_cursor_line_style(Style::default());
+        // A long note wraps inside the editor instead of running off its right edge.
+        textarea.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
         textarea.move_cursor(ratatui_textarea::CursorMove::End);
         Editor { purpose, title, textarea, saved: body.to_owned() }
@@ -30,6 +32,12 @@ impl Editor {
 
     pub fn body(&self) -> String {
         self.textarea.lines().join("\n")
+    }
+
+    /// Where the cursor is: line and column (from 1), and how many lines there are.
+    pub fn position(&self) -> (usize, usize, usize) {
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        (row + 1, col + 1, self.textarea.lines().len())
     }
 
     /// Typed since the last draft save.
@@ -228,7 +236,7 @@ impl RetroScreen {
             editor.saved = d.body.clone();
             Some(Mode::Editing(Box::new(editor)))
         });
-        RetroScreen {
+        let mut screen = RetroScreen {
             flow,
             cursor: [0; 6],
             notes_focus: None,
@@ -236,6 +244,38 @@ impl RetroScreen {
             undo_close: false,
             typed: None,
             message: None,
+        };
+        screen.select_draft_target();
+        screen
+    }
+
+    /// Puts the selection back on what the draft was typed for (its prompt, note or
+    /// action), so that resuming a retro finds the facilitator where they were.
+    fn select_draft_target(&mut self) {
+        let Some(target) = self.flow.draft.as_ref().and_then(|d| NoteTarget::from_draft_target(&d.target)) else {
+            return;
+        };
+        let (key, note) = match target {
+            NoteTarget::Prompt(key) => (key, None),
+            NoteTarget::Edit(id) => match self.flow.notes.iter().find(|n| n.id == id) {
+                Some(n) => (n.prompt_key.clone(), Some(id)),
+                None => return,
+            },
+            NoteTarget::Review(action, _) => {
+                if let Some(i) = self.flow.to_review.iter().position(|a| a.id == action) {
+                    self.cursor[Stage::ReviewActions.index()] = i;
+                }
+                return;
+            }
+        };
+        if let Some(i) = self.safety_prompts_shown().iter().position(|p| p.key == key) {
+            self.cursor[Stage::SetTheStage.index()] = 5 + i;
+        }
+        if let Some(i) = self.flow.blocking_prompts().iter().position(|p| p.key == key) {
+            self.cursor[Stage::WhatsBlocking.index()] = i;
+            if self.flow.stage() == Stage::WhatsBlocking {
+                self.notes_focus = note.and_then(|id| self.selected_prompt_notes().iter().position(|n| *n == id));
+            }
         }
     }
 
@@ -317,13 +357,21 @@ impl RetroScreen {
     /// Rows the cursor moves over on the current stage.
     fn rows(&self) -> usize {
         match self.flow.stage() {
-            Stage::SetTheStage => 5 + if self.flow.safety_is_low() { self.flow.safety_prompts.len() } else { 0 },
+            Stage::SetTheStage => 5 + self.safety_prompts_shown().len(),
             Stage::ReviewActions => self.flow.to_review.len(),
             Stage::LookAtData => self.flow.moves.len(),
             Stage::WhatsBlocking => self.flow.blocking_prompts().len(),
             Stage::DecideActions => self.flow.notes.len(),
             Stage::Close => 5,
         }
+    }
+
+    /// The safety prompts "Set the stage" lists under the votes: all of them while the
+    /// safety check is low, and any with notes always, so a note taken under one stays
+    /// in view (and can be changed) after the median rises.
+    pub fn safety_prompts_shown(&self) -> Vec<&crate::retro::prompts::Prompt> {
+        let low = self.flow.safety_is_low();
+        self.flow.safety_prompts.iter().filter(|p| low || self.flow.notes_for(&p.key).next().is_some()).collect()
     }
 
     /// Takes pasted text into the text being typed, or into a new note where one can be
@@ -345,7 +393,7 @@ impl RetroScreen {
         }
         let cursor = *self.cursor();
         let prompt = match self.flow.stage() {
-            Stage::SetTheStage if cursor >= 5 => self.flow.safety_prompts.get(cursor - 5),
+            Stage::SetTheStage if cursor >= 5 => self.safety_prompts_shown().get(cursor - 5).copied(),
             Stage::WhatsBlocking => self.flow.blocking_prompts().get(cursor).copied(),
             _ => None,
         };
@@ -422,9 +470,10 @@ impl RetroScreen {
         }
         let cursor = *self.cursor();
         match (self.flow.stage(), action) {
-            (Stage::SetTheStage | Stage::Close, Action::Increase | Action::Decrease | Action::Digit(_))
-                if cursor < 5 =>
-            {
+            (
+                Stage::SetTheStage | Stage::Close,
+                Action::Increase | Action::Decrease | Action::Digit(_) | Action::EraseDigit,
+            ) if cursor < 5 => {
                 let kind = if self.flow.stage() == Stage::Close { VoteKind::ReturnOnTime } else { VoteKind::Safety };
                 // Rows run from the highest score down.
                 let score = 5 - cursor as u8;
@@ -439,12 +488,20 @@ impl RetroScreen {
                         self.typed = Some((cursor, count));
                         count
                     }
+                    // Backspace takes the last digit off, and digits typed next go on from there.
+                    Action::EraseDigit => {
+                        let so_far = typed.filter(|(row, _)| *row == cursor).map_or(counts.get(score), |(_, n)| n);
+                        self.typed = Some((cursor, so_far / 10));
+                        so_far / 10
+                    }
                     _ => unreachable!("matched above"),
                 };
                 self.event(Event::SetVote { kind, score, count }, now)
             }
             (Stage::SetTheStage, Action::Add) if cursor >= 5 => {
-                let key = self.flow.safety_prompts[cursor - 5].key.clone();
+                let Some(key) = self.safety_prompts_shown().get(cursor - 5).map(|p| p.key.clone()) else {
+                    return vec![];
+                };
                 self.open_note(NoteTarget::Prompt(key), now)
             }
             (Stage::ReviewActions, Action::MarkDrop) if rows > 0 => {

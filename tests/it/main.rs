@@ -24,3 +24,4 @@ mod tui_render;
 mod tui_retro_render;
 mod tui_sizes;
 mod tui_state;
+mod tui_visible;

@@ -221,7 +221,8 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     // Reopened, the retro is where it was, with the draft back in the editor.
     let session = Session::start(&format!("{name}-again"), &command);
     let screen = session.wait_for("half a thought");
-    assert!(screen.contains("Reviews waited"), "{screen}");
+    // ...the selection on the prompt the draft was typed for, the confirmed notes counted.
+    assert!(screen.contains("What's blocking us? (1)") && screen.contains("draft: half a thought"), "{screen}");
 }
 
 #[test]

@@ -13,8 +13,12 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, hints: &Hints, theme: &Theme) {
     let popup = area.centered(Constraint::Percentage(90), Constraint::Percentage(60));
     frame.render_widget(Clear, popup);
-    let block =
-        Block::bordered().title(Span::styled(" Note ", theme.title())).title_bottom(padded(hints.all_short(theme)));
+    // Where the cursor is, so a note taller than the editor can be found in.
+    let (line, col, lines) = editor.position();
+    let block = Block::bordered()
+        .title(Span::styled(" Note ", theme.title()))
+        .title_top(Line::styled(format!(" line {line}/{lines}, col {col} "), theme.dim()).right_aligned())
+        .title_bottom(padded(hints.all_short(theme)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     // The prompt in full, wrapped above the text: a border title would cut it.
