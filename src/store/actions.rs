@@ -114,6 +114,45 @@ pub(super) fn edit(
     Ok(())
 }
 
+/// Replaces everything the team decided about an action (its plan) and the baseline
+/// snapshotted for its metric; status, reviews and dates stay.
+pub(super) fn update_plan(
+    conn: &Connection,
+    id: ActionId,
+    plan: &crate::domain::ActionPlan,
+    baseline: Option<f64>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE actions SET title = ?2, description = ?3, metric = ?4, expected = ?5, target = ?6, due_date = ?7,
+                volunteer = ?8, baseline = ?9
+         WHERE id = ?1",
+        params![
+            id.0,
+            plan.title.trim(),
+            plan.description,
+            plan.metric.key(),
+            plan.expected.as_str(),
+            plan.target,
+            plan.due.map(|d| d.to_string()),
+            plan.volunteer,
+            baseline
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes an action made by mistake. One that a retro has reviewed is part of the
+/// team's history and is refused (drop it instead).
+pub(super) fn delete(conn: &Connection, id: ActionId) -> Result<(), StoreError> {
+    let reviews: i64 =
+        conn.query_row("SELECT count(*) FROM action_reviews WHERE action_id = ?1", [id.0], |r| r.get(0))?;
+    if reviews > 0 {
+        return Err(StoreError::ActionReviewed(id.0));
+    }
+    conn.execute("DELETE FROM actions WHERE id = ?1", [id.0])?;
+    Ok(())
+}
+
 /// Records a retro's decision about an action and applies it to the action. A second
 /// review of the same action in the same retro replaces the first.
 pub(super) fn review(conn: &Connection, review: &ActionReview) -> Result<(), StoreError> {

@@ -47,6 +47,11 @@ pub enum StoreError {
     )]
     AnotherRetroOpen { retro: i64, open: i64 },
 
+    #[error(
+        "action {0} has been reviewed in a retro, so it is part of the team's history: drop it instead of deleting it"
+    )]
+    ActionReviewed(i64),
+
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }

@@ -362,6 +362,21 @@ impl Store {
         Ok(self.action(id)?.expect("the action was just created"))
     }
 
+    /// Replaces an action's plan (every field the team decided) and its baseline.
+    pub fn update_action_plan(
+        &mut self,
+        id: ActionId,
+        plan: &crate::domain::ActionPlan,
+        baseline: Option<f64>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| actions::update_plan(tx, id, plan, baseline))
+    }
+
+    /// Deletes an action made by mistake; refused once a retro has reviewed it.
+    pub fn delete_action(&mut self, id: ActionId) -> Result<(), StoreError> {
+        self.write(|tx| actions::delete(tx, id))
+    }
+
     pub fn action(&self, id: ActionId) -> Result<Option<Action>, StoreError> {
         actions::get(&self.conn, id)
     }

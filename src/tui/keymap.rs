@@ -152,6 +152,8 @@ pub enum Context {
     LookAtData,
     WhatsBlocking,
     DecideActions,
+    /// "Decide actions" with the focus on this retro's actions.
+    DecideActionsTable,
     Close,
     /// Typing a note: keys go to the text.
     Editing,
@@ -162,6 +164,8 @@ pub enum Context {
     ConfirmDelete,
     ConfirmDrop,
     ConfirmClose,
+    ConfirmDeleteAction,
+    ConfirmPastDue,
     /// The team's actions.
     ActionList,
     /// One action in detail.
@@ -181,7 +185,7 @@ pub enum Unbound {
 }
 
 impl Context {
-    pub const ALL: [Context; 23] = [
+    pub const ALL: [Context; 26] = [
         Self::FirstRun,
         Self::TeamPicker,
         Self::Dashboard,
@@ -196,6 +200,7 @@ impl Context {
         Self::LookAtData,
         Self::WhatsBlocking,
         Self::DecideActions,
+        Self::DecideActionsTable,
         Self::Close,
         Self::Editing,
         Self::ActionForm,
@@ -203,6 +208,8 @@ impl Context {
         Self::ConfirmDelete,
         Self::ConfirmDrop,
         Self::ConfirmClose,
+        Self::ConfirmDeleteAction,
+        Self::ConfirmPastDue,
         Self::ActionList,
         Self::ActionDetail,
     ];
@@ -214,7 +221,9 @@ impl Context {
             | Self::ConfirmNewRetro
             | Self::ConfirmDelete
             | Self::ConfirmDrop
-            | Self::ConfirmClose => Unbound::AnswersNo,
+            | Self::ConfirmClose
+            | Self::ConfirmDeleteAction
+            | Self::ConfirmPastDue => Unbound::AnswersNo,
             Self::Notice => Unbound::Closes,
             _ => Unbound::Nothing,
         }
@@ -327,6 +336,8 @@ const CONFIRM_NEW_RETRO: &[Binding] = question!("close it and start anew", "keep
 const CONFIRM_DELETE: &[Binding] = question!("delete the note", "keep it");
 const CONFIRM_DROP: &[Binding] = question!("drop it", "keep it");
 const CONFIRM_CLOSE: &[Binding] = question!("close the retro", "keep it open");
+const CONFIRM_DELETE_ACTION: &[Binding] = question!("delete the action", "keep it");
+const CONFIRM_PAST_DUE: &[Binding] = question!("keep that date", "change it");
 
 const RETRO_OFFER: &[Binding] = &[
     bind(&[k(Enter), k(Char('r'))], "Enter", Action::Confirm, "resume the unfinished retro", "resume"),
@@ -417,6 +428,26 @@ const DECIDE_ACTIONS: &[Binding] = &[
     MOVE[1],
     bind(&[k(Enter), k(Char('a'))], "a", Action::Add, "create an action from the selected note", "from note"),
     bind(&[k(Char('n'))], "n", Action::NewAction, "create an action", "new"),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "move to this retro's actions", "pane"),
+    NEXT_STAGE,
+    PREVIOUS_STAGE,
+    HELP,
+    LEAVE_RETRO,
+];
+
+const DECIDE_ACTIONS_TABLE: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[k(Char('e')), k(Enter)], "e", Action::Edit, "correct the selected action (every field)", "edit"),
+    bind(
+        &[k(Delete), k(Char('x'))],
+        "x",
+        Action::Delete,
+        "delete the selected action, made by mistake (asks first)",
+        "delete",
+    ),
+    bind(&[k(Char('n'))], "n", Action::NewAction, "create an action", "new"),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "back to the notes", "notes"),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -446,7 +477,7 @@ const EDITING: &[Binding] = &[
 ];
 
 const FORM_KEYS: [Binding; 4] = [
-    bind(SAVE_KEYS, "Ctrl-S", Action::Save, "create the action", "create"),
+    bind(SAVE_KEYS, "Ctrl-S", Action::Save, "save the action", "save"),
     bind(&[k(Tab), k(Down), k(Enter)], "Tab", Action::NextField, "next field", "next field"),
     bind(&[k(BackTab), k(Up)], "Shift-Tab", Action::PreviousField, "previous field", ""),
     bind(&[k(Esc)], "Esc", Action::Cancel, "cancel", "cancel"),
@@ -497,6 +528,7 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
         Context::LookAtData => LOOK_AT_DATA,
         Context::WhatsBlocking => WHATS_BLOCKING,
         Context::DecideActions => DECIDE_ACTIONS,
+        Context::DecideActionsTable => DECIDE_ACTIONS_TABLE,
         Context::Close => CLOSE,
         Context::Editing => EDITING,
         Context::ActionForm => ACTION_FORM,
@@ -504,6 +536,8 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
         Context::ConfirmDelete => CONFIRM_DELETE,
         Context::ConfirmDrop => CONFIRM_DROP,
         Context::ConfirmClose => CONFIRM_CLOSE,
+        Context::ConfirmDeleteAction => CONFIRM_DELETE_ACTION,
+        Context::ConfirmPastDue => CONFIRM_PAST_DUE,
         Context::ActionList => ACTION_LIST,
         Context::ActionDetail => ACTION_DETAIL,
     };

@@ -88,6 +88,8 @@ pub struct ActionFormUi {
     pub due: TextArea<'static>,
     pub volunteer: TextArea<'static>,
     pub error: Option<String>,
+    /// The action of this retro being corrected, or `None` for a new one.
+    pub editing: Option<crate::domain::ActionId>,
 }
 
 fn line_input(text: &str) -> TextArea<'static> {
@@ -111,7 +113,24 @@ impl ActionFormUi {
             due: line_input(""),
             volunteer: line_input(""),
             error: None,
+            editing: None,
         }
+    }
+
+    /// The form filled in with `action` as it stands, to correct it.
+    fn edit(action: &crate::domain::Action, metrics: Vec<MetricKey>) -> Self {
+        let mut form = Self::new(&action.title, metrics, Some(&action.metric));
+        if !form.metrics.contains(&action.metric) {
+            form.metrics.push(action.metric.clone());
+            form.metric = form.metrics.len() - 1;
+        }
+        form.description = line_input(action.description.as_deref().unwrap_or_default());
+        form.expected = Expected::ALL.iter().position(|e| *e == action.expected).unwrap_or(0);
+        form.target = line_input(&action.target.map(|t| t.to_string()).unwrap_or_default());
+        form.due = line_input(&action.due.map(|d| d.to_string()).unwrap_or_default());
+        form.volunteer = line_input(action.volunteer.as_deref().unwrap_or_default());
+        form.editing = Some(action.id);
+        form
     }
 
     pub fn current(&self) -> Field {
@@ -200,13 +219,17 @@ pub enum Mode {
 }
 
 /// A question asked before an irreversible step; "no" unless answered `y`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Question {
     DeleteNote(NoteId),
     /// Dropping an earlier action (its note is asked for next).
     DropAction(crate::domain::ActionId),
     /// Closing the retro; undone with `u` until the close stage is left.
     CloseRetro,
+    /// Deleting an action made in this retro by mistake.
+    DeleteAction(crate::domain::ActionId),
+    /// Saving an action due on a day already past; "no" goes back to the form.
+    PastDue(Box<ActionFormUi>),
 }
 
 /// The retro screen.
@@ -217,6 +240,8 @@ pub struct RetroScreen {
     pub cursor: [usize; 6],
     /// On "What's blocking us": the notes pane has the focus, at this note.
     pub notes_focus: Option<usize>,
+    /// On "Decide actions": the table of this retro's actions has the focus, at this one.
+    pub actions_focus: Option<usize>,
     pub mode: Mode,
     /// The retro was closed on this visit to its close stage, which can still undo it.
     undo_close: bool,
@@ -240,6 +265,7 @@ impl RetroScreen {
             flow,
             cursor: [0; 6],
             notes_focus: None,
+            actions_focus: None,
             mode: mode.unwrap_or(Mode::Browsing),
             undo_close: false,
             typed: None,
@@ -284,6 +310,8 @@ impl RetroScreen {
             Mode::Confirm(Question::DeleteNote(_)) => Context::ConfirmDelete,
             Mode::Confirm(Question::DropAction(_)) => Context::ConfirmDrop,
             Mode::Confirm(Question::CloseRetro) => Context::ConfirmClose,
+            Mode::Confirm(Question::DeleteAction(_)) => Context::ConfirmDeleteAction,
+            Mode::Confirm(Question::PastDue(_)) => Context::ConfirmPastDue,
             Mode::Editing(_) => Context::Editing,
             Mode::Form(form) if form.on_choice() => Context::ActionFormChoice,
             Mode::Form(_) => Context::ActionForm,
@@ -298,6 +326,7 @@ impl RetroScreen {
             Stage::ReviewActions => Context::ReviewActions,
             Stage::LookAtData => Context::LookAtData,
             Stage::WhatsBlocking => Context::WhatsBlocking,
+            Stage::DecideActions if self.actions_focus.is_some() => Context::DecideActionsTable,
             Stage::DecideActions => Context::DecideActions,
             Stage::Close => Context::Close,
         }
@@ -412,6 +441,11 @@ impl RetroScreen {
         match std::mem::replace(&mut self.mode, Mode::Browsing) {
             Mode::Browsing => self.update_stage(action, now),
             Mode::Confirm(question) if action == Action::Confirm => self.answer_yes(question, now),
+            // "No" to a past due date goes back to the form, to change it.
+            Mode::Confirm(Question::PastDue(form)) => {
+                self.mode = Mode::Form(form);
+                vec![]
+            }
             Mode::Confirm(_) => vec![],
             Mode::Editing(editor) => self.update_editor(editor, action, now),
             Mode::Form(form) => self.update_form(form, action, now),
@@ -431,6 +465,13 @@ impl RetroScreen {
                 self.undo_close = self.is_closed();
                 effects
             }
+            Question::DeleteAction(id) => {
+                let effects = self.event(Event::DeleteAction(id), now);
+                let n = self.flow.actions.len();
+                self.actions_focus = self.actions_focus.filter(|_| n > 0).map(|i| i.min(n - 1));
+                effects
+            }
+            Question::PastDue(form) => self.save_form(form, now),
         }
     }
 
@@ -453,10 +494,17 @@ impl RetroScreen {
             Action::NextStage | Action::PreviousStage => {
                 // The notes pane belongs to one stage: leaving it gives the keys back.
                 self.notes_focus = None;
+                self.actions_focus = None;
                 // A close is undone on the close stage or not at all.
                 self.undo_close = false;
                 let event = if action == Action::NextStage { Event::Next } else { Event::Previous };
                 return self.event(event, now);
+            }
+            Action::Up | Action::Down if self.actions_focus.is_some() => {
+                let n = self.flow.actions.len();
+                if let Some(i) = self.actions_focus.as_mut().filter(|_| n > 0) {
+                    *i = if action == Action::Up { (*i + n - 1) % n } else { (*i + 1) % n };
+                }
             }
             Action::Up | Action::Down if self.notes_focus.is_some() => {
                 let n = self.selected_prompt_notes().len();
@@ -539,6 +587,29 @@ impl RetroScreen {
                 }
                 self.open_note(NoteTarget::Edit(note), now)
             }
+            (Stage::DecideActions, Action::NextPane) => {
+                self.actions_focus = match self.actions_focus {
+                    None if !self.flow.actions.is_empty() => Some(0),
+                    _ => None,
+                };
+                vec![]
+            }
+            (Stage::DecideActions, Action::Edit | Action::Delete) => {
+                let Some(a) = self.actions_focus.and_then(|i| self.flow.actions.get(i)) else {
+                    self.message = Some(match super::keymap::label(Context::DecideActions, Action::NextPane) {
+                        Some(tab) => format!("Select an action first: {tab} moves to this retro's actions."),
+                        None => "Select an action first.".into(),
+                    });
+                    return vec![];
+                };
+                if action == Action::Delete {
+                    self.mode = Mode::Confirm(Question::DeleteAction(a.id));
+                } else {
+                    let form = ActionFormUi::edit(a, self.metric_choices());
+                    self.mode = Mode::Form(Box::new(form));
+                }
+                vec![]
+            }
             (Stage::DecideActions, Action::Add) if rows > 0 => {
                 let note = &self.flow.notes[cursor];
                 let title = note.body.lines().next().unwrap_or_default().to_owned();
@@ -613,12 +684,46 @@ impl RetroScreen {
             self.message = Some("This retro is closed: its record can be read, not changed.".into());
             return;
         }
+        let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
+        self.mode = Mode::Form(Box::new(ActionFormUi::new(title, self.metric_choices(), metric.as_ref())));
+    }
+
+    /// The metrics an action can name: the DORA five, then the team's own.
+    fn metric_choices(&self) -> Vec<MetricKey> {
         let mut metrics: Vec<MetricKey> = DoraMetric::ALL.into_iter().map(MetricKey::Dora).collect();
         metrics.extend(
             self.flow.moves.iter().filter(|m| matches!(m.metric, MetricKey::Team(_))).map(|m| m.metric.clone()),
         );
-        let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
-        self.mode = Mode::Form(Box::new(ActionFormUi::new(title, metrics, metric.as_ref())));
+        metrics
+    }
+
+    /// The team's today, in its UTC offset.
+    fn today(&self, now: Timestamp) -> NaiveDate {
+        let offset = self.flow.team.utc_offset.seconds();
+        chrono::DateTime::from_timestamp(now + offset, 0).unwrap_or_default().date_naive()
+    }
+
+    /// Creates the action, or records the correction, the form holds; keeps the form
+    /// open with the reason when it is refused.
+    fn save_form(&mut self, mut form: Box<ActionFormUi>, now: Timestamp) -> Vec<Effect> {
+        let plan = match form.read() {
+            Ok(plan) => plan,
+            Err(e) => {
+                form.error = Some(e);
+                self.mode = Mode::Form(form);
+                return vec![];
+            }
+        };
+        let event = match form.editing {
+            Some(id) => Event::UpdateAction { id, plan },
+            None => Event::CreateAction(plan),
+        };
+        let effects = self.event(event, now);
+        if let Some(refused) = self.message.take() {
+            form.error = Some(refused);
+            self.mode = Mode::Form(form);
+        }
+        effects
     }
 
     fn update_editor(&mut self, mut editor: Box<Editor>, action: Action, now: Timestamp) -> Vec<Effect> {
@@ -663,17 +768,15 @@ impl RetroScreen {
             Action::NextField => form.field = (form.field + 1).min(Field::ALL.len() - 1),
             Action::PreviousField => form.field = form.field.saturating_sub(1),
             Action::Cancel => return vec![],
-            Action::Save => match form.read() {
-                Err(e) => form.error = Some(e),
-                Ok(values) => {
-                    let effects = self.event(Event::CreateAction(values), now);
-                    if let Some(refused) = self.message.take() {
-                        form.error = Some(refused);
-                        self.mode = Mode::Form(form);
-                    }
-                    return effects;
+            Action::Save => {
+                // A due date already past is most likely a typo: ask before keeping it.
+                let past = form.read().ok().and_then(|p| p.due).is_some_and(|due| due < self.today(now));
+                if past {
+                    self.mode = Mode::Confirm(Question::PastDue(form));
+                    return vec![];
                 }
-            },
+                return self.save_form(form, now);
+            }
             _ => {}
         }
         self.mode = Mode::Form(form);

@@ -18,6 +18,7 @@ mod terminal_restore;
 mod tmux_e2e;
 mod tui_actions;
 mod tui_confirm;
+mod tui_edit_action;
 mod tui_keys;
 mod tui_paste;
 mod tui_render;

@@ -35,9 +35,9 @@ pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, hints: &Hints
 pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, hints: &Hints, theme: &Theme) {
     let popup = area.centered(Constraint::Percentage(90), Constraint::Length(17));
     frame.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(Span::styled(" New action ", theme.title()))
-        .title_bottom(padded(hints.all_short(theme)));
+    let title = if form.editing.is_some() { " Edit action " } else { " New action " };
+    let block =
+        Block::bordered().title(Span::styled(title, theme.title())).title_bottom(padded(hints.all_short(theme)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let rows = Layout::vertical([Constraint::Length(2); 7].into_iter().chain([Constraint::Min(0)])).split(inner);
@@ -98,6 +98,19 @@ pub fn draw_confirm(
                     "A dropped action is no longer reviewed in later retros.".to_owned(),
                 ],
             )
+        }
+        Question::DeleteAction(id) => {
+            let title = screen.flow.action(*id).map_or("", |a| a.title.as_str());
+            (
+                "Delete",
+                vec![
+                    format!("Delete the action “{}”?", crate::text::fit(title, 44)),
+                    "Only for an action made by mistake: it is gone from the record.".to_owned(),
+                ],
+            )
+        }
+        Question::PastDue(form) => {
+            ("Due date", vec![format!("The due date {} is already past. Keep it?", form.due.lines().join("").trim())])
         }
         Question::CloseRetro => (
             "Close",
