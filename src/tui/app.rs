@@ -53,6 +53,11 @@ pub enum Effect {
     },
     /// Undo the close of the open retro.
     ReopenRetro(RetroId),
+    /// A correction of an action from the actions screen: its whole plan.
+    UpdateAction {
+        id: crate::domain::ActionId,
+        plan: crate::domain::ActionPlan,
+    },
 }
 
 /// What is open over the screen; the top of [`App::overlays`] takes the keys.
@@ -197,10 +202,12 @@ impl App {
         if text.is_empty() {
             return;
         }
-        let taken = match self.retro.as_mut() {
-            Some(retro) if self.overlays.is_empty() && self.screen == Screen::Retro => retro.paste(&text),
-            _ => false,
-        };
+        let taken = self.overlays.is_empty()
+            && match self.screen {
+                Screen::Retro => self.retro.as_mut().is_some_and(|r| r.paste(&text)),
+                Screen::Actions => self.actions.as_mut().is_some_and(|a| a.paste(&text)),
+                _ => false,
+            };
         if !taken {
             self.notify(
                 "The pasted text was not used: text can be pasted into a note or an action being written. \
@@ -223,8 +230,16 @@ impl App {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail => Context::Detail,
             Screen::Retro => self.retro.as_ref().map_or(Context::Dashboard, RetroScreen::context),
-            Screen::Actions if self.actions.as_ref().is_some_and(|a| a.detail) => Context::ActionDetail,
-            Screen::Actions => Context::ActionList,
+            Screen::Actions => match self.actions.as_ref() {
+                Some(a) => match &a.editing {
+                    super::actions::Editing::Form(form) if form.on_choice() => Context::ActionFormChoice,
+                    super::actions::Editing::Form(_) => Context::ActionForm,
+                    super::actions::Editing::PastDue(_) => Context::ConfirmPastDue,
+                    super::actions::Editing::No if a.detail => Context::ActionDetail,
+                    super::actions::Editing::No => Context::ActionList,
+                },
+                None => Context::ActionList,
+            },
         }
     }
 
@@ -248,12 +263,17 @@ impl App {
             Context::TeamPicker => self.update_picker(action),
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
-            Context::ActionList | Context::ActionDetail => {
-                if !self.actions.as_mut()?.update(action) {
-                    self.screen = Screen::Dashboard;
-                    self.actions = None;
+            _ if self.screen == Screen::Actions => {
+                let team = self.team.clone()?;
+                match self.actions.as_mut()?.update(action, self.now, &team) {
+                    super::actions::Outcome::Stay => None,
+                    super::actions::Outcome::Leave => {
+                        self.screen = Screen::Dashboard;
+                        self.actions = None;
+                        None
+                    }
+                    super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { id, plan }),
                 }
-                None
             }
             _ => self.update_retro(action),
         }
@@ -323,8 +343,14 @@ impl App {
     }
 
     /// The loop hands back where the team's actions stand.
-    pub fn actions_loaded(&mut self, all: Vec<crate::actions::ActionProgress>) {
-        self.actions = Some(ActionsScreen::new(all));
+    pub fn actions_loaded(&mut self, all: Vec<crate::actions::ActionProgress>, metrics: Vec<crate::domain::MetricKey>) {
+        match self.actions.as_mut().filter(|_| self.screen == Screen::Actions) {
+            Some(screen) => screen.reload(all),
+            None => self.actions = Some(ActionsScreen::new(all)),
+        }
+        if let Some(screen) = self.actions.as_mut() {
+            screen.metrics = metrics;
+        }
         self.screen = Screen::Actions;
     }
 

@@ -118,7 +118,20 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
                 screen.reopened(flow);
             }
         }
-        Effect::LoadActions { team } => app.actions_loaded(crate::actions::progress_all(store, &team, now)?),
+        Effect::LoadActions { team } => load_actions(store, app, &team)?,
+        Effect::UpdateAction { id, plan } => {
+            let (Some(team), Some(action)) = (app.team.clone(), store.action(id)?) else {
+                return Ok(());
+            };
+            // A new metric needs its own baseline, over the window the action was decided in.
+            let baseline = if plan.metric == action.metric {
+                action.baseline
+            } else {
+                crate::actions::value_over(store, &team, &plan.metric, &action.baseline_window, now)?
+            };
+            store.update_action_plan(id, &plan, baseline)?;
+            load_actions(store, app, &team)?;
+        }
         Effect::ExportRetro => {
             if let Some(screen) = app.retro.as_mut() {
                 screen.message = Some(match export(&backend.export_dir, &screen.flow) {
@@ -128,6 +141,13 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             }
         }
     }
+    Ok(())
+}
+
+/// Where every action of the team stands, and the metrics one can name.
+fn load_actions(store: &Store, app: &mut App, team: &Team) -> Result<(), StoreError> {
+    let all = crate::actions::progress_all(store, team, app.now)?;
+    app.actions_loaded(all, crate::actions::metric_choices(store, team)?);
     Ok(())
 }
 

@@ -500,6 +500,7 @@ const ACTION_LIST: &[Binding] = &[
     bind(&[k(Enter)], "Enter", Action::Open, "the action in detail", "detail"),
     bind(&[k(Char('f'))], "f", Action::Filter, "show open, overdue, done, dropped or all", "filter"),
     bind(&[k(Char('s'))], "s", Action::SortBy, "sort by due date, verdict or age", "sort"),
+    bind(&[k(Char('e'))], "e", Action::Edit, "correct the selected action (every field)", "edit"),
     HELP,
     bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the dashboard", "back"),
 ];
@@ -507,6 +508,7 @@ const ACTION_LIST: &[Binding] = &[
 const ACTION_DETAIL: &[Binding] = &[
     bind(&[k(Up), k(Char('k'))], "↑↓", Action::Up, "previous action", "other action"),
     bind(&[k(Down), k(Char('j'))], "↓/j", Action::Down, "next action", ""),
+    bind(&[k(Char('e'))], "e", Action::Edit, "correct this action (every field)", "edit"),
     HELP,
     bind(&[k(Char('q')), k(Esc), k(Enter)], "q", Action::Back, "back to the list", "back"),
 ];

@@ -118,7 +118,7 @@ impl ActionFormUi {
     }
 
     /// The form filled in with `action` as it stands, to correct it.
-    fn edit(action: &crate::domain::Action, metrics: Vec<MetricKey>) -> Self {
+    pub(super) fn edit(action: &crate::domain::Action, metrics: Vec<MetricKey>) -> Self {
         let mut form = Self::new(&action.title, metrics, Some(&action.metric));
         if !form.metrics.contains(&action.metric) {
             form.metrics.push(action.metric.clone());
@@ -147,7 +147,7 @@ impl ActionFormUi {
     }
 
     /// The form as the flow takes it, or what is wrong with it.
-    fn read(&self) -> Result<ActionPlan, String> {
+    pub(super) fn read(&self) -> Result<ActionPlan, String> {
         let due_text = Self::text(&self.due);
         let due = match due_text.as_str() {
             "" => None,
@@ -195,6 +195,24 @@ impl ActionFormUi {
         if let Some(field) = self.text_field() {
             field.input(key);
         }
+    }
+
+    /// Typing, choosing and moving between fields; `false` for any other action (save,
+    /// cancel), which the screen holding the form handles.
+    pub(super) fn fill(&mut self, action: Action) -> bool {
+        match action {
+            Action::Type(key) => self.key(key),
+            Action::NextChoice | Action::PreviousChoice => self.choose(action == Action::NextChoice),
+            Action::NextField => self.field = (self.field + 1).min(Field::ALL.len() - 1),
+            Action::PreviousField => self.field = self.field.saturating_sub(1),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Pasted text into the current text field (one line); `false` on a choice field.
+    pub(super) fn paste(&mut self, text: &str) -> bool {
+        self.text_field().is_some_and(|f| f.insert_str(text.replace('\n', " ")))
     }
 
     /// The next (or previous) choice of the current choice field.
@@ -413,7 +431,7 @@ impl RetroScreen {
                 return true;
             }
             // The form's fields are one line each.
-            Mode::Form(form) => return form.text_field().is_some_and(|f| f.insert_str(text.replace('\n', " "))),
+            Mode::Form(form) => return form.paste(text),
             Mode::Confirm(_) => return false,
             Mode::Browsing => {}
         }
@@ -699,8 +717,7 @@ impl RetroScreen {
 
     /// The team's today, in its UTC offset.
     fn today(&self, now: Timestamp) -> NaiveDate {
-        let offset = self.flow.team.utc_offset.seconds();
-        chrono::DateTime::from_timestamp(now + offset, 0).unwrap_or_default().date_naive()
+        today(&self.flow.team, now)
     }
 
     /// Creates the action, or records the correction, the form holds; keeps the form
@@ -762,11 +779,11 @@ impl RetroScreen {
     }
 
     fn update_form(&mut self, mut form: Box<ActionFormUi>, action: Action, now: Timestamp) -> Vec<Effect> {
+        if form.fill(action) {
+            self.mode = Mode::Form(form);
+            return vec![];
+        }
         match action {
-            Action::Type(key) => form.key(key),
-            Action::NextChoice | Action::PreviousChoice => form.choose(action == Action::NextChoice),
-            Action::NextField => form.field = (form.field + 1).min(Field::ALL.len() - 1),
-            Action::PreviousField => form.field = form.field.saturating_sub(1),
             Action::Cancel => return vec![],
             Action::Save => {
                 // A due date already past is most likely a typo: ask before keeping it.
@@ -826,4 +843,9 @@ pub fn decision_word(d: Decision) -> &'static str {
         Decision::Keep => "kept open",
         Decision::Drop => "dropped",
     }
+}
+
+/// `team`'s today, in its UTC offset.
+pub(super) fn today(team: &crate::domain::Team, now: Timestamp) -> NaiveDate {
+    chrono::DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
 }

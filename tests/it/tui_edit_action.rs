@@ -187,3 +187,49 @@ fn only_this_retros_actions_can_be_changed_and_reviewed_ones_never_deleted() {
     assert!(tui.backend.store.action(reviewed.id).unwrap().is_some());
     tui.keys("q");
 }
+
+#[test]
+fn the_actions_screen_corrects_any_action_of_the_team() {
+    let mut tui = Tui::demo();
+    tui.keys("a");
+    let team = tui.app.team.clone().unwrap();
+    let selected = tui.app.actions.as_ref().unwrap().current().unwrap().action;
+    tui.keys("e");
+    assert!(tui.screen().contains("Edit action"), "{}", tui.screen());
+    tui.press(KeyCode::Esc);
+    assert_eq!(tui.backend.store.action(selected.id).unwrap().unwrap(), selected, "Esc changes nothing");
+
+    tui.press(KeyCode::Enter); // the detail, then the form from there
+    tui.keys("e");
+    clear(&mut tui);
+    tui.paste("Release notes, every release");
+    while tui.app.actions.as_ref().unwrap().form().unwrap().field < 2 {
+        tui.press(KeyCode::Tab);
+    }
+    tui.press(KeyCode::Right);
+    let metric = {
+        let form = tui.app.actions.as_ref().unwrap().form().unwrap();
+        form.metrics[form.metric].clone()
+    };
+    assert_ne!(metric, selected.metric);
+    while tui.app.actions.as_ref().unwrap().form().unwrap().field < 5 {
+        tui.press(KeyCode::Tab);
+    }
+    clear(&mut tui);
+    tui.keys("2026-10-01");
+    tui.ctrl('s');
+    assert!(tui.screen().contains("already past"), "{}", tui.screen());
+    tui.keys("y");
+    let after = tui.backend.store.action(selected.id).unwrap().unwrap();
+    assert_eq!(after.title, "Release notes, every release");
+    assert_eq!(after.metric, metric);
+    assert_eq!(after.due, chrono::NaiveDate::from_ymd_opt(2026, 10, 1));
+    assert_eq!(after.status, selected.status, "a correction is not a review");
+    let expected_baseline =
+        retro::actions::value_over(&tui.backend.store, &team, &metric, &selected.baseline_window, crate::common::now())
+            .unwrap();
+    assert_eq!(after.baseline, expected_baseline, "the new metric's baseline, over the same window");
+    let screen = tui.app.actions.as_ref().unwrap();
+    assert!(screen.form().is_none() && screen.detail, "back on the detail");
+    assert_eq!(screen.current().unwrap().action.id, selected.id, "still on the same action");
+}

@@ -78,6 +78,9 @@ fn every_key_named_in_a_hint_works_where_it_is_shown() {
     check(&tui, "actions list");
     tui.press(KeyCode::Enter);
     check(&tui, "action detail");
+    tui.keys("e");
+    check(&tui, "correcting an action from the actions screen");
+    tui.press(KeyCode::Esc);
     tui.keys("qq");
 
     tui.keys("r");

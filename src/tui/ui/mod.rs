@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Screen::Actions => {
             if let Some(a) = &app.actions {
                 actions::draw(frame, body, a, app.team.as_ref(), theme);
+                draw_action_correction(frame, body, app, a, theme);
             }
         }
         Screen::Retro => {
@@ -46,6 +47,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             Overlay::Confirm(question) => help::draw_confirm(frame, body, app, question, theme),
             Overlay::Notice(notice) => help::draw_notice(frame, body, app, notice, theme),
             Overlay::Offer(offer) => help::draw_retro_offer(frame, body, app, offer, theme),
+        }
+    }
+}
+
+/// The form correcting an action over the actions screen, or its question.
+fn draw_action_correction(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    screen: &super::actions::ActionsScreen,
+    theme: &Theme,
+) {
+    let hints = Hints::new(app, app.screen_context());
+    match &screen.editing {
+        super::actions::Editing::No => {}
+        super::actions::Editing::Form(form) => retro::editor::draw_form(frame, area, form, &hints, theme),
+        super::actions::Editing::PastDue(form) => {
+            let text = [format!("The due date {} is already past. Keep it?", form.due.lines().join("").trim())];
+            help::draw_question(frame, area, "Due date", &text, Line::from(hints.all_short(theme)), theme);
         }
     }
 }

@@ -4,7 +4,7 @@ mod blocking;
 mod close;
 mod data;
 mod decide;
-mod editor;
+pub(super) mod editor;
 mod review;
 mod set_stage;
 
