@@ -412,6 +412,7 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
             retro: None,
             baseline,
             baseline_window: window.clone(),
+            from_note: None,
         },
         now,
     )?;

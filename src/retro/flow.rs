@@ -99,6 +99,11 @@ pub enum Event {
         note: Option<String>,
     },
     CreateAction(ActionPlan),
+    /// An action made from one of this retro's notes, which it keeps a link to.
+    CreateActionFromNote {
+        plan: ActionPlan,
+        note: NoteId,
+    },
     /// A correction to an action made in this retro: its whole plan, as now decided.
     UpdateAction {
         id: ActionId,
@@ -260,14 +265,12 @@ impl Flow {
                 }
                 Ok(effects)
             }
-            Event::CreateAction(plan) => {
-                let plan = tidy(plan)?;
-                Ok(vec![Effect::AddAction(NewAction {
-                    retro: Some(self.retro.id),
-                    baseline: self.value_now(&plan.metric),
-                    baseline_window: self.retro.window.clone(),
-                    plan,
-                })])
+            Event::CreateAction(plan) => self.create_action(plan, None),
+            Event::CreateActionFromNote { plan, note } => {
+                if !self.notes.iter().any(|n| n.id == note) {
+                    return Err(FlowError::UnknownNote(note.0));
+                }
+                self.create_action(plan, Some(note))
             }
             Event::UpdateAction { id, plan } => {
                 let plan = tidy(plan)?;
@@ -298,6 +301,17 @@ impl Flow {
                 Ok(vec![Effect::Finish])
             }
         }
+    }
+
+    fn create_action(&self, plan: ActionPlan, from_note: Option<NoteId>) -> Result<Vec<Effect>, FlowError> {
+        let plan = tidy(plan)?;
+        Ok(vec![Effect::AddAction(NewAction {
+            retro: Some(self.retro.id),
+            baseline: self.value_now(&plan.metric),
+            baseline_window: self.retro.window.clone(),
+            plan,
+            from_note,
+        })])
     }
 
     /// An action made in this retro.

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLUMNS: &str = "a.id, a.team_id, a.retro_id, a.title, a.description, a.metric, a.expected, a.target, \
                        a.due_date, a.volunteer, a.status, a.closing_note, a.baseline, a.baseline_start, \
-                       a.baseline_end, a.created_at, a.closed_at, t.utc_offset_minutes";
+                       a.baseline_end, a.created_at, a.closed_at, t.utc_offset_minutes, a.note_id";
 
 fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
     let metric: String = row.get(5)?;
@@ -36,14 +36,15 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
         baseline_window: Period { granularity: None, start: row.get(13)?, end: row.get(14)?, offset },
         created_at: row.get(15)?,
         closed_at: row.get(16)?,
+        from_note: row.get::<_, Option<i64>>(18)?.map(crate::domain::NoteId),
     })
 }
 
 pub(super) fn add(conn: &Connection, team: TeamId, new: &NewAction, now: Timestamp) -> Result<ActionId, StoreError> {
     conn.execute(
         "INSERT INTO actions (team_id, retro_id, title, description, metric, expected, target, due_date, volunteer,
-                              baseline, baseline_start, baseline_end, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              baseline, baseline_start, baseline_end, created_at, note_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             team.0,
             new.retro.map(|r| r.0),
@@ -57,7 +58,8 @@ pub(super) fn add(conn: &Connection, team: TeamId, new: &NewAction, now: Timesta
             new.baseline,
             new.baseline_window.start,
             new.baseline_window.end,
-            now
+            now,
+            new.from_note.map(|n| n.0)
         ],
     )?;
     Ok(ActionId(conn.last_insert_rowid()))

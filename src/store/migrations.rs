@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_events.sql"),
     include_str!("sql/0002_retros.sql"),
     include_str!("sql/0003_retro_sessions.sql"),
+    include_str!("sql/0004_action_notes.sql"),
 ];
 
 /// The schema version this build writes.

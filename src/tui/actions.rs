@@ -91,6 +91,8 @@ pub struct ActionsScreen {
     pub editing: Editing,
     /// The metrics an action can name, for the form.
     pub metrics: Vec<MetricKey>,
+    /// The text of the note each action was made from, for those made from one.
+    pub from_notes: Vec<(ActionId, String)>,
 }
 
 impl ActionsScreen {
@@ -103,7 +105,13 @@ impl ActionsScreen {
             detail: false,
             editing: Editing::No,
             metrics: vec![],
+            from_notes: vec![],
         }
+    }
+
+    /// The note action `id` was made from, if it was.
+    pub fn note_of(&self, id: ActionId) -> Option<&str> {
+        self.from_notes.iter().find(|(a, _)| *a == id).map(|(_, n)| n.as_str())
     }
 
     /// The same screen over actions read anew (after a correction): what was selected

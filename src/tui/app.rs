@@ -343,13 +343,19 @@ impl App {
     }
 
     /// The loop hands back where the team's actions stand.
-    pub fn actions_loaded(&mut self, all: Vec<crate::actions::ActionProgress>, metrics: Vec<crate::domain::MetricKey>) {
+    pub fn actions_loaded(
+        &mut self,
+        all: Vec<crate::actions::ActionProgress>,
+        metrics: Vec<crate::domain::MetricKey>,
+        from_notes: Vec<(crate::domain::ActionId, String)>,
+    ) {
         match self.actions.as_mut().filter(|_| self.screen == Screen::Actions) {
             Some(screen) => screen.reload(all),
             None => self.actions = Some(ActionsScreen::new(all)),
         }
         if let Some(screen) = self.actions.as_mut() {
             screen.metrics = metrics;
+            screen.from_notes = from_notes;
         }
         self.screen = Screen::Actions;
     }

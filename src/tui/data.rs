@@ -147,7 +147,16 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 /// Where every action of the team stands, and the metrics one can name.
 fn load_actions(store: &Store, app: &mut App, team: &Team) -> Result<(), StoreError> {
     let all = crate::actions::progress_all(store, team, app.now)?;
-    app.actions_loaded(all, crate::actions::metric_choices(store, team)?);
+    let mut from_notes = vec![];
+    for p in &all {
+        let (Some(id), Some(retro)) = (p.action.from_note, p.action.retro) else {
+            continue;
+        };
+        if let Some(note) = store.notes(retro)?.into_iter().find(|n| n.id == id) {
+            from_notes.push((p.action.id, note.body));
+        }
+    }
+    app.actions_loaded(all, crate::actions::metric_choices(store, team)?, from_notes);
     Ok(())
 }
 

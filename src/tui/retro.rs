@@ -90,6 +90,8 @@ pub struct ActionFormUi {
     pub error: Option<String>,
     /// The action of this retro being corrected, or `None` for a new one.
     pub editing: Option<crate::domain::ActionId>,
+    /// The note a new action is made from, which it keeps a link to.
+    pub from_note: Option<NoteId>,
 }
 
 fn line_input(text: &str) -> TextArea<'static> {
@@ -114,6 +116,7 @@ impl ActionFormUi {
             volunteer: line_input(""),
             error: None,
             editing: None,
+            from_note: None,
         }
     }
 
@@ -630,9 +633,12 @@ impl RetroScreen {
             }
             (Stage::DecideActions, Action::Add) if rows > 0 => {
                 let note = &self.flow.notes[cursor];
-                let title = note.body.lines().next().unwrap_or_default().to_owned();
+                let (id, title) = (note.id, note.body.lines().next().unwrap_or_default().to_owned());
                 let metric = note.metric.clone();
                 self.open_form(&title, metric.as_ref());
+                if let Mode::Form(form) = &mut self.mode {
+                    form.from_note = Some(id);
+                }
                 vec![]
             }
             (Stage::DecideActions, Action::NewAction) => {
@@ -731,9 +737,10 @@ impl RetroScreen {
                 return vec![];
             }
         };
-        let event = match form.editing {
-            Some(id) => Event::UpdateAction { id, plan },
-            None => Event::CreateAction(plan),
+        let event = match (form.editing, form.from_note) {
+            (Some(id), _) => Event::UpdateAction { id, plan },
+            (None, Some(note)) => Event::CreateActionFromNote { plan, note },
+            (None, None) => Event::CreateAction(plan),
         };
         let effects = self.event(event, now);
         if let Some(refused) = self.message.take() {

@@ -78,6 +78,7 @@ fn add(store: &mut Store, team: &Team, expected: Expected, baseline: f64, create
                 retro: None,
                 baseline: Some(baseline),
                 baseline_window: window,
+                from_note: None,
             },
             t(created),
         )
@@ -169,6 +170,7 @@ fn deployment_frequency_reads_from_the_events() {
         retro: None,
         baseline: Some(2.0),
         baseline_window: Period::window(day("2026-10-17"), day("2026-10-30"), UtcOffset::UTC),
+        from_note: None,
     };
     // Decided on Friday of W44.
     let action = store.add_action(&team, &new, t("2026-10-30T12:00:00Z")).unwrap();
@@ -766,6 +768,7 @@ fn add_to(store: &mut Store, team: &Team) {
                 retro: None,
                 baseline: None,
                 baseline_window: Period::window(day("2026-11-01"), day("2026-11-14"), UtcOffset::UTC),
+                from_note: None,
             },
             now(),
         )

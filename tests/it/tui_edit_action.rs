@@ -233,3 +233,36 @@ fn the_actions_screen_corrects_any_action_of_the_team() {
     assert!(screen.form().is_none() && screen.detail, "back on the detail");
     assert_eq!(screen.current().unwrap().action.id, selected.id, "still on the same action");
 }
+
+#[test]
+fn an_action_made_from_a_note_shows_that_note() {
+    let mut tui = Tui::demo_retro();
+    tui.go_to(Stage::WhatsBlocking);
+    tui.keys("a");
+    tui.keys("Reviews waited on one person");
+    tui.ctrl('s');
+    tui.go_to(Stage::DecideActions);
+    tui.keys("a"); // from the selected note
+    tui.ctrl('s');
+    let note = tui.retro().flow.notes[0].id;
+    let made = stored(&tui);
+    assert_eq!(made.from_note, Some(note), "the link is stored");
+    assert_eq!(made.title, "Reviews waited on one person");
+    // An action from scratch has no note.
+    tui.keys("n");
+    tui.keys("Rotate reviewers");
+    tui.ctrl('s');
+    let scratch = tui.retro().flow.actions[1].id;
+    assert_eq!(tui.backend.store.action(scratch).unwrap().unwrap().from_note, None);
+
+    tui.keys("q");
+    tui.keys("a"); // the actions screen
+    let actions = tui.app.actions.as_ref().unwrap();
+    let at = actions.visible().iter().position(|p| p.action.id == made.id).expect("listed");
+    for _ in 0..at {
+        tui.keys("j");
+    }
+    tui.press(KeyCode::Enter);
+    let screen = tui.screen();
+    assert!(screen.contains("From the note “Reviews waited on one person”"), "{screen}");
+}
