@@ -153,3 +153,18 @@ fn quitting_with_a_half_filled_form_asks_and_only_y_quits() {
     tui.keys("y");
     assert!(!tui.app.running);
 }
+
+#[test]
+fn an_undo_is_refused_with_a_notice_once_another_retro_was_started() {
+    let mut tui = Tui::demo_retro();
+    tui.go_to(Stage::Close);
+    tui.keys("fy");
+    // Meanwhile, someone starts the next retro from the command line.
+    let team = tui.app.team.clone().unwrap();
+    let window = session::default_window(&tui.backend.store, &team, crate::common::now()).unwrap();
+    let next = tui.backend.store.start_retro(&team, &window, crate::common::now()).unwrap();
+    tui.keys("u");
+    assert!(tui.screen().contains("cannot be reopened while retro"), "{}", tui.screen());
+    assert!(finished_in_store(&tui) && tui.retro().is_closed(), "still closed");
+    assert_eq!(session::unfinished(&tui.backend.store, &team).unwrap().map(|r| r.id), Some(next.id));
+}

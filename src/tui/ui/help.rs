@@ -64,7 +64,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Questio
             "Start anew?",
             vec![format!(
                 "Close the retro of {} – {} as it stands and start a new one? Everything recorded in it is \
-                 kept; `retro retros reopen {}` reopens it.",
+                 kept, and can be read and exported (retro export {}).",
                 old.window.first_day().format("%b %d"),
                 old.window.last_day().format("%b %d"),
                 old.id.0
