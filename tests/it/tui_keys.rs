@@ -210,3 +210,21 @@ fn ctrl_c_quits_whatever_is_open_and_keeps_the_note_being_typed() {
     tui.ctrl('c');
     assert!(!tui.app.running, "from the question");
 }
+
+#[test]
+fn the_first_run_and_the_picker_name_only_keys_that_work() {
+    use retro::store::Store;
+    use retro::tui::Backend;
+    let mut backend = Backend::new(Store::open_in_memory().unwrap());
+    let app = retro::tui::prepare(&mut backend, None, crate::common::now()).unwrap();
+    check(&Tui { backend, app }, "first run");
+    let mut store = Store::open_in_memory().unwrap();
+    store.add_team("a", Default::default()).unwrap();
+    store.add_team("b", Default::default()).unwrap();
+    let mut backend = Backend::new(store);
+    let app = retro::tui::prepare(&mut backend, None, crate::common::now()).unwrap();
+    let mut tui = Tui { backend, app };
+    check(&tui, "team picker");
+    tui.keys("?");
+    check(&tui, "help over the picker");
+}
