@@ -1,8 +1,8 @@
 //! The actions screen's state: every action of the team, filtered and sorted, with one
 //! opened in detail, and the form that corrects one.
 
+use super::form::ActionFormUi;
 use super::keymap::Action as Key;
-use super::retro::ActionFormUi;
 use crate::actions::{ActionProgress, Sort, sort};
 use crate::domain::{ActionId, ActionPlan, ActionStatus, MetricKey, Timestamp};
 
@@ -198,7 +198,7 @@ impl ActionsScreen {
                 return Outcome::Stay;
             }
         };
-        if ask && plan.due.is_some_and(|d| d < super::retro::today(team, now)) {
+        if ask && plan.due.is_some_and(|d| d < super::form::today(team, now)) {
             self.editing = Editing::PastDue(form);
             return Outcome::Stay;
         }

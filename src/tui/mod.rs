@@ -4,6 +4,8 @@
 pub mod actions;
 pub mod app;
 mod data;
+pub mod editor;
+pub mod form;
 pub mod keymap;
 pub mod retro;
 pub mod terminal;

@@ -1,7 +1,9 @@
 use crate::domain::Expected;
 use crate::text::wrap;
 use crate::tui::app::App;
-use crate::tui::retro::{ActionFormUi, Editor, Field, Question, RetroScreen};
+use crate::tui::editor::Editor;
+use crate::tui::form::{ActionFormUi, Field};
+use crate::tui::retro::{Question, RetroScreen};
 use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
