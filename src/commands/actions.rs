@@ -282,15 +282,30 @@ fn action_detail_json(team: &Team, p: &ActionProgress) -> Value {
 fn show(store: &Store, team: &Team, id: i64, format: ListFormat, now: Timestamp, out: &mut dyn Write) -> Result<()> {
     let action = find(store, team, id)?;
     let p = progress(store, &action, now)?;
+    let note = from_note(store, &action)?;
     match format {
         ListFormat::Json => {
             let mut doc = header(team, now);
             doc["action"] = action_detail_json(team, &p);
+            doc["action"]["from_note"] = note.map_or(Value::Null, |n| json!({ "id": n.id.0, "body": n.body }));
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
-        ListFormat::Table => write_detail(team, &p, out)?,
+        ListFormat::Table => {
+            write_detail(team, &p, out)?;
+            if let Some(n) = note {
+                writeln!(out, "\nFrom the note (under \"{}\")\n  {}", n.prompt, n.body.replace('\n', "\n  "))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The retro note `action` was made from, if it was.
+fn from_note(store: &Store, action: &Action) -> Result<Option<crate::domain::Note>> {
+    let (Some(id), Some(retro)) = (action.from_note, action.retro) else {
+        return Ok(None);
+    };
+    Ok(store.notes(retro)?.into_iter().find(|n| n.id == id))
 }
 
 fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<()> {

@@ -142,3 +142,43 @@ fn retros_reopen_makes_a_closed_retro_unfinished_again() {
     let out = retro_cmd(&db).args(["retros", "reopen", "99"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "retro: there is no retro 99 in this store\n");
 }
+
+#[test]
+fn an_action_made_from_a_note_shows_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    let mut flow = session::open(&store, retro::domain::RetroId(7), &Catalogue::builtin(), now()).unwrap();
+    let note = flow.notes[0].clone();
+    let plan = retro::domain::ActionPlan {
+        title: "Two reviewers per change".into(),
+        description: None,
+        metric: retro::domain::MetricKey::Dora(retro::domain::DoraMetric::ALL[1]),
+        expected: retro::domain::Expected::Improve,
+        target: None,
+        due: None,
+        volunteer: None,
+    };
+    let effects = flow.handle(Event::CreateActionFromNote { plan, note: note.id }, now()).unwrap();
+    session::apply(&mut store, &mut flow, effects, now()).unwrap();
+    let id = flow.actions[0].id.0.to_string();
+    drop(store);
+    let out = retro_cmd(&db).args(["actions", "show", &id, "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["action"]["from_note"],
+        serde_json::json!({ "id": note.id.0, "body": "Reviews waited on one person" })
+    );
+    let table = retro_cmd(&db).args(["actions", "show", &id]).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("From the note (under \"") && table.ends_with("  Reviews waited on one person\n"),
+        "{table}"
+    );
+    // Deleting the note leaves the action, without the link.
+    let mut store = Store::open(&db).unwrap();
+    store.delete_note(note.id).unwrap();
+    let action = store.action(flow.actions[0].id).unwrap().expect("the action stays");
+    assert_eq!(action.from_note, None);
+}
