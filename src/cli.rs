@@ -246,9 +246,13 @@ pub struct StartArgs {
     /// Last day of the window, included [default: today]
     #[arg(long, value_name = "DATE")]
     pub to: Option<NaiveDate>,
-    /// Start a new retro even when one is unfinished
+    /// Start a new retro even when one is unfinished (which is closed as it stands;
+    /// asks first, or needs --yes when there is no terminal to ask on)
     #[arg(long)]
     pub new: bool,
+    /// With --new: close the unfinished retro without asking
+    #[arg(long, short = 'y', requires = "new")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,6 +261,11 @@ pub enum RetrosCommand {
     List {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+    },
+    /// Reopen a closed retro, so that `retro start` resumes it at its close stage
+    Reopen {
+        /// The retro's number, as `retro retros list` shows it
+        retro: i64,
     },
 }
 
@@ -361,11 +370,44 @@ pub struct ActionsUpdateArgs {
     #[arg(long)]
     pub note: Option<String>,
     /// New due date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "no_due")]
     pub due: Option<NaiveDate>,
+    /// Remove the due date
+    #[arg(long)]
+    pub no_due: bool,
     /// New title
     #[arg(long)]
     pub title: Option<String>,
+    /// New description ("" removes it)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Another metric (key, alias or a team metric's name); its baseline is taken anew
+    /// over the window the action was decided in
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// What the metric should do now
+    #[arg(long, value_enum)]
+    pub expect: Option<ExpectArg>,
+    /// New target value in the metric's unit, or "none" to remove it
+    #[arg(long, allow_hyphen_values = true, value_name = "NUMBER|none")]
+    pub target: Option<String>,
+    /// Who drives it now ("" removes the name)
+    #[arg(long, value_name = "NAME")]
+    pub volunteer: Option<String>,
+}
+
+impl ActionsUpdateArgs {
+    /// Whether any field of the action's plan is to change (not its status or note).
+    pub fn changes_the_plan(&self) -> bool {
+        self.due.is_some()
+            || self.no_due
+            || self.title.is_some()
+            || self.description.is_some()
+            || self.metric.is_some()
+            || self.expect.is_some()
+            || self.target.is_some()
+            || self.volunteer.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

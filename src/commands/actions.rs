@@ -286,15 +286,30 @@ fn action_detail_json(team: &Team, p: &ActionProgress) -> Value {
 fn show(store: &Store, team: &Team, id: i64, format: ListFormat, now: Timestamp, out: &mut dyn Write) -> Result<()> {
     let action = find(store, team, id)?;
     let p = progress(store, &action, now)?;
+    let note = from_note(store, &action)?;
     match format {
         ListFormat::Json => {
             let mut doc = header(team, now);
             doc["action"] = action_detail_json(team, &p);
+            doc["action"]["from_note"] = note.map_or(Value::Null, |n| json!({ "id": n.id.0, "body": n.body }));
             writeln!(out, "{}", crate::text::json_pretty(&doc)?)?;
         }
-        ListFormat::Table => write_detail(team, &p, out)?,
+        ListFormat::Table => {
+            write_detail(team, &p, out)?;
+            if let Some(n) = note {
+                writeln!(out, "\nFrom the note (under \"{}\")\n  {}", n.prompt, n.body.replace('\n', "\n  "))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The retro note `action` was made from, if it was.
+fn from_note(store: &Store, action: &Action) -> Result<Option<crate::domain::Note>> {
+    let (Some(id), Some(retro)) = (action.from_note, action.retro) else {
+        return Ok(None);
+    };
+    Ok(store.notes(retro)?.into_iter().find(|n| n.id == id))
 }
 
 fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<()> {
@@ -421,6 +436,7 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
             retro: None,
             baseline,
             baseline_window: window.clone(),
+            from_note: None,
         },
         now,
     )?;
@@ -482,13 +498,18 @@ fn resolve_metric(store: &Store, team: &Team, name: &str) -> Result<MetricKey> {
 
 fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
     let action = find(store, team, args.id)?;
-    if args.status.is_none() && args.note.is_none() && args.due.is_none() && args.title.is_none() {
-        bail!("nothing to update: give --status, --note, --due or --title");
+    if args.status.is_none() && args.note.is_none() && !args.changes_the_plan() {
+        bail!(
+            "nothing to update: give --status, --note, --title, --description, --metric, --expect, --target, \
+             --due (or --no-due) or --volunteer"
+        );
     }
     let title = args.title.as_deref().map(str::trim);
     if title.is_some_and(str::is_empty) {
         bail!("an action needs a title: --title cannot be empty");
     }
+    // Every check before any write: a refused update changes nothing.
+    let plan = if args.changes_the_plan() { Some(updated_plan(store, team, &action, args, now)?) } else { None };
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let status = args.status.map(|s| match s {
         StatusArg::Open => ActionStatus::Open,
@@ -504,13 +525,66 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
         store.set_action_status(action.id, s, note, now)?;
     }
     let note_only = if changes_status { None } else { note };
-    if title.is_some() || args.due.is_some() || note_only.is_some() {
-        store.edit_action(action.id, title, args.due, note_only)?;
+    if note_only.is_some() {
+        store.edit_action(action.id, None, None, note_only)?;
+    }
+    if let Some((plan, baseline)) = plan {
+        store.update_action_plan(action.id, &plan, baseline)?;
     }
     let after = find(store, team, args.id)?;
     let due = after.due.map(|d| format!(", due {d}")).unwrap_or_default();
     writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, safe(&after.title), after.status.as_str())?;
     Ok(())
+}
+
+/// The action's plan with what `args` changes, and its baseline (taken anew over the
+/// action's own baseline window when the metric changes).
+fn updated_plan(
+    store: &Store,
+    team: &Team,
+    action: &Action,
+    args: &ActionsUpdateArgs,
+    now: Timestamp,
+) -> Result<(ActionPlan, Option<f64>)> {
+    let text = |given: &Option<String>, was: &Option<String>| match given {
+        Some(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        None => was.clone(),
+    };
+    let target = match args.target.as_deref().map(str::trim) {
+        None => action.target,
+        Some("none" | "") => None,
+        Some(t) => Some(
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| anyhow::anyhow!("--target \"{t}\" is not a number (or \"none\")"))?,
+        ),
+    };
+    let metric = match &args.metric {
+        Some(m) => resolve_metric(store, team, m)?,
+        None => action.metric.clone(),
+    };
+    let baseline = if metric == action.metric {
+        action.baseline
+    } else {
+        value_over(store, team, &metric, &action.baseline_window, now)?
+    };
+    let expected = match args.expect {
+        Some(ExpectArg::Improve) => Expected::Improve,
+        Some(ExpectArg::Hold) => Expected::HoldSteady,
+        Some(ExpectArg::Worsen) => Expected::IntendedWorsening,
+        None => action.expected,
+    };
+    let plan = ActionPlan {
+        title: args.title.as_deref().map_or_else(|| action.title.clone(), |t| t.trim().to_owned()),
+        description: text(&args.description, &action.description),
+        metric,
+        expected,
+        target,
+        due: if args.no_due { None } else { args.due.or(action.due) },
+        volunteer: text(&args.volunteer, &action.volunteer),
+    };
+    Ok((plan, baseline))
 }
 
 /// The team's action with this number, or an error a user can act on.

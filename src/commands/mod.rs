@@ -61,6 +61,7 @@ fn changes_the_store(command: &Command) -> bool {
         Command::Import(_)
             | Command::Teams(TeamsCommand::Add { .. })
             | Command::Actions(ActionsCommand::Add(_) | ActionsCommand::Update(_))
+            | Command::Retros(crate::cli::RetrosCommand::Reopen { .. })
     )
 }
 
@@ -80,15 +81,17 @@ fn run_on(cli: &Cli, command: &Command, mut store: Store, out: &mut dyn Write) -
             signals::run(&store, &team, args, out)
         }
         Command::Start(args) => {
-            crate::tui::require_terminal()?;
             let team = select_team(&store, cli.team.as_deref())?;
+            retros::confirm_new(&store, &team, args)?;
+            crate::tui::require_terminal()?;
             let id = retros::start(&mut store, &team, args, now())?;
             let mut backend = backend(cli, store)?;
             crate::tui::run(&mut backend, Some(team), Some(crate::tui::app::Effect::OpenRetro(id)), now)
         }
-        Command::Retros(cmd) => {
+        Command::Retros(crate::cli::RetrosCommand::Reopen { retro }) => retros::reopen(&mut store, *retro, out),
+        Command::Retros(crate::cli::RetrosCommand::List { format }) => {
             let team = select_team(&store, cli.team.as_deref())?;
-            retros::list(&store, &team, cmd, out)
+            retros::list(&store, &team, *format, out)
         }
         Command::Actions(cmd) => {
             let team = select_team(&store, cli.team.as_deref())?;

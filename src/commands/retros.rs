@@ -1,12 +1,54 @@
 //! `retro start`, `retro retros list` and `retro export`.
 
-use crate::cli::{ExportArgs, ExportFormat, ListFormat, RetrosCommand, StartArgs};
+use crate::cli::{ExportArgs, ExportFormat, ListFormat, StartArgs};
 use crate::domain::{Period, RetroId, Team, Timestamp};
 use crate::retro::prompts::Catalogue;
 use crate::retro::session;
 use crate::store::Store;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
+
+/// `retro start --new` closes the team's unfinished retro as it stands: that needs
+/// `--yes`, or a "y" typed at the question when standard input is a terminal.
+pub fn confirm_new(store: &Store, team: &Team, args: &StartArgs) -> Result<()> {
+    use std::io::IsTerminal;
+    let Some(old) = session::unfinished(store, team)?.filter(|_| args.new && !args.yes) else {
+        return Ok(());
+    };
+    let what = format!(
+        "retro {} ({} – {}, at: {}) is not finished",
+        old.id.0,
+        old.window.first_day(),
+        old.window.last_day(),
+        old.stage.title()
+    );
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "{what}; `retro start --new` would close it as it stands. Add --yes to do that, or resume it with \
+             `retro start`"
+        );
+    }
+    eprint!("retro: {what}. Close it as it stands and start a new one? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        bail!("nothing changed: {what} (resume it with `retro start`)");
+    }
+    Ok(())
+}
+
+/// `retro retros reopen N`: retro N is unfinished again, everything in it kept.
+pub fn reopen(store: &mut Store, id: i64, out: &mut dyn Write) -> Result<()> {
+    let retro = store.retro(RetroId(id))?.ok_or(crate::store::StoreError::NoSuchRetro(id))?;
+    let window = format!("{} – {}", retro.window.first_day(), retro.window.last_day());
+    if retro.finished_at.is_none() {
+        writeln!(out, "Retro {id} ({window}) is not closed: nothing to reopen.")?;
+        return Ok(());
+    }
+    store.reopen_retro(retro.id)?;
+    writeln!(out, "Reopened retro {id} ({window}): `retro start` resumes it at its close stage.")?;
+    Ok(())
+}
 
 /// The retro `retro start` opens: the unfinished one, or a new one over the window.
 pub fn start(store: &mut Store, team: &Team, args: &StartArgs, now: Timestamp) -> Result<RetroId> {
@@ -39,8 +81,7 @@ pub fn start(store: &mut Store, team: &Team, args: &StartArgs, now: Timestamp) -
 /// that could break a consumer.
 pub const RETROS_SCHEMA: &str = "retro.retros/1";
 
-pub fn list(store: &Store, team: &Team, cmd: &RetrosCommand, out: &mut dyn Write) -> Result<()> {
-    let RetrosCommand::List { format } = cmd;
+pub fn list(store: &Store, team: &Team, format: ListFormat, out: &mut dyn Write) -> Result<()> {
     let retros = store.retros(team)?;
     let actions = store.actions(team)?;
     let rows: Vec<serde_json::Value> = retros

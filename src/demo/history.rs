@@ -329,6 +329,7 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
                     retro: Some(retro.id),
                     baseline,
                     baseline_window: window.clone(),
+                    from_note: None,
                 },
                 created_at,
             )?;

@@ -91,6 +91,8 @@ pub struct Action {
     pub baseline_window: Period,
     pub created_at: Timestamp,
     pub closed_at: Option<Timestamp>,
+    /// The retro note it was made from, if any.
+    pub from_note: Option<super::NoteId>,
 }
 
 /// What the team decides: the action, the metric it should move, and how.
@@ -115,6 +117,8 @@ pub struct NewAction {
     /// The metric over `baseline_window`, snapshotted when the action is created.
     pub baseline: Option<f64>,
     pub baseline_window: Period,
+    /// The retro note it is made from, if any.
+    pub from_note: Option<super::NoteId>,
 }
 
 /// A retro's decision about an open action.

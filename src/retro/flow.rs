@@ -102,6 +102,18 @@ pub enum Event {
         note: Option<String>,
     },
     CreateAction(ActionPlan),
+    /// An action made from one of this retro's notes, which it keeps a link to.
+    CreateActionFromNote {
+        plan: ActionPlan,
+        note: NoteId,
+    },
+    /// A correction to an action made in this retro: its whole plan, as now decided.
+    UpdateAction {
+        id: ActionId,
+        plan: ActionPlan,
+    },
+    /// An action made in this retro by mistake.
+    DeleteAction(ActionId),
     Finish,
 }
 
@@ -110,14 +122,33 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SaveStage(Stage),
-    SaveVote { kind: VoteKind, score: u8, count: u32 },
-    AddNote { prompt_key: String, prompt: String, metric: Option<MetricKey>, body: String },
-    UpdateNote { id: NoteId, body: String },
+    SaveVote {
+        kind: VoteKind,
+        score: u8,
+        count: u32,
+    },
+    AddNote {
+        prompt_key: String,
+        prompt: String,
+        metric: Option<MetricKey>,
+        body: String,
+    },
+    UpdateNote {
+        id: NoteId,
+        body: String,
+    },
     DeleteNote(NoteId),
     SaveDraft(Draft),
     ClearDraft,
     Review(ActionReview),
     AddAction(NewAction),
+    /// The action's new plan, and its metric's baseline (re-taken when the metric changed).
+    UpdateAction {
+        id: ActionId,
+        plan: ActionPlan,
+        baseline: Option<f64>,
+    },
+    DeleteAction(ActionId),
     Finish,
 }
 
@@ -144,6 +175,8 @@ pub enum FlowError {
     UnknownAction(i64),
     #[error("votes are scores from 1 to 5")]
     ScoreOutOfRange,
+    #[error("action {0} was not made in this retro: change it from the actions screen or the command line")]
+    NotThisRetrosAction(i64),
 }
 
 impl Flow {
@@ -235,23 +268,35 @@ impl Flow {
                 }
                 Ok(effects)
             }
-            Event::CreateAction(plan) => {
-                let title = plan.title.trim().to_owned();
-                if title.is_empty() {
-                    return Err(FlowError::EmptyTitle);
+            Event::CreateAction(plan) => self.create_action(plan, None),
+            Event::CreateActionFromNote { plan, note } => {
+                if !self.notes.iter().any(|n| n.id == note) {
+                    return Err(FlowError::UnknownNote(note.0));
                 }
-                let trimmed = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-                Ok(vec![Effect::AddAction(NewAction {
-                    retro: Some(self.retro.id),
-                    baseline: self.value_now(&plan.metric),
-                    baseline_window: self.retro.window.clone(),
-                    plan: ActionPlan {
-                        title,
-                        description: trimmed(plan.description),
-                        volunteer: trimmed(plan.volunteer),
-                        ..plan
-                    },
-                })])
+                self.create_action(plan, Some(note))
+            }
+            Event::UpdateAction { id, plan } => {
+                let plan = tidy(plan)?;
+                let value_now = self.value_now(&plan.metric);
+                let action =
+                    self.actions.iter_mut().find(|a| a.id == id).ok_or(FlowError::NotThisRetrosAction(id.0))?;
+                // The baseline is the metric's value over this retro's window: a new
+                // metric needs its own.
+                let baseline = if action.metric == plan.metric { action.baseline } else { value_now };
+                action.title.clone_from(&plan.title);
+                action.description.clone_from(&plan.description);
+                action.metric = plan.metric.clone();
+                action.expected = plan.expected;
+                action.target = plan.target;
+                action.due = plan.due;
+                action.volunteer.clone_from(&plan.volunteer);
+                action.baseline = baseline;
+                Ok(vec![Effect::UpdateAction { id, plan, baseline }])
+            }
+            Event::DeleteAction(id) => {
+                let at = self.actions.iter().position(|a| a.id == id).ok_or(FlowError::NotThisRetrosAction(id.0))?;
+                self.actions.remove(at);
+                Ok(vec![Effect::DeleteAction(id)])
             }
             Event::Finish => {
                 self.retro.finished_at = Some(now);
@@ -259,6 +304,22 @@ impl Flow {
                 Ok(vec![Effect::Finish])
             }
         }
+    }
+
+    fn create_action(&self, plan: ActionPlan, from_note: Option<NoteId>) -> Result<Vec<Effect>, FlowError> {
+        let plan = tidy(plan)?;
+        Ok(vec![Effect::AddAction(NewAction {
+            retro: Some(self.retro.id),
+            baseline: self.value_now(&plan.metric),
+            baseline_window: self.retro.window.clone(),
+            plan,
+            from_note,
+        })])
+    }
+
+    /// An action made in this retro.
+    pub fn action(&self, id: ActionId) -> Option<&Action> {
+        self.actions.iter().find(|a| a.id == id)
     }
 
     fn go_to(&mut self, stage: Stage) -> Vec<Effect> {
@@ -318,4 +379,14 @@ impl Flow {
             Confirmed::Action(action) => self.actions.push(action),
         }
     }
+}
+
+/// A plan as it is kept: a title (required) and optional texts trimmed, empty ones none.
+fn tidy(plan: ActionPlan) -> Result<ActionPlan, FlowError> {
+    let title = plan.title.trim().to_owned();
+    if title.is_empty() {
+        return Err(FlowError::EmptyTitle);
+    }
+    let trimmed = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    Ok(ActionPlan { title, description: trimmed(plan.description), volunteer: trimmed(plan.volunteer), ..plan })
 }

@@ -146,6 +146,8 @@ pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Time
                 let action = store.add_action(&flow.team, &new, now)?;
                 flow.confirm(Confirmed::Action(action));
             }
+            Effect::UpdateAction { id: action, plan, baseline } => store.update_action_plan(action, &plan, baseline)?,
+            Effect::DeleteAction(action) => store.delete_action(action)?,
             Effect::Finish => store.finish_retro(id, now)?,
         }
     }

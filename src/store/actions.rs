@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLUMNS: &str = "a.id, a.team_id, a.retro_id, a.title, a.description, a.metric, a.expected, a.target, \
                        a.due_date, a.volunteer, a.status, a.closing_note, a.baseline, a.baseline_start, \
-                       a.baseline_end, a.created_at, a.closed_at, t.utc_offset_minutes";
+                       a.baseline_end, a.created_at, a.closed_at, t.utc_offset_minutes, a.note_id";
 
 fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
     let metric: String = row.get(5)?;
@@ -36,14 +36,15 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
         baseline_window: Period { granularity: None, start: row.get(13)?, end: row.get(14)?, offset },
         created_at: row.get(15)?,
         closed_at: row.get(16)?,
+        from_note: row.get::<_, Option<i64>>(18)?.map(crate::domain::NoteId),
     })
 }
 
 pub(super) fn add(conn: &Connection, team: TeamId, new: &NewAction, now: Timestamp) -> Result<ActionId, StoreError> {
     conn.execute(
         "INSERT INTO actions (team_id, retro_id, title, description, metric, expected, target, due_date, volunteer,
-                              baseline, baseline_start, baseline_end, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              baseline, baseline_start, baseline_end, created_at, note_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             team.0,
             new.retro.map(|r| r.0),
@@ -57,7 +58,8 @@ pub(super) fn add(conn: &Connection, team: TeamId, new: &NewAction, now: Timesta
             new.baseline,
             new.baseline_window.start,
             new.baseline_window.end,
-            now
+            now,
+            new.from_note.map(|n| n.0)
         ],
     )?;
     Ok(ActionId(conn.last_insert_rowid()))
@@ -111,6 +113,45 @@ pub(super) fn edit(
          WHERE id = ?1",
         params![id.0, title.map(str::trim), due.map(|d| d.to_string()), closing_note],
     )?;
+    Ok(())
+}
+
+/// Replaces everything the team decided about an action (its plan) and the baseline
+/// snapshotted for its metric; status, reviews and dates stay.
+pub(super) fn update_plan(
+    conn: &Connection,
+    id: ActionId,
+    plan: &crate::domain::ActionPlan,
+    baseline: Option<f64>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE actions SET title = ?2, description = ?3, metric = ?4, expected = ?5, target = ?6, due_date = ?7,
+                volunteer = ?8, baseline = ?9
+         WHERE id = ?1",
+        params![
+            id.0,
+            plan.title.trim(),
+            plan.description,
+            plan.metric.key(),
+            plan.expected.as_str(),
+            plan.target,
+            plan.due.map(|d| d.to_string()),
+            plan.volunteer,
+            baseline
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes an action made by mistake. One that a retro has reviewed is part of the
+/// team's history and is refused (drop it instead).
+pub(super) fn delete(conn: &Connection, id: ActionId) -> Result<(), StoreError> {
+    let reviews: i64 =
+        conn.query_row("SELECT count(*) FROM action_reviews WHERE action_id = ?1", [id.0], |r| r.get(0))?;
+    if reviews > 0 {
+        return Err(StoreError::ActionReviewed(id.0));
+    }
+    conn.execute("DELETE FROM actions WHERE id = ?1", [id.0])?;
     Ok(())
 }
 

@@ -85,6 +85,17 @@ pub enum StoreError {
     )]
     RetroOpenElsewhere { retro: i64, pid: u32 },
 
+    #[error(
+        "retro {retro} cannot be reopened while retro {open} of the same team is unfinished: finish that one \
+         first (a team has one unfinished retro at a time)"
+    )]
+    AnotherRetroOpen { retro: i64, open: i64 },
+
+    #[error(
+        "action {0} has been reviewed in a retro, so it is part of the team's history: drop it instead of deleting it"
+    )]
+    ActionReviewed(i64),
+
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }

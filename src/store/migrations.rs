@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0004_coverage.sql"),
     include_str!("sql/0005_incident_links.sql"),
     include_str!("sql/0006_import_cursors.sql"),
+    include_str!("sql/0007_action_notes.sql"),
 ];
 
 /// The schema version this build writes.

@@ -461,6 +461,14 @@ impl Store {
         self.write(|tx| retros::finish(tx, id, now))
     }
 
+    /// Undoes [`Self::finish_retro`]: the retro is unfinished again, at its close stage,
+    /// with everything recorded in it. Refused while another retro of the team is
+    /// unfinished (a team has one at a time); a retro already unfinished stays as it is.
+    pub fn reopen_retro(&mut self, id: RetroId) -> Result<Retro, StoreError> {
+        self.write(|tx| retros::reopen(tx, id))?;
+        Ok(self.retro(id)?.expect("the retro exists"))
+    }
+
     pub fn set_vote(&mut self, id: RetroId, kind: VoteKind, score: u8, count: u32) -> Result<(), StoreError> {
         self.write(|tx| retros::set_vote(tx, id, kind, score, count))
     }
@@ -539,6 +547,21 @@ impl Store {
     pub fn add_action(&mut self, team: &Team, new: &NewAction, now: Timestamp) -> Result<Action, StoreError> {
         let id = self.write(|tx| actions::add(tx, team.id, new, now))?;
         Ok(self.action(id)?.expect("the action was just created"))
+    }
+
+    /// Replaces an action's plan (every field the team decided) and its baseline.
+    pub fn update_action_plan(
+        &mut self,
+        id: ActionId,
+        plan: &crate::domain::ActionPlan,
+        baseline: Option<f64>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| actions::update_plan(tx, id, plan, baseline))
+    }
+
+    /// Deletes an action made by mistake; refused once a retro has reviewed it.
+    pub fn delete_action(&mut self, id: ActionId) -> Result<(), StoreError> {
+        self.write(|tx| actions::delete(tx, id))
     }
 
     pub fn action(&self, id: ActionId) -> Result<Option<Action>, StoreError> {

@@ -58,6 +58,22 @@ pub(super) fn finish(conn: &Connection, id: RetroId, now: Timestamp) -> Result<(
     Ok(())
 }
 
+pub(super) fn reopen(conn: &Connection, id: RetroId) -> Result<(), StoreError> {
+    let retro = get(conn, id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
+    let open: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM retros WHERE team_id = ?1 AND id <> ?2 AND finished_at IS NULL",
+            params![retro.team.0, id.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(open) = open {
+        return Err(StoreError::AnotherRetroOpen { retro: id.0, open });
+    }
+    conn.execute("UPDATE retros SET finished_at = NULL WHERE id = ?1", [id.0])?;
+    Ok(())
+}
+
 pub(super) fn set_vote(
     conn: &Connection,
     id: RetroId,

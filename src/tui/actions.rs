@@ -1,9 +1,10 @@
 //! The actions screen's state: every action of the team, filtered and sorted, with one
-//! opened in detail.
+//! opened in detail, and the form that corrects one.
 
+use super::form::ActionFormUi;
 use super::keymap::Action as Key;
 use crate::actions::{ActionProgress, Sort, sort};
-use crate::domain::ActionStatus;
+use crate::domain::{ActionId, ActionPlan, ActionStatus, MetricKey, Timestamp};
 
 /// Which actions the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,6 +62,24 @@ pub fn sort_label(s: Sort) -> &'static str {
     }
 }
 
+/// A correction being made to the selected action, over the list or the detail.
+#[derive(Debug)]
+pub enum Editing {
+    No,
+    Form(Box<ActionFormUi>),
+    /// The form's due date is already past: asked before it is kept.
+    PastDue(Box<ActionFormUi>),
+}
+
+/// What a key on the actions screen asks of the app.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Stay,
+    Leave,
+    /// Store this plan for the action (every field as corrected).
+    Save(ActionId, ActionPlan),
+}
+
 #[derive(Debug)]
 pub struct ActionsScreen {
     pub all: Vec<ActionProgress>,
@@ -69,11 +88,54 @@ pub struct ActionsScreen {
     pub selected: usize,
     /// The selected action is open in detail.
     pub detail: bool,
+    pub editing: Editing,
+    /// The metrics an action can name, for the form.
+    pub metrics: Vec<MetricKey>,
+    /// The text of the note each action was made from, for those made from one.
+    pub from_notes: Vec<(ActionId, String)>,
 }
 
 impl ActionsScreen {
     pub fn new(all: Vec<ActionProgress>) -> Self {
-        ActionsScreen { all, filter: Filter::Open, sort: Sort::Due, selected: 0, detail: false }
+        ActionsScreen {
+            all,
+            filter: Filter::Open,
+            sort: Sort::Due,
+            selected: 0,
+            detail: false,
+            editing: Editing::No,
+            metrics: vec![],
+            from_notes: vec![],
+        }
+    }
+
+    /// The note action `id` was made from, if it was.
+    pub fn note_of(&self, id: ActionId) -> Option<&str> {
+        self.from_notes.iter().find(|(a, _)| *a == id).map(|(_, n)| n.as_str())
+    }
+
+    /// The same screen over actions read anew (after a correction): what was selected
+    /// stays selected.
+    pub fn reload(&mut self, all: Vec<ActionProgress>) {
+        let id = self.current().map(|p| p.action.id);
+        self.all = all;
+        self.selected = self.visible().iter().position(|p| Some(p.action.id) == id).unwrap_or(0);
+    }
+
+    /// Pasted text into the form's current text field; `false` when no form takes it.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.editing {
+            Editing::Form(form) => form.paste(text),
+            Editing::No | Editing::PastDue(_) => false,
+        }
+    }
+
+    /// The form open over the screen, if any.
+    pub fn form(&self) -> Option<&ActionFormUi> {
+        match &self.editing {
+            Editing::Form(form) | Editing::PastDue(form) => Some(form),
+            Editing::No => None,
+        }
     }
 
     /// The actions the filter lets through, in the chosen order.
@@ -87,8 +149,67 @@ impl ActionsScreen {
         self.visible().into_iter().nth(self.selected)
     }
 
-    /// Handles a key on the list or the detail; `false` when it means leaving.
-    pub fn update(&mut self, key: Key) -> bool {
+    /// Handles a key on the list, the detail or the form.
+    pub fn update(&mut self, key: Key, now: Timestamp, team: &crate::domain::Team) -> Outcome {
+        match std::mem::replace(&mut self.editing, Editing::No) {
+            Editing::No => {}
+            Editing::Form(mut form) => {
+                if form.fill(key) {
+                    self.editing = Editing::Form(form);
+                    return Outcome::Stay;
+                }
+                return match key {
+                    Key::Save => self.save(form, now, team, true),
+                    Key::Cancel => Outcome::Stay,
+                    _ => {
+                        self.editing = Editing::Form(form);
+                        Outcome::Stay
+                    }
+                };
+            }
+            Editing::PastDue(form) if key == Key::Confirm => return self.save(form, now, team, false),
+            // "No" goes back to the form, to change the date.
+            Editing::PastDue(form) => {
+                self.editing = Editing::Form(form);
+                return Outcome::Stay;
+            }
+        }
+        if key == Key::Edit {
+            if let Some(p) = self.current() {
+                self.editing = Editing::Form(Box::new(ActionFormUi::edit(&p.action, self.metrics.clone())));
+            }
+            return Outcome::Stay;
+        }
+        if self.update_view(key) { Outcome::Stay } else { Outcome::Leave }
+    }
+
+    /// The plan the form holds, once its due date is confirmed when already past.
+    fn save(&mut self, mut form: Box<ActionFormUi>, now: Timestamp, team: &crate::domain::Team, ask: bool) -> Outcome {
+        let plan = match form.read() {
+            Ok(plan) if plan.title.trim().is_empty() => {
+                form.error = Some("an action needs a title".into());
+                self.editing = Editing::Form(form);
+                return Outcome::Stay;
+            }
+            Ok(plan) => plan,
+            Err(e) => {
+                form.error = Some(e);
+                self.editing = Editing::Form(form);
+                return Outcome::Stay;
+            }
+        };
+        if ask && plan.due.is_some_and(|d| d < super::form::today(team, now)) {
+            self.editing = Editing::PastDue(form);
+            return Outcome::Stay;
+        }
+        match form.editing {
+            Some(id) => Outcome::Save(id, plan),
+            None => Outcome::Stay,
+        }
+    }
+
+    /// Moving over the list and the detail; `false` when the key means leaving.
+    fn update_view(&mut self, key: Key) -> bool {
         let n = self.visible().len();
         match key {
             Key::Up if n > 0 => self.selected = (self.selected + n - 1) % n,

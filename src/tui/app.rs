@@ -3,7 +3,7 @@
 //! a terminal or a store.
 
 use super::actions::ActionsScreen;
-use super::keymap::{Action, Binding, Context, bindings};
+use super::keymap::{Action, Binding, Context, bindings, lookup};
 use super::retro::RetroScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
 use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
@@ -51,6 +51,33 @@ pub enum Effect {
     LoadActions {
         team: Team,
     },
+    /// Undo the close of the open retro.
+    ReopenRetro(RetroId),
+    /// A correction of an action from the actions screen: its whole plan.
+    UpdateAction {
+        id: crate::domain::ActionId,
+        plan: crate::domain::ActionPlan,
+    },
+}
+
+/// What is open over the screen; the top of [`App::overlays`] takes the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Confirm(Question),
+    /// Why a request was refused, or what became of it; the next key closes it.
+    Notice(String),
+    /// An unfinished retro, offered for resuming.
+    Offer(Retro),
+}
+
+/// A question asked before an irreversible step; "no" unless answered `y`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Question {
+    /// Quitting would lose a half-filled form.
+    Quit,
+    /// Closing the team's unfinished retro (as it stands) to start a new one.
+    NewRetro(Retro),
 }
 
 #[derive(Debug)]
@@ -79,15 +106,11 @@ pub struct App {
     pub detail: Option<DetailModel>,
     pub retro: Option<RetroScreen>,
     pub actions: Option<ActionsScreen>,
-    /// An unfinished retro, offered for resuming.
-    pub retro_offer: Option<Retro>,
-    pub help_open: bool,
-    pub confirm_quit: bool,
+    /// Dialogs over the screen, the top one last: it takes the keys.
+    pub overlays: Vec<Overlay>,
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
-    /// Why the last request was refused, shown over the screen until the next key.
-    pub notice: Option<String>,
 }
 
 impl App {
@@ -113,36 +136,57 @@ impl App {
             detail: None,
             retro: None,
             actions: None,
-            retro_offer: None,
-            help_open: false,
-            confirm_quit: false,
+            overlays: vec![],
             running: true,
             command: "retro".into(),
-            notice: None,
         };
         let only = (app.teams.len() == 1).then(|| app.teams[0].clone());
         let effect = team.or(only).map(|t| app.open_team(t));
         (app, effect)
     }
 
-    /// Where keys are read now: overlays first.
+    /// Where keys are read now: the top overlay, or the screen.
     pub fn context(&self) -> Context {
-        if self.confirm_quit {
-            Context::ConfirmQuit
-        } else if self.help_open {
-            Context::Help
-        } else {
-            self.screen_context()
+        match self.overlays.last() {
+            Some(overlay) => overlay_context(overlay),
+            None => self.screen_context(),
         }
     }
 
-    /// The bindings the footer and help show in `context`: those that do something here.
-    /// A closed retro is read, not changed, and with one team `q` on the dashboard quits.
+    /// Every context on screen, the screen's first and the one taking keys last (a
+    /// retro stage shows its hints under its editor, form or question).
+    pub fn contexts(&self) -> Vec<Context> {
+        let stage = self.retro.as_ref().filter(|_| self.screen == Screen::Retro).map(RetroScreen::stage_context);
+        let mut contexts: Vec<Context> = stage.into_iter().collect();
+        contexts.push(self.screen_context());
+        contexts.dedup();
+        contexts.extend(self.overlays.iter().map(overlay_context));
+        contexts
+    }
+
+    /// The notice on top, if one is shown.
+    pub fn notice(&self) -> Option<&str> {
+        match self.overlays.last() {
+            Some(Overlay::Notice(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Shows `text` over the screen until the next key.
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.overlays.push(Overlay::Notice(text.into()));
+    }
+
+    /// The bindings that act in `context` now, which are also the only ones any hint
+    /// shows: a closed retro is read, not changed; an undo exists only right after a
+    /// close; and with one team `q` on the dashboard quits.
     pub fn keys_shown(&self, context: Context) -> Vec<Binding> {
-        let closed = self.screen == Screen::Retro && self.retro.as_ref().is_some_and(RetroScreen::is_closed);
+        let retro = self.retro.as_ref().filter(|_| self.screen == Screen::Retro);
+        let closed = retro.is_some_and(RetroScreen::is_closed);
+        let can_undo = retro.is_some_and(RetroScreen::can_undo_close);
         bindings(context)
-            .iter()
             .filter(|b| !(closed && b.action.changes_a_retro()))
+            .filter(|b| b.action != Action::Undo || can_undo)
             .map(|b| match (context, b.action) {
                 (Context::Dashboard, Action::Back) if self.teams.len() <= 1 => {
                     Binding { help: "quit", short: "quit", ..*b }
@@ -152,50 +196,76 @@ impl App {
             .collect()
     }
 
-    /// The screen's own context, under the help and quit overlays: what the help lists.
-    pub fn screen_context(&self) -> Context {
-        if self.retro_offer.is_some() {
-            return Context::RetroOffer;
+    /// Where keys become actions: the key's binding in the current context, if the
+    /// context allows it now.
+    pub fn action_for(&self, key: ratatui::crossterm::event::KeyEvent) -> Option<Action> {
+        let context = self.context();
+        lookup(context, &self.keys_shown(context), key)
+    }
+
+    /// Text pasted into the terminal. It is never read as keys: it goes into the note or
+    /// action being typed, opens a note with it where one can be added (a prompt of
+    /// "What's blocking us" or a safety prompt), and is otherwise dropped with a notice.
+    pub fn paste(&mut self, text: &str) {
+        // Terminals send a pasted line break as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if text.is_empty() {
+            return;
         }
+        let taken = self.overlays.is_empty()
+            && match self.screen {
+                Screen::Retro => self.retro.as_mut().is_some_and(|r| r.paste(&text)),
+                Screen::Actions => self.actions.as_mut().is_some_and(|a| a.paste(&text)),
+                _ => false,
+            };
+        if !taken {
+            self.notify(
+                "The pasted text was not used: text can be pasted into a note or an action being written. \
+                 Nothing changed.",
+            );
+        }
+    }
+
+    /// Handles one key press: looks it up and carries it out.
+    pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Option<Effect> {
+        let action = self.action_for(key)?;
+        self.update(action)
+    }
+
+    /// The screen's own context, under any overlay: what the help lists.
+    pub fn screen_context(&self) -> Context {
         match self.screen {
             Screen::FirstRun => Context::FirstRun,
             Screen::TeamPicker => Context::TeamPicker,
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail => Context::Detail,
             Screen::Retro => self.retro.as_ref().map_or(Context::Dashboard, RetroScreen::context),
-            Screen::Actions if self.actions.as_ref().is_some_and(|a| a.detail) => Context::ActionDetail,
-            Screen::Actions => Context::ActionList,
+            Screen::Actions => match self.actions.as_ref() {
+                Some(a) => match &a.editing {
+                    super::actions::Editing::Form(form) if form.on_choice() => Context::ActionFormChoice,
+                    super::actions::Editing::Form(_) => Context::ActionForm,
+                    super::actions::Editing::PastDue(_) => Context::ConfirmPastDue,
+                    super::actions::Editing::No if a.detail => Context::ActionDetail,
+                    super::actions::Editing::No => Context::ActionList,
+                },
+                None => Context::ActionList,
+            },
         }
     }
 
-    /// Typing that quitting now would lose. Notes being typed are saved as drafts on the
-    /// way out, so only a half-filled action form or review note counts.
+    /// Typing that quitting now would lose. Notes being typed (review notes too) are
+    /// saved as drafts on the way out, so only a half-filled action form counts.
     pub fn has_unsaved_work(&self) -> bool {
         self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work)
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        // A notice takes the next key, so that the key read as "close" does nothing else.
-        if self.notice.take().is_some() {
-            return None;
+        if let Some(overlay) = self.overlays.pop() {
+            return self.update_overlay(overlay, action);
         }
         match self.context() {
-            Context::ConfirmQuit => {
-                match action {
-                    Action::Confirm | Action::Quit => self.running = false,
-                    _ => self.confirm_quit = false,
-                }
-                None
-            }
-            Context::Help => {
-                if action == Action::Quit {
-                    return self.quit();
-                }
-                self.help_open = false;
-                None
-            }
             _ if action == Action::Help => {
-                self.help_open = true;
+                self.overlays.push(Overlay::Help);
                 None
             }
             _ if action == Action::Quit => self.quit(),
@@ -203,25 +273,52 @@ impl App {
             Context::TeamPicker => self.update_picker(action),
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
-            Context::RetroOffer => self.update_offer(action),
-            Context::ActionList | Context::ActionDetail => {
-                if !self.actions.as_mut()?.update(action) {
-                    self.screen = Screen::Dashboard;
-                    self.actions = None;
+            _ if self.screen == Screen::Actions => {
+                let team = self.team.clone()?;
+                match self.actions.as_mut()?.update(action, self.now, &team) {
+                    super::actions::Outcome::Stay => None,
+                    super::actions::Outcome::Leave => {
+                        self.screen = Screen::Dashboard;
+                        self.actions = None;
+                        None
+                    }
+                    super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { id, plan }),
                 }
-                None
             }
             _ => self.update_retro(action),
         }
     }
 
+    /// A key on `overlay`, already taken off the stack: it closes, whatever the key,
+    /// unless the key asks for something more. Ctrl-C quits from any of them.
+    fn update_overlay(&mut self, overlay: Overlay, action: Action) -> Option<Effect> {
+        match (overlay, action) {
+            (Overlay::Confirm(Question::Quit), Action::Confirm | Action::Quit) => self.leave(),
+            (_, Action::Quit) => self.quit(),
+            (Overlay::Confirm(Question::NewRetro(_)), Action::Confirm) => {
+                Some(Effect::StartRetro { team: self.team.clone()? })
+            }
+            (Overlay::Offer(offer), Action::Confirm) => Some(Effect::OpenRetro(offer.id)),
+            (Overlay::Offer(offer), Action::NewRetro) => {
+                // Starting anew closes the unfinished retro: ask first.
+                self.overlays.push(Overlay::Confirm(Question::NewRetro(offer)));
+                None
+            }
+            _ => None,
+        }
+    }
+
     fn quit(&mut self) -> Option<Effect> {
         if self.has_unsaved_work() {
-            self.confirm_quit = true;
+            self.overlays.push(Overlay::Confirm(Question::Quit));
             return None;
         }
+        self.leave()
+    }
+
+    /// Ends the app, saving the note being typed as its draft on the way out.
+    fn leave(&mut self) -> Option<Effect> {
         self.running = false;
-        // A note being typed is saved as its draft on the way out.
         let effects = self.retro.as_mut().map(|r| r.autosave(self.now)).unwrap_or_default();
         (!effects.is_empty()).then_some(Effect::Retro(effects))
     }
@@ -232,19 +329,10 @@ impl App {
         (!effects.is_empty()).then_some(Effect::Retro(effects))
     }
 
-    fn update_offer(&mut self, action: Action) -> Option<Effect> {
-        let offer = self.retro_offer.take()?;
-        match action {
-            Action::Confirm => Some(Effect::OpenRetro(offer.id)),
-            Action::NewRetro => Some(Effect::StartRetro { team: self.team.clone()? }),
-            _ => None,
-        }
-    }
-
     fn update_retro(&mut self, action: Action) -> Option<Effect> {
         let retro = self.retro.as_mut()?;
-        match (retro.context(), action) {
-            (Context::Editing | Context::ActionForm | Context::ConfirmDelete, _) => {}
+        match (retro.is_browsing(), action) {
+            (false, _) => {}
             (_, Action::Back) => {
                 self.screen = Screen::Dashboard;
                 self.retro = None;
@@ -252,6 +340,7 @@ impl App {
                 return self.team.is_some().then(|| self.dashboard_effect());
             }
             (_, Action::Export) => return Some(Effect::ExportRetro),
+            (_, Action::Undo) if retro.can_undo_close() => return Some(Effect::ReopenRetro(retro.flow.retro.id)),
             _ => {}
         }
         let effects = retro.update(action, self.now);
@@ -260,19 +349,31 @@ impl App {
 
     /// The loop hands back an unfinished retro to offer, or `None` when there is none.
     pub fn retro_offered(&mut self, unfinished: Retro) {
-        self.retro_offer = Some(unfinished);
+        self.overlays.push(Overlay::Offer(unfinished));
     }
 
     /// The loop hands back where the team's actions stand.
-    pub fn actions_loaded(&mut self, all: Vec<crate::actions::ActionProgress>) {
-        self.actions = Some(ActionsScreen::new(all));
+    pub fn actions_loaded(
+        &mut self,
+        all: Vec<crate::actions::ActionProgress>,
+        metrics: Vec<crate::domain::MetricKey>,
+        from_notes: Vec<(crate::domain::ActionId, String)>,
+    ) {
+        match self.actions.as_mut().filter(|_| self.screen == Screen::Actions) {
+            Some(screen) => screen.reload(all),
+            None => self.actions = Some(ActionsScreen::new(all)),
+        }
+        if let Some(screen) = self.actions.as_mut() {
+            screen.metrics = metrics;
+            screen.from_notes = from_notes;
+        }
         self.screen = Screen::Actions;
     }
 
     /// The loop hands back the retro it opened.
     pub fn retro_opened(&mut self, flow: Flow) {
         self.retro = Some(RetroScreen::new(flow));
-        self.retro_offer = None;
+        self.overlays.retain(|o| !matches!(o, Overlay::Offer(_)));
         self.screen = Screen::Retro;
     }
 
@@ -454,5 +555,16 @@ impl App {
         self.history_actions = actions;
         self.detail = Some(DetailModel::build(&table, &self.history_actions, self.detail_metric));
         self.history = Some(table);
+    }
+}
+
+/// The keys of an overlay.
+fn overlay_context(overlay: &Overlay) -> Context {
+    match overlay {
+        Overlay::Help => Context::Help,
+        Overlay::Confirm(Question::Quit) => Context::ConfirmQuit,
+        Overlay::Confirm(Question::NewRetro(_)) => Context::ConfirmNewRetro,
+        Overlay::Notice(_) => Context::Notice,
+        Overlay::Offer(_) => Context::RetroOffer,
     }
 }

@@ -37,7 +37,9 @@ impl Backend {
 pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(), StoreError> {
     match carry_out(backend, app, effect) {
         // Another window has the retro: say so and stay where we are.
-        Err(e @ StoreError::RetroOpenElsewhere { .. }) => app.notice = Some(e.to_string()),
+        Err(e @ (StoreError::RetroOpenElsewhere { .. } | StoreError::AnotherRetroOpen { .. })) => {
+            app.notify(e.to_string())
+        }
         other => other?,
     }
     // A window that left its retro lets go of it at once.
@@ -107,7 +109,31 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
                 session::apply(store, &mut screen.flow, effects, now)?;
             }
         }
-        Effect::LoadActions { team } => app.actions_loaded(crate::actions::progress_all(store, &team, now)?),
+        Effect::ReopenRetro(id) => {
+            store.reopen_retro(id)?;
+            if backend.held != Some(id) {
+                hold::take(&mut backend.store, id)?;
+                backend.held = Some(id);
+            }
+            let flow = session::open(&backend.store, id, &backend.catalogue, now)?;
+            if let Some(screen) = app.retro.as_mut() {
+                screen.reopened(flow);
+            }
+        }
+        Effect::LoadActions { team } => load_actions(store, app, &team)?,
+        Effect::UpdateAction { id, plan } => {
+            let (Some(team), Some(action)) = (app.team.clone(), store.action(id)?) else {
+                return Ok(());
+            };
+            // A new metric needs its own baseline, over the window the action was decided in.
+            let baseline = if plan.metric == action.metric {
+                action.baseline
+            } else {
+                crate::actions::value_over(store, &team, &plan.metric, &action.baseline_window, now)?
+            };
+            store.update_action_plan(id, &plan, baseline)?;
+            load_actions(store, app, &team)?;
+        }
         Effect::ExportRetro => {
             if let Some(screen) = app.retro.as_mut() {
                 screen.message = Some(match export(&backend.export_dir, &screen.flow) {
@@ -117,6 +143,22 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             }
         }
     }
+    Ok(())
+}
+
+/// Where every action of the team stands, and the metrics one can name.
+fn load_actions(store: &Store, app: &mut App, team: &Team) -> Result<(), StoreError> {
+    let all = crate::actions::progress_all(store, team, app.now)?;
+    let mut from_notes = vec![];
+    for p in &all {
+        let (Some(id), Some(retro)) = (p.action.from_note, p.action.retro) else {
+            continue;
+        };
+        if let Some(note) = store.notes(retro)?.into_iter().find(|n| n.id == id) {
+            from_notes.push((p.action.id, note.body));
+        }
+    }
+    app.actions_loaded(all, crate::actions::metric_choices(store, team)?, from_notes);
     Ok(())
 }
 

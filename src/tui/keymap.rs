@@ -1,5 +1,7 @@
-//! Keys become actions here and nowhere else. The footer and the help overlay are
-//! generated from the same table, so they cannot disagree with what the keys do.
+//! The keymap: every key of every context, modifiers included, as data. Keys become
+//! actions through it ([`lookup`], called by `App::action_for` with the bindings the
+//! context allows), and every hint on screen is generated from it, so the two cannot
+//! disagree.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -35,6 +37,8 @@ pub enum Action {
     Increase,
     /// A digit typed where a count is asked for.
     Digit(u8),
+    /// Backspace where a count is typed: its last digit goes.
+    EraseDigit,
     MarkDone,
     MarkKeep,
     MarkDrop,
@@ -46,6 +50,11 @@ pub enum Action {
     Finish,
     /// Confirm the text being typed (Ctrl-S or Alt-Enter).
     Save,
+    /// Reopen the retro just closed.
+    Undo,
+    /// The next or previous choice of a form's choice field.
+    NextChoice,
+    PreviousChoice,
     NextField,
     PreviousField,
     /// A key that goes to the text being typed.
@@ -66,6 +75,7 @@ impl Action {
             Self::Decrease
                 | Self::Increase
                 | Self::Digit(_)
+                | Self::EraseDigit
                 | Self::Add
                 | Self::Edit
                 | Self::Delete
@@ -78,7 +88,53 @@ impl Action {
     }
 }
 
-/// Where the keys are read: each screen has its own bindings on top of the global ones.
+/// A key press as the keymap reads it: the key and its Ctrl and Alt modifiers (like
+/// gitui's key type). Shift is part of the character (`?`, `A`), so it is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    pub const fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        Key { code, modifiers }
+    }
+
+    /// What the keymap compares: only Ctrl and Alt count.
+    pub fn from_event(event: KeyEvent) -> Self {
+        Key { code: event.code, modifiers: event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT) }
+    }
+
+    /// How the key is written in the help: `Ctrl-S`, `Enter`, `↑`, `x`.
+    pub fn name(self) -> String {
+        let mut name = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            name.push_str("Ctrl-");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            name.push_str("Alt-");
+        }
+        match self.code {
+            KeyCode::Up => name.push('↑'),
+            KeyCode::Down => name.push('↓'),
+            KeyCode::Left => name.push('←'),
+            KeyCode::Right => name.push('→'),
+            KeyCode::BackTab => name.push_str("Shift-Tab"),
+            KeyCode::PageUp => name.push_str("PgUp"),
+            KeyCode::PageDown => name.push_str("PgDn"),
+            KeyCode::Delete => name.push_str("Del"),
+            KeyCode::Char(' ') => name.push_str("Space"),
+            KeyCode::Char(c) if self.modifiers.is_empty() => name.push(c),
+            KeyCode::Char(c) => name.push(c.to_ascii_uppercase()),
+            other => name.push_str(&format!("{other:?}")),
+        }
+        name
+    }
+}
+
+/// Where the keys are read: each screen, stage and dialog has its own bindings, under
+/// the global ones (Ctrl-C).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     FirstRun,
@@ -86,43 +142,101 @@ pub enum Context {
     Dashboard,
     Detail,
     Help,
+    /// A short notice over the screen; any key closes it.
+    Notice,
     ConfirmQuit,
     /// Starting a retro while one is unfinished.
     RetroOffer,
+    /// Closing the unfinished retro to start a new one.
+    ConfirmNewRetro,
     SetTheStage,
     ReviewActions,
     LookAtData,
     WhatsBlocking,
     DecideActions,
+    /// "Decide actions" with the focus on this retro's actions.
+    DecideActionsTable,
     Close,
     /// Typing a note: keys go to the text.
     Editing,
-    /// Filling in a new action.
+    /// Filling in an action, on a text field.
     ActionForm,
+    /// Filling in an action, on a field with a fixed set of choices.
+    ActionFormChoice,
     ConfirmDelete,
+    ConfirmDrop,
+    ConfirmClose,
+    ConfirmDeleteAction,
+    ConfirmPastDue,
     /// The team's actions.
     ActionList,
     /// One action in detail.
     ActionDetail,
 }
 
-impl Context {
-    /// Contexts where keys that match no binding are typed into text.
-    fn takes_text(self) -> bool {
-        matches!(self, Self::Editing | Self::ActionForm)
-    }
+/// What a key that matches no binding of a context does there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unbound {
+    Nothing,
+    /// It is typed into the text.
+    Types,
+    /// It answers the question "no": the default answer.
+    AnswersNo,
+    /// It closes the notice.
+    Closes,
+}
 
-    /// Contexts where a digit sets a vote count.
-    fn takes_digits(self) -> bool {
-        matches!(self, Self::SetTheStage | Self::Close)
+impl Context {
+    pub const ALL: [Context; 26] = [
+        Self::FirstRun,
+        Self::TeamPicker,
+        Self::Dashboard,
+        Self::Detail,
+        Self::Help,
+        Self::Notice,
+        Self::ConfirmQuit,
+        Self::RetroOffer,
+        Self::ConfirmNewRetro,
+        Self::SetTheStage,
+        Self::ReviewActions,
+        Self::LookAtData,
+        Self::WhatsBlocking,
+        Self::DecideActions,
+        Self::DecideActionsTable,
+        Self::Close,
+        Self::Editing,
+        Self::ActionForm,
+        Self::ActionFormChoice,
+        Self::ConfirmDelete,
+        Self::ConfirmDrop,
+        Self::ConfirmClose,
+        Self::ConfirmDeleteAction,
+        Self::ConfirmPastDue,
+        Self::ActionList,
+        Self::ActionDetail,
+    ];
+
+    pub fn unbound(self) -> Unbound {
+        match self {
+            Self::Editing | Self::ActionForm | Self::ActionFormChoice => Unbound::Types,
+            Self::ConfirmQuit
+            | Self::ConfirmNewRetro
+            | Self::ConfirmDelete
+            | Self::ConfirmDrop
+            | Self::ConfirmClose
+            | Self::ConfirmDeleteAction
+            | Self::ConfirmPastDue => Unbound::AnswersNo,
+            Self::Notice => Unbound::Closes,
+            _ => Unbound::Nothing,
+        }
     }
 }
 
 /// One row of the keymap.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
-    pub keys: &'static [KeyCode],
-    /// How the keys are written in the footer and help.
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and hints.
     pub label: &'static str,
     pub action: Action,
     pub help: &'static str,
@@ -131,7 +245,7 @@ pub struct Binding {
 }
 
 const fn bind(
-    keys: &'static [KeyCode],
+    keys: &'static [Key],
     label: &'static str,
     action: Action,
     help: &'static str,
@@ -140,75 +254,108 @@ const fn bind(
     Binding { keys, label, action, help, short }
 }
 
-use KeyCode::{BackTab, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+/// A key without modifiers.
+const fn k(code: KeyCode) -> Key {
+    Key::new(code, KeyModifiers::NONE)
+}
+
+const fn ctrl(c: char) -> Key {
+    Key::new(Char(c), KeyModifiers::CONTROL)
+}
+
+const fn alt(code: KeyCode) -> Key {
+    Key::new(code, KeyModifiers::ALT)
+}
+
+use KeyCode::{BackTab, Backspace, Char, Delete, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+
+/// Bindings of every context, read first: Ctrl-C quits whatever is open (asking only
+/// when quitting would lose a half-filled form; a note being typed is kept as a draft).
+const GLOBAL: &[Binding] =
+    &[bind(&[ctrl('c')], "Ctrl-C", Action::Quit, "quit (a note being typed is kept as a draft)", "")];
 
 const MOVE: [Binding; 2] = [
-    bind(&[Up, Char('k')], "↑/k", Action::Up, "move up", ""),
-    bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", "move"),
+    bind(&[k(Up), k(Char('k'))], "↑/k", Action::Up, "move up", ""),
+    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", "move"),
 ];
-const HELP: Binding = bind(&[Char('?')], "?", Action::Help, "show or hide this help", "help");
+const HELP: Binding = bind(&[k(Char('?'))], "?", Action::Help, "show or hide this help", "help");
 
-const FIRST_RUN: &[Binding] = &[HELP, bind(&[Char('q'), Esc], "q", Action::Quit, "quit", "quit")];
+const FIRST_RUN: &[Binding] = &[HELP, bind(&[k(Char('q')), k(Esc)], "q", Action::Quit, "quit", "quit")];
 
 const TEAM_PICKER: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(&[Enter, Right, Char('l')], "Enter", Action::Open, "open the team's dashboard", "open"),
+    bind(&[k(Enter), k(Right), k(Char('l'))], "Enter", Action::Open, "open the team's dashboard", "open"),
     HELP,
-    bind(&[Char('q'), Esc], "q", Action::Quit, "quit", "quit"),
+    bind(&[k(Char('q')), k(Esc)], "q", Action::Quit, "quit", "quit"),
 ];
 
 const DASHBOARD: &[Binding] = &[
     MOVE[0],
-    bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", ""),
-    bind(&[Enter], "Enter", Action::Open, "open the metric's history", "history"),
-    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between DORA and team metrics", ""),
-    bind(&[Left, Char('h')], "←→", Action::Earlier, "one period earlier", "time"),
-    bind(&[Right, Char('l')], "→/l", Action::Later, "one period later", ""),
-    bind(&[End, Char('t')], "t", Action::Latest, "jump to today's period", ""),
-    bind(&[Char('d')], "d", Action::LatestData, "back to the latest period with data", ""),
-    bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
-    bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
-    bind(&[Char('r')], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),
-    bind(&[Char('a')], "a", Action::Actions, "the team's improvement actions", "actions"),
+    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", ""),
+    bind(&[k(Enter)], "Enter", Action::Open, "open the metric's history", "history"),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "switch between DORA and team metrics", ""),
+    bind(&[k(Left), k(Char('h'))], "←→", Action::Earlier, "one period earlier", "time"),
+    bind(&[k(Right), k(Char('l'))], "→/l", Action::Later, "one period later", ""),
+    bind(&[k(End), k(Char('t'))], "t", Action::Latest, "jump to today's period", ""),
+    bind(&[k(Char('d'))], "d", Action::LatestData, "back to the latest period with data", ""),
+    bind(&[k(Char('w'))], "w/m", Action::Weekly, "weekly periods", "week/month"),
+    bind(&[k(Char('m'))], "m", Action::Monthly, "monthly periods", ""),
+    bind(&[k(Char('r'))], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),
+    bind(&[k(Char('a'))], "a", Action::Actions, "the team's improvement actions", "actions"),
     HELP,
-    bind(&[Char('q'), Esc], "q", Action::Back, "back to the teams, or quit", "back"),
+    bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the teams, or quit", "back"),
 ];
 
 const DETAIL: &[Binding] = &[
-    bind(&[Up, Char('k')], "↑/k", Action::Up, "previous metric", ""),
-    bind(&[Down, Char('j')], "↑↓", Action::Down, "next metric", "metric"),
-    bind(&[Left, Char('h')], "←→", Action::Earlier, "scroll the table to earlier periods", "scroll"),
-    bind(&[Right, Char('l')], "→/l", Action::Later, "scroll the table to later periods", ""),
-    bind(&[Home, End, Char('t')], "t", Action::Latest, "scroll to the latest period", ""),
-    bind(&[Char('w')], "w/m", Action::Weekly, "weekly periods", "week/month"),
-    bind(&[Char('m')], "m", Action::Monthly, "monthly periods", ""),
+    bind(&[k(Up), k(Char('k'))], "↑/k", Action::Up, "previous metric", ""),
+    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "next metric", "metric"),
+    bind(&[k(Left), k(Char('h'))], "←→", Action::Earlier, "scroll the table to earlier periods", "scroll"),
+    bind(&[k(Right), k(Char('l'))], "→/l", Action::Later, "scroll the table to later periods", ""),
+    bind(&[k(Home), k(End), k(Char('t'))], "t", Action::Latest, "scroll to the latest period", ""),
+    bind(&[k(Char('w'))], "w/m", Action::Weekly, "weekly periods", "week/month"),
+    bind(&[k(Char('m'))], "m", Action::Monthly, "monthly periods", ""),
     HELP,
-    bind(&[Char('q'), Esc, Enter], "q", Action::Back, "back to the dashboard", "back"),
+    bind(&[k(Char('q')), k(Esc), k(Enter)], "q", Action::Back, "back to the dashboard", "back"),
 ];
 
 const HELP_OVERLAY: &[Binding] =
-    &[bind(&[Char('?'), Esc, Char('q'), Enter], "?/Esc", Action::Back, "close the help", "close")];
+    &[bind(&[k(Char('?')), k(Esc), k(Char('q')), k(Enter)], "?/Esc", Action::Back, "close the help", "close")];
 
-const CONFIRM_QUIT: &[Binding] = &[
-    bind(&[Char('y'), Enter], "y", Action::Confirm, "quit", "quit"),
-    bind(&[Char('n'), Esc, Char('q')], "n/Esc", Action::Cancel, "stay", "stay"),
-];
+const NOTICE: &[Binding] = &[bind(&[k(Esc), k(Enter)], "Esc", Action::Back, "close this (any key does)", "close")];
+
+/// A question whose default answer is "no": only `y` says yes.
+macro_rules! question {
+    ($yes:literal, $no:literal) => {
+        &[
+            bind(&[k(Char('y'))], "y", Action::Confirm, $yes, $yes),
+            bind(&[k(Char('n')), k(Esc), k(Enter), k(Char('q'))], "n/Esc", Action::Cancel, $no, $no),
+        ]
+    };
+}
+
+const CONFIRM_QUIT: &[Binding] = question!("quit", "stay");
+const CONFIRM_NEW_RETRO: &[Binding] = question!("close it and start anew", "keep it open");
+const CONFIRM_DELETE: &[Binding] = question!("delete the note", "keep it");
+const CONFIRM_DROP: &[Binding] = question!("drop it", "keep it");
+const CONFIRM_CLOSE: &[Binding] = question!("close the retro", "keep it open");
+const CONFIRM_DELETE_ACTION: &[Binding] = question!("delete the action", "keep it");
+const CONFIRM_PAST_DUE: &[Binding] = question!("keep that date", "change it");
 
 const RETRO_OFFER: &[Binding] = &[
-    bind(&[Enter, Char('r')], "Enter", Action::Confirm, "resume the unfinished retro", "resume"),
-    bind(&[Char('n')], "n", Action::NewRetro, "close it as it stands and start a new retro", "new"),
-    bind(&[Esc, Char('q')], "Esc", Action::Cancel, "back to the dashboard", "cancel"),
+    bind(&[k(Enter), k(Char('r'))], "Enter", Action::Confirm, "resume the unfinished retro", "resume"),
+    bind(&[k(Char('n'))], "n", Action::NewRetro, "close it as it stands and start a new retro", "new"),
+    bind(&[k(Esc), k(Char('q'))], "Esc", Action::Cancel, "back to the dashboard", "cancel"),
 ];
 
-const NEXT_STAGE: Binding = bind(&[Char(']'), PageDown], "]", Action::NextStage, "next stage", "next");
-const PREVIOUS_STAGE: Binding = bind(&[Char('['), PageUp], "[", Action::PreviousStage, "previous stage", "");
+const NEXT_STAGE: Binding = bind(&[k(Char(']')), k(PageDown)], "]", Action::NextStage, "next stage", "next");
+const PREVIOUS_STAGE: Binding = bind(&[k(Char('[')), k(PageUp)], "[", Action::PreviousStage, "previous stage", "");
 const LEAVE_RETRO: Binding =
-    bind(&[Char('q'), Esc], "q", Action::Back, "leave the retro (everything is saved; resume with r)", "leave");
+    bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "leave the retro (everything is saved; resume with r)", "leave");
 const ADJUST: [Binding; 2] = [
-    bind(&[Left, Char('-'), Char('h')], "←/-", Action::Decrease, "one vote fewer", ""),
+    bind(&[k(Left), k(Char('-')), k(Char('h'))], "←/-", Action::Decrease, "one vote fewer", ""),
     bind(
-        &[Right, Char('+'), Char('l'), Char('=')],
+        &[k(Right), k(Char('+')), k(Char('l')), k(Char('='))],
         "→/+",
         Action::Increase,
         "one vote more (or type the count)",
@@ -216,7 +363,27 @@ const ADJUST: [Binding; 2] = [
     ),
 ];
 
-const TYPE_COUNT: Binding = bind(&[], "0-9", Action::Digit(0), "type the count for the selected score", "");
+/// A digit sets the count: the action carries the digit of the key pressed.
+const TYPE_COUNT: Binding = bind(
+    &[
+        k(Char('0')),
+        k(Char('1')),
+        k(Char('2')),
+        k(Char('3')),
+        k(Char('4')),
+        k(Char('5')),
+        k(Char('6')),
+        k(Char('7')),
+        k(Char('8')),
+        k(Char('9')),
+    ],
+    "0-9",
+    Action::Digit(0),
+    "type the count for the selected score (it replaces the count)",
+    "",
+);
+const ERASE_DIGIT: Binding =
+    bind(&[k(Backspace)], "Backspace", Action::EraseDigit, "take the last digit off the count", "");
 
 const SET_THE_STAGE: &[Binding] = &[
     MOVE[0],
@@ -224,7 +391,8 @@ const SET_THE_STAGE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
-    bind(&[Enter, Char('a')], "Enter", Action::Add, "take a note under the selected safety prompt", ""),
+    ERASE_DIGIT,
+    bind(&[k(Enter), k(Char('a'))], "Enter", Action::Add, "take a note under the selected safety prompt", ""),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -234,9 +402,9 @@ const SET_THE_STAGE: &[Binding] = &[
 const REVIEW_ACTIONS: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(&[Char('d')], "d", Action::MarkDone, "mark the action done (with a note)", "done"),
-    bind(&[Char('o')], "o", Action::MarkKeep, "keep it open (with a note)", "keep open"),
-    bind(&[Char('x')], "x", Action::MarkDrop, "drop it (with a note)", "drop"),
+    bind(&[k(Char('d'))], "d", Action::MarkDone, "mark the action done (with a note)", "done"),
+    bind(&[k(Char('o'))], "o", Action::MarkKeep, "keep it open (with a note)", "keep open"),
+    bind(&[k(Char('x'))], "x", Action::MarkDrop, "drop it (asks first; with a note)", "drop"),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -248,10 +416,10 @@ const LOOK_AT_DATA: &[Binding] = &[MOVE[0], MOVE[1], NEXT_STAGE, PREVIOUS_STAGE,
 const WHATS_BLOCKING: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(&[Tab, BackTab], "Tab", Action::NextPane, "switch between prompts and their notes", "pane"),
-    bind(&[Enter, Char('a')], "a", Action::Add, "add a note under the selected prompt", "add"),
-    bind(&[Char('e')], "e", Action::Edit, "edit the selected note", "edit"),
-    bind(&[Delete, Char('x')], "x", Action::Delete, "delete the selected note", ""),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "switch between prompts and their notes", "pane"),
+    bind(&[k(Enter), k(Char('a'))], "a", Action::Add, "add a note under the selected prompt", "add"),
+    bind(&[k(Char('e'))], "e", Action::Edit, "edit the selected note", "edit"),
+    bind(&[k(Delete), k(Char('x'))], "x", Action::Delete, "delete the selected note (asks first)", ""),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -261,8 +429,28 @@ const WHATS_BLOCKING: &[Binding] = &[
 const DECIDE_ACTIONS: &[Binding] = &[
     MOVE[0],
     MOVE[1],
-    bind(&[Enter, Char('a')], "a", Action::Add, "create an action from the selected note", "from note"),
-    bind(&[Char('n')], "n", Action::NewAction, "create an action", "new"),
+    bind(&[k(Enter), k(Char('a'))], "a", Action::Add, "create an action from the selected note", "from note"),
+    bind(&[k(Char('n'))], "n", Action::NewAction, "create an action", "new"),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "move to this retro's actions", "pane"),
+    NEXT_STAGE,
+    PREVIOUS_STAGE,
+    HELP,
+    LEAVE_RETRO,
+];
+
+const DECIDE_ACTIONS_TABLE: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[k(Char('e')), k(Enter)], "e", Action::Edit, "correct the selected action (every field)", "edit"),
+    bind(
+        &[k(Delete), k(Char('x'))],
+        "x",
+        Action::Delete,
+        "delete the selected action, made by mistake (asks first)",
+        "delete",
+    ),
+    bind(&[k(Char('n'))], "n", Action::NewAction, "create an action", "new"),
+    bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "back to the notes", "notes"),
     NEXT_STAGE,
     PREVIOUS_STAGE,
     HELP,
@@ -275,95 +463,127 @@ const CLOSE: &[Binding] = &[
     ADJUST[0],
     ADJUST[1],
     TYPE_COUNT,
-    bind(&[Char('e')], "e", Action::Export, "export the summary as Markdown", "export"),
-    bind(&[Char('f')], "f", Action::Finish, "close the retro", "finish"),
+    ERASE_DIGIT,
+    bind(&[k(Char('e'))], "e", Action::Export, "export the summary as Markdown", "export"),
+    bind(&[k(Char('f'))], "f", Action::Finish, "close the retro (asks first)", "finish"),
+    bind(&[k(Char('u'))], "u", Action::Undo, "undo the close (until you leave this stage)", "undo close"),
     PREVIOUS_STAGE,
     HELP,
     LEAVE_RETRO,
 ];
 
+const SAVE_KEYS: &[Key] = &[ctrl('s'), alt(Enter)];
+
 const EDITING: &[Binding] = &[
-    bind(&[], "Ctrl-S", Action::Save, "save (Alt-Enter too)", "save"),
-    bind(&[Esc], "Esc", Action::Cancel, "stop typing; the text stays as a draft", "close"),
+    bind(SAVE_KEYS, "Ctrl-S", Action::Save, "save", "save"),
+    bind(&[k(Esc)], "Esc", Action::Cancel, "stop typing; the text stays as a draft", "close (kept as a draft)"),
 ];
 
-const ACTION_FORM: &[Binding] = &[
-    bind(&[], "Ctrl-S", Action::Save, "create the action (Alt-Enter too)", "save"),
-    bind(&[Tab, Down, Enter], "Tab", Action::NextField, "next field", "next field"),
-    bind(&[BackTab, Up], "Shift-Tab", Action::PreviousField, "previous field", ""),
-    bind(&[Esc], "Esc", Action::Cancel, "cancel", "cancel"),
+const FORM_KEYS: [Binding; 4] = [
+    bind(SAVE_KEYS, "Ctrl-S", Action::Save, "save the action", "save"),
+    bind(&[k(Tab), k(Down), k(Enter)], "Tab", Action::NextField, "next field", "next field"),
+    bind(&[k(BackTab), k(Up)], "Shift-Tab", Action::PreviousField, "previous field", ""),
+    bind(&[k(Esc)], "Esc", Action::Cancel, "cancel", "cancel"),
 ];
 
-const CONFIRM_DELETE: &[Binding] = &[
-    bind(&[Char('y')], "y", Action::Confirm, "delete the note", "delete"),
-    bind(&[Char('n'), Esc, Char('q')], "n/Esc", Action::Cancel, "keep it", "keep"),
+const ACTION_FORM: &[Binding] = &[FORM_KEYS[0], FORM_KEYS[1], FORM_KEYS[2], FORM_KEYS[3]];
+
+const ACTION_FORM_CHOICE: &[Binding] = &[
+    FORM_KEYS[0],
+    FORM_KEYS[1],
+    FORM_KEYS[2],
+    bind(&[k(Left)], "←→", Action::PreviousChoice, "previous choice", "choose"),
+    bind(&[k(Right)], "→", Action::NextChoice, "next choice", ""),
+    FORM_KEYS[3],
 ];
 
 const ACTION_LIST: &[Binding] = &[
     MOVE[0],
-    bind(&[Down, Char('j')], "↑↓", Action::Down, "move down", "move"),
-    bind(&[Enter], "Enter", Action::Open, "the action in detail", "detail"),
-    bind(&[Char('f')], "f", Action::Filter, "show open, overdue, done, dropped or all", "filter"),
-    bind(&[Char('s')], "s", Action::SortBy, "sort by due date, verdict or age", "sort"),
+    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", "move"),
+    bind(&[k(Enter)], "Enter", Action::Open, "the action in detail", "detail"),
+    bind(&[k(Char('f'))], "f", Action::Filter, "show open, overdue, done, dropped or all", "filter"),
+    bind(&[k(Char('s'))], "s", Action::SortBy, "sort by due date, verdict or age", "sort"),
+    bind(&[k(Char('e'))], "e", Action::Edit, "correct the selected action (every field)", "edit"),
     HELP,
-    bind(&[Char('q'), Esc], "q", Action::Back, "back to the dashboard", "back"),
+    bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the dashboard", "back"),
 ];
 
 const ACTION_DETAIL: &[Binding] = &[
-    bind(&[Up, Char('k')], "↑↓", Action::Up, "previous action", "other action"),
-    bind(&[Down, Char('j')], "↓/j", Action::Down, "next action", ""),
+    bind(&[k(Up), k(Char('k'))], "↑↓", Action::Up, "previous action", "other action"),
+    bind(&[k(Down), k(Char('j'))], "↓/j", Action::Down, "next action", ""),
+    bind(&[k(Char('e'))], "e", Action::Edit, "correct this action (every field)", "edit"),
     HELP,
-    bind(&[Char('q'), Esc, Enter], "q", Action::Back, "back to the list", "back"),
+    bind(&[k(Char('q')), k(Esc), k(Enter)], "q", Action::Back, "back to the list", "back"),
 ];
 
-/// The bindings of a context, in the order help lists them.
-pub fn bindings(context: Context) -> &'static [Binding] {
-    match context {
+/// The bindings of a context, in the order help lists them, global ones last.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    let own: &'static [Binding] = match context {
         Context::FirstRun => FIRST_RUN,
         Context::TeamPicker => TEAM_PICKER,
         Context::Dashboard => DASHBOARD,
         Context::Detail => DETAIL,
         Context::Help => HELP_OVERLAY,
+        Context::Notice => NOTICE,
         Context::ConfirmQuit => CONFIRM_QUIT,
         Context::RetroOffer => RETRO_OFFER,
+        Context::ConfirmNewRetro => CONFIRM_NEW_RETRO,
         Context::SetTheStage => SET_THE_STAGE,
         Context::ReviewActions => REVIEW_ACTIONS,
         Context::LookAtData => LOOK_AT_DATA,
         Context::WhatsBlocking => WHATS_BLOCKING,
         Context::DecideActions => DECIDE_ACTIONS,
+        Context::DecideActionsTable => DECIDE_ACTIONS_TABLE,
         Context::Close => CLOSE,
         Context::Editing => EDITING,
         Context::ActionForm => ACTION_FORM,
+        Context::ActionFormChoice => ACTION_FORM_CHOICE,
         Context::ConfirmDelete => CONFIRM_DELETE,
+        Context::ConfirmDrop => CONFIRM_DROP,
+        Context::ConfirmClose => CONFIRM_CLOSE,
+        Context::ConfirmDeleteAction => CONFIRM_DELETE_ACTION,
+        Context::ConfirmPastDue => CONFIRM_PAST_DUE,
         Context::ActionList => ACTION_LIST,
         Context::ActionDetail => ACTION_DETAIL,
+    };
+    own.iter().chain(GLOBAL)
+}
+
+/// The action `event` asks for in `context`, given the bindings the context allows now
+/// (`allowed`, a subset of [`bindings`]). A key of a binding that is not allowed does
+/// nothing, even where unbound keys would be typed or answer a question.
+pub fn lookup(context: Context, allowed: &[Binding], event: KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let key = Key::from_event(event);
+    if let Some(b) = allowed.iter().find(|b| b.keys.contains(&key)) {
+        return Some(match (b.action, key.code) {
+            (Action::Digit(_), Char(c @ '0'..='9')) => Action::Digit(c as u8 - b'0'),
+            (action, _) => action,
+        });
+    }
+    if bindings(context).any(|b| b.keys.contains(&key)) {
+        return None;
+    }
+    match context.unbound() {
+        Unbound::Nothing => None,
+        Unbound::Types => Some(Action::Type(event)),
+        Unbound::AnswersNo => Some(Action::Cancel),
+        Unbound::Closes => Some(Action::Back),
     }
 }
 
-/// The action a key press asks for in `context`, if any. Ctrl-C always asks to quit.
-pub fn action_for(context: Context, key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    if ctrl && key.code == Char('c') {
-        return Some(Action::Quit);
-    }
-    if context.takes_text() && ((ctrl && key.code == Char('s')) || (alt && key.code == Enter)) {
-        return Some(Action::Save);
-    }
-    if ctrl || alt {
-        // Ctrl and Alt chords edit text (the text area knows Emacs keys); elsewhere unbound.
-        return context.takes_text().then_some(Action::Type(key));
-    }
-    if let Some(b) = bindings(context).iter().find(|b| b.keys.contains(&key.code)) {
-        return Some(b.action);
-    }
-    match key.code {
-        Char(c @ '0'..='9') if context.takes_digits() => Some(Action::Digit(c as u8 - b'0')),
-        _ => context.takes_text().then_some(Action::Type(key)),
-    }
+/// The label of `action`'s key in `context` by the table alone, for text that names a
+/// key of another place ("r on the dashboard"); hints of the place itself go through
+/// the app, which applies its rules.
+pub fn label(context: Context, action: Action) -> Option<&'static str> {
+    bindings(context).find(|b| b.action == action).map(|b| b.label)
+}
+
+/// The label of the binding for `action` among `allowed`, for a hint.
+pub fn label_for(allowed: &[Binding], action: Action) -> Option<&'static str> {
+    allowed.iter().find(|b| b.action == action).map(|b| b.label)
 }
 
 #[cfg(test)]
@@ -372,6 +592,11 @@ mod tests {
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn action_for(context: Context, event: KeyEvent) -> Option<Action> {
+        let all: Vec<Binding> = bindings(context).copied().collect();
+        lookup(context, &all, event)
     }
 
     #[test]
@@ -383,34 +608,13 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_context() {
-        for context in ALL_CONTEXTS {
-            let keys: Vec<_> = bindings(context).iter().flat_map(|b| b.keys).collect();
+        for context in Context::ALL {
+            let keys: Vec<_> = bindings(context).flat_map(|b| b.keys).collect();
             for (i, k) in keys.iter().enumerate() {
                 assert!(!keys[i + 1..].contains(k), "{k:?} bound twice in {context:?}");
             }
         }
     }
-
-    const ALL_CONTEXTS: [Context; 18] = [
-        Context::ActionList,
-        Context::ActionDetail,
-        Context::FirstRun,
-        Context::TeamPicker,
-        Context::Dashboard,
-        Context::Detail,
-        Context::Help,
-        Context::ConfirmQuit,
-        Context::RetroOffer,
-        Context::SetTheStage,
-        Context::ReviewActions,
-        Context::LookAtData,
-        Context::WhatsBlocking,
-        Context::DecideActions,
-        Context::Close,
-        Context::Editing,
-        Context::ActionForm,
-        Context::ConfirmDelete,
-    ];
 
     #[test]
     fn typing_goes_to_the_text_and_ctrl_s_saves() {
@@ -421,7 +625,10 @@ mod tests {
         assert_eq!(action_for(Context::Editing, KeyEvent::new(Char('s'), KeyModifiers::CONTROL)), Some(Action::Save));
         assert_eq!(action_for(Context::Editing, KeyEvent::new(Enter, KeyModifiers::ALT)), Some(Action::Save));
         assert_eq!(action_for(Context::Editing, KeyEvent::new(Esc, KeyModifiers::NONE)), Some(Action::Cancel));
+        let ctrl_a = KeyEvent::new(Char('a'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(Context::Editing, ctrl_a), Some(Action::Type(ctrl_a)), "Emacs keys edit the text");
         assert_eq!(action_for(Context::WhatsBlocking, a), Some(Action::Add));
+        assert_eq!(action_for(Context::WhatsBlocking, ctrl_a), None, "a chord is not its letter");
     }
 
     #[test]
@@ -434,6 +641,33 @@ mod tests {
     #[test]
     fn ctrl_c_quits_everywhere() {
         let ctrl_c = KeyEvent::new(Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action_for(Context::Detail, ctrl_c), Some(Action::Quit));
+        for context in Context::ALL {
+            assert_eq!(action_for(context, ctrl_c), Some(Action::Quit), "{context:?}");
+        }
+    }
+
+    #[test]
+    fn a_question_answers_no_unless_asked_y() {
+        for context in [Context::ConfirmDelete, Context::ConfirmClose, Context::ConfirmDrop, Context::ConfirmQuit] {
+            assert_eq!(action_for(context, press(Char('y'))), Some(Action::Confirm));
+            for other in [Char('n'), Esc, Enter, Char('f'), Char('Y')] {
+                assert_eq!(action_for(context, press(other)), Some(Action::Cancel), "{other:?} in {context:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_not_allowed_does_nothing_even_where_keys_are_typed() {
+        let allowed: Vec<Binding> = bindings(Context::Close).filter(|b| b.action != Action::Finish).copied().collect();
+        assert_eq!(lookup(Context::Close, &allowed, press(Char('f'))), None);
+        assert_eq!(lookup(Context::Close, &allowed, press(Char('e'))), Some(Action::Export));
+    }
+
+    #[test]
+    fn shift_is_part_of_the_character() {
+        let question = KeyEvent::new(Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(Context::Dashboard, question), Some(Action::Help));
+        let back_tab = KeyEvent::new(BackTab, KeyModifiers::SHIFT);
+        assert_eq!(action_for(Context::ActionForm, back_tab), Some(Action::PreviousField));
     }
 }

@@ -4,6 +4,8 @@
 pub mod actions;
 pub mod app;
 mod data;
+pub mod editor;
+pub mod form;
 pub mod keymap;
 pub mod retro;
 pub mod terminal;
@@ -66,12 +68,20 @@ pub fn run(
         guard.terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
         let ready = event::poll(AUTOSAVE_EVERY.saturating_sub(last_autosave.elapsed()))?;
         app.now = clock();
-        if ready
-            // Resize and other events fall through to a redraw.
-            && let Event::Key(key) = event::read()?
-            && let Some(effect) = keymap::action_for(app.context(), key).and_then(|action| app.update(action))
-        {
-            data::apply(backend, &mut app, effect)?;
+        if ready {
+            let effect = match event::read()? {
+                Event::Key(key) => app.key(key),
+                // Pasted text is text, never keys (bracketed paste, see `terminal`).
+                Event::Paste(text) => {
+                    app.paste(&text);
+                    None
+                }
+                // Resize and other events fall through to a redraw.
+                _ => None,
+            };
+            if let Some(effect) = effect {
+                data::apply(backend, &mut app, effect)?;
+            }
         }
         // Also while keys keep coming: a fast typist's draft is saved every second too.
         if last_autosave.elapsed() >= AUTOSAVE_EVERY {

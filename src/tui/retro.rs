@@ -1,166 +1,35 @@
 //! The retro screen's state: the flow itself plus what is selected and being typed.
 //! Keys become flow events here; the flow's effects go back to the event loop.
 
+use super::editor::Editor;
+use super::form::ActionFormUi;
 use super::keymap::{Action, Context};
-use crate::domain::{ActionPlan, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind};
+use crate::domain::{Decision, DoraMetric, MetricKey, NoteId, Stage, Timestamp, VoteKind};
 use crate::retro::flow::{Effect, Event, Flow, NoteTarget};
 use chrono::NaiveDate;
-use ratatui::style::Style;
-use ratatui_textarea::TextArea;
 
-/// A multi-line text being typed, and what of it is already saved as a draft.
+/// What the retro screen is doing: one mode at a time.
 #[derive(Debug)]
-pub struct Editor {
-    pub purpose: NoteTarget,
-    pub title: String,
-    pub textarea: TextArea<'static>,
-    saved: String,
+pub enum Mode {
+    Browsing,
+    // Boxed: text areas are large, and a mode is mostly `Browsing`.
+    Editing(Box<Editor>),
+    Form(Box<ActionFormUi>),
+    Confirm(Question),
 }
 
-impl Editor {
-    fn new(purpose: NoteTarget, title: String, body: &str) -> Self {
-        let lines: Vec<String> =
-            if body.is_empty() { vec![String::new()] } else { body.lines().map(String::from).collect() };
-        let mut textarea = TextArea::new(lines);
-        textarea.set_cursor_line_style(Style::default());
-        textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        textarea.move_cursor(ratatui_textarea::CursorMove::End);
-        Editor { purpose, title, textarea, saved: body.to_owned() }
-    }
-
-    pub fn body(&self) -> String {
-        self.textarea.lines().join("\n")
-    }
-
-    /// Typed since the last draft save.
-    fn changed(&self) -> bool {
-        self.body() != self.saved
-    }
-}
-
-/// Fields of the new-action form, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Title,
-    Description,
-    Metric,
-    Expected,
-    Target,
-    Due,
-    Volunteer,
-}
-
-impl Field {
-    pub const ALL: [Field; 7] =
-        [Self::Title, Self::Description, Self::Metric, Self::Expected, Self::Target, Self::Due, Self::Volunteer];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Title => "Title",
-            Self::Description => "Description",
-            Self::Metric => "Metric",
-            Self::Expected => "Expected",
-            Self::Target => "Target value",
-            Self::Due => "Due (YYYY-MM-DD)",
-            Self::Volunteer => "Volunteer",
-        }
-    }
-}
-
-/// A new action being filled in.
+/// A question asked before an irreversible step; "no" unless answered `y`.
 #[derive(Debug)]
-pub struct ActionFormUi {
-    pub field: usize,
-    pub title: TextArea<'static>,
-    pub description: TextArea<'static>,
-    pub metrics: Vec<MetricKey>,
-    pub metric: usize,
-    pub expected: usize,
-    pub target: TextArea<'static>,
-    pub due: TextArea<'static>,
-    pub volunteer: TextArea<'static>,
-    pub error: Option<String>,
-}
-
-fn line_input(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(vec![text.to_owned()]);
-    t.set_cursor_line_style(Style::default());
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    t
-}
-
-impl ActionFormUi {
-    fn new(title: &str, metrics: Vec<MetricKey>, metric: Option<&MetricKey>) -> Self {
-        let metric = metric.and_then(|m| metrics.iter().position(|k| k == m)).unwrap_or(0);
-        ActionFormUi {
-            field: 0,
-            title: line_input(title),
-            description: line_input(""),
-            metrics,
-            metric,
-            expected: 0,
-            target: line_input(""),
-            due: line_input(""),
-            volunteer: line_input(""),
-            error: None,
-        }
-    }
-
-    pub fn current(&self) -> Field {
-        Field::ALL[self.field]
-    }
-
-    fn text(t: &TextArea<'_>) -> String {
-        t.lines().join(" ").trim().to_owned()
-    }
-
-    /// Whether anything was typed that closing the form would lose.
-    fn has_input(&self) -> bool {
-        !Self::text(&self.title).is_empty() || !Self::text(&self.volunteer).is_empty()
-    }
-
-    /// The form as the flow takes it, or what is wrong with it.
-    fn read(&self) -> Result<ActionPlan, String> {
-        let due_text = Self::text(&self.due);
-        let due = match due_text.as_str() {
-            "" => None,
-            d => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("\"{d}\" is not a date (YYYY-MM-DD)"))?,
-            ),
-        };
-        let volunteer = Self::text(&self.volunteer);
-        let description = Self::text(&self.description);
-        let target = match Self::text(&self.target).as_str() {
-            "" => None,
-            t => Some(
-                t.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("\"{t}\" is not a number"))?,
-            ),
-        };
-        Ok(ActionPlan {
-            title: Self::text(&self.title),
-            description: (!description.is_empty()).then_some(description),
-            metric: self.metrics[self.metric].clone(),
-            expected: Expected::ALL[self.expected],
-            target,
-            due,
-            volunteer: (!volunteer.is_empty()).then_some(volunteer),
-        })
-    }
-
-    fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
-        use ratatui::crossterm::event::KeyCode::{Left, Right};
-        let step = |i: &mut usize, n: usize, forward: bool| *i = if forward { (*i + 1) % n } else { (*i + n - 1) % n };
-        match (self.current(), key.code) {
-            (Field::Metric, Left | Right) => step(&mut self.metric, self.metrics.len(), key.code == Right),
-            (Field::Expected, Left | Right) => step(&mut self.expected, Expected::ALL.len(), key.code == Right),
-            (Field::Metric | Field::Expected, _) => {}
-            (Field::Title, _) => drop(self.title.input(key)),
-            (Field::Description, _) => drop(self.description.input(key)),
-            (Field::Target, _) => drop(self.target.input(key)),
-            (Field::Due, _) => drop(self.due.input(key)),
-            (Field::Volunteer, _) => drop(self.volunteer.input(key)),
-        }
-    }
+pub enum Question {
+    DeleteNote(NoteId),
+    /// Dropping an earlier action (its note is asked for next).
+    DropAction(crate::domain::ActionId),
+    /// Closing the retro; undone with `u` until the close stage is left.
+    CloseRetro,
+    /// Deleting an action made in this retro by mistake.
+    DeleteAction(crate::domain::ActionId),
+    /// Saving an action due on a day already past; "no" goes back to the form.
+    PastDue(Box<ActionFormUi>),
 }
 
 /// The retro screen.
@@ -171,9 +40,11 @@ pub struct RetroScreen {
     pub cursor: [usize; 6],
     /// On "What's blocking us": the notes pane has the focus, at this note.
     pub notes_focus: Option<usize>,
-    pub editor: Option<Editor>,
-    pub form: Option<ActionFormUi>,
-    pub confirm_delete: Option<NoteId>,
+    /// On "Decide actions": the table of this retro's actions has the focus, at this one.
+    pub actions_focus: Option<usize>,
+    pub mode: Mode,
+    /// The retro was closed on this visit to its close stage, which can still undo it.
+    undo_close: bool,
     /// A count being typed digit by digit: the row, and the count so far.
     typed: Option<(usize, u32)>,
     /// The last thing worth telling the facilitator (an error, an export's path).
@@ -183,41 +54,102 @@ pub struct RetroScreen {
 impl RetroScreen {
     /// Opens the flow where it was left, with the draft it was typing (if any) reopened.
     pub fn new(flow: Flow) -> Self {
-        let editor = flow.draft.as_ref().and_then(|d| {
+        let mode = flow.draft.as_ref().and_then(|d| {
             let target = NoteTarget::from_draft_target(&d.target)?;
             let title = note_title(&flow, &target);
             let mut editor = Editor::new(target, title, &d.body);
             editor.saved = d.body.clone();
-            Some(editor)
+            Some(Mode::Editing(Box::new(editor)))
         });
-        RetroScreen {
+        let mut screen = RetroScreen {
             flow,
             cursor: [0; 6],
             notes_focus: None,
-            editor,
-            form: None,
-            confirm_delete: None,
+            actions_focus: None,
+            mode: mode.unwrap_or(Mode::Browsing),
+            undo_close: false,
             typed: None,
             message: None,
+        };
+        screen.select_draft_target();
+        screen
+    }
+
+    /// Puts the selection back on what the draft was typed for (its prompt, note or
+    /// action), so that resuming a retro finds the facilitator where they were.
+    fn select_draft_target(&mut self) {
+        let Some(target) = self.flow.draft.as_ref().and_then(|d| NoteTarget::from_draft_target(&d.target)) else {
+            return;
+        };
+        let (key, note) = match target {
+            NoteTarget::Prompt(key) => (key, None),
+            NoteTarget::Edit(id) => match self.flow.notes.iter().find(|n| n.id == id) {
+                Some(n) => (n.prompt_key.clone(), Some(id)),
+                None => return,
+            },
+            NoteTarget::Review(action, _) => {
+                if let Some(i) = self.flow.to_review.iter().position(|a| a.id == action) {
+                    self.cursor[Stage::ReviewActions.index()] = i;
+                }
+                return;
+            }
+        };
+        if let Some(i) = self.safety_prompts_shown().iter().position(|p| p.key == key) {
+            self.cursor[Stage::SetTheStage.index()] = 5 + i;
+        }
+        if let Some(i) = self.flow.blocking_prompts().iter().position(|p| p.key == key) {
+            self.cursor[Stage::WhatsBlocking.index()] = i;
+            if self.flow.stage() == Stage::WhatsBlocking {
+                self.notes_focus = note.and_then(|id| self.selected_prompt_notes().iter().position(|n| *n == id));
+            }
         }
     }
 
     pub fn context(&self) -> Context {
-        if self.confirm_delete.is_some() {
-            Context::ConfirmDelete
-        } else if self.editor.is_some() {
-            Context::Editing
-        } else if self.form.is_some() {
-            Context::ActionForm
-        } else {
-            match self.flow.stage() {
-                Stage::SetTheStage => Context::SetTheStage,
-                Stage::ReviewActions => Context::ReviewActions,
-                Stage::LookAtData => Context::LookAtData,
-                Stage::WhatsBlocking => Context::WhatsBlocking,
-                Stage::DecideActions => Context::DecideActions,
-                Stage::Close => Context::Close,
-            }
+        match &self.mode {
+            Mode::Confirm(Question::DeleteNote(_)) => Context::ConfirmDelete,
+            Mode::Confirm(Question::DropAction(_)) => Context::ConfirmDrop,
+            Mode::Confirm(Question::CloseRetro) => Context::ConfirmClose,
+            Mode::Confirm(Question::DeleteAction(_)) => Context::ConfirmDeleteAction,
+            Mode::Confirm(Question::PastDue(_)) => Context::ConfirmPastDue,
+            Mode::Editing(_) => Context::Editing,
+            Mode::Form(form) if form.on_choice() => Context::ActionFormChoice,
+            Mode::Form(_) => Context::ActionForm,
+            Mode::Browsing => self.stage_context(),
+        }
+    }
+
+    /// The keys of the stage itself, under any editor, form or question.
+    pub fn stage_context(&self) -> Context {
+        match self.flow.stage() {
+            Stage::SetTheStage => Context::SetTheStage,
+            Stage::ReviewActions => Context::ReviewActions,
+            Stage::LookAtData => Context::LookAtData,
+            Stage::WhatsBlocking => Context::WhatsBlocking,
+            Stage::DecideActions if self.actions_focus.is_some() => Context::DecideActionsTable,
+            Stage::DecideActions => Context::DecideActions,
+            Stage::Close => Context::Close,
+        }
+    }
+
+    /// No editor, form or question is open: the stage has the keys.
+    pub fn is_browsing(&self) -> bool {
+        matches!(self.mode, Mode::Browsing)
+    }
+
+    /// The note being typed, if any.
+    pub fn editor(&self) -> Option<&Editor> {
+        match &self.mode {
+            Mode::Editing(editor) => Some(editor),
+            _ => None,
+        }
+    }
+
+    /// The action being filled in, if any.
+    pub fn form(&self) -> Option<&ActionFormUi> {
+        match &self.mode {
+            Mode::Form(form) => Some(form),
+            _ => None,
         }
     }
 
@@ -226,9 +158,25 @@ impl RetroScreen {
         self.flow.is_finished()
     }
 
-    /// Something typed would be lost by quitting now (notes are drafted; forms are not).
+    /// The close can be undone: it was made here, and the close stage was not left since.
+    pub fn can_undo_close(&self) -> bool {
+        self.undo_close && self.is_closed() && self.flow.stage() == Stage::Close
+    }
+
+    /// The retro as the store has it after an undone close: open again.
+    pub fn reopened(&mut self, flow: Flow) {
+        self.flow = flow;
+        self.undo_close = false;
+        self.message = Some("Reopened: the retro can be changed again.".into());
+    }
+
+    /// Something typed would be lost by quitting now: notes (and review notes) are
+    /// saved as drafts on the way out; a half-filled action form is not.
     pub fn has_unsaved_work(&self) -> bool {
-        self.form.as_ref().is_some_and(ActionFormUi::has_input) || self.editor.as_ref().is_some_and(|e| e.changed())
+        match &self.mode {
+            Mode::Form(form) => form.has_input(),
+            Mode::Editing(_) | Mode::Browsing | Mode::Confirm(_) => false,
+        }
     }
 
     fn cursor(&mut self) -> &mut usize {
@@ -238,7 +186,7 @@ impl RetroScreen {
     /// Rows the cursor moves over on the current stage.
     fn rows(&self) -> usize {
         match self.flow.stage() {
-            Stage::SetTheStage => 5 + if self.flow.safety_is_low() { self.flow.safety_prompts.len() } else { 0 },
+            Stage::SetTheStage => 5 + self.safety_prompts_shown().len(),
             Stage::ReviewActions => self.flow.to_review.len(),
             Stage::LookAtData => self.flow.moves.len(),
             Stage::WhatsBlocking => self.flow.blocking_prompts().len(),
@@ -247,19 +195,83 @@ impl RetroScreen {
         }
     }
 
+    /// The safety prompts "Set the stage" lists under the votes: all of them while the
+    /// safety check is low, and any with notes always, so a note taken under one stays
+    /// in view (and can be changed) after the median rises.
+    pub fn safety_prompts_shown(&self) -> Vec<&crate::retro::prompts::Prompt> {
+        let low = self.flow.safety_is_low();
+        self.flow.safety_prompts.iter().filter(|p| low || self.flow.notes_for(&p.key).next().is_some()).collect()
+    }
+
+    /// Takes pasted text into the text being typed, or into a new note where one can be
+    /// added; `false` when it has nowhere to go here. Nothing is recorded by a paste:
+    /// the text waits in the editor (drafted as typing is) until it is saved.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.mode {
+            Mode::Editing(editor) => {
+                editor.textarea.insert_str(text);
+                return true;
+            }
+            // The form's fields are one line each.
+            Mode::Form(form) => return form.paste(text),
+            Mode::Confirm(_) => return false,
+            Mode::Browsing => {}
+        }
+        if self.is_closed() {
+            return false;
+        }
+        let cursor = *self.cursor();
+        let prompt = match self.flow.stage() {
+            Stage::SetTheStage if cursor >= 5 => self.safety_prompts_shown().get(cursor - 5).copied(),
+            Stage::WhatsBlocking => self.flow.blocking_prompts().get(cursor).copied(),
+            _ => None,
+        };
+        let Some(key) = prompt.map(|p| p.key.clone()) else {
+            return false;
+        };
+        self.open_note_for(NoteTarget::Prompt(key));
+        match &mut self.mode {
+            Mode::Editing(editor) => editor.textarea.insert_str(text),
+            _ => false,
+        }
+    }
+
     /// Handles one action; returns the flow's effects to persist.
     pub fn update(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        match self.context() {
-            Context::ConfirmDelete => {
-                let id = self.confirm_delete.take().expect("confirming a delete");
-                if action == Action::Confirm {
-                    return self.event(Event::DeleteNote(id), now);
-                }
+        match std::mem::replace(&mut self.mode, Mode::Browsing) {
+            Mode::Browsing => self.update_stage(action, now),
+            Mode::Confirm(question) if action == Action::Confirm => self.answer_yes(question, now),
+            // "No" to a past due date goes back to the form, to change it.
+            Mode::Confirm(Question::PastDue(form)) => {
+                self.mode = Mode::Form(form);
                 vec![]
             }
-            Context::Editing => self.update_editor(action, now),
-            Context::ActionForm => self.update_form(action, now),
-            _ => self.update_stage(action, now),
+            Mode::Confirm(_) => vec![],
+            Mode::Editing(editor) => self.update_editor(editor, action, now),
+            Mode::Form(form) => self.update_form(form, action, now),
+        }
+    }
+
+    /// Takes the step the question asked about.
+    fn answer_yes(&mut self, question: Question, now: Timestamp) -> Vec<Effect> {
+        match question {
+            Question::DeleteNote(id) => self.event(Event::DeleteNote(id), now),
+            Question::DropAction(id) => {
+                self.open_review(id, Decision::Drop);
+                vec![]
+            }
+            Question::CloseRetro => {
+                let effects = self.event(Event::Finish, now);
+                self.undo_close = self.is_closed();
+                effects
+            }
+            Question::DeleteAction(id) => {
+                let effects = self.event(Event::DeleteAction(id), now);
+                let n = self.flow.actions.len();
+                self.actions_focus = self.actions_focus.filter(|_| n > 0).map(|i| i.min(n - 1));
+                effects
+            }
+            Question::PastDue(form) => self.save_form(form, now),
         }
     }
 
@@ -282,8 +294,17 @@ impl RetroScreen {
             Action::NextStage | Action::PreviousStage => {
                 // The notes pane belongs to one stage: leaving it gives the keys back.
                 self.notes_focus = None;
+                self.actions_focus = None;
+                // A close is undone on the close stage or not at all.
+                self.undo_close = false;
                 let event = if action == Action::NextStage { Event::Next } else { Event::Previous };
                 return self.event(event, now);
+            }
+            Action::Up | Action::Down if self.actions_focus.is_some() => {
+                let n = self.flow.actions.len();
+                if let Some(i) = self.actions_focus.as_mut().filter(|_| n > 0) {
+                    *i = if action == Action::Up { (*i + n - 1) % n } else { (*i + 1) % n };
+                }
             }
             Action::Up | Action::Down if self.notes_focus.is_some() => {
                 let n = self.selected_prompt_notes().len();
@@ -297,9 +318,10 @@ impl RetroScreen {
         }
         let cursor = *self.cursor();
         match (self.flow.stage(), action) {
-            (Stage::SetTheStage | Stage::Close, Action::Increase | Action::Decrease | Action::Digit(_))
-                if cursor < 5 =>
-            {
+            (
+                Stage::SetTheStage | Stage::Close,
+                Action::Increase | Action::Decrease | Action::Digit(_) | Action::EraseDigit,
+            ) if cursor < 5 => {
                 let kind = if self.flow.stage() == Stage::Close { VoteKind::ReturnOnTime } else { VoteKind::Safety };
                 // Rows run from the highest score down.
                 let score = 5 - cursor as u8;
@@ -314,27 +336,30 @@ impl RetroScreen {
                         self.typed = Some((cursor, count));
                         count
                     }
+                    // Backspace takes the last digit off, and digits typed next go on from there.
+                    Action::EraseDigit => {
+                        let so_far = typed.filter(|(row, _)| *row == cursor).map_or(counts.get(score), |(_, n)| n);
+                        self.typed = Some((cursor, so_far / 10));
+                        so_far / 10
+                    }
                     _ => unreachable!("matched above"),
                 };
                 self.event(Event::SetVote { kind, score, count }, now)
             }
             (Stage::SetTheStage, Action::Add) if cursor >= 5 => {
-                let key = self.flow.safety_prompts[cursor - 5].key.clone();
+                let Some(key) = self.safety_prompts_shown().get(cursor - 5).map(|p| p.key.clone()) else {
+                    return vec![];
+                };
                 self.open_note(NoteTarget::Prompt(key), now)
             }
-            (Stage::ReviewActions, Action::MarkDone | Action::MarkKeep | Action::MarkDrop) if rows > 0 => {
-                let decision = match action {
-                    Action::MarkDone => Decision::Done,
-                    Action::MarkKeep => Decision::Keep,
-                    _ => Decision::Drop,
-                };
-                let a = &self.flow.to_review[cursor];
-                let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
-                let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
-                let target = NoteTarget::Review(a.id, decision);
-                let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
-                let body = draft.map_or(note, |d| d.body.clone());
-                self.editor = Some(Editor::new(target, title, &body));
+            (Stage::ReviewActions, Action::MarkDrop) if rows > 0 => {
+                // Dropping ends the action for good: ask first.
+                self.mode = Mode::Confirm(Question::DropAction(self.flow.to_review[cursor].id));
+                vec![]
+            }
+            (Stage::ReviewActions, Action::MarkDone | Action::MarkKeep) if rows > 0 => {
+                let decision = if action == Action::MarkDone { Decision::Done } else { Decision::Keep };
+                self.open_review(self.flow.to_review[cursor].id, decision);
                 vec![]
             }
             (Stage::WhatsBlocking, Action::NextPane) => {
@@ -350,27 +375,59 @@ impl RetroScreen {
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
                 let Some(note) = self.notes_focus.and_then(|i| self.selected_prompt_notes().get(i).copied()) else {
-                    self.message = Some("Select a note first: Tab moves to the notes.".into());
+                    self.message = Some(match super::keymap::label(Context::WhatsBlocking, Action::NextPane) {
+                        Some(tab) => format!("Select a note first: {tab} moves to the notes."),
+                        None => "Select a note first.".into(),
+                    });
                     return vec![];
                 };
                 if action == Action::Delete {
-                    self.confirm_delete = Some(note);
+                    self.mode = Mode::Confirm(Question::DeleteNote(note));
                     return vec![];
                 }
                 self.open_note(NoteTarget::Edit(note), now)
             }
+            (Stage::DecideActions, Action::NextPane) => {
+                self.actions_focus = match self.actions_focus {
+                    None if !self.flow.actions.is_empty() => Some(0),
+                    _ => None,
+                };
+                vec![]
+            }
+            (Stage::DecideActions, Action::Edit | Action::Delete) => {
+                let Some(a) = self.actions_focus.and_then(|i| self.flow.actions.get(i)) else {
+                    self.message = Some(match super::keymap::label(Context::DecideActions, Action::NextPane) {
+                        Some(tab) => format!("Select an action first: {tab} moves to this retro's actions."),
+                        None => "Select an action first.".into(),
+                    });
+                    return vec![];
+                };
+                if action == Action::Delete {
+                    self.mode = Mode::Confirm(Question::DeleteAction(a.id));
+                } else {
+                    let form = ActionFormUi::edit(a, self.metric_choices());
+                    self.mode = Mode::Form(Box::new(form));
+                }
+                vec![]
+            }
             (Stage::DecideActions, Action::Add) if rows > 0 => {
                 let note = &self.flow.notes[cursor];
-                let title = note.body.lines().next().unwrap_or_default().to_owned();
+                let (id, title) = (note.id, note.body.lines().next().unwrap_or_default().to_owned());
                 let metric = note.metric.clone();
                 self.open_form(&title, metric.as_ref());
+                if let Mode::Form(form) = &mut self.mode {
+                    form.from_note = Some(id);
+                }
                 vec![]
             }
             (Stage::DecideActions, Action::NewAction) => {
                 self.open_form("", None);
                 vec![]
             }
-            (Stage::Close, Action::Finish) => self.event(Event::Finish, now),
+            (Stage::Close, Action::Finish) => {
+                self.mode = Mode::Confirm(Question::CloseRetro);
+                vec![]
+            }
             _ => vec![],
         }
     }
@@ -384,11 +441,31 @@ impl RetroScreen {
         self.flow.notes_for(&prompt.key).map(|n| n.id).collect()
     }
 
+    /// Opens the note that goes with deciding `decision` about earlier action `id`: its
+    /// draft, or the note of the decision taken before.
+    fn open_review(&mut self, id: crate::domain::ActionId, decision: Decision) {
+        let Some(a) = self.flow.to_review.iter().find(|a| a.id == id) else {
+            return;
+        };
+        let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
+        let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
+        let target = NoteTarget::Review(a.id, decision);
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
+        let body = draft.map_or(note, |d| d.body.clone());
+        self.mode = Mode::Editing(Box::new(Editor::new(target, title, &body)));
+    }
+
     /// Starts typing for `target`, picking up its draft if there is one.
     fn open_note(&mut self, target: NoteTarget, now: Timestamp) -> Vec<Effect> {
+        let _ = now;
+        self.open_note_for(target);
+        vec![]
+    }
+
+    fn open_note_for(&mut self, target: NoteTarget) {
         if self.flow.is_finished() {
             self.message = Some("This retro is closed: its notes can be read, not changed.".into());
-            return vec![];
+            return;
         }
         let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target()).map(|d| d.body.clone());
         let body = match (&target, draft) {
@@ -402,34 +479,60 @@ impl RetroScreen {
         let mut editor = Editor::new(target, title, &body);
         // Another draft (for a different prompt) is replaced by this one once typed into.
         editor.saved = body;
-        self.editor = Some(editor);
-        let _ = now;
-        vec![]
+        self.mode = Mode::Editing(Box::new(editor));
     }
 
     fn open_form(&mut self, title: &str, metric: Option<&MetricKey>) {
         if self.flow.is_finished() {
-            self.message = Some("This retro is closed: actions can be added from the actions screen.".into());
+            self.message = Some("This retro is closed: its record can be read, not changed.".into());
             return;
         }
+        let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
+        self.mode = Mode::Form(Box::new(ActionFormUi::new(title, self.metric_choices(), metric.as_ref())));
+    }
+
+    /// The metrics an action can name: the DORA five, then the team's own.
+    fn metric_choices(&self) -> Vec<MetricKey> {
         let mut metrics: Vec<MetricKey> = DoraMetric::ALL.into_iter().map(MetricKey::Dora).collect();
         metrics.extend(
             self.flow.moves.iter().filter(|m| matches!(m.metric, MetricKey::Team(_))).map(|m| m.metric.clone()),
         );
-        let metric = metric.or_else(|| self.flow.moves.iter().find(|m| m.moved()).map(|m| &m.metric)).cloned();
-        self.form = Some(ActionFormUi::new(title, metrics, metric.as_ref()));
+        metrics
     }
 
-    fn update_editor(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        let editor = self.editor.as_mut().expect("editing");
-        match action {
-            Action::Type(key) => {
-                editor.textarea.input(key);
-                vec![]
+    /// The team's today, in its UTC offset.
+    fn today(&self, now: Timestamp) -> NaiveDate {
+        super::form::today(&self.flow.team, now)
+    }
+
+    /// Creates the action, or records the correction, the form holds; keeps the form
+    /// open with the reason when it is refused.
+    fn save_form(&mut self, mut form: Box<ActionFormUi>, now: Timestamp) -> Vec<Effect> {
+        let plan = match form.read() {
+            Ok(plan) => plan,
+            Err(e) => {
+                form.error = Some(e);
+                self.mode = Mode::Form(form);
+                return vec![];
             }
+        };
+        let event = match (form.editing, form.from_note) {
+            (Some(id), _) => Event::UpdateAction { id, plan },
+            (None, Some(note)) => Event::CreateActionFromNote { plan, note },
+            (None, None) => Event::CreateAction(plan),
+        };
+        let effects = self.event(event, now);
+        if let Some(refused) = self.message.take() {
+            form.error = Some(refused);
+            self.mode = Mode::Form(form);
+        }
+        effects
+    }
+
+    fn update_editor(&mut self, mut editor: Box<Editor>, action: Action, now: Timestamp) -> Vec<Effect> {
+        match action {
             Action::Cancel => {
                 // The text is kept: a note's as its draft, so nothing typed is lost.
-                let editor = self.editor.take().expect("editing");
                 let (changed, body) = (editor.changed(), editor.body());
                 match editor.purpose {
                     target if changed => self.event(Event::SaveDraft { target, body }, now),
@@ -437,7 +540,6 @@ impl RetroScreen {
                 }
             }
             Action::Save => {
-                let editor = self.editor.take().expect("editing");
                 let body = editor.body();
                 let event = match editor.purpose.clone() {
                     NoteTarget::Review(action, decision) => {
@@ -448,42 +550,50 @@ impl RetroScreen {
                 let effects = self.event(event, now);
                 if self.message.is_some() {
                     // Refused (an empty note): keep typing.
-                    self.editor = Some(editor);
+                    self.mode = Mode::Editing(editor);
                 }
                 effects
             }
-            _ => vec![],
+            other => {
+                if let Action::Type(key) = other {
+                    editor.textarea.input(key);
+                }
+                self.mode = Mode::Editing(editor);
+                vec![]
+            }
         }
     }
 
-    fn update_form(&mut self, action: Action, now: Timestamp) -> Vec<Effect> {
-        let form = self.form.as_mut().expect("a form");
+    fn update_form(&mut self, mut form: Box<ActionFormUi>, action: Action, now: Timestamp) -> Vec<Effect> {
+        if form.fill(action) {
+            self.mode = Mode::Form(form);
+            return vec![];
+        }
         match action {
-            Action::Type(key) => form.key(key),
-            Action::NextField => form.field = (form.field + 1).min(Field::ALL.len() - 1),
-            Action::PreviousField => form.field = form.field.saturating_sub(1),
-            Action::Cancel => self.form = None,
-            Action::Save => match form.read() {
-                Err(e) => form.error = Some(e),
-                Ok(values) => {
-                    let effects = self.event(Event::CreateAction(values), now);
-                    match self.message.take() {
-                        Some(refused) => self.form.as_mut().expect("still open").error = Some(refused),
-                        None => self.form = None,
-                    }
-                    return effects;
+            Action::Cancel => return vec![],
+            Action::Save => {
+                // A due date already past is most likely a typo: ask before keeping it.
+                let past = form.read().ok().and_then(|p| p.due).is_some_and(|due| due < self.today(now));
+                if past {
+                    self.mode = Mode::Confirm(Question::PastDue(form));
+                    return vec![];
                 }
-            },
+                return self.save_form(form, now);
+            }
             _ => {}
         }
+        self.mode = Mode::Form(form);
         vec![]
     }
 
     /// Saves the note being typed as a draft when it changed: called every second or so.
     pub fn autosave(&mut self, now: Timestamp) -> Vec<Effect> {
-        let Some(editor) = self.editor.as_mut().filter(|e| e.changed()) else {
+        let Mode::Editing(editor) = &mut self.mode else {
             return vec![];
         };
+        if !editor.changed() {
+            return vec![];
+        }
         let target = editor.purpose.clone();
         let body = editor.body();
         editor.saved = body.clone();

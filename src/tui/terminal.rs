@@ -1,10 +1,12 @@
-//! Entering and leaving the terminal's raw, full-screen mode, and making sure it is
-//! left on every way out: normal exit, error (the guard's Drop), panic (the hook),
+//! Entering and leaving the terminal's raw, full-screen mode with bracketed paste (so a
+//! paste arrives as text, never as key presses), and making sure all of it is left on
+//! every way out: normal exit, error (the guard's Drop), panic (the hook),
 //! and SIGTERM / SIGHUP (a signal thread restores it and ends the process).
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use std::io::{self, Stdout, stdout};
@@ -21,7 +23,7 @@ impl TerminalGuard {
         chain_panic_hook(restore);
         enable_raw_mode()?;
         let mut guard = TerminalGuard { terminal: Terminal::new(CrosstermBackend::new(stdout()))? };
-        execute!(guard.terminal.backend_mut(), EnterAlternateScreen)?;
+        execute!(guard.terminal.backend_mut(), EnterAlternateScreen, EnableBracketedPaste)?;
         guard.terminal.clear()?;
         Ok(guard)
     }
@@ -33,11 +35,11 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Leaves raw mode and the alternate screen and shows the cursor. Errors are ignored:
-/// this runs on the way out, possibly with the terminal already gone.
+/// Leaves raw mode, bracketed paste and the alternate screen and shows the cursor.
+/// Errors are ignored: this runs on the way out, possibly with the terminal already gone.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(stdout(), LeaveAlternateScreen, Show);
+    let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
 }
 
 /// Runs `restore` before the panic message is printed, so the message lands on a

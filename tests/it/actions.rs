@@ -83,6 +83,7 @@ fn add(store: &mut Store, team: &Team, expected: Expected, baseline: f64, create
                 retro: None,
                 baseline: Some(baseline),
                 baseline_window: window,
+                from_note: None,
             },
             t(created),
         )
@@ -178,6 +179,7 @@ fn deployment_frequency_reads_from_the_events() {
         retro: None,
         baseline: Some(2.0),
         baseline_window: Period::window(day("2026-10-17"), day("2026-10-30"), UtcOffset::UTC),
+        from_note: None,
     };
     // Two deployments a day in the six weeks before W44 (W38..W43): a usual range of
     // exactly 2.0/day.
@@ -644,6 +646,82 @@ fn update_closes_reopens_renames_and_reschedules() {
 }
 
 #[test]
+fn update_changes_every_field_of_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = payments_db(dir.path());
+    stdout(retro_cmd(&db).args([
+        "actions",
+        "add",
+        "--title",
+        "Pair",
+        "--metric",
+        "escaped_defects",
+        "--expect",
+        "hold",
+    ]));
+    let show = |db: &Path| json(retro_cmd(db).args(["actions", "show", "1", "--format", "json"]))["action"].clone();
+    let before = show(&db);
+    stdout(retro_cmd(&db).args([
+        "actions",
+        "update",
+        "1",
+        "--title",
+        "Pair on deploys",
+        "--description",
+        "two people per release",
+        "--metric",
+        "deployment_frequency",
+        "--expect",
+        "worsen",
+        "--target",
+        "-0.5",
+        "--due",
+        "2026-12-18",
+        "--volunteer",
+        "the release crew",
+    ]));
+    let a = show(&db);
+    assert_eq!(a["title"], "Pair on deploys");
+    assert_eq!(a["description"], "two people per release");
+    assert_eq!(a["metric"], "deployment_frequency");
+    assert_eq!(a["expected"], "intended_worsening");
+    assert_eq!(a["target"], -0.5);
+    assert_eq!(a["due"], "2026-12-18");
+    assert_eq!(a["volunteer"], "the release crew");
+    // A new metric, a new baseline, over the same window the action was decided in.
+    assert_eq!(a["baseline"]["from"], before["baseline"]["from"]);
+    assert_ne!(a["baseline"]["value"], before["baseline"]["value"], "{a}");
+    assert_eq!(
+        (a["status"].clone(), a["created_at"].clone()),
+        (before["status"].clone(), before["created_at"].clone())
+    );
+
+    // Emptied and removed fields are gone; the rest stays.
+    stdout(retro_cmd(&db).args([
+        "actions",
+        "update",
+        "1",
+        "--description",
+        "",
+        "--volunteer",
+        " ",
+        "--target",
+        "none",
+        "--no-due",
+    ]));
+    let a = show(&db);
+    assert!(a["description"].is_null() && a["volunteer"].is_null() && a["target"].is_null() && a["due"].is_null());
+    assert_eq!((a["title"].as_str(), a["metric"].as_str()), (Some("Pair on deploys"), Some("deployment_frequency")));
+
+    // A bad value changes nothing.
+    let err = stderr(retro_cmd(&db).args(["actions", "update", "1", "--title", "New", "--target", "lots"]));
+    assert_eq!(err, "retro: --target \"lots\" is not a number (or \"none\")\n");
+    let err = stderr(retro_cmd(&db).args(["actions", "update", "1", "--title", "New", "--metric", "happiness"]));
+    assert!(err.contains("there is no metric \"happiness\""), "{err}");
+    assert_eq!(show(&db)["title"], "Pair on deploys");
+}
+
+#[test]
 fn errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let db = payments_db(dir.path());
@@ -680,7 +758,8 @@ fn errors_say_what_to_do() {
     assert!(bad_expect.contains("[possible values: improve, hold, worsen]"), "{bad_expect}");
     assert_eq!(
         stderr(retro_cmd(&db).args(["actions", "update", "1"])),
-        "retro: nothing to update: give --status, --note, --due or --title\n"
+        "retro: nothing to update: give --status, --note, --title, --description, --metric, --expect, --target, \
+         --due (or --no-due) or --volunteer\n"
     );
     assert_eq!(
         stderr(retro_cmd(&db).args(["actions", "update", "1", "--note", "why"])),
@@ -724,6 +803,7 @@ fn add_to(store: &mut Store, team: &Team) {
                 retro: None,
                 baseline: None,
                 baseline_window: Period::window(day("2026-11-01"), day("2026-11-14"), UtcOffset::UTC),
+                from_note: None,
             },
             now(),
         )

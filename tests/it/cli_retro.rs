@@ -84,10 +84,101 @@ fn export_of_an_unknown_retro_says_so() {
 fn start_needs_a_terminal_and_creates_nothing_without_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = store_with_a_retro(dir.path());
-    let out = retro_cmd(&db).args(["start", "--new"]).output().unwrap();
+    let out = retro_cmd(&db).args(["start", "--new", "--yes"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
     let store = Store::open(&db).unwrap();
     let team = store.teams().unwrap().remove(0);
+    assert!(session::unfinished(&store, &team).unwrap().is_some(), "the unfinished retro was not closed");
+    let store = Store::open(&db).unwrap();
+    let team = store.teams().unwrap().remove(0);
     assert_eq!(store.retros(&team).unwrap().len(), 7);
+}
+
+#[test]
+fn start_new_over_an_unfinished_retro_refuses_without_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    // Standard input is not a terminal here, so there is no one to ask.
+    let out = retro_cmd(&db).args(["start", "--new"]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("retro 7 (2026-11-13 – 2026-11-26, at: Set the stage) is not finished"), "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    let store = Store::open(&db).unwrap();
+    let team = store.teams().unwrap().remove(0);
+    assert_eq!(store.retros(&team).unwrap().len(), 7, "nothing was started");
+    assert_eq!(session::unfinished(&store, &team).unwrap().map(|r| r.id.0), Some(7), "nothing was closed");
+    // --yes is for --new only.
+    assert!(!retro_cmd(&db).args(["start", "--yes"]).output().unwrap().status.success());
+}
+
+#[test]
+fn retros_reopen_makes_a_closed_retro_unfinished_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let out = retro_cmd(&db).args(["retros", "reopen", "7"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not closed: nothing to reopen"));
+
+    // While retro 7 is unfinished, closed retro 6 cannot be reopened: one at a time.
+    let out = retro_cmd(&db).args(["retros", "reopen", "6"]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("retro 6 cannot be reopened while retro 7 of the same team is unfinished"), "{stderr}");
+
+    let mut store = Store::open(&db).unwrap();
+    store.finish_retro(retro::domain::RetroId(7), now()).unwrap();
+    drop(store);
+    let out = retro_cmd(&db).args(["retros", "reopen", "7"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Reopened retro 7 (2026-11-13 – 2026-11-26)"));
+    let store = Store::open(&db).unwrap();
+    let team = store.teams().unwrap().remove(0);
+    let reopened = session::unfinished(&store, &team).unwrap().expect("retro 7 is unfinished again");
+    assert_eq!((reopened.id.0, reopened.stage), (7, retro::domain::Stage::Close));
+    assert_eq!(store.notes(reopened.id).unwrap().len(), 2, "everything in it is kept");
+
+    let out = retro_cmd(&db).args(["retros", "reopen", "99"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "retro: there is no retro 99 in this store\n");
+}
+
+#[test]
+fn an_action_made_from_a_note_shows_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_a_retro(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    let mut flow = session::open(&store, retro::domain::RetroId(7), &Catalogue::builtin(), now()).unwrap();
+    let note = flow.notes[0].clone();
+    let plan = retro::domain::ActionPlan {
+        title: "Two reviewers per change".into(),
+        description: None,
+        metric: retro::domain::MetricKey::Dora(retro::domain::DoraMetric::ALL[1]),
+        expected: retro::domain::Expected::Improve,
+        target: None,
+        due: None,
+        volunteer: None,
+    };
+    let effects = flow.handle(Event::CreateActionFromNote { plan, note: note.id }, now()).unwrap();
+    session::apply(&mut store, &mut flow, effects, now()).unwrap();
+    let id = flow.actions[0].id.0.to_string();
+    drop(store);
+    let out = retro_cmd(&db).args(["actions", "show", &id, "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["action"]["from_note"],
+        serde_json::json!({ "id": note.id.0, "body": "Reviews waited on one person" })
+    );
+    let table = retro_cmd(&db).args(["actions", "show", &id]).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("From the note (under \"") && table.ends_with("  Reviews waited on one person\n"),
+        "{table}"
+    );
+    // Deleting the note leaves the action, without the link.
+    let mut store = Store::open(&db).unwrap();
+    store.delete_note(note.id).unwrap();
+    let action = store.action(flow.actions[0].id).unwrap().expect("the action stays");
+    assert_eq!(action.from_note, None);
 }

@@ -4,6 +4,7 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use retro::tui::Backend;
 use retro::tui::app::App;
 use retro::tui::keymap::Action;
@@ -35,4 +36,75 @@ pub const NOW: &str = "2026-11-26T12:00:00Z";
 /// [`NOW`] as a timestamp.
 pub fn now() -> retro::domain::Timestamp {
     retro::domain::parse_timestamp(NOW).unwrap()
+}
+
+/// The app driven by key events, the way the event loop drives it: through the keymap
+/// and the app's rules, never by sending actions directly.
+pub struct Tui {
+    pub backend: Backend,
+    pub app: App,
+}
+
+impl Tui {
+    /// The demo team's dashboard.
+    pub fn demo() -> Self {
+        let mut store = retro::store::Store::open_in_memory().unwrap();
+        retro::demo::load(&mut store, now()).unwrap();
+        let mut backend = Backend::new(store);
+        let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+        Tui { backend, app }
+    }
+
+    /// The demo team's dashboard, then `r`: a new retro over the default window.
+    pub fn demo_retro() -> Self {
+        let mut tui = Self::demo();
+        tui.keys("r");
+        assert_eq!(tui.app.screen, retro::tui::app::Screen::Retro);
+        tui
+    }
+
+    pub fn event(&mut self, event: KeyEvent) {
+        if let Some(effect) = self.app.key(event) {
+            retro::tui::apply_effect(&mut self.backend, &mut self.app, effect).unwrap();
+        }
+    }
+
+    pub fn press(&mut self, code: KeyCode) {
+        self.event(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+
+    /// Each character of `text` pressed as a key.
+    pub fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Text pasted into the terminal (a bracketed paste).
+    pub fn paste(&mut self, text: &str) {
+        self.app.paste(text);
+    }
+
+    pub fn retro(&self) -> &retro::tui::retro::RetroScreen {
+        self.app.retro.as_ref().expect("a retro is open")
+    }
+
+    pub fn stage(&self) -> retro::domain::Stage {
+        self.retro().flow.stage()
+    }
+
+    /// `]` until the retro is at `stage`.
+    pub fn go_to(&mut self, stage: retro::domain::Stage) {
+        while self.stage() < stage {
+            self.keys("]");
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        render(&self.app, 80, 24)
+    }
 }

@@ -236,6 +236,7 @@ fn slow_down(f: &mut Fixture) -> retro::domain::Action {
         retro: None,
         baseline: Some(1.0),
         baseline_window: window("2026-10-17", "2026-10-30"),
+        from_note: None,
     };
     // Decided on Friday of W44.
     f.store.add_action(&f.team, &new, parse_timestamp("2026-10-30T12:00:00Z").unwrap()).unwrap()
@@ -387,6 +388,7 @@ fn as_planned_only_in_periods_when_the_action_was_open() {
         retro: None,
         baseline: Some(2.0),
         baseline_window: window("2026-04-27", "2026-05-10"),
+        from_note: None,
     };
     // Decided Monday of W20, closed Wednesday of W23.
     let action = backend.store.add_action(&team, &new, parse_timestamp("2026-05-11T09:00:00Z").unwrap()).unwrap();

@@ -153,6 +153,7 @@ fn a_period_outside_coverage_never_yields_a_number() {
             retro: None,
             baseline: Some(1.0),
             baseline_window: retro::actions::baseline_window(decided, team.utc_offset),
+            from_note: None,
         };
         let action = store.add_action(&team, &new, decided).unwrap();
         let progress = retro::actions::progress(&store, &action, now()).unwrap();

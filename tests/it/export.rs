@@ -190,6 +190,7 @@ fn summary() -> RetroSummary {
             baseline_window: window(),
             created_at: t("2025-03-17T09:50:00Z"),
             closed_at: None,
+            from_note: None,
         },
         Action {
             id: ActionId(13),
@@ -208,6 +209,7 @@ fn summary() -> RetroSummary {
             baseline_window: window(),
             created_at: t("2025-03-17T09:55:00Z"),
             closed_at: None,
+            from_note: None,
         },
     ];
     let earlier = Period::window(day("2025-02-17"), day("2025-03-02"), cet());
@@ -228,6 +230,7 @@ fn summary() -> RetroSummary {
         baseline_window: earlier.clone(),
         created_at: t("2025-03-03T10:00:00Z"),
         closed_at: Some(t("2025-03-17T09:15:00Z")),
+        from_note: None,
     };
     let runbook = Action {
         id: ActionId(10),
@@ -246,6 +249,7 @@ fn summary() -> RetroSummary {
         baseline_window: earlier,
         created_at: t("2025-03-03T10:05:00Z"),
         closed_at: None,
+        from_note: None,
     };
     s.reviews = vec![
         Reviewed {

@@ -134,7 +134,7 @@ fn hostile_store() -> TempDir {
         due: None,
         volunteer: Some(H.into()),
     };
-    let new = NewAction { plan, retro: Some(r.id), baseline: Some(1.0), baseline_window: window };
+    let new = NewAction { plan, retro: Some(r.id), baseline: Some(1.0), baseline_window: window, from_note: None };
     store.add_action(&team, &new, now()).unwrap();
     dir
 }

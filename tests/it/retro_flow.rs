@@ -222,6 +222,7 @@ fn reviewing_earlier_actions_records_the_decision_and_the_metric_now() {
                 retro: None,
                 baseline: Some(20.0),
                 baseline_window: earlier,
+                from_note: None,
             },
             now() - 86_400 * 60,
         )

@@ -121,9 +121,9 @@ fn the_tui_says_when_another_window_has_the_retro_and_lets_go_when_it_leaves() {
     assert!(screen.contains("open in another retro window"), "{screen}");
     // The next key closes the notice, and only that.
     press(&mut backend, &mut app, &[Action::StartRetro]);
-    assert!(app.notice.is_none() && app.retro_offer.is_none());
+    assert!(app.overlays.is_empty());
     // n (close it and start anew) is refused too: it would close the other window's retro.
-    press(&mut backend, &mut app, &[Action::StartRetro, Action::NewRetro]);
+    press(&mut backend, &mut app, &[Action::StartRetro, Action::NewRetro, Action::Confirm]);
     assert!(render(&app).contains("open in another retro window"));
     assert_eq!(session::unfinished(&backend.store, &app.team.clone().unwrap()).unwrap().map(|r| r.id), Some(retro.id));
 

@@ -48,6 +48,15 @@ impl Session {
         String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane pid")
     }
 
+    /// Pastes `text` with `paste-buffer -p`: wrapped in bracketed-paste codes when the
+    /// program in the pane asked for them, as keys otherwise.
+    fn paste_as_bracketed(&self, text: &str) {
+        let buffer = format!("{}-buffer", self.0);
+        assert!(Command::new("tmux").args(["set-buffer", "-b", &buffer, text]).status().unwrap().success());
+        let pasted = Command::new("tmux").args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &self.0]).status();
+        assert!(pasted.unwrap().success());
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux").args(["has-session", "-t", &self.0]).output().is_ok_and(|o| o.status.success())
     }
@@ -136,13 +145,18 @@ fn sigterm_restores_the_terminal_and_ends_promptly() {
     }
     let bin = env!("CARGO_BIN_EXE_retro");
     let name = format!("retro-e2e-term-{}", std::process::id());
-    let session = Session::start(&name, &format!("{bin} --demo; echo EXITED $?; sleep 30"));
+    let session = Session::start(&name, &format!("{bin} --demo; echo EXITED $?; cat -v"));
     session.wait_for("Deployment rework rate");
     let retro = child_of(session.pane_pid());
     assert!(Command::new("kill").args(["-TERM", &retro.to_string()]).status().unwrap().success());
     let after = session.wait_for("EXITED 143");
     assert!(!after.contains("Deployment rework rate"), "the alternate screen was left:\n{after}");
     wait_until_gone(retro);
+    // Bracketed paste went with the rest of the terminal state.
+    session.paste_as_bracketed("after-sigterm");
+    session.keys(&["Enter"]);
+    let after = session.wait_for("after-sigterm");
+    assert!(!after.contains("200~"), "bracketed paste was left on:\n{after}");
 }
 
 #[test]
@@ -221,5 +235,45 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     // Reopened, the retro is where it was, with the draft back in the editor.
     let session = Session::start(&format!("{name}-again"), &command);
     let screen = session.wait_for("half a thought");
-    assert!(screen.contains("Reviews waited"), "{screen}");
+    // ...the selection on the prompt the draft was typed for, the confirmed notes counted.
+    assert!(screen.contains("What's blocking us? (1)") && screen.contains("draft: half a thought"), "{screen}");
+}
+
+#[test]
+fn a_paste_on_the_close_stage_leaves_the_retro_open() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    retro(&db, &["teams", "add", "payments"]);
+    let bin = env!("CARGO_BIN_EXE_retro");
+    let name = format!("retro-e2e-paste-{}", std::process::id());
+    // After retro, `cat -v` shows whether the terminal was left in bracketed paste mode.
+    let command = format!("RETRO_NOW=2026-11-26T12:00:00Z {bin} --db {} start; echo EXITED $?; cat -v", db.display());
+    let session = Session::start(&name, &command);
+    session.wait_for("Safety check");
+    session.keys(&["]", "]", "]", "]", "]"]);
+    session.wait_for("Closing vote");
+    // Read as keys, this would close the retro (f, then y) and quit (q).
+    // -p: as a bracketed paste, since the app asked for it.
+    session.paste_as_bracketed("fix yes, quit now");
+    session.wait_for("pasted text was not used");
+    session.keys(&["Escape"]);
+    session.wait_for("Closing vote");
+    let screen = session.capture();
+    assert!(!screen.contains("(closed)") && !screen.contains("Close this retro?"), "{screen}");
+    session.keys(&["q"]);
+    session.wait_for("Compared with the week before");
+    session.keys(&["q"]);
+    session.wait_for("EXITED 0");
+    session.paste_as_bracketed("after-retro");
+    session.keys(&["Enter"]);
+    let after = session.wait_for("after-retro");
+    assert!(!after.contains("200~"), "bracketed paste was left on:\n{after}");
+
+    let list = retro(&db, &["retros", "list", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(json["retros"][0]["finished"], false, "{list}");
+    assert_eq!(json["retros"][0]["stage"], "close", "{list}");
 }

@@ -45,6 +45,7 @@ fn store() -> Store {
         retro: None,
         baseline: Some(0.7),
         baseline_window: Period::window(day("2026-10-01"), day("2026-10-14"), UtcOffset::UTC),
+        from_note: None,
     };
     let action = store.add_action(&team, &new, t("2026-10-14T12:00:00Z")).unwrap();
     store.set_action_status(action.id, ActionStatus::Done, None, t("2026-11-11T12:00:00Z")).unwrap();

@@ -55,8 +55,13 @@ fn hostile() -> (TempDir, Backend, App) {
         due: None,
         volunteer: Some(H.into()),
     };
-    let new =
-        |metric, retro| NewAction { plan: plan(metric), retro, baseline: Some(1.0), baseline_window: window.clone() };
+    let new = |metric, retro| NewAction {
+        plan: plan(metric),
+        retro,
+        baseline: Some(1.0),
+        baseline_window: window.clone(),
+        from_note: None,
+    };
     store.add_action(&team, &new(MetricKey::Team(H.into()), None), now()).unwrap();
     let done = store.add_action(&team, &new(MetricKey::Dora(DoraMetric::ChangeLeadTime), None), now()).unwrap();
     store.set_action_status(done.id, ActionStatus::Done, Some(H), now()).unwrap();
@@ -207,6 +212,6 @@ fn the_note_editor_never_draws_hostile_characters() {
     // still holds no control, bidi or zero-width character, nor a ghost cell.
     act(&mut backend, &mut app, Action::NextPane);
     act(&mut backend, &mut app, Action::Edit);
-    assert!(app.retro.as_ref().unwrap().editor.is_some(), "the editor is open");
+    assert!(app.retro.as_ref().unwrap().editor().is_some(), "the editor is open");
     clean_screen(&app, "note editor");
 }

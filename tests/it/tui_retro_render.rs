@@ -7,7 +7,7 @@ use retro::domain::Stage;
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::{App, Screen};
-use retro::tui::keymap::{Action, action_for};
+use retro::tui::keymap::Action;
 
 fn render(app: &App) -> String {
     crate::common::render(app, 80, 24)
@@ -39,8 +39,8 @@ impl Harness {
 
     /// Presses a key through the keymap, as the event loop does.
     fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        if let Some(action) = action_for(self.app.context(), KeyEvent::new(code, modifiers)) {
-            self.act(action);
+        if let Some(effect) = self.app.key(KeyEvent::new(code, modifiers)) {
+            retro::tui::apply_effect(&mut self.backend, &mut self.app, effect).unwrap();
         }
     }
 
@@ -187,6 +187,7 @@ fn close_stage_summarises_and_takes_the_closing_vote() {
     assert!(screen.contains("was this retro worth the time?"), "{screen}");
     insta::assert_snapshot!("retro_close", screen);
     h.act(Action::Finish);
+    h.act(Action::Confirm);
     assert!(render(&h.app).contains("(closed)"));
 }
 
@@ -197,6 +198,7 @@ fn a_closed_retro_shows_only_the_keys_that_still_work() {
     let footer = |h: &Harness| render(&h.app).lines().last().unwrap().to_owned();
     assert!(footer(&h).contains("count") && footer(&h).contains("finish"), "{}", footer(&h));
     h.act(Action::Finish);
+    h.act(Action::Confirm);
     let closed = footer(&h);
     assert!(!closed.contains("count") && !closed.contains("finish"), "{closed}");
     assert!(closed.contains("export") && closed.contains("leave"), "{closed}");
@@ -220,6 +222,7 @@ fn a_review_decision_is_taken_with_a_note() {
     let mut h = Harness::new();
     h.go_to(Stage::ReviewActions);
     h.act(Action::MarkDrop);
+    h.act(Action::Confirm);
     h.type_text("Nobody reads them");
     h.save();
     let flow = &h.app.retro.as_ref().unwrap().flow;
@@ -280,7 +283,7 @@ fn a_review_note_is_drafted_and_comes_back() {
     // Reopened (as after a crash), the editor is back with the text.
     let effect = retro::tui::app::Effect::OpenRetro(id);
     retro::tui::apply_effect(&mut h.backend, &mut h.app, effect).unwrap();
-    let editor = h.app.retro.as_ref().unwrap().editor.as_ref().expect("the draft reopens");
+    let editor = h.app.retro.as_ref().unwrap().editor().expect("the draft reopens");
     assert_eq!(editor.body(), "Halfway there");
     h.save();
     let flow = &h.app.retro.as_ref().unwrap().flow;

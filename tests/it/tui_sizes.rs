@@ -71,8 +71,25 @@ fn every_retro_stage_and_overlay_draws_at_any_size() {
             draw_at_every_size(&run.app, "action form");
             run.act(Action::Cancel);
         }
+        if stage == Stage::ReviewActions {
+            run.act(Action::MarkDrop);
+            draw_at_every_size(&run.app, "asked to drop an action");
+            run.act(Action::Cancel);
+        }
+        if stage == Stage::Close {
+            run.act(Action::Finish);
+            draw_at_every_size(&run.app, "asked to close the retro");
+            run.act(Action::Cancel);
+            run.app.paste("pasted");
+            draw_at_every_size(&run.app, "a notice");
+            run.act(Action::Cancel);
+        }
         run.act(Action::NextStage);
     }
+    run.act(Action::Back).act(Action::StartRetro);
+    draw_at_every_size(&run.app, "offered the unfinished retro");
+    run.act(Action::NewRetro);
+    draw_at_every_size(&run.app, "asked to close the unfinished retro");
 }
 
 #[test]

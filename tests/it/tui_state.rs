@@ -5,7 +5,7 @@ use retro::domain::{Granularity, Period, UtcOffset};
 use retro::store::Store;
 use retro::tui::Backend;
 use retro::tui::app::{App, Effect, Screen};
-use retro::tui::keymap::{Action, Context, action_for};
+use retro::tui::keymap::{Action, Context};
 use retro::tui::view::Pane;
 
 fn demo() -> (Backend, App) {
@@ -186,18 +186,20 @@ fn quitting_with_nothing_unsaved_needs_no_confirmation() {
     assert!(!app.has_unsaved_work());
     step(&mut store, &mut app, Action::Back);
     assert!(!app.running);
-    assert!(!app.confirm_quit);
+    assert!(app.overlays.is_empty());
 }
 
 #[test]
 fn keys_reach_actions_through_the_keymap() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Char('j'))), Some(Action::Down));
-    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Tab)), Some(Action::NextPane));
-    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Enter)), Some(Action::Open));
-    assert_eq!(action_for(Context::Detail, key(KeyCode::Esc)), Some(Action::Back));
-    assert_eq!(action_for(Context::Dashboard, key(KeyCode::Char('x'))), None);
+    let (mut backend, mut app) = demo();
+    assert_eq!(app.action_for(key(KeyCode::Char('j'))), Some(Action::Down));
+    assert_eq!(app.action_for(key(KeyCode::Tab)), Some(Action::NextPane));
+    assert_eq!(app.action_for(key(KeyCode::Enter)), Some(Action::Open));
+    assert_eq!(app.action_for(key(KeyCode::Char('x'))), None);
+    step(&mut backend, &mut app, Action::Open);
+    assert_eq!(app.action_for(key(KeyCode::Esc)), Some(Action::Back));
 }
 
 #[test]

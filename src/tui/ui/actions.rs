@@ -21,7 +21,7 @@ use ratatui::widgets::{
 pub fn draw(frame: &mut Frame, area: Rect, screen: &ActionsScreen, team: Option<&Team>, theme: &Theme) {
     let visible = screen.visible();
     match (screen.detail, visible.get(screen.selected)) {
-        (true, Some(p)) => draw_detail(frame, area, p, team, theme),
+        (true, Some(p)) => draw_detail(frame, area, p, screen.note_of(p.action.id), team, theme),
         _ => draw_list(frame, area, screen, &visible, theme),
     }
 }
@@ -45,11 +45,19 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
         sort_label(screen.sort)
     );
     if visible.is_empty() {
-        let hint = if screen.all.is_empty() {
-            "No actions yet: they are decided at the end of a retro (r on the dashboard), or added with \
-             `retro actions add`."
-        } else {
-            "None here: f shows other actions."
+        use crate::tui::keymap::{Action, Context, label};
+        let hint = match (screen.all.is_empty(), label(Context::Dashboard, Action::StartRetro)) {
+            (true, Some(r)) => format!(
+                "No actions yet: they are decided at the end of a retro ({r} on the dashboard), or added with \
+                 `retro actions add`."
+            ),
+            (true, None) => "No actions yet: they are decided at the end of a retro, or added with \
+                             `retro actions add`."
+                .to_owned(),
+            (false, _) => match label(Context::ActionList, Action::Filter) {
+                Some(f) => format!("None here: {f} shows other actions."),
+                None => "None here.".to_owned(),
+            },
         };
         frame.render_widget(
             Paragraph::new(Line::styled(hint, theme.dim()))
@@ -87,7 +95,14 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
     frame.render_stateful_widget(table, area, &mut TableState::default().with_selected(Some(screen.selected)));
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&Team>, theme: &Theme) {
+fn draw_detail(
+    frame: &mut Frame,
+    area: Rect,
+    p: &ActionProgress,
+    from_note: Option<&str>,
+    team: Option<&Team>,
+    theme: &Theme,
+) {
     let a = &p.action;
     let offset = team.map(|t| t.utc_offset).unwrap_or_default();
     // Review notes wrap in full: they are why the action went the way it did.
@@ -100,8 +115,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
         .collect();
     let rows_height: usize = notes.iter().map(Vec::len).sum();
     let history_height = (rows_height as u16 + 2).clamp(3, 10);
-    let [about, chart, history] =
-        Layout::vertical([Constraint::Length(7), Constraint::Min(5), Constraint::Length(history_height)]).areas(area);
+    let [about, chart, history] = Layout::vertical([
+        Constraint::Length(7 + u16::from(from_note.is_some())),
+        Constraint::Min(5),
+        Constraint::Length(history_height),
+    ])
+    .areas(area);
 
     let status = match (a.status, &a.closing_note) {
         (ActionStatus::Open, _) if p.overdue => "open, overdue".to_owned(),
@@ -150,6 +169,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, p: &ActionProgress, team: Option<&
     }
     if let Some(d) = &a.description {
         lines.push(Line::raw(safe(d).into_owned()));
+    }
+    if let Some(note) = from_note {
+        lines.push(Line::from(vec![
+            Span::styled("From the note ", theme.dim()),
+            Span::raw(format!("“{}”", note.replace('\n', " / "))),
+        ]));
     }
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::new().padding(Padding::horizontal(1))),

@@ -1,7 +1,7 @@
 use super::theme::Theme;
 use crate::metrics::Direction;
 use crate::tui::app::App;
-use crate::tui::keymap::{Action, Context, bindings};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::view::{DashboardModel, Delta, MetricRow, Pane, TRAILING_PERIODS};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,7 +30,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ])
     .areas(area);
     let unit = if model.granularity == crate::domain::Granularity::Month { "month" } else { "week" };
-    let key = |action: Action| bindings(Context::Dashboard).iter().find(|b| b.action == action).map_or("", |b| b.label);
+    // Named from the keys that act here, so the hint never names one that does not.
+    let hints = super::Hints::new(app, Context::Dashboard);
+    let key = |action: Action| hints.label(action).unwrap_or("");
     let intro_line = match &app.latest {
         // The view opened where the data ends, not today: say so, and how to get to today.
         Some(latest) => {

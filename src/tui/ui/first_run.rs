@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 /// A store with no team: how to begin, instead of an empty dashboard.
 /// `command` is how retro is called for this store (`retro --db PATH` when one was named).
 pub fn draw(frame: &mut Frame, area: Rect, command: &str, theme: &Theme) {
-    let cmd = |s: &str| Line::from(Span::styled(format!("  {s}"), theme.key()));
+    let cmd = |s: &str| Line::from(Span::styled(format!("  {s}"), theme.command()));
     // The store's path came from the command line: shown, never sent raw.
     let command = crate::text::safe(command);
     let ours = |s: &str| cmd(&format!("{command} {s}"));

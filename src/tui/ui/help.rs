@@ -1,5 +1,7 @@
+use super::Hints;
 use super::theme::Theme;
-use crate::tui::app::App;
+use crate::tui::app::{App, Question};
+use crate::tui::keymap::{Action, Context, Key};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -10,17 +12,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines: Vec<Line> = app
         .keys_shown(app.screen_context())
         .iter()
+        .filter(|b| !b.help.is_empty())
         .map(|b| {
-            let mut keys: Vec<String> = b.keys.iter().map(|k| key_name(*k)).collect();
-            if keys.is_empty() {
-                keys.push(b.label.to_owned());
-            }
-            Line::from(vec![Span::styled(format!("{:<18}", keys.join(" ")), theme.key()), Span::raw(b.help)])
+            // A long run of keys (the digits) reads better as its label.
+            let keys = if b.keys.len() > 4 {
+                b.label.to_owned()
+            } else {
+                b.keys.iter().map(|k| Key::name(*k)).collect::<Vec<_>>().join(" ")
+            };
+            Line::from(vec![Span::styled(format!("{keys:<18}"), theme.key()), Span::raw(b.help)])
         })
         .collect();
-    lines.push(Line::from(vec![Span::styled(format!("{:<18}", "Ctrl-C"), theme.key()), Span::raw("quit")]));
     lines.push(Line::raw(""));
-    lines.push(Line::styled("? or Esc closes this help.", theme.dim()));
+    lines.push(Line::from(Hints::new(app, Context::Help).spans(&[(Action::Back, "closes this help.")], theme)));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = area.centered(Constraint::Max(64), Constraint::Length(height));
     frame.render_widget(Clear, popup);
@@ -32,43 +36,56 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-pub fn draw_confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let popup = area.centered(Constraint::Max(50), Constraint::Length(4));
+/// A question asked before an irreversible step, its answers from the keymap.
+pub fn draw_question(frame: &mut Frame, area: Rect, title: &str, text: &[String], hints: Line, theme: &Theme) {
+    let width = area.width.min(64);
+    let mut lines: Vec<Line> =
+        text.iter().flat_map(|t| crate::text::wrap(t, usize::from(width.saturating_sub(2)))).map(Line::raw).collect();
+    lines.push(hints);
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(lines.len() as u16 + 2));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(vec![Line::raw("Something is not saved yet. Quit anyway?"), Line::raw("y quit · n stay")])
-            .block(Block::bordered().title(Span::styled(" Quit? ", theme.title()))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(Span::styled(format!(" {title} "), theme.title()))),
         popup,
     );
 }
 
-fn key_name(code: ratatui::crossterm::event::KeyCode) -> String {
-    use ratatui::crossterm::event::KeyCode::*;
-    match code {
-        Up => "↑".into(),
-        Down => "↓".into(),
-        Left => "←".into(),
-        Right => "→".into(),
-        Enter => "Enter".into(),
-        Esc => "Esc".into(),
-        Tab => "Tab".into(),
-        BackTab => "Shift-Tab".into(),
-        Home => "Home".into(),
-        End => "End".into(),
-        Char(c) => c.to_string(),
-        other => format!("{other:?}"),
-    }
+/// The answers of the question on top, from its context's keys.
+pub fn answers(app: &App, context: Context, theme: &Theme) -> Line<'static> {
+    Line::from(Hints::new(app, context).all_short(theme))
+}
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Question, theme: &Theme) {
+    let (title, text, context) = match question {
+        Question::Quit => ("Quit?", vec!["Something is not saved yet. Quit anyway?".to_owned()], Context::ConfirmQuit),
+        Question::NewRetro(old) => (
+            "Start anew?",
+            vec![format!(
+                "Close the retro of {} – {} as it stands and start a new one? Everything recorded in it is \
+                 kept, and can be read and exported (retro export {}).",
+                old.window.first_day().format("%b %d"),
+                old.window.last_day().format("%b %d"),
+                old.id.0
+            )],
+            Context::ConfirmNewRetro,
+        ),
+    };
+    draw_question(frame, area, title, &text, answers(app, context, theme), theme);
 }
 
 /// Why a request was refused, until the next key.
-pub fn draw_notice(frame: &mut Frame, area: Rect, notice: &str, theme: &Theme) {
+pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App, notice: &str, theme: &Theme) {
     let width = area.width.min(64);
     let lines = crate::text::wrap(notice, usize::from(width.saturating_sub(2)));
     let popup = area.centered(Constraint::Length(width), Constraint::Length(lines.len() as u16 + 4));
     frame.render_widget(Clear, popup);
     let mut text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
     text.push(Line::raw(""));
-    text.push(Line::styled("Any key closes this.", theme.dim()));
+    text.push(Line::from(
+        Hints::new(app, Context::Notice).spans(&[(Action::Back, "closes this (any key does)")], theme),
+    ));
     frame.render_widget(
         Paragraph::new(text).block(Block::bordered().title(Span::styled(" Not now ", theme.warning()))),
         popup,
@@ -76,10 +93,18 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, notice: &str, theme: &Theme) {
 }
 
 /// An unfinished retro exists: resume it, or start another.
-pub fn draw_retro_offer(frame: &mut Frame, area: Rect, offer: &crate::domain::Retro, theme: &Theme) {
+pub fn draw_retro_offer(frame: &mut Frame, area: Rect, app: &App, offer: &crate::domain::Retro, theme: &Theme) {
     let popup = area.centered(Constraint::Max(64), Constraint::Length(6));
     frame.render_widget(Clear, popup);
     let w = &offer.window;
+    let hints = Hints::new(app, Context::RetroOffer).spans(
+        &[
+            (Action::Confirm, "resume it"),
+            (Action::NewRetro, "close it as it stands and start anew"),
+            (Action::Cancel, "back"),
+        ],
+        theme,
+    );
     frame.render_widget(
         Paragraph::new(vec![
             Line::raw(format!(
@@ -90,7 +115,7 @@ pub fn draw_retro_offer(frame: &mut Frame, area: Rect, offer: &crate::domain::Re
             )),
             Line::raw("Everything recorded in it is kept."),
             Line::raw(""),
-            Line::styled("Enter resume it · n close it as it stands and start anew · Esc back", theme.dim()),
+            Line::from(hints),
         ])
         .wrap(Wrap { trim: false })
         .block(Block::bordered().title(Span::styled(" Resume? ", theme.title()))),

@@ -11,7 +11,8 @@ mod picker;
 mod retro;
 pub mod theme;
 
-use super::app::{App, Screen};
+use super::app::{App, Overlay, Screen};
+use super::keymap::{Action, Binding, Context};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -30,28 +31,84 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Screen::Actions => {
             if let Some(a) = &app.actions {
                 actions::draw(frame, body, a, app.team.as_ref(), theme);
+                draw_action_correction(frame, body, app, a, theme);
             }
         }
         Screen::Retro => {
             if let Some(r) = &app.retro {
-                retro::draw(frame, body, r, theme);
+                retro::draw(frame, body, r, app, theme);
             }
         }
     }
-    if let Some(offer) = &app.retro_offer {
-        help::draw_retro_offer(frame, body, offer, theme);
-    }
     footer::draw(frame, footer_area, app, theme);
-    if app.help_open {
-        help::draw(frame, body, app, theme);
-    }
-    if app.confirm_quit {
-        help::draw_confirm_quit(frame, body, theme);
-    }
-    if let Some(notice) = &app.notice {
-        help::draw_notice(frame, body, notice, theme);
+    for overlay in &app.overlays {
+        match overlay {
+            Overlay::Help => help::draw(frame, body, app, theme),
+            Overlay::Confirm(question) => help::draw_confirm(frame, body, app, question, theme),
+            Overlay::Notice(notice) => help::draw_notice(frame, body, app, notice, theme),
+            Overlay::Offer(offer) => help::draw_retro_offer(frame, body, app, offer, theme),
+        }
     }
     scrub(frame.buffer_mut());
+}
+
+/// The form correcting an action over the actions screen, or its question.
+fn draw_action_correction(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    screen: &super::actions::ActionsScreen,
+    theme: &Theme,
+) {
+    let hints = Hints::new(app, app.screen_context());
+    match &screen.editing {
+        super::actions::Editing::No => {}
+        super::actions::Editing::Form(form) => retro::editor::draw_form(frame, area, form, &hints, theme),
+        super::actions::Editing::PastDue(form) => {
+            let text = [format!("The due date {} is already past. Keep it?", form.due.lines().join("").trim())];
+            help::draw_question(frame, area, "Due date", &text, Line::from(hints.all_short(theme)), theme);
+        }
+    }
+}
+
+/// Key hints for one context, generated from the bindings the app lets act there, so
+/// that a hint never names a key that does not work.
+pub struct Hints {
+    keys: Vec<Binding>,
+}
+
+impl Hints {
+    pub fn new(app: &App, context: Context) -> Self {
+        Hints { keys: app.keys_shown(context) }
+    }
+
+    /// The label of the key for `action`, if it acts here.
+    pub fn label(&self, action: Action) -> Option<&'static str> {
+        super::keymap::label_for(&self.keys, action)
+    }
+
+    /// `key what · key what` for each of `items` whose action acts here, keys styled
+    /// as keys; empty when none does.
+    pub fn spans(&self, items: &[(Action, &str)], theme: &Theme) -> Vec<Span<'static>> {
+        let mut spans = vec![];
+        for (action, what) in items {
+            if let Some(label) = self.label(*action) {
+                if !spans.is_empty() {
+                    spans.push(Span::raw(" · "));
+                }
+                spans.push(Span::styled(label, theme.key()));
+                spans.push(Span::raw(format!(" {what}")));
+            }
+        }
+        spans
+    }
+
+    /// The short form of every binding with a footer word: `key short · key short`.
+    pub fn all_short(&self, theme: &Theme) -> Vec<Span<'static>> {
+        let items: Vec<(Action, &str)> =
+            self.keys.iter().filter(|b| !b.short.is_empty()).map(|b| (b.action, b.short)).collect();
+        self.spans(&items, theme)
+    }
 }
 
 /// The last guard: screens draw text from data through [`crate::text::safe`] (ratatui
@@ -80,7 +137,8 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(8)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(Line::from(Span::styled("? help ", theme.dim())).right_aligned()), right);
+    let help = Hints::new(app, app.screen_context()).spans(&[(Action::Help, "help ")], theme);
+    frame.render_widget(Paragraph::new(Line::from(help).right_aligned()), right);
 }
 
 /// `Week 2026-W48 (Nov 23 – Nov 29)` or `Month 2026-11`.

@@ -7,16 +7,21 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     color: bool,
+    /// Keys in hints are drawn in a style nothing else uses, so a test can find every
+    /// key named on screen.
+    marks_keys: bool,
 }
 
 impl Theme {
-    pub const COLOR: Theme = Theme { color: true };
-    pub const PLAIN: Theme = Theme { color: false };
+    pub const COLOR: Theme = Theme { color: true, marks_keys: false };
+    pub const PLAIN: Theme = Theme { color: false, marks_keys: false };
+    /// [`Self::PLAIN`] with keys marked (see `marks_keys`), for tests.
+    pub const MARKED_KEYS: Theme = Theme { color: false, marks_keys: true };
 
     /// Honours the `NO_COLOR` convention (no-color.org): set and not empty means no colour.
     pub fn from_env() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color }
+        Theme { color: !no_color, marks_keys: false }
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -37,7 +42,16 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// A key named in a hint.
     pub fn key(&self) -> Style {
+        if self.marks_keys {
+            return Style::new().add_modifier(Modifier::ITALIC | Modifier::UNDERLINED);
+        }
+        self.command()
+    }
+
+    /// A command to type at the shell.
+    pub fn command(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 

@@ -1,12 +1,15 @@
+use crate::retro::flow::NoteTarget;
 use crate::text::wrap;
+use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, theme: &Theme) {
     let flow = &screen.flow;
     let [prompts_area, notes_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
@@ -18,10 +21,18 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         .into_iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
+            let drafted =
+                flow.draft.as_ref().is_some_and(|d| d.target == NoteTarget::Prompt(p.key.clone()).to_draft_target());
+            // The count is wrapped with the prompt, so it never pushes the prompt's words out.
+            let count = match (notes, drafted) {
+                (0, false) => String::new(),
+                (0, true) => " (draft)".to_owned(),
+                (n, false) => format!(" ({n})"),
+                (n, true) => format!(" ({n}, draft)"),
+            };
             let mut text = Text::default();
-            for (i, line) in wrap(&p.text, width).into_iter().enumerate() {
-                let count = if i == 0 && notes > 0 { format!(" ({notes})") } else { String::new() };
-                text.push_line(Line::raw(format!("{line}{count}")));
+            for line in wrap(&format!("{}{count}", p.text), width) {
+                text.push_line(Line::raw(line));
             }
             let reason = p.reason.as_deref().filter(|r| last_reason != Some(r));
             last_reason = p.reason.as_deref();
@@ -49,7 +60,17 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     frame.render_stateful_widget(prompts, prompts_area, &mut state);
 
     let note_width = usize::from(notes_area.width.saturating_sub(4));
-    let notes: Vec<ListItem> = screen
+    // A draft kept with Esc is shown where it will go: under the note it edits, or after
+    // the notes of its prompt.
+    let draft = flow.draft.as_ref().and_then(|d| Some((NoteTarget::from_draft_target(&d.target)?, d.body.as_str())));
+    let draft_lines = |body: &str, text: &mut Text<'static>| {
+        for (i, paragraph) in body.lines().enumerate() {
+            for line in wrap(&if i == 0 { format!("draft: {paragraph}") } else { paragraph.to_owned() }, note_width) {
+                text.push_line(Line::styled(format!("  {line}"), theme.dim()));
+            }
+        }
+    };
+    let mut notes: Vec<ListItem> = screen
         .selected_prompt_notes()
         .iter()
         .filter_map(|id| flow.notes.iter().find(|n| n.id == *id))
@@ -61,9 +82,22 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
                     text.push_line(Line::raw(format!("{bullet}{line}")));
                 }
             }
+            if let Some((NoteTarget::Edit(id), body)) = &draft
+                && *id == n.id
+            {
+                draft_lines(body, &mut text);
+            }
             ListItem::new(text)
         })
         .collect();
+    let selected_prompt = flow.blocking_prompts().get(screen.cursor[3]).map(|p| p.key.clone());
+    if let (Some((NoteTarget::Prompt(key), body)), Some(selected)) = (&draft, &selected_prompt)
+        && key == selected
+    {
+        let mut text = Text::default();
+        draft_lines(body, &mut text);
+        notes.push(ListItem::new(text));
+    }
     let empty = notes.is_empty();
     let notes_list = List::new(notes)
         .block(Block::new().borders(Borders::TOP).title_top(Line::styled(" Notes ", title_style(!prompts_focused))))
@@ -72,9 +106,10 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     frame.render_stateful_widget(notes_list, notes_area, &mut state);
     if empty {
         let [_, hint] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(notes_area);
-        frame.render_widget(
-            ratatui::widgets::Paragraph::new(Line::styled(" No notes yet: a adds one.", theme.dim())),
-            hint,
-        );
+        let keys = hints.spans(&[(Action::Add, "adds one.")], theme);
+        let mut line =
+            vec![ratatui::text::Span::raw(if keys.is_empty() { " No notes yet." } else { " No notes yet: " })];
+        line.extend(keys);
+        frame.render_widget(ratatui::widgets::Paragraph::new(Line::from(line).style(theme.dim())), hint);
     }
 }

@@ -1,14 +1,16 @@
 use crate::domain::VoteKind;
 use crate::metrics::Direction;
 use crate::report::format_value;
+use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, theme: &Theme) {
     let flow = &screen.flow;
     let vote_height = 8;
     let [summary_area, vote_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(vote_height)]).areas(area);
@@ -74,11 +76,19 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         let words = scale[usize::from(score - 1)];
         vote.push(Line::styled(format!(" {score}  {words:<44}{:>4} ", flow.return_on_time.get(score)), style));
     }
-    let status = match flow.retro.finished_at {
-        Some(_) => "Closed. e exports the summary again.".to_owned(),
-        None => "e exports the summary as Markdown · f closes the retro".to_owned(),
+    let mut status = match flow.retro.finished_at {
+        Some(_) => vec![Span::raw("Closed. ")],
+        None => vec![],
     };
-    vote.push(Line::styled(status, theme.dim()));
+    status.extend(hints.spans(
+        &[
+            (Action::Export, "exports the summary as Markdown"),
+            (Action::Finish, "closes the retro"),
+            (Action::Undo, "undoes the close"),
+        ],
+        theme,
+    ));
+    vote.push(Line::from(status));
     frame.render_widget(
         Paragraph::new(vote).block(Block::new().borders(Borders::TOP).title(" Close ").padding(Padding::horizontal(1))),
         vote_area,

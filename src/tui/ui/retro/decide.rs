@@ -1,12 +1,14 @@
 use crate::text::{fill_width, fit};
+use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
+use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Row, Table};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, theme: &Theme) {
     let flow = &screen.flow;
     // At least three rows, at most half the stage (clamp would panic on a tiny screen).
     let actions_height = (flow.actions.len() as u16 + 2).max(3).min(area.height / 2);
@@ -22,13 +24,24 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             ListItem::new(Line::raw(fit(&format!("{first}  ({prompt})"), width)))
         })
         .collect();
-    let title = if items.is_empty() {
-        " No notes yet: n creates an action anyway "
+    let mut title = vec![ratatui::text::Span::raw(if items.is_empty() { " No notes yet" } else { " Notes" })];
+    let keys = if items.is_empty() {
+        hints.spans(&[(Action::NewAction, "creates an action anyway")], theme)
     } else {
-        " Notes: a turns the selected one into an action, n starts from scratch "
+        hints.spans(
+            &[(Action::Add, "turns the selected one into an action"), (Action::NewAction, "starts from scratch")],
+            theme,
+        )
     };
-    let list =
-        List::new(items).block(Block::new().borders(Borders::TOP).title(title)).highlight_style(theme.selected());
+    if !keys.is_empty() {
+        title.push(ratatui::text::Span::raw(": "));
+        title.extend(keys);
+    }
+    title.push(ratatui::text::Span::raw(" "));
+    let title = Line::from(title);
+    let list = List::new(items)
+        .block(Block::new().borders(Borders::TOP).title(title))
+        .highlight_style(if screen.actions_focus.is_none() { theme.selected() } else { theme.header() });
     let mut state = ListState::default().with_selected(Some(screen.cursor[4]));
     frame.render_stateful_widget(list, notes_area, &mut state);
 
@@ -43,8 +56,21 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             fit(a.volunteer.as_deref().unwrap_or_default(), fixed[3].into()),
         ])
     });
+    let mut title = vec![ratatui::text::Span::raw(format!(" Actions from this retro ({})", flow.actions.len()))];
+    let keys = match screen.actions_focus {
+        Some(_) => hints.spans(&[(Action::Edit, "corrects it"), (Action::Delete, "deletes it")], theme),
+        None if !flow.actions.is_empty() => hints.spans(&[(Action::NextPane, "selects one to correct")], theme),
+        None => vec![],
+    };
+    if !keys.is_empty() {
+        title.push(ratatui::text::Span::raw(": "));
+        title.extend(keys);
+    }
+    title.push(ratatui::text::Span::raw(" "));
     let table = Table::new(rows, [Constraint::Fill(1)].into_iter().chain(fixed.map(Constraint::Length)))
         .header(Row::new(["Action", "Metric", "Expected", "Due", "Driven by"]).style(theme.header()))
-        .block(Block::new().borders(Borders::TOP).title(format!(" Actions from this retro ({}) ", flow.actions.len())));
-    frame.render_widget(table, actions_area);
+        .block(Block::new().borders(Borders::TOP).title(Line::from(title)))
+        .row_highlight_style(theme.selected());
+    let mut state = ratatui::widgets::TableState::default().with_selected(screen.actions_focus);
+    frame.render_stateful_widget(table, actions_area, &mut state);
 }

@@ -1,6 +1,10 @@
 use crate::domain::Expected;
 use crate::text::wrap;
-use crate::tui::retro::{ActionFormUi, Editor, Field};
+use crate::tui::app::App;
+use crate::tui::editor::Editor;
+use crate::tui::form::{ActionFormUi, Field};
+use crate::tui::retro::{Question, RetroScreen};
+use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,12 +12,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// The note being typed, over the stage.
-pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, theme: &Theme) {
+pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, hints: &Hints, theme: &Theme) {
     let popup = area.centered(Constraint::Percentage(90), Constraint::Percentage(60));
     frame.render_widget(Clear, popup);
+    // Where the cursor is, so a note taller than the editor can be found in.
+    let (line, col, lines) = editor.position();
     let block = Block::bordered()
         .title(Span::styled(" Note ", theme.title()))
-        .title_bottom(Line::styled(" Ctrl-S save · Esc close (kept as a draft) ", theme.dim()));
+        .title_top(Line::styled(format!(" line {line}/{lines}, col {col} "), theme.dim()).right_aligned())
+        .title_bottom(padded(hints.all_short(theme)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     // The prompt in full, wrapped above the text: a border title would cut it.
@@ -27,12 +34,12 @@ pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, theme: &Theme
 }
 
 /// A new action's fields.
-pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &Theme) {
+pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, hints: &Hints, theme: &Theme) {
     let popup = area.centered(Constraint::Percentage(90), Constraint::Length(17));
     frame.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(Span::styled(" New action ", theme.title()))
-        .title_bottom(Line::styled(" Tab next field · ←→ choose · Ctrl-S create · Esc cancel ", theme.dim()));
+    let title = if form.editing.is_some() { " Edit action " } else { " New action " };
+    let block =
+        Block::bordered().title(Span::styled(title, theme.title())).title_bottom(padded(hints.all_short(theme)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let rows = Layout::vertical([Constraint::Length(2); 7].into_iter().chain([Constraint::Min(0)])).split(inner);
@@ -66,12 +73,58 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, theme: &The
     }
 }
 
-pub fn draw_confirm_delete(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let popup = area.centered(Constraint::Max(44), Constraint::Length(4));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(vec![Line::raw("Delete this note?"), Line::styled("y delete · n keep", theme.dim())])
-            .block(Block::bordered().title(Span::styled(" Delete ", theme.title()))),
-        popup,
-    );
+/// A border title of hints, a space either side.
+fn padded(mut spans: Vec<Span<'static>>) -> Line<'static> {
+    spans.insert(0, Span::raw(" "));
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
+/// The retro's question: what it is about, and its answers from the keymap.
+pub fn draw_confirm(
+    frame: &mut Frame,
+    area: Rect,
+    screen: &RetroScreen,
+    question: &Question,
+    app: &App,
+    theme: &Theme,
+) {
+    let (title, text) = match question {
+        Question::DeleteNote(id) => {
+            let body = screen.flow.notes.iter().find(|n| n.id == *id).map_or("", |n| n.body.as_str());
+            ("Delete", vec!["Delete this note?".to_owned(), format!("“{}”", crate::text::fit(body, 56))])
+        }
+        Question::DropAction(id) => {
+            let title = screen.flow.to_review.iter().find(|a| a.id == *id).map_or("", |a| a.title.as_str());
+            (
+                "Drop",
+                vec![
+                    format!("Drop “{}”?", crate::text::fit(title, 50)),
+                    "A dropped action is no longer reviewed in later retros.".to_owned(),
+                ],
+            )
+        }
+        Question::DeleteAction(id) => {
+            let title = screen.flow.action(*id).map_or("", |a| a.title.as_str());
+            (
+                "Delete",
+                vec![
+                    format!("Delete the action “{}”?", crate::text::fit(title, 44)),
+                    "Only for an action made by mistake: it is gone from the record.".to_owned(),
+                ],
+            )
+        }
+        Question::PastDue(form) => {
+            ("Due date", vec![format!("The due date {} is already past. Keep it?", form.due.lines().join("").trim())])
+        }
+        Question::CloseRetro => (
+            "Close",
+            vec![
+                "Close this retro? Its record can then be read and exported, not changed.".to_owned(),
+                "Until you leave this stage the close can be undone.".to_owned(),
+            ],
+        ),
+    };
+    let answers = crate::tui::ui::help::answers(app, screen.context(), theme);
+    crate::tui::ui::help::draw_question(frame, area, title, &text, answers, theme);
 }

@@ -4,19 +4,23 @@ mod blocking;
 mod close;
 mod data;
 mod decide;
-mod editor;
+pub(super) mod editor;
 mod review;
 mod set_stage;
 
+use super::Hints;
 use super::theme::Theme;
 use crate::domain::Stage;
-use crate::tui::retro::RetroScreen;
+use crate::tui::app::App;
+use crate::tui::retro::{Mode, RetroScreen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, app: &App, theme: &Theme) {
+    // The stage's own keys, as hints on the stage (whatever is open over it).
+    let hints = Hints::new(app, screen.stage_context());
     let message_height = u16::from(screen.message.is_some());
     let [bar, body, message] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(message_height)]).areas(area);
@@ -25,9 +29,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         Stage::SetTheStage => set_stage::draw(frame, body, screen, theme),
         Stage::ReviewActions => review::draw(frame, body, screen, theme),
         Stage::LookAtData => data::draw(frame, body, screen, theme),
-        Stage::WhatsBlocking => blocking::draw(frame, body, screen, theme),
-        Stage::DecideActions => decide::draw(frame, body, screen, theme),
-        Stage::Close => close::draw(frame, body, screen, theme),
+        Stage::WhatsBlocking => blocking::draw(frame, body, screen, &hints, theme),
+        Stage::DecideActions => decide::draw(frame, body, screen, &hints, theme),
+        Stage::Close => close::draw(frame, body, screen, &hints, theme),
     }
     if let Some(m) = &screen.message {
         frame.render_widget(
@@ -35,14 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             message,
         );
     }
-    if let Some(e) = &screen.editor {
-        editor::draw_editor(frame, area, e, theme);
-    }
-    if let Some(f) = &screen.form {
-        editor::draw_form(frame, area, f, theme);
-    }
-    if screen.confirm_delete.is_some() {
-        editor::draw_confirm_delete(frame, area, theme);
+    let mode_hints = Hints::new(app, screen.context());
+    match &screen.mode {
+        Mode::Browsing => {}
+        Mode::Editing(e) => editor::draw_editor(frame, area, e, &mode_hints, theme),
+        Mode::Form(f) => editor::draw_form(frame, area, f, &mode_hints, theme),
+        Mode::Confirm(question) => editor::draw_confirm(frame, area, screen, question, app, theme),
     }
 }
 

@@ -1,9 +1,10 @@
 use crate::report::format_value;
+use crate::retro::flow::NoteTarget;
 use crate::tui::retro::{RetroScreen, decision_word};
 use crate::tui::ui::actions::{short_verdict, sparkline_of, title_cell, verdict_style};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
@@ -24,11 +25,37 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         );
         return;
     }
+    // A review note kept as a draft with Esc stays in view, under the table.
+    let draft = flow.draft.as_ref().and_then(|d| match NoteTarget::from_draft_target(&d.target)? {
+        NoteTarget::Review(action, decision) => Some((action, decision, d.body.as_str())),
+        _ => None,
+    });
+    let area = match draft {
+        Some((action, decision, body)) => {
+            let title = flow.to_review.iter().find(|a| a.id == action).map_or("", |a| a.title.as_str());
+            let text = format!("draft ({} “{title}”): {}", decision_word(decision), body.replace('\n', " / "));
+            let lines: Vec<Line> = crate::text::wrap(&text, usize::from(area.width.saturating_sub(2)))
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), theme.dim()))
+                .collect();
+            let height = (lines.len() as u16).min(area.height / 3);
+            let [table_area, draft_area] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(area);
+            frame.render_widget(Paragraph::new(lines), draft_area);
+            table_area
+        }
+        None => area,
+    };
     let fixed = [8, 8, 15, 12, 9];
     let title_width = crate::text::fill_width(area.width, &fixed);
     let rows = flow.to_review.iter().map(|a| {
         let unit = unit_of(flow, &a.metric);
-        let decision = flow.review_of(a.id).map_or("–", |r| decision_word(r.decision));
+        let drafted = draft.is_some_and(|(action, ..)| action == a.id);
+        let decision = match flow.review_of(a.id) {
+            _ if drafted => "draft…",
+            Some(r) => decision_word(r.decision),
+            None => "–",
+        };
         let progress = flow.progress.iter().find(|p| p.action.id == a.id);
         let (verdict, trend) = match progress {
             Some(p) => (Span::styled(short_verdict(p), verdict_style(p, theme)), sparkline_of(p)),

@@ -61,12 +61,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(block);
     let [top, prompts] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
     frame.render_widget(paragraph, top);
-    if !low {
-        return;
-    }
-    let items: Vec<ListItem> = flow
-        .safety_prompts
-        .iter()
+    let items: Vec<ListItem> = screen
+        .safety_prompts_shown()
+        .into_iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
             let count = match notes {
@@ -75,11 +72,19 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
                 n => format!("  ({n} notes)"),
             };
             let text = crate::text::wrap(&format!("{}{count}", p.text), width.saturating_sub(2));
-            let lines: Vec<Line> = text
+            let mut lines: Vec<Line> = text
                 .into_iter()
                 .enumerate()
                 .map(|(i, l)| Line::raw(format!("{} {l}", if i == 0 { "•" } else { " " })))
                 .collect();
+            // A note kept as a draft with Esc stays in view under its prompt.
+            let target = crate::retro::flow::NoteTarget::Prompt(p.key.clone()).to_draft_target();
+            if let Some(d) = flow.draft.as_ref().filter(|d| d.target == target) {
+                let text = format!("draft: {}", d.body.replace('\n', " / "));
+                for l in crate::text::wrap(&text, width.saturating_sub(4)) {
+                    lines.push(Line::styled(format!("    {l}"), theme.dim()));
+                }
+            }
             ListItem::new(lines)
         })
         .collect();
