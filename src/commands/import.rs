@@ -8,6 +8,12 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if super::import_sources::reads(args.kind) {
+        return super::import_sources::run(store, team, args, out);
+    }
+    if args.statuses.is_some() || args.workflow.is_some() || args.repo.is_some() || args.metric.is_some() {
+        bail!("--statuses, --workflow, --repo and --metric apply to the GitHub and GitLab imports only");
+    }
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
@@ -49,7 +55,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
-        ImportKind::Metrics | ImportKind::Git => (false, false),
+        _ => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(

@@ -20,6 +20,14 @@ pub enum ImportKind {
     /// Deployments and changes derived from a git repository's tags or merges (FILE is
     /// the repository's folder)
     Git,
+    /// GitHub deployments API JSON (`gh api --paginate`), with --statuses FILE
+    GithubDeployments,
+    /// GitHub Actions workflow runs JSON (`gh api --paginate`) of the --workflow NAME|PATH
+    GithubRuns,
+    /// GitLab deployments API JSON
+    GitlabDeployments,
+    /// GitLab DORA metrics API JSON (`interval=monthly`), pre-aggregated values
+    GitlabDora,
 }
 
 impl ImportKind {
@@ -30,6 +38,9 @@ impl ImportKind {
             Self::Incidents => "incidents",
             Self::Metrics => "metric values",
             Self::Git => "git history",
+            Self::GithubDeployments | Self::GitlabDeployments => "deployments",
+            Self::GithubRuns => "workflow runs",
+            Self::GitlabDora => "DORA values",
         }
     }
 }
@@ -136,6 +147,18 @@ pub fn import_bytes_linking(
                 line: None,
                 field: None,
                 message: "a git repository is imported with `retro import git PATH`, not as a file".into(),
+            }));
+        }
+        // API JSON has its own shape: `import::sources` reads it.
+        ImportKind::GithubDeployments
+        | ImportKind::GithubRuns
+        | ImportKind::GitlabDeployments
+        | ImportKind::GitlabDora => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: "is API JSON: `retro import` reads it through import::sources".into(),
             }));
         }
     };

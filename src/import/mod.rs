@@ -10,6 +10,7 @@ pub mod git;
 mod load;
 mod records;
 mod samples;
+pub mod sources;
 
 pub use columns::identifies_a_person;
 pub use error::ImportError;

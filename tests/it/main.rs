@@ -15,6 +15,7 @@ mod prompts;
 mod retro_flow;
 mod retro_hold;
 mod signals;
+mod sources;
 mod store_upgrade;
 mod terminal_restore;
 mod tmux_e2e;
