@@ -559,3 +559,15 @@ fn cli_refuses_a_bad_record_and_misplaced_flags() {
     let out = run_ok(dir.path(), &["teams", "list", "--format", "json"]);
     assert!(out.contains("\"deployments\": 0") || out.contains("\"deployments\":0"), "{out}");
 }
+
+#[test]
+fn a_record_repeated_across_pages_is_read_once_unless_it_differs() {
+    let page =
+        r#"[{"id": 41, "sha": "abc", "status": "success", "deployable": {"finished_at": "2025-01-13T10:00:00Z"}}]"#;
+    let twice = format!("{page}\n{page}\n");
+    let parsed = gitlab::parse_deployments("gl.json", twice.as_bytes()).unwrap();
+    assert_eq!(parsed.deployments.len(), 1);
+    let differing = format!("{page}\n{}\n", page.replace("success", "failed"));
+    let e = gitlab::parse_deployments("gl.json", differing.as_bytes()).unwrap_err();
+    assert_eq!(e.to_string(), "gl.json:2: id: deployment 41 appears twice with different values (first on line 1)");
+}
