@@ -44,7 +44,30 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         }
     };
     let summary = sources::load(store, team, parsed, source, args.repo.as_deref())?;
-    print_summary(&file, team, args, &summary, out)
+    print_summary(&file, team, args, &summary, out)?;
+    print_link_notes(store, team, out)
+}
+
+/// The notes `retro import deployments` ends with, about what the new deployments link.
+fn print_link_notes(store: &Store, team: &Team, out: &mut dyn Write) -> Result<()> {
+    let d = store.link_diagnostics(team)?;
+    if d.changes_with_unusable_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} change(s) name a deployment that is not in production or happened before the commit; \
+             they stay out of lead time.",
+            d.changes_with_unusable_deployment
+        )?;
+    }
+    if d.incidents_without_production_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
+             change failure rate nor recovery time. Add a deployment_id to link them.",
+            d.incidents_without_production_deployment
+        )?;
+    }
+    Ok(())
 }
 
 fn check_flags(args: &ImportArgs) -> Result<()> {

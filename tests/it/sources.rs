@@ -571,3 +571,19 @@ fn a_record_repeated_across_pages_is_read_once_unless_it_differs() {
     let e = gitlab::parse_deployments("gl.json", differing.as_bytes()).unwrap_err();
     assert_eq!(e.to_string(), "gl.json:2: id: deployment 41 appears twice with different values (first on line 1)");
 }
+
+#[test]
+fn cli_notes_a_head_commit_dated_after_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(dir.path(), &["teams", "add", "shop"]);
+    // Clock skew: the commit is dated after the run that deployed it completed.
+    let runs = r#"{"total_count": 1, "workflow_runs": [{"id": 9, "name": "Deploy", "head_sha": "abc",
+        "status": "completed", "conclusion": "success", "updated_at": "2025-01-13T10:00:00Z",
+        "head_commit": {"id": "abc", "timestamp": "2025-01-13T11:00:00Z"}}]}"#;
+    std::fs::write(dir.path().join("runs.json"), runs).unwrap();
+    let out = run_ok(dir.path(), &["import", "github-runs", "runs.json", "--workflow", "Deploy"]);
+    assert!(
+        out.contains("Note: 1 change(s) name a deployment that is not in production or happened before the commit"),
+        "{out}"
+    );
+}

@@ -1,10 +1,7 @@
 //! GitHub: the deployments API with its deployment statuses, and the Actions
 //! workflow-runs API, as `gh api --paginate` saves them. docs/import.md has the mapping.
 
-use super::{
-    ChangesFrom, ParsedDeployments, Reader, Record, error, head_commit_changes, person_fields, read_records,
-    unique_records,
-};
+use super::{ChangesFrom, ParsedDeployments, Reader, Record, each_unique, error, head_commit_changes, person_fields};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Timestamp};
 use crate::import::ImportError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -30,32 +27,25 @@ pub fn parse_deployments(
     bytes: &[u8],
     statuses: Option<(&str, &[u8])>,
 ) -> Result<ParsedDeployments, ImportError> {
-    let records = read_records(file, bytes, None)?;
     let mut people = BTreeSet::new();
     let mut by_deployment: HashMap<String, Vec<Status>> = HashMap::new();
     if let Some((status_file, status_bytes)) = statuses {
-        let status_records = read_records(status_file, status_bytes, None)?;
         let mut status_people = BTreeSet::new();
-        for (id, record) in unique_records(status_file, &status_records, "status")? {
+        each_unique(status_file, status_bytes, None, "status", |id, record| {
             person_fields(&record.fields, "", &mut status_people);
             let r = Reader { file: status_file, record, label: format!("status {id}") };
             let url = r.required("deployment_url")?;
             let deployment = url.rsplit('/').next().unwrap_or_default().to_owned();
             by_deployment.entry(deployment).or_default().push(status(&r)?);
-        }
+            Ok(())
+        })?;
         people.extend(status_people.into_iter().map(|p| format!("statuses.{p}")));
     }
-    if statuses.is_none() && !records.is_empty() && !records.iter().any(|r| r.fields.contains_key("statuses")) {
-        return Err(error(
-            file,
-            None,
-            None,
-            "the deployments API gives no state: add --statuses FILE, the deployments/ID/statuses lists \
-             (see docs/import.md)",
-        ));
-    }
     let mut parsed = ParsedDeployments::default();
-    for (id, record) in unique_records(file, &records, "deployment")? {
+    let (mut read, mut embedded_statuses) = (0, false);
+    each_unique(file, bytes, None, "deployment", |id, record| {
+        read += 1;
+        embedded_statuses |= record.fields.contains_key("statuses");
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("deployment {id}") };
         let sha = r.required("sha")?;
@@ -76,7 +66,7 @@ pub fn parse_deployments(
                 Some(s) => s.state.clone(),
             };
             *parsed.left_out.entry(reason).or_insert(0) += 1;
-            continue;
+            return Ok(());
         };
         // GitHub marks an environment end users use as production, whatever its name.
         let environment = r.optional("environment").unwrap_or_default();
@@ -90,6 +80,16 @@ pub fn parse_deployments(
             kind: DeployKind::Planned,
         });
         parsed.shas.push(sha);
+        Ok(())
+    })?;
+    if statuses.is_none() && read > 0 && !embedded_statuses {
+        return Err(error(
+            file,
+            None,
+            None,
+            "the deployments API gives no state: add --statuses FILE, the deployments/ID/statuses lists \
+             (see docs/import.md)",
+        ));
     }
     parsed.person_fields = people.into_iter().collect();
     Ok(parsed)
@@ -122,18 +122,17 @@ fn outcome(states: &mut [Status]) -> Option<(DeployStatus, Timestamp)> {
 /// (cancelled, skipped, ...) and unfinished runs are left out. Each deployment's head
 /// commit is its change.
 pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDeployments, ImportError> {
-    let records = read_records(file, bytes, Some("workflow_runs"))?;
     let mut people = BTreeSet::new();
     let mut parsed = ParsedDeployments { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
     let mut heads = Vec::new();
     let mut other_workflows: BTreeMap<String, usize> = BTreeMap::new();
-    for (id, record) in unique_records(file, &records, "run")? {
+    each_unique(file, bytes, Some("workflow_runs"), "run", |id, record| {
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("run {id}") };
         if !is_workflow(&r, workflow) {
             let name = r.optional("name").or_else(|| r.optional("path")).unwrap_or_else(|| "?".into());
             *other_workflows.entry(name).or_insert(0) += 1;
-            continue;
+            return Ok(());
         }
         let sha = r.required("head_sha")?;
         let run_status = r.required("status")?;
@@ -141,7 +140,7 @@ pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDepl
         let completed = r.time("updated_at")?;
         if run_status != "completed" {
             *parsed.left_out.entry(run_status).or_insert(0) += 1;
-            continue;
+            return Ok(());
         }
         let conclusion = r.required("conclusion")?;
         let deploy_status = match conclusion.as_str() {
@@ -149,7 +148,7 @@ pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDepl
             "failure" | "timed_out" => DeployStatus::Failed,
             _ => {
                 *parsed.left_out.entry(conclusion).or_insert(0) += 1;
-                continue;
+                return Ok(());
             }
         };
         let at = completed.ok_or_else(|| r.fail("updated_at", "a value is required"))?;
@@ -170,7 +169,8 @@ pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDepl
             kind: DeployKind::Planned,
         });
         parsed.shas.push(sha);
-    }
+        Ok(())
+    })?;
     if parsed.deployments.is_empty() && parsed.left_out.is_empty() && !other_workflows.is_empty() {
         let names: Vec<String> = other_workflows.keys().cloned().collect();
         return Err(error(

@@ -3,7 +3,7 @@
 //! the mapping.
 
 use super::{
-    ChangesFrom, ParsedDeployments, Reader, error, head_commit_changes, person_fields, read_records, unique_records,
+    ChangesFrom, ParsedDeployments, Reader, each_unique, error, head_commit_changes, person_fields, read_records,
 };
 use crate::domain::{
     Change, DeployKind, DeployStatus, Deployment, DoraMetric, MetricKey, MetricSample, Period, Team, UtcOffset,
@@ -24,11 +24,10 @@ pub const DORA_SOURCE: &str = "gitlab-dora";
 /// canceled, skipped, blocked) are left out. The environment is `environment.name`, and
 /// production when its tier is. Each deployment's job commit is its change.
 pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, ImportError> {
-    let records = read_records(file, bytes, None)?;
     let mut people = BTreeSet::new();
     let mut parsed = ParsedDeployments { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
     let mut heads = Vec::new();
-    for (id, record) in unique_records(file, &records, "deployment")? {
+    each_unique(file, bytes, None, "deployment", |id, record| {
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("deployment {id}") };
         let sha = r.required("sha")?;
@@ -40,7 +39,7 @@ pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, 
             "failed" => DeployStatus::Failed,
             _ => {
                 *parsed.left_out.entry(status).or_insert(0) += 1;
-                continue;
+                return Ok(());
             }
         };
         let at = finished.ok_or_else(|| {
@@ -77,7 +76,8 @@ pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, 
             kind: DeployKind::Planned,
         });
         parsed.shas.push(sha);
-    }
+        Ok(())
+    })?;
     parsed.changes = head_commit_changes(heads);
     parsed.person_fields = people.into_iter().collect();
     Ok(parsed)

@@ -135,16 +135,31 @@ pub(crate) struct Record {
 /// request. A page may be an object that holds its records under `key`, as the
 /// workflow-runs endpoint's `{total_count, workflow_runs: [...]}`.
 pub(crate) fn read_records(file: &str, bytes: &[u8], key: Option<&str>) -> Result<Vec<Record>, ImportError> {
+    let mut records = Vec::new();
+    each_record(file, bytes, key, |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    Ok(records)
+}
+
+/// [`read_records`], handing each record to `each` as it is read: one record at a time
+/// is held as a JSON value, whatever the file's size.
+pub(crate) fn each_record(
+    file: &str,
+    bytes: &[u8],
+    key: Option<&str>,
+    mut each: impl FnMut(Record) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = Lines { text, offset: 0, line: 1 };
-    let mut records = Vec::new();
     let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     for top in stream {
         let top = top.map_err(|e| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}")))?;
-        collect(file, top, key, 0, &mut lines, &mut records)?;
+        collect(file, top, key, 0, &mut lines, &mut each)?;
     }
-    Ok(records)
+    Ok(())
 }
 
 /// Walks pages into records: arrays hold records or pages, objects are records or pages.
@@ -154,7 +169,7 @@ fn collect<'a>(
     key: Option<&str>,
     depth: usize,
     lines: &mut Lines<'a>,
-    out: &mut Vec<Record>,
+    out: &mut dyn FnMut(Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let line = lines.at(raw.get());
     let invalid = |e: serde_json::Error| error(file, Some(line), None, format!("is not valid JSON: {e}"));
@@ -175,8 +190,7 @@ fn collect<'a>(
                 }
             }
             let fields: Map<String, Value> = serde_json::from_str(raw.get()).map_err(invalid)?;
-            out.push(Record { line, fields });
-            Ok(())
+            out(Record { line, fields })
         }
         _ => Err(error(file, Some(line), None, "each record must be a JSON object")),
     }
@@ -290,34 +304,39 @@ pub(crate) fn record_id(file: &str, record: &Record, what: &str) -> Result<Strin
         .ok_or_else(|| error(file, Some(record.line), Some("id"), format!("this {what} has no id")))
 }
 
-/// Keeps one record per id: a list read page by page can repeat a record when new ones
-/// arrive in between, so an identical repeat is dropped and a differing one refused.
-pub(crate) fn unique_records<'a>(
+/// Reads each record once with its id, as [`each_record`]: a list read page by page can
+/// repeat a record when new ones arrive in between, so an identical repeat is dropped and
+/// a differing one refused. Only a hash of each record is kept to tell them apart.
+pub(crate) fn each_unique(
     file: &str,
-    records: &'a [Record],
+    bytes: &[u8],
+    key: Option<&str>,
     what: &str,
-) -> Result<Vec<(String, &'a Record)>, ImportError> {
-    let mut seen: HashMap<String, &Record> = HashMap::new();
-    let mut out = Vec::new();
-    for record in records {
-        let id = record_id(file, record, what)?;
+    mut each: impl FnMut(String, &Record) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
+    each_record(file, bytes, key, |record| {
+        let id = record_id(file, &record, what)?;
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&record.fields).unwrap_or_default().hash(&mut h);
+            h.finish()
+        };
         match seen.get(&id) {
-            Some(first) if first.fields == record.fields => continue,
-            Some(first) => {
-                return Err(error(
-                    file,
-                    Some(record.line),
-                    Some("id"),
-                    format!("{what} {id} appears twice with different values (first on line {})", first.line),
-                ));
-            }
+            Some(&(_, first)) if first == hash => Ok(()),
+            Some(&(line, _)) => Err(error(
+                file,
+                Some(record.line),
+                Some("id"),
+                format!("{what} {id} appears twice with different values (first on line {line})"),
+            )),
             None => {
-                seen.insert(id.clone(), record);
-                out.push((id, record));
+                seen.insert(id.clone(), (record.line, hash));
+                each(id, &record)
             }
         }
-    }
-    Ok(out)
+    })
 }
 
 /// One change per deployed head commit: a commit deployed twice ships with the first
