@@ -135,6 +135,13 @@ fn print_summary(file: &str, team: &Team, args: &ImportArgs, s: &SourceSummary, 
             reasons.join(", ")
         )?;
     }
+    if s.unmatched_statuses > 0 {
+        writeln!(
+            out,
+            "Note: {} status(es) name a deployment {file} does not hold; they were ignored.",
+            s.unmatched_statuses
+        )?;
+    }
     if !s.other_environments.is_empty() {
         let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
         writeln!(

@@ -587,3 +587,38 @@ fn cli_notes_a_head_commit_dated_after_its_run() {
         "{out}"
     );
 }
+
+#[test]
+fn cli_github_runs_with_a_clone_and_statuses_of_unknown_deployments() {
+    if !has_git() {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let repo = Repo::new();
+    repo.commit("2025-01-10 00:00:00", "init");
+    let c1 = repo.commit("2025-01-13 08:00:00", "one");
+    repo.commit("2025-01-13 20:00:00", "two");
+    let c3 = repo.commit("2025-01-14 06:00:00", "three");
+    let (_, bytes) = fixture("github/workflow-runs.json");
+    let text = String::from_utf8(bytes).unwrap().replace(&"a1".repeat(20), &c1).replace(&"a2".repeat(20), &c3);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("runs.json"), text).unwrap();
+    run_ok(dir.path(), &["teams", "add", "shop"]);
+    let clone = repo.root.display().to_string();
+    let out = run_ok(dir.path(), &["import", "github-runs", "runs.json", "--workflow", "Deploy", "--repo", &clone]);
+    // 2001 (c1) is the first: init and c1 are its history. 2002 (c3) ships two and three;
+    // 2005 and 2006 name a commit the clone lacks.
+    assert!(out.contains("Imported 4 deployment(s) and 2 change(s)"), "{out}");
+    assert!(out.contains("the 2 commit(s) the first deployment reaches are its history, left out."), "{out}");
+    assert!(out.contains("Note: 2 deployment(s) name a commit the clone does not have"), "{out}");
+
+    let statuses = r#"[{"id": 1, "state": "success", "created_at": "2025-01-13T10:00:00Z",
+        "deployment_url": "https://api.github.com/repos/o/r/deployments/1"},
+      {"id": 2, "state": "success", "created_at": "2025-01-13T10:00:00Z",
+        "deployment_url": "https://api.github.com/repos/o/r/deployments/999"}]"#;
+    let deployments = r#"[{"id": 1, "sha": "abc", "environment": "production"}]"#;
+    std::fs::write(dir.path().join("s.json"), statuses).unwrap();
+    std::fs::write(dir.path().join("d.json"), deployments).unwrap();
+    let out = run_ok(dir.path(), &["import", "github-deployments", "d.json", "--statuses", "s.json"]);
+    assert!(out.contains("Note: 1 status(es) name a deployment d.json does not hold; they were ignored."), "{out}");
+}

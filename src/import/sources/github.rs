@@ -91,6 +91,7 @@ pub fn parse_deployments(
              (see docs/import.md)",
         ));
     }
+    parsed.unmatched_statuses = by_deployment.values().map(Vec::len).sum();
     parsed.person_fields = people.into_iter().collect();
     Ok(parsed)
 }

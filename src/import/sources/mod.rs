@@ -43,6 +43,8 @@ pub struct SourceSummary {
     pub left_out: BTreeMap<String, usize>,
     /// Where the changes came from.
     pub changes_from: ChangesFrom,
+    /// Statuses that name a deployment the file does not hold: ignored.
+    pub unmatched_statuses: usize,
     /// With a clone: deployments whose commit it does not have, and the commits the first
     /// deployment reaches (its history, not one release), left out.
     pub unknown_commits: usize,
@@ -73,6 +75,8 @@ pub struct ParsedDeployments {
     pub changes_from: ChangesFrom,
     pub person_fields: Vec<String>,
     pub left_out: BTreeMap<String, usize>,
+    /// Statuses that name a deployment the file does not hold: ignored.
+    pub unmatched_statuses: usize,
 }
 
 /// Loads `parsed` for `team` under `source` in one transaction. With `repo`, the changes
@@ -121,6 +125,7 @@ pub fn load(
     summary.change_report = changes;
     summary.person_fields = parsed.person_fields;
     summary.left_out = parsed.left_out;
+    summary.unmatched_statuses = parsed.unmatched_statuses;
     Ok(summary)
 }
 
