@@ -188,8 +188,9 @@ fn collect<'a>(
             Ok(())
         }
         Some(b'{') => {
-            if let Some(key) = key {
-                let page: HashMap<&str, &RawValue> = serde_json::from_str(raw.get()).map_err(invalid)?;
+            // Only an object that mentions the key can be a page of records.
+            if let Some(key) = key.filter(|k| raw.get().contains(&format!("\"{k}\""))) {
+                let page: HashMap<String, &RawValue> = serde_json::from_str(raw.get()).map_err(invalid)?;
                 if let Some(inner) = page.get(key) {
                     return collect(file, inner, None, depth + 1, lines, out);
                 }
