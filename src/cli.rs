@@ -161,6 +161,21 @@ pub struct ImportArgs {
     /// devlake: the DevLake project whose rows are imported (its project_mapping name)
     #[arg(long, value_name = "NAME", help_heading = "DevLake import")]
     pub project: Option<String>,
+    /// github-deployments: the deployments' statuses, the `deployments/ID/statuses` lists
+    /// saved back to back
+    #[arg(long, value_name = "FILE", help_heading = "GitHub and GitLab import")]
+    pub statuses: Option<PathBuf>,
+    /// github-runs: the deploy workflow, by its name or path (`Deploy`, `deploy.yml`,
+    /// `.github/workflows/deploy.yml`)
+    #[arg(long, value_name = "NAME|PATH", help_heading = "GitHub and GitLab import")]
+    pub workflow: Option<String>,
+    /// github-deployments, github-runs, gitlab-deployments: a local clone; each deployment's
+    /// changes are then the commits since the previous deployment's commit
+    #[arg(long, value_name = "CLONE", help_heading = "GitHub and GitLab import")]
+    pub repo: Option<PathBuf>,
+    /// gitlab-dora: the metric a `[{date, value}]` file holds
+    #[arg(long, value_enum, value_name = "NAME", help_heading = "GitHub and GitLab import")]
+    pub metric: Option<crate::import::sources::gitlab::GitlabMetric>,
 }
 
 /// How incidents without a deployment find one.

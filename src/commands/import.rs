@@ -11,8 +11,19 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.kind == ImportKind::Devlake {
         return super::import_devlake::run(store, team, args, out);
     }
+    if super::import_sources::reads(args.kind) {
+        return match declared_coverage(team, args)? {
+            Some((first, last)) => {
+                store.declaring_coverage(first, last, |s| super::import_sources::run(s, team, args, out))
+            }
+            None => super::import_sources::run(store, team, args, out),
+        };
+    }
     if args.project.is_some() {
         bail!("--project applies to `retro import devlake` only");
+    }
+    if args.statuses.is_some() || args.workflow.is_some() || args.repo.is_some() || args.metric.is_some() {
+        bail!("--statuses, --workflow, --repo and --metric apply to the GitHub and GitLab imports only");
     }
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
@@ -60,7 +71,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
-        ImportKind::Metrics | ImportKind::Git | ImportKind::Devlake => (false, false),
+        _ => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(
@@ -103,7 +114,7 @@ pub(super) fn declared_coverage(team: &Team, args: &ImportArgs) -> Result<Option
     let Some((from, to)) = args.covers else {
         return Ok(None);
     };
-    if matches!(args.kind, ImportKind::Changes | ImportKind::Metrics) {
+    if matches!(args.kind, ImportKind::Changes | ImportKind::Metrics | ImportKind::GitlabDora) {
         bail!(
             "--covers applies to deployments, incidents and git imports: changes are covered where their \
              deployments are, and metric values name their own periods"

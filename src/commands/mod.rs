@@ -5,6 +5,7 @@ mod generate;
 mod import;
 mod import_devlake;
 mod import_git;
+mod import_sources;
 mod metrics;
 mod retros;
 mod shell;

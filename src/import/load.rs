@@ -23,6 +23,14 @@ pub enum ImportKind {
     /// A project's deployments, changes and incidents read from Apache DevLake's MySQL
     /// database (FILE is its mysql:// URL; --project names the project)
     Devlake,
+    /// GitHub deployments API JSON (`gh api --paginate`), with --statuses FILE
+    GithubDeployments,
+    /// GitHub Actions workflow runs JSON (`gh api --paginate`) of the --workflow NAME|PATH
+    GithubRuns,
+    /// GitLab deployments API JSON
+    GitlabDeployments,
+    /// GitLab DORA metrics API JSON (`interval=monthly`), pre-aggregated values
+    GitlabDora,
 }
 
 impl ImportKind {
@@ -34,6 +42,9 @@ impl ImportKind {
             Self::Metrics => "metric values",
             Self::Git => "git history",
             Self::Devlake => "DevLake project",
+            Self::GithubDeployments | Self::GitlabDeployments => "deployments",
+            Self::GithubRuns => "workflow runs",
+            Self::GitlabDora => "DORA values",
         }
     }
 }
@@ -150,6 +161,18 @@ pub fn import_bytes_linking(
                 field: None,
                 message: "DevLake is imported with `retro import devlake mysql://... --project NAME`, not as a file"
                     .into(),
+            }));
+        }
+        // API JSON has its own shape: `import::sources` reads it.
+        ImportKind::GithubDeployments
+        | ImportKind::GithubRuns
+        | ImportKind::GitlabDeployments
+        | ImportKind::GitlabDora => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: "is API JSON: `retro import` reads it through import::sources".into(),
             }));
         }
     };

@@ -11,6 +11,7 @@ pub mod git;
 mod load;
 mod records;
 mod samples;
+pub mod sources;
 
 pub use columns::identifies_a_person;
 pub use error::{ImportError, some_names};

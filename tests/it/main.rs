@@ -20,6 +20,7 @@ mod retro_flow;
 mod retro_hold;
 mod shell;
 mod signals;
+mod sources;
 mod store_upgrade;
 mod terminal_restore;
 mod tmux_e2e;

@@ -1,0 +1,223 @@
+//! `retro import github-deployments|github-runs|gitlab-deployments|gitlab-dora FILE`:
+//! what GitHub's and GitLab's APIs return, saved as JSON.
+
+use crate::cli::ImportArgs;
+use crate::domain::Team;
+use crate::import::sources::gitlab::{self, ParsedDora};
+use crate::import::sources::{self, ChangesFrom, ParsedDeployments, SourceSummary, github};
+use crate::import::{Format, ImportKind, read_file};
+use crate::store::Store;
+use crate::text::safe;
+use anyhow::{Result, bail};
+use std::io::Write;
+
+/// Whether `kind` is read here.
+pub fn reads(kind: ImportKind) -> bool {
+    matches!(
+        kind,
+        ImportKind::GithubDeployments | ImportKind::GithubRuns | ImportKind::GitlabDeployments | ImportKind::GitlabDora
+    )
+}
+
+pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    check_flags(args)?;
+    let file = args.file.display().to_string();
+    let bytes = read_file(&args.file)?;
+    let (parsed, source): (ParsedDeployments, &str) = match args.kind {
+        ImportKind::GithubDeployments => {
+            let statuses = match &args.statuses {
+                Some(path) => Some((path.display().to_string(), read_file(path)?)),
+                None => None,
+            };
+            let statuses = statuses.as_ref().map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
+            (github::parse_deployments(&file, &bytes, statuses)?, github::DEPLOYMENTS_SOURCE)
+        }
+        ImportKind::GithubRuns => {
+            let workflow = args.workflow.as_deref().unwrap_or_default();
+            (github::parse_runs(&file, &bytes, workflow)?, github::RUNS_SOURCE)
+        }
+        ImportKind::GitlabDeployments => (gitlab::parse_deployments(&file, &bytes)?, gitlab::DEPLOYMENTS_SOURCE),
+        _ => {
+            let parsed = gitlab::parse_dora(&file, &bytes, args.metric)?;
+            let report = gitlab::load_dora(store, team, &parsed)?;
+            return print_dora(&file, team, &parsed, report, out);
+        }
+    };
+    let summary = sources::load(store, team, parsed, source, args.repo.as_deref())?;
+    print_summary(&file, team, args, &summary, out)?;
+    print_link_notes(store, team, out)
+}
+
+/// The notes `retro import deployments` ends with, about what the new deployments link.
+fn print_link_notes(store: &Store, team: &Team, out: &mut dyn Write) -> Result<()> {
+    let d = store.link_diagnostics(team)?;
+    if d.changes_with_unusable_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} change(s) name a deployment that is not in production or happened before the commit; \
+             they stay out of lead time.",
+            d.changes_with_unusable_deployment
+        )?;
+    }
+    if d.incidents_without_production_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
+             change failure rate nor recovery time. Add a deployment_id to link them.",
+            d.incidents_without_production_deployment
+        )?;
+    }
+    Ok(())
+}
+
+fn check_flags(args: &ImportArgs) -> Result<()> {
+    if !args.deploy_tags.is_empty()
+        || args.deploy_branch.is_some()
+        || !args.rework_patterns.is_empty()
+        || !args.exclude_tags.is_empty()
+        || args.since.is_some()
+        || args.service.is_some()
+        || args.prune
+    {
+        bail!(
+            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
+             to `retro import git` only"
+        );
+    }
+    if args.link_incidents.is_some() {
+        bail!("--link-incidents applies to `retro import incidents` only");
+    }
+    if args.format == Some(Format::Csv) {
+        bail!("the GitHub and GitLab imports read the APIs' JSON; --format csv does not apply");
+    }
+    let kind = args.kind;
+    if args.statuses.is_some() && kind != ImportKind::GithubDeployments {
+        bail!("--statuses applies to `retro import github-deployments` only");
+    }
+    match (&args.workflow, kind) {
+        (None, ImportKind::GithubRuns) => {
+            bail!("`retro import github-runs` needs --workflow NAME|PATH: the workflow whose runs are deployments")
+        }
+        (Some(w), ImportKind::GithubRuns) if w.trim().is_empty() => bail!("--workflow needs a name or a path"),
+        (Some(_), k) if k != ImportKind::GithubRuns => bail!("--workflow applies to `retro import github-runs` only"),
+        _ => {}
+    }
+    if args.repo.is_some() && kind == ImportKind::GitlabDora {
+        bail!("--repo applies to the deployment imports; DORA values have no commits");
+    }
+    if args.metric.is_some() && kind != ImportKind::GitlabDora {
+        bail!("--metric applies to `retro import gitlab-dora` only");
+    }
+    Ok(())
+}
+
+fn print_people(fields: &[String], out: &mut dyn Write) -> Result<()> {
+    if !fields.is_empty() {
+        let list: Vec<String> = fields.iter().map(|f| safe(f).into_owned()).collect();
+        writeln!(
+            out,
+            "Dropped field(s) {}: they identify people, and retro keeps team-level data only.",
+            list.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn print_summary(file: &str, team: &Team, args: &ImportArgs, s: &SourceSummary, out: &mut dyn Write) -> Result<()> {
+    let file = safe(file);
+    print_people(&s.person_fields, out)?;
+    if !s.left_out.is_empty() {
+        let reasons: Vec<String> = s.left_out.iter().map(|(why, n)| format!("{}: {n}", safe(why))).collect();
+        writeln!(
+            out,
+            "Left out {} record(s) that did not reach an environment ({}).",
+            s.left_out.values().sum::<usize>(),
+            reasons.join(", ")
+        )?;
+    }
+    if s.unmatched_statuses > 0 {
+        writeln!(
+            out,
+            "Note: {} status(es) name a deployment {file} does not hold; they were ignored.",
+            s.unmatched_statuses
+        )?;
+    }
+    if !s.other_environments.is_empty() {
+        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
+        writeln!(
+            out,
+            "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
+             enters the metrics.",
+            s.other_environments.values().sum::<usize>(),
+            envs.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "Imported {} deployment(s) and {} change(s) from {file} for team {}. Deployments: {} new, {} updated, {} \
+         unchanged. Changes: {} new, {} updated, {} unchanged.",
+        s.deployments,
+        s.changes,
+        safe(&team.name),
+        s.deployment_report.inserted,
+        s.deployment_report.updated,
+        s.deployment_report.unchanged,
+        s.change_report.inserted,
+        s.change_report.updated,
+        s.change_report.unchanged
+    )?;
+    match s.changes_from {
+        ChangesFrom::Nothing => writeln!(
+            out,
+            "Note: the deployments API names no commit times, so no change was imported and lead time stays \
+             empty; add --repo CLONE (a local clone of the repository) for the commits each deployment shipped."
+        )?,
+        ChangesFrom::HeadCommits => writeln!(
+            out,
+            "Changes: the commit each deployment ran on, one per deployment; --repo CLONE counts every commit \
+             between successive deployments instead."
+        )?,
+        ChangesFrom::Clone => {
+            let repo = args.repo.as_ref().map(|r| r.display().to_string()).unwrap_or_default();
+            writeln!(
+                out,
+                "Changes: the commits between successive production deployments in {}; the {} commit(s) the \
+                 first deployment reaches are its history, left out.",
+                safe(&repo),
+                s.before_first
+            )?;
+            if s.unknown_commits > 0 {
+                writeln!(
+                    out,
+                    "Note: {} deployment(s) name a commit the clone does not have, so they ship no change; \
+                     `git fetch` there brings it.",
+                    s.unknown_commits
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_dora(
+    file: &str,
+    team: &Team,
+    parsed: &ParsedDora,
+    report: crate::store::LoadReport,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if parsed.empty > 0 {
+        writeln!(out, "Skipped {} month(s) GitLab gave no value for: no data, not zero.", parsed.empty)?;
+    }
+    writeln!(
+        out,
+        "Imported {} DORA value(s) from {} for team {}: {} new, {} updated, {} unchanged.",
+        parsed.samples.len(),
+        safe(file),
+        safe(&team.name),
+        report.inserted,
+        report.updated,
+        report.unchanged
+    )?;
+    Ok(())
+}
