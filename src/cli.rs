@@ -127,6 +127,21 @@ pub struct ImportArgs {
     /// deployment of its service before it started
     #[arg(long, value_enum, value_name = "RULE", help_heading = "Incident import")]
     pub link_incidents: Option<LinkIncidents>,
+    /// pagerduty: the urgencies that count as production failures, comma-separated, or
+    /// `any` [default: high]
+    #[arg(long, value_delimiter = ',', value_name = "LIST", help_heading = "Incident tools")]
+    pub urgency: Vec<String>,
+    /// pagerduty, opsgenie: the priorities that count as production failures,
+    /// comma-separated, or `any` [default: any for pagerduty, P1,P2 for opsgenie]
+    #[arg(long, value_delimiter = ',', value_name = "LIST", help_heading = "Incident tools")]
+    pub priority: Vec<String>,
+    /// deployments, changes, incidents (CSV): read retro's column TARGET from the file's
+    /// column SOURCE, e.g. --map started_at="Created On"; repeat for several
+    #[arg(long = "map", value_name = "TARGET=SOURCE", help_heading = "Column mapping")]
+    pub map: Vec<String>,
+    /// A file of `target = "Source column"` lines, read like --map
+    #[arg(long = "map-file", value_name = "FILE", help_heading = "Column mapping")]
+    pub map_file: Option<PathBuf>,
 }
 
 /// How incidents without a deployment find one.

@@ -8,6 +8,10 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if matches!(args.kind, ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys) {
+        return super::import_tools::run(store, team, args, out);
+    }
+    super::import_tools::refuse_tool_options(args)?;
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
     }
@@ -32,7 +36,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         bail!("--link-incidents applies to `retro import incidents` only");
     }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
-    let bytes = read_file(&args.file)?;
+    let bytes = super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?;
     let summary = import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?;
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {
@@ -50,6 +54,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
         ImportKind::Metrics | ImportKind::Git => (false, false),
+        ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys => (true, true),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
         writeln!(
@@ -85,7 +90,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     Ok(())
 }
 
-fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
+pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
     // Column names, environments and the file name come from outside: shown, never sent raw.
     let list = |names: &[String]| names.iter().map(|n| safe(n).into_owned()).collect::<Vec<_>>().join(", ");
     let file = safe(file);

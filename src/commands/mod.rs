@@ -4,6 +4,7 @@ mod actions;
 mod generate;
 mod import;
 mod import_git;
+mod import_tools;
 mod metrics;
 mod retros;
 mod signals;

@@ -20,6 +20,13 @@ pub enum ImportKind {
     /// Deployments and changes derived from a git repository's tags or merges (FILE is
     /// the repository's folder)
     Git,
+    /// PagerDuty incidents: the REST API's JSON (`GET /incidents` pages) or the web CSV export
+    Pagerduty,
+    /// Opsgenie alerts as incidents: the Alert API's JSON (`GET /v2/alerts` pages)
+    Opsgenie,
+    /// Four Keys' deployments, changes and incidents tables (FILE is the folder holding
+    /// deployments.json, changes.json, incidents.json, as JSON lines or CSV too)
+    Fourkeys,
 }
 
 impl ImportKind {
@@ -30,6 +37,9 @@ impl ImportKind {
             Self::Incidents => "incidents",
             Self::Metrics => "metric values",
             Self::Git => "git history",
+            Self::Pagerduty => "PagerDuty incidents",
+            Self::Opsgenie => "Opsgenie alerts",
+            Self::Fourkeys => "Four Keys tables",
         }
     }
 }
@@ -136,6 +146,15 @@ pub fn import_bytes_linking(
                 line: None,
                 field: None,
                 message: "a git repository is imported with `retro import git PATH`, not as a file".into(),
+            }));
+        }
+        // Read by `import::sources`, with their own options.
+        ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: format!("{} are imported with `retro import {kind:?}`", kind.as_str()).to_lowercase(),
             }));
         }
     };

@@ -8,8 +8,10 @@ mod events;
 mod fields;
 pub mod git;
 mod load;
+pub mod mapping;
 mod records;
 mod samples;
+pub mod sources;
 
 pub use columns::identifies_a_person;
 pub use error::ImportError;

@@ -18,6 +18,7 @@ mod signals;
 mod store_upgrade;
 mod terminal_restore;
 mod tmux_e2e;
+mod tool_import;
 mod tui_actions;
 mod tui_hostile;
 mod tui_render;
