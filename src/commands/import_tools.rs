@@ -27,8 +27,9 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
              to `retro import git` only"
         );
     }
-    if !args.map.is_empty() || args.map_file.is_some() {
-        bail!("--map and --map-file apply to `retro import deployments|changes|incidents` CSV files");
+    let maps = !args.map.is_empty() || args.map_file.is_some();
+    if maps && args.kind != ImportKind::Pagerduty {
+        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
     }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let file = args.file.display().to_string();
@@ -42,7 +43,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
                 urgencies: Allowed::parse(&args.urgency, default.urgencies),
                 priorities: Allowed::parse(&args.priority, default.priorities),
             };
-            let bytes = read_file(&args.file)?;
+            let bytes = mapped_with(args, &file, format, pagerduty::csv_layout(), read_file(&args.file)?)?;
             let read = pagerduty::parse(&file, &bytes, format, &filter)?;
             let described =
                 format!("--urgency {} --priority {}", filter.urgencies.describe(), filter.priorities.describe());
@@ -156,6 +157,19 @@ pub(super) fn refuse_tool_options(args: &ImportArgs) -> Result<()> {
 
 /// The file's bytes with its header renamed by `--map` and `--map-file`, if given.
 pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    match mapping::layout_of(args.kind) {
+        Some(layout) => mapped_with(args, file, format, layout, bytes),
+        None => Ok(bytes),
+    }
+}
+
+fn mapped_with(
+    args: &ImportArgs,
+    file: &str,
+    format: Format,
+    layout: &crate::import::mapping::Layout,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>> {
     let mut entries: Vec<MapEntry> = Vec::new();
     if let Some(path) = &args.map_file {
         let text = read_file(path)?;
@@ -172,6 +186,5 @@ pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, bytes: Vec<u
     if format != Format::Csv {
         bail!("--map and --map-file apply to CSV files; a JSON file's keys can be renamed before import (with jq)");
     }
-    let layout = mapping::layout_of(args.kind).expect("refuse_tool_options let only mappable kinds through");
     Ok(mapping::apply(file, &bytes, layout, &entries)?)
 }

@@ -2,7 +2,8 @@
 //! started_at="Created On"` renames the file's column to retro's before the file is read,
 //! so every check, default and error of the importer still applies.
 
-use super::columns::{Layout, normalise};
+pub use super::columns::Layout;
+use super::columns::normalise;
 use super::error::ImportError;
 use super::events::{CHANGES, DEPLOYMENTS, INCIDENTS};
 use super::load::ImportKind;

@@ -93,6 +93,15 @@ fn the_pagerduty_csv_export_gives_the_same_incidents_as_the_api() {
     // The API's pages hold the same incidents at the same instants: nothing changes.
     let again = pagerduty(&mut store, &team, PD_JSON, Format::Json, &PagerDutyFilter::default()).unwrap();
     assert_eq!(again.loaded[0].report, LoadReport { inserted: 0, updated: 0, unchanged: 3 });
+    // An export that names a column otherwise is read through --map.
+    let renamed = String::from_utf8(PD_CSV.to_vec()).unwrap().replace("Created On", "Opened (UTC)");
+    let err = pagerduty(&mut store, &team, renamed.as_bytes(), Format::Csv, &PagerDutyFilter::default()).unwrap_err();
+    assert!(err.to_string().starts_with("incidents.json:1: created_on: required column is missing"), "{err}");
+    let bytes =
+        mapping::apply("pd.csv", renamed.as_bytes(), pagerduty::csv_layout(), &map(&["created_on=Opened (UTC)"]))
+            .unwrap();
+    let s = pagerduty(&mut store, &team, &bytes, Format::Csv, &PagerDutyFilter::default()).unwrap();
+    assert_eq!(s.loaded[0].report.unchanged, 3);
 }
 
 #[test]
@@ -173,6 +182,24 @@ fn a_bad_record_names_file_line_field_and_id_and_imports_nothing() {
     let err = pagerduty(&mut store, &team, bad.as_bytes(), Format::Csv, &PagerDutyFilter::default()).unwrap_err();
     assert_eq!(err.to_string(), "incidents.json:3: resolved_on: incident P2BBBBB: is before created_on");
     assert_eq!(store.team_counts(&team).unwrap().incidents, 0);
+}
+
+#[test]
+fn api_pages_may_come_as_an_array_or_bare_incidents() {
+    let text = String::from_utf8(PD_JSON.to_vec()).unwrap();
+    // `jq -s` of the pages: an array of page objects.
+    let pages = format!("[{}]", text.trim_end().replace("}\n{\"incidents\"", "},\n{\"incidents\""));
+    let read = pagerduty::parse("pages.json", pages.as_bytes(), Format::Json, &PagerDutyFilter::default()).unwrap();
+    let ids: Vec<&str> = read.rows.iter().map(|i| i.external_id.as_str()).collect();
+    assert_eq!(ids, ["P1AAAAA", "P2BBBBB", "P4DDDDD"]);
+    // Bare incident objects, one per line.
+    let lines = "{\"id\":\"PX\",\"created_at\":\"2025-01-14T11:00:00Z\",\"status\":\"triggered\",\"urgency\":\"high\"}\n\
+                 {\"id\":\"PY\",\"created_at\":\"2025-01-14T12:00:00Z\",\"status\":\"resolved\",\"urgency\":\"high\"}\n";
+    let err = pagerduty::parse("lines.json", lines.as_bytes(), Format::Json, &PagerDutyFilter::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "lines.json:2: resolved_at: incident PY: a resolved incident needs resolved_at or last_status_change_at"
+    );
 }
 
 #[test]

@@ -113,6 +113,11 @@ const CSV: Layout = Layout {
     ],
 };
 
+/// The CSV export's columns, for `--map` when an export names them otherwise.
+pub fn csv_layout() -> &'static Layout {
+    &CSV
+}
+
 fn parse_csv(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<ToolIncidents, ImportError> {
     let mut rows = Vec::new();
     let mut left_out = 0;
