@@ -84,7 +84,8 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// A CSV or JSON file, or for `git` the repository's folder
+    /// A CSV or JSON file, or for `git` the repository's folder (for `fourkeys`, the
+    /// folder of its table files)
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
@@ -123,8 +124,8 @@ pub struct ImportArgs {
     /// the defaults (see docs/git-import.md)
     #[arg(long = "rework-pattern", value_name = "[KIND:]REGEX", help_heading = "Git import")]
     pub rework_patterns: Vec<String>,
-    /// incidents: link each incident that names no deployment to the last production
-    /// deployment of its service before it started
+    /// incidents, pagerduty, opsgenie, fourkeys: link each incident that names no
+    /// deployment to the last production deployment of its service before it started
     #[arg(long, value_enum, value_name = "RULE", help_heading = "Incident import")]
     pub link_incidents: Option<LinkIncidents>,
     /// pagerduty: the urgencies that count as production failures, comma-separated, or
@@ -135,7 +136,7 @@ pub struct ImportArgs {
     /// comma-separated, or `any` [default: any for pagerduty, P1,P2 for opsgenie]
     #[arg(long, value_delimiter = ',', value_name = "LIST", help_heading = "Incident tools")]
     pub priority: Vec<String>,
-    /// deployments, changes, incidents (CSV): read retro's column TARGET from the file's
+    /// deployments, changes, incidents, pagerduty (CSV): read retro's column TARGET from the file's
     /// column SOURCE, e.g. --map started_at="Created On"; repeat for several
     #[arg(long = "map", value_name = "TARGET=SOURCE", help_heading = "Column mapping")]
     pub map: Vec<String>,

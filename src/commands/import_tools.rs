@@ -126,11 +126,13 @@ fn print(
     }
     let diagnostics = store.link_diagnostics(team)?;
     if diagnostics.incidents_without_production_deployment > 0 {
+        let by_time = summary.loaded.iter().any(|s| s.time_links.is_some());
         writeln!(
             out,
             "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
-             change failure rate nor recovery time. Link them with --link-incidents by-time.",
-            diagnostics.incidents_without_production_deployment
+             change failure rate nor recovery time.{}",
+            diagnostics.incidents_without_production_deployment,
+            if by_time { "" } else { " Link them with --link-incidents by-time." }
         )?;
     }
     if diagnostics.incidents_before_their_deployment > 0 {
@@ -150,7 +152,7 @@ pub(super) fn refuse_tool_options(args: &ImportArgs) -> Result<()> {
         bail!("--urgency and --priority apply to `retro import pagerduty` and `retro import opsgenie` only");
     }
     if (!args.map.is_empty() || args.map_file.is_some()) && mapping::layout_of(args.kind).is_none() {
-        bail!("--map and --map-file apply to `retro import deployments|changes|incidents` CSV files");
+        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
     }
     Ok(())
 }

@@ -154,7 +154,11 @@ pub fn import_bytes_linking(
                 file: file.to_owned(),
                 line: None,
                 field: None,
-                message: format!("{} are imported with `retro import {kind:?}`", kind.as_str()).to_lowercase(),
+                message: format!(
+                    "{} are imported with `retro import {}`",
+                    kind.as_str(),
+                    format!("{kind:?}").to_lowercase()
+                ),
             }));
         }
     };

@@ -267,6 +267,41 @@ fn four_keys_tables_give_hand_checked_metrics() {
     assert_eq!(week(&store, &team), (Some(75.0), 4, Some(2.0), 2, Some(1.5)));
 }
 
+#[test]
+fn four_keys_rows_may_come_as_csv_and_json_errors_name_the_row() {
+    let deployments = "source,deploy_id,time_created,main_commit,changes\n\
+        github,dep-1,2025-01-13 10:00:00.250 UTC,c2,\"[\"\"c1\"\",\"\"c2\"\"]\"\n\
+        github,dep-2,2025-01-14T10:00:00Z,c3,c3 c4\n";
+    let incidents = "incident_id,time_created,time_resolved,changes\n7,2025-01-14 11:00:00 UTC,,c4\n";
+    let fk = fourkeys::parse(
+        Some(TableFile { name: "deployments.csv", bytes: deployments.as_bytes(), format: Format::Csv }),
+        None,
+        Some(TableFile { name: "incidents.csv", bytes: incidents.as_bytes(), format: Format::Csv }),
+    )
+    .unwrap();
+    assert_eq!(fk.files, [Some("deployments.csv".to_owned()), None, Some("incidents.csv".to_owned())]);
+    assert_eq!(fk.deployments.len(), 2);
+    assert_eq!(fk.incidents[0].deployment_id.as_deref(), Some("dep-2"));
+    assert_eq!(fk.incidents[0].resolved_at, None);
+
+    let bad = String::from_utf8(FK_DEPLOYMENTS.to_vec()).unwrap().replace("\"c6\"]", "6]");
+    let err = fourkeys::parse(
+        Some(TableFile { name: "deployments.json", bytes: bad.as_bytes(), format: Format::Json }),
+        None,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "deployments.json:4: changes: deploy_id dep-4: 6 is not a change id");
+    let bad = String::from_utf8(FK_INCIDENTS.to_vec()).unwrap().replace("2025-01-14 13:00:00", "2025-01-14 09:00:00");
+    let err = fourkeys::parse(
+        None,
+        None,
+        Some(TableFile { name: "incidents.json", bytes: bad.as_bytes(), format: Format::Json }),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "incidents.json:1: time_resolved: incident_id 101: is before time_created");
+}
+
 const ODD_EXPORT: &str = "Ticket,Opened,Closed,Component,Reporter\n\
 T-1,2025-01-14T11:00:00Z,2025-01-14T13:00:00Z,checkout,ada\n\
 T-2,2025-01-15T10:30:00Z,2025-01-15T11:30:00Z,search,grace\n";
