@@ -2,7 +2,7 @@
 //! tables as exported rows, read together so that changes and incidents find the
 //! deployment that lists them.
 
-use super::{Record, check_unique, error, json_records, note_person_fields};
+use super::{Record, check_unique, each_json_record, error, note_person_fields};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident, Timestamp, parse_timestamp};
 use crate::import::columns::{Column, Layout};
 use crate::import::error::FieldError;
@@ -201,12 +201,13 @@ fn read_table(
     let mut seen = HashMap::new();
     match f.format {
         Format::Json => {
-            for record in json_records(f.name, f.bytes, table.layout.json_key)? {
+            each_json_record(f.name, f.bytes, table.layout.json_key, |record| {
                 note_person_fields(&record, &[], &mut out.person_fields);
                 let row = json_row(f.name, &record, table, id_name, resolved_name)?;
                 check_unique(&mut seen, f.name, row.line, id_name, &row.id)?;
                 rows.push(row);
-            }
+                Ok(())
+            })?;
         }
         Format::Csv => {
             let binding = records::read(f.name, f.bytes, Format::Csv, &table.layout, |r| {

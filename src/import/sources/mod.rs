@@ -47,19 +47,29 @@ pub(crate) fn error(file: &str, line: Option<u64>, field: Option<&str>, message:
     ImportError { file: file.to_owned(), line, field: field.map(str::to_owned), message: message.into() }
 }
 
-/// Reads the objects of an API export: one JSON value, or several one after another (pages
-/// appended by a loop of `curl >>`, or JSON lines). A value is a page object holding the
-/// records in its `key` array, an array of records or pages, or a record itself.
-pub(crate) fn json_records(file: &str, bytes: &[u8], key: &str) -> Result<Vec<Record>, ImportError> {
+/// Hands `each` the objects of an API export one at a time (only one is held parsed):
+/// one JSON value, or several one after another (pages appended by a loop of `curl >>`,
+/// or JSON lines). A value is a page object holding the records in its `key` array, an
+/// array of records or pages, or a record itself.
+pub(crate) fn each_json_record(
+    file: &str,
+    bytes: &[u8],
+    key: &str,
+    mut each: impl FnMut(Record) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let base = text.as_ptr() as usize;
-    let line_of = |raw: &RawValue| {
+    // Records come in the order of the text, so lines are counted on from the last one.
+    let mut seen = (0usize, 1u64);
+    let mut line_of = |raw: &RawValue| {
         let at = raw.get().as_ptr() as usize - base;
-        1 + text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64
+        let (from, line) = if at >= seen.0 { seen } else { (0, 1) };
+        let line = line + text.as_bytes()[from..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        seen = (at, line);
+        line
     };
     let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
-    let mut records = Vec::new();
     let mut pending: Vec<&RawValue> = Vec::new();
     for value in serde_json::Deserializer::from_str(text).into_iter::<&RawValue>() {
         pending.push(value.map_err(json_error)?);
@@ -78,7 +88,7 @@ pub(crate) fn json_records(file: &str, bytes: &[u8], key: &str) -> Result<Vec<Re
                         }
                         None => {
                             let fields = serde_json::from_str(raw.get()).map_err(json_error)?;
-                            records.push(Record { line: line_of(raw), fields });
+                            each(Record { line: line_of(raw), fields })?;
                         }
                     }
                 }
@@ -93,7 +103,7 @@ pub(crate) fn json_records(file: &str, bytes: &[u8], key: &str) -> Result<Vec<Re
             }
         }
     }
-    Ok(records)
+    Ok(())
 }
 
 /// The names of a record's fields that are about people, added once each to `seen`:

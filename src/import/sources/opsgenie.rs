@@ -1,6 +1,6 @@
 //! Opsgenie alerts: the Alert API's list responses (`{"data": [...]}`).
 
-use super::{Allowed, Record, ToolIncidents, check_unique, error, json_records, note_person_fields, timestamp};
+use super::{Allowed, Record, ToolIncidents, check_unique, each_json_record, error, note_person_fields, timestamp};
 use crate::domain::Incident;
 use crate::import::ImportError;
 use serde_json::Value;
@@ -18,7 +18,7 @@ const REPORT_PERSON_FIELDS: &[&str] = &["acknowledgedBy", "closedBy"];
 pub fn parse(file: &str, bytes: &[u8], priorities: &Allowed) -> Result<ToolIncidents, ImportError> {
     let mut out = ToolIncidents { rows: Vec::new(), person_fields: Vec::new(), left_out: 0 };
     let mut seen = HashMap::new();
-    for record in json_records(file, bytes, "data")? {
+    each_json_record(file, bytes, "data", |record| {
         note_person_fields(&record, PERSON_FIELDS, &mut out.person_fields);
         if let Some(report) = record.fields.get("report").and_then(Value::as_object) {
             for key in REPORT_PERSON_FIELDS.iter().filter(|k| report.contains_key(**k)) {
@@ -35,7 +35,8 @@ pub fn parse(file: &str, bytes: &[u8], priorities: &Allowed) -> Result<ToolIncid
         } else {
             out.left_out += 1;
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -1,6 +1,6 @@
 //! PagerDuty incidents: the REST API's `GET /incidents` pages, or the web CSV export.
 
-use super::{Allowed, Record, ToolIncidents, check_unique, error, json_records, note_person_fields, timestamp};
+use super::{Allowed, Record, ToolIncidents, check_unique, each_json_record, error, note_person_fields, timestamp};
 use crate::domain::Incident;
 use crate::import::columns::{Column, Layout};
 use crate::import::error::FieldError;
@@ -49,7 +49,7 @@ pub fn parse(file: &str, bytes: &[u8], format: Format, filter: &PagerDutyFilter)
 fn parse_json(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<ToolIncidents, ImportError> {
     let mut out = ToolIncidents { rows: Vec::new(), person_fields: Vec::new(), left_out: 0 };
     let mut seen = HashMap::new();
-    for record in json_records(file, bytes, "incidents")? {
+    each_json_record(file, bytes, "incidents", |record| {
         note_person_fields(&record, PERSON_FIELDS, &mut out.person_fields);
         let incident = incident(file, &record)?;
         check_unique(&mut seen, file, record.line, "id", &incident.external_id)?;
@@ -60,7 +60,8 @@ fn parse_json(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<Tool
         } else {
             out.left_out += 1;
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
