@@ -419,6 +419,16 @@ fn the_command_line_imports_each_tool_and_says_what_it_dropped() {
         .success(),
     );
     assert!(out.contains("Imported 2 incidents from odd.csv"), "{out}");
+    let pd = String::from_utf8(PD_CSV.to_vec()).unwrap().replace("Created On", "Opened (UTC)");
+    std::fs::write(dir.path().join("pd.csv"), pd).unwrap();
+    let out = stdout(
+        &retro_in(
+            dir.path(),
+            &["import", "pagerduty", "pd.csv", "--map", "created_on=Opened (UTC)", "--urgency", "any"],
+        )
+        .success(),
+    );
+    assert!(out.contains("Imported 4 incidents from pd.csv"), "{out}");
     let e = retro_in(dir.path(), &["import", "incidents", "odd.csv", "--map", "started_at=Created On"]).failure();
     let stderr = String::from_utf8_lossy(&e.get_output().stderr).into_owned();
     assert!(
