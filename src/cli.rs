@@ -109,8 +109,9 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// A CSV or JSON file, for `git` the repository's folder, for `devlake` the database's
-    /// URL (mysql://USER:PASSWORD@HOST:PORT/DATABASE)
+    /// A CSV or JSON file, for `git` the repository's folder, for `fourkeys` the folder of
+    /// its table files, for `devlake` the database's URL
+    /// (mysql://USER:PASSWORD@HOST:PORT/DATABASE)
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
@@ -154,8 +155,8 @@ pub struct ImportArgs {
     /// the defaults (see docs/git-import.md)
     #[arg(long = "rework-pattern", value_name = "[KIND:]REGEX", help_heading = "Git import")]
     pub rework_patterns: Vec<String>,
-    /// incidents: link each incident that names no deployment to the last production
-    /// deployment of its service before it started
+    /// incidents, pagerduty, opsgenie, fourkeys: link each incident that names no
+    /// deployment to the last production deployment of its service before it started
     #[arg(long, value_enum, value_name = "RULE", help_heading = "Incident import")]
     pub link_incidents: Option<LinkIncidents>,
     /// devlake: the DevLake project whose rows are imported (its project_mapping name)
@@ -176,6 +177,21 @@ pub struct ImportArgs {
     /// gitlab-dora: the metric a `[{date, value}]` file holds
     #[arg(long, value_enum, value_name = "NAME", help_heading = "GitHub and GitLab import")]
     pub metric: Option<crate::import::sources::gitlab::GitlabMetric>,
+    /// pagerduty: the urgencies that count as production failures, comma-separated, or
+    /// `any` [default: high]
+    #[arg(long, value_delimiter = ',', value_name = "LIST", help_heading = "Incident tools")]
+    pub urgency: Vec<String>,
+    /// pagerduty, opsgenie: the priorities that count as production failures,
+    /// comma-separated, or `any` [default: any for pagerduty, P1,P2 for opsgenie]
+    #[arg(long, value_delimiter = ',', value_name = "LIST", help_heading = "Incident tools")]
+    pub priority: Vec<String>,
+    /// deployments, changes, incidents, pagerduty (CSV): read retro's column TARGET from the file's
+    /// column SOURCE, e.g. --map started_at="Created On"; repeat for several
+    #[arg(long = "map", value_name = "TARGET=SOURCE", help_heading = "Column mapping")]
+    pub map: Vec<String>,
+    /// A file of `target = "Source column"` lines, read like --map
+    #[arg(long = "map-file", value_name = "FILE", help_heading = "Column mapping")]
+    pub map_file: Option<PathBuf>,
 }
 
 /// How incidents without a deployment find one.

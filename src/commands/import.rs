@@ -11,6 +11,15 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     if args.kind == ImportKind::Devlake {
         return super::import_devlake::run(store, team, args, out);
     }
+    if matches!(args.kind, ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys) {
+        return match declared_coverage(team, args)? {
+            Some((first, last)) => {
+                store.declaring_coverage(first, last, |s| super::import_tools::run(s, team, args, out))
+            }
+            None => super::import_tools::run(store, team, args, out),
+        };
+    }
+    super::import_tools::refuse_tool_options(args)?;
     if super::import_sources::reads(args.kind) {
         return match declared_coverage(team, args)? {
             Some((first, last)) => {
@@ -49,7 +58,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         bail!("--link-incidents applies to `retro import incidents` only");
     }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
-    let bytes = read_file(&args.file)?;
+    let bytes = super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?;
     let summary = match declared_coverage(team, args)? {
         Some((first, last)) => store.declaring_coverage(first, last, |s| {
             import_bytes_linking(s, team, args.kind, &file, &bytes, format, by_time)
@@ -71,6 +80,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         ImportKind::Deployments => (true, true),
         ImportKind::Changes => (false, true),
         ImportKind::Incidents => (true, false),
+        ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys => (true, true),
         _ => (false, false),
     };
     if incidents && diagnostics.incidents_without_production_deployment > 0 {
@@ -124,7 +134,7 @@ pub(super) fn declared_coverage(team: &Team, args: &ImportArgs) -> Result<Option
     Ok(Some((span.start, span.end - 1)))
 }
 
-fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
+pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
     // Column names, environments and the file name come from outside: shown, never sent raw.
     let list = |names: &[String]| safe(&some_names(names)).into_owned();
     let file = safe(file);

@@ -6,6 +6,7 @@ mod import;
 mod import_devlake;
 mod import_git;
 mod import_sources;
+mod import_tools;
 mod metrics;
 mod retros;
 mod shell;

@@ -7,7 +7,7 @@ use super::fields::{one_of, optional, optional_timestamp, required, required_tim
 use super::{Format, ImportError, Parsed, collect_rows, each_row};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident};
 
-const DEPLOYMENTS: Layout = Layout {
+pub(super) const DEPLOYMENTS: Layout = Layout {
     json_key: "deployments",
     columns: &[
         Column::required("id", &["deployment_id", "external_id"]),
@@ -54,7 +54,7 @@ pub(crate) fn each_deployment(
     )
 }
 
-const CHANGES: Layout = Layout {
+pub(super) const CHANGES: Layout = Layout {
     json_key: "changes",
     columns: &[
         Column::required("id", &["change_id", "external_id", "sha", "commit", "commit_sha", "commit_id"]),
@@ -95,7 +95,7 @@ pub(crate) fn each_change(
     )
 }
 
-const INCIDENTS: Layout = Layout {
+pub(super) const INCIDENTS: Layout = Layout {
     json_key: "incidents",
     columns: &[
         Column::required("id", &["incident_id", "external_id"]),

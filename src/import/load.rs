@@ -31,6 +31,13 @@ pub enum ImportKind {
     GitlabDeployments,
     /// GitLab DORA metrics API JSON (`interval=monthly`), pre-aggregated values
     GitlabDora,
+    /// PagerDuty incidents: the REST API's JSON (`GET /incidents` pages) or the web CSV export
+    Pagerduty,
+    /// Opsgenie alerts as incidents: the Alert API's JSON (`GET /v2/alerts` pages)
+    Opsgenie,
+    /// Four Keys' deployments, changes and incidents tables (FILE is the folder holding
+    /// deployments.json, changes.json, incidents.json, as JSON lines or CSV too)
+    Fourkeys,
 }
 
 impl ImportKind {
@@ -45,6 +52,9 @@ impl ImportKind {
             Self::GithubDeployments | Self::GitlabDeployments => "deployments",
             Self::GithubRuns => "workflow runs",
             Self::GitlabDora => "DORA values",
+            Self::Pagerduty => "PagerDuty incidents",
+            Self::Opsgenie => "Opsgenie alerts",
+            Self::Fourkeys => "Four Keys tables",
         }
     }
 }
@@ -151,6 +161,19 @@ pub fn import_bytes_linking(
                 line: None,
                 field: None,
                 message: "a git repository is imported with `retro import git PATH`, not as a file".into(),
+            }));
+        }
+        // Read by `import::tools`, with their own options.
+        ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys => {
+            return Err(LoadError::Invalid(ImportError {
+                file: file.to_owned(),
+                line: None,
+                field: None,
+                message: format!(
+                    "{} are imported with `retro import {}`",
+                    kind.as_str(),
+                    format!("{kind:?}").to_lowercase()
+                ),
             }));
         }
         // A database is not a file either: `import::devlake::import_project` reads it.

@@ -9,9 +9,11 @@ mod events;
 mod fields;
 pub mod git;
 mod load;
+pub mod mapping;
 mod records;
 mod samples;
 pub mod sources;
+pub mod tools;
 
 pub use columns::identifies_a_person;
 pub use error::{ImportError, some_names};

@@ -251,6 +251,27 @@ impl Store {
         })
     }
 
+    /// Deployments, changes, then incidents, in one transaction: a source that exports all
+    /// three (Four Keys' tables) lands all of it or none of it. `by_time` as for
+    /// [`Store::load_incidents_linking`].
+    pub fn load_events_from<E>(
+        &mut self,
+        team: &Team,
+        deployments: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
+        changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
+        incidents: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
+        source: &str,
+        by_time: bool,
+    ) -> Result<([LoadReport; 3], TimeLinks), LoadFailure<E>> {
+        let declared = self.declared;
+        self.write_bulk(|tx| {
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
+            let changes = events::load_changes(tx, team.id, changes, source)?;
+            let (incidents, links) = events::load_incidents(tx, team.id, incidents, source, by_time, declared)?;
+            Ok(([deployments, changes, incidents], links))
+        })
+    }
+
     /// Deployments and changes of a source that is read whole on every import (a git
     /// history), in one transaction: takes over the rows of `options.adopt`, upserts,
     /// then counts (and with `options.prune` deletes) the source's rows that this

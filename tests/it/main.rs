@@ -24,6 +24,7 @@ mod sources;
 mod store_upgrade;
 mod terminal_restore;
 mod tmux_e2e;
+mod tool_import;
 mod tui_actions;
 mod tui_confirm;
 mod tui_detail_chart;

@@ -1,0 +1,192 @@
+//! `retro import pagerduty|opsgenie|fourkeys`, and the column mapping of CSV imports.
+
+use crate::cli::{ImportArgs, LinkIncidents};
+use crate::domain::Team;
+use crate::import::mapping::{self, MapEntry};
+use crate::import::tools::{
+    self, Allowed, IncidentTool, ToolSummary, fourkeys, opsgenie,
+    pagerduty::{self, PagerDutyFilter},
+};
+use crate::import::{Format, ImportKind, read_file};
+use crate::store::Store;
+use crate::text::safe;
+use anyhow::{Result, anyhow, bail};
+use std::io::Write;
+
+pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if !args.deploy_tags.is_empty()
+        || args.deploy_branch.is_some()
+        || !args.rework_patterns.is_empty()
+        || !args.exclude_tags.is_empty()
+        || args.since.is_some()
+        || args.service.is_some()
+        || args.prune
+    {
+        bail!(
+            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
+             to `retro import git` only"
+        );
+    }
+    let maps = !args.map.is_empty() || args.map_file.is_some();
+    if maps && args.kind != ImportKind::Pagerduty {
+        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
+    }
+    let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
+    let file = args.file.display().to_string();
+    let (summary, filter) = match args.kind {
+        ImportKind::Pagerduty => {
+            let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
+                anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
+            })?;
+            let default = PagerDutyFilter::default();
+            let filter = PagerDutyFilter {
+                urgencies: Allowed::parse(&args.urgency, default.urgencies),
+                priorities: Allowed::parse(&args.priority, default.priorities),
+            };
+            let bytes = mapped_with(args, &file, format, pagerduty::csv_layout(), read_file(&args.file)?)?;
+            let read = pagerduty::parse(&file, &bytes, format, &filter)?;
+            let described =
+                format!("--urgency {} --priority {}", filter.urgencies.describe(), filter.priorities.describe());
+            (tools::load_incidents(store, team, IncidentTool::PagerDuty, read, by_time)?, described)
+        }
+        ImportKind::Opsgenie => {
+            if !args.urgency.is_empty() {
+                bail!("Opsgenie alerts have no urgency; choose them with --priority (default P1,P2)");
+            }
+            if args.format == Some(Format::Csv) {
+                bail!("retro reads Opsgenie's Alert API JSON, not CSV");
+            }
+            let priorities = Allowed::parse(&args.priority, opsgenie::default_priorities());
+            let bytes = read_file(&args.file)?;
+            let read = opsgenie::parse(&file, &bytes, &priorities)?;
+            let described = format!("--priority {}", priorities.describe());
+            (tools::load_incidents(store, team, IncidentTool::Opsgenie, read, by_time)?, described)
+        }
+        ImportKind::Fourkeys => {
+            if !args.urgency.is_empty() || !args.priority.is_empty() {
+                bail!("--urgency and --priority apply to `retro import pagerduty` and `retro import opsgenie`");
+            }
+            if args.format.is_some() {
+                bail!(
+                    "--format applies to files; `retro import fourkeys` reads a folder and tells each table's format from its extension"
+                );
+            }
+            let found = fourkeys::table_files(&args.file)?;
+            let mut bytes: [Vec<u8>; 3] = Default::default();
+            for (slot, table) in bytes.iter_mut().zip(&found) {
+                if let Some((name, _)) = table {
+                    *slot = read_file(std::path::Path::new(name))?;
+                }
+            }
+            let table = |i: usize| {
+                found[i].as_ref().map(|(name, format)| fourkeys::TableFile {
+                    name: name.as_str(),
+                    bytes: &bytes[i],
+                    format: *format,
+                })
+            };
+            let read = fourkeys::parse(table(0), table(1), table(2))?;
+            let given = read.files.clone();
+            let mut summary = tools::load_four_keys(store, team, read, by_time)?;
+            // Only the tables the folder held.
+            let mut keep = given.iter().map(Option::is_some);
+            summary.loaded.retain(|_| keep.next().unwrap_or(false));
+            (summary, String::new())
+        }
+        _ => unreachable!("only the tools' kinds come here"),
+    };
+    print(store, team, &file, &summary, &filter, out)
+}
+
+fn print(
+    store: &Store,
+    team: &Team,
+    file: &str,
+    summary: &ToolSummary,
+    filter: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if summary.left_out > 0 {
+        writeln!(
+            out,
+            "Left out {} incident(s) outside {filter}: only those count as production failures.",
+            summary.left_out
+        )?;
+    }
+    for s in &summary.loaded {
+        super::import::print_summary(file, team, s, out)?;
+        if let Some(links) = s.time_links {
+            writeln!(
+                out,
+                "Linked by time: {} incident(s) that name no deployment now point at the last production \
+                 deployment of their service before they started; {} stayed unlinked (no such deployment).",
+                links.linked, links.unlinked
+            )?;
+        }
+    }
+    let diagnostics = store.link_diagnostics(team)?;
+    if diagnostics.incidents_without_production_deployment > 0 {
+        let by_time = summary.loaded.iter().any(|s| s.time_links.is_some());
+        writeln!(
+            out,
+            "Note: {} incident(s) name no production deployment as their cause, so they enter neither \
+             change failure rate nor recovery time.{}",
+            diagnostics.incidents_without_production_deployment,
+            if by_time { "" } else { " Link them with --link-incidents by-time." }
+        )?;
+    }
+    if diagnostics.incidents_before_their_deployment > 0 {
+        writeln!(
+            out,
+            "Note: {} incident(s) started before the deployment they name, which cannot have caused them; \
+             they enter neither change failure rate nor recovery time.",
+            diagnostics.incidents_before_their_deployment
+        )?;
+    }
+    Ok(())
+}
+
+/// `--urgency`, `--priority`, `--map` and `--map-file` belong to some kinds only.
+pub(super) fn refuse_tool_options(args: &ImportArgs) -> Result<()> {
+    if !args.urgency.is_empty() || !args.priority.is_empty() {
+        bail!("--urgency and --priority apply to `retro import pagerduty` and `retro import opsgenie` only");
+    }
+    if (!args.map.is_empty() || args.map_file.is_some()) && mapping::layout_of(args.kind).is_none() {
+        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
+    }
+    Ok(())
+}
+
+/// The file's bytes with its header renamed by `--map` and `--map-file`, if given.
+pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    match mapping::layout_of(args.kind) {
+        Some(layout) => mapped_with(args, file, format, layout, bytes),
+        None => Ok(bytes),
+    }
+}
+
+fn mapped_with(
+    args: &ImportArgs,
+    file: &str,
+    format: Format,
+    layout: &crate::import::mapping::Layout,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>> {
+    let mut entries: Vec<MapEntry> = Vec::new();
+    if let Some(path) = &args.map_file {
+        let text = read_file(path)?;
+        let name = path.display().to_string();
+        let text = String::from_utf8(text).map_err(|_| anyhow!("{}: is not valid UTF-8 text", safe(&name)))?;
+        entries.extend(mapping::parse_file(&name, &text)?);
+    }
+    for arg in &args.map {
+        entries.push(mapping::parse_arg(arg)?);
+    }
+    if entries.is_empty() {
+        return Ok(bytes);
+    }
+    if format != Format::Csv {
+        bail!("--map and --map-file apply to CSV files; a JSON file's keys can be renamed before import (with jq)");
+    }
+    Ok(mapping::apply(file, &bytes, layout, &entries)?)
+}
