@@ -8,6 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    super::import_options::check(args)?;
     if args.kind == ImportKind::Devlake {
         return super::import_devlake::run(store, team, args, out);
     }
@@ -19,7 +20,6 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
             None => super::import_tools::run(store, team, args, out),
         };
     }
-    super::import_tools::refuse_tool_options(args)?;
     if super::import_sources::reads(args.kind) {
         return match declared_coverage(team, args)? {
             Some((first, last)) => {
@@ -28,35 +28,13 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
             None => super::import_sources::run(store, team, args, out),
         };
     }
-    if args.project.is_some() {
-        bail!("--project applies to `retro import devlake` only");
-    }
-    if args.statuses.is_some() || args.workflow.is_some() || args.repo.is_some() || args.metric.is_some() {
-        bail!("--statuses, --workflow, --repo and --metric apply to the GitHub and GitLab imports only");
-    }
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
-    }
-    if !args.deploy_tags.is_empty()
-        || args.deploy_branch.is_some()
-        || !args.rework_patterns.is_empty()
-        || !args.exclude_tags.is_empty()
-        || args.since.is_some()
-        || args.service.is_some()
-        || args.prune
-    {
-        bail!(
-            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
-             to `retro import git` only"
-        );
     }
     let file = args.file.display().to_string();
     let format = args.format.or_else(|| Format::from_path(&args.file)).ok_or_else(|| {
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
-    if args.link_incidents.is_some() && args.kind != ImportKind::Incidents {
-        bail!("--link-incidents applies to `retro import incidents` only");
-    }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let bytes = super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?;
     let summary = match declared_coverage(team, args)? {

@@ -8,25 +8,6 @@ use anyhow::{Result, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
-    if args.format.is_some() {
-        bail!("--format applies to files; `retro import devlake` reads a database");
-    }
-    if !args.deploy_tags.is_empty()
-        || args.deploy_branch.is_some()
-        || !args.rework_patterns.is_empty()
-        || !args.exclude_tags.is_empty()
-        || args.since.is_some()
-        || args.service.is_some()
-        || args.prune
-    {
-        bail!(
-            "--deploy-tags, --deploy-branch, --rework-pattern, --exclude-tags, --since, --service and --prune \
-             apply to `retro import git` only"
-        );
-    }
-    if args.link_incidents.is_some() {
-        bail!("--link-incidents applies to incident files: DevLake links incidents to deployments itself");
-    }
     let Some(project) = args.project.as_deref() else {
         bail!("`retro import devlake` needs --project NAME: the DevLake project to import");
     };

@@ -9,12 +9,6 @@ use anyhow::{Result, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
-    if args.format.is_some() {
-        bail!("--format applies to files; `retro import git` reads a repository");
-    }
-    if args.link_incidents.is_some() {
-        bail!("--link-incidents applies to `retro import incidents`");
-    }
     let deployments = match &args.deploy_branch {
         Some(branch) => DeploySource::Branch(branch.clone()),
         None => {

@@ -71,22 +71,6 @@ fn print_link_notes(store: &Store, team: &Team, out: &mut dyn Write) -> Result<(
 }
 
 fn check_flags(args: &ImportArgs) -> Result<()> {
-    if !args.deploy_tags.is_empty()
-        || args.deploy_branch.is_some()
-        || !args.rework_patterns.is_empty()
-        || !args.exclude_tags.is_empty()
-        || args.since.is_some()
-        || args.service.is_some()
-        || args.prune
-    {
-        bail!(
-            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
-             to `retro import git` only"
-        );
-    }
-    if args.link_incidents.is_some() {
-        bail!("--link-incidents applies to `retro import incidents` only");
-    }
     if args.format == Some(Format::Csv) {
         bail!("the GitHub and GitLab imports read the APIs' JSON; --format csv does not apply");
     }

@@ -14,23 +14,6 @@ use anyhow::{Result, anyhow, bail};
 use std::io::Write;
 
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
-    if !args.deploy_tags.is_empty()
-        || args.deploy_branch.is_some()
-        || !args.rework_patterns.is_empty()
-        || !args.exclude_tags.is_empty()
-        || args.since.is_some()
-        || args.service.is_some()
-        || args.prune
-    {
-        bail!(
-            "--deploy-tags, --deploy-branch, --exclude-tags, --since, --service, --prune and --rework-pattern apply \
-             to `retro import git` only"
-        );
-    }
-    let maps = !args.map.is_empty() || args.map_file.is_some();
-    if maps && args.kind != ImportKind::Pagerduty {
-        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
-    }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
     let file = args.file.display().to_string();
     let (summary, filter) = match args.kind {
@@ -142,17 +125,6 @@ fn print(
              they enter neither change failure rate nor recovery time.",
             diagnostics.incidents_before_their_deployment
         )?;
-    }
-    Ok(())
-}
-
-/// `--urgency`, `--priority`, `--map` and `--map-file` belong to some kinds only.
-pub(super) fn refuse_tool_options(args: &ImportArgs) -> Result<()> {
-    if !args.urgency.is_empty() || !args.priority.is_empty() {
-        bail!("--urgency and --priority apply to `retro import pagerduty` and `retro import opsgenie` only");
-    }
-    if (!args.map.is_empty() || args.map_file.is_some()) && mapping::layout_of(args.kind).is_none() {
-        bail!("--map and --map-file apply to CSV files of `retro import deployments|changes|incidents|pagerduty`");
     }
     Ok(())
 }

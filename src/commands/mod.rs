@@ -5,6 +5,7 @@ mod generate;
 mod import;
 mod import_devlake;
 mod import_git;
+mod import_options;
 mod import_sources;
 mod import_tools;
 mod metrics;

@@ -1053,7 +1053,7 @@ fn retro_import_git_options_and_mistakes() {
     fails(&["git", repo, "--service", "a@b"], "--service needs a name without '@'");
     fails(&["deployments", "d.csv", "--prune"], "apply to `retro import git` only");
     fails(&["deployments", "d.csv", "--service", "api"], "apply to `retro import git` only");
-    fails(&["git", repo, "--link-incidents", "by-time"], "--link-incidents applies to `retro import incidents`");
+    fails(&["git", repo, "--link-incidents", "by-time"], "--link-incidents applies to the incident imports");
     fails(&["git", repo, "--exclude-tags", "*-rc*", "--deploy-branch", "main"], "cannot be used with");
     let out = stdout(
         retro(dir.path())

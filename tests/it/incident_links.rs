@@ -132,5 +132,5 @@ fn retro_import_incidents_link_incidents_by_time_says_what_it_linked() {
     assert!(out.contains("Note: 1 incident(s) name no production deployment as their cause"), "{out}");
     let failed = retro(&["import", "deployments", "d.csv", "--link-incidents", "by-time"]).failure();
     let stderr = String::from_utf8(failed.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("--link-incidents applies to `retro import incidents` only"), "{stderr}");
+    assert!(stderr.contains("--link-incidents applies to the incident imports (`retro import incidents|pagerduty|opsgenie|fourkeys`) only"), "{stderr}");
 }
