@@ -1,17 +1,17 @@
 //! `retro actions list|show|add|update`: improvement actions and whether their metric
 //! moved. The JSON and CSV shapes are documented in docs/actions.md and kept stable.
 
-use crate::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::cli::{
     ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat, OutputFormat, StatusArg,
     StatusFilter,
 };
+use crate::domain::format_value;
 use crate::domain::{
     Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
     format_timestamp,
 };
 use crate::metrics::EffectRule;
-use crate::report::format_value;
+use crate::query::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
@@ -47,7 +47,7 @@ fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out:
         })
         .filter(|p| !args.overdue || p.overdue)
         .collect();
-    crate::actions::sort(&mut rows, args.sort);
+    crate::query::actions::sort(&mut rows, args.sort);
     match args.format {
         OutputFormat::Table => write_table(team, &rows, now, out)?,
         OutputFormat::Json => {

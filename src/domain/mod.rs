@@ -9,6 +9,7 @@ mod period;
 mod retro;
 mod team;
 mod time;
+mod unit;
 
 pub use action::{Action, ActionId, ActionPlan, ActionReview, ActionStatus, Decision, Expected, NewAction};
 pub use coverage::{Coverage, CoverageKind, Spans};
@@ -19,3 +20,4 @@ pub use period::{Granularity, Period, PeriodLabelError};
 pub use retro::{Draft, Note, NoteId, Retro, RetroId, Stage, VoteCounts, VoteKind};
 pub use team::{Team, TeamId};
 pub use time::{Timestamp, UtcOffset, format_timestamp, parse_timestamp};
+pub use unit::{format_delta, format_relative, format_value};

@@ -3,8 +3,8 @@
 
 use super::{RetroSummary, Reviewed, local_date};
 use crate::domain::{Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
+use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_value};
 use chrono::DateTime;
 use std::fmt::Write;
 

@@ -9,10 +9,11 @@ pub use markdown::markdown;
 
 use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, UtcOffset, VoteCounts};
 use crate::metrics::Evaluation;
+use crate::retro::flow::Flow;
 use crate::retro::movement::MetricMove;
 use chrono::{DateTime, NaiveDate};
 
-/// Everything a retro's summary shows; built from the store by the caller.
+/// Everything a retro's summary shows; [`summary`] builds it from a retro's flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetroSummary {
     pub team: Team,
@@ -29,6 +30,31 @@ pub struct RetroSummary {
     pub actions: Vec<Action>,
     /// Decisions about earlier actions taken in this retro.
     pub reviews: Vec<Reviewed>,
+}
+
+/// The retro's summary for export: everything the flow holds, reviewed actions paired
+/// with their decisions.
+pub fn summary(flow: &Flow) -> RetroSummary {
+    let reviews = flow
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            let action = flow.to_review.iter().find(|a| a.id == r.action)?.clone();
+            let verdict = flow.progress.iter().find(|p| p.action.id == r.action).map(|p| p.evaluation);
+            Some(Reviewed { action, review: r.clone(), verdict })
+        })
+        .collect();
+    RetroSummary {
+        team: flow.team.clone(),
+        retro: flow.retro.clone(),
+        safety: flow.safety,
+        return_on_time: flow.return_on_time,
+        moves: flow.moves.clone(),
+        data_gaps: flow.data_gaps.clone(),
+        notes: flow.notes.clone(),
+        actions: flow.actions.clone(),
+        reviews,
+    }
 }
 
 impl RetroSummary {

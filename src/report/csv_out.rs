@@ -1,5 +1,5 @@
-use super::MetricTable;
 use crate::domain::{DoraMetric, format_timestamp};
+use crate::query::MetricTable;
 use std::io::Write;
 
 /// The documented CSV shape of `retro metrics --format csv`: one row per period and

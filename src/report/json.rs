@@ -1,6 +1,6 @@
-use super::MetricTable;
 use crate::domain::{DoraMetric, format_timestamp};
 use crate::metrics::PeriodMetrics;
+use crate::query::MetricTable;
 use serde_json::{Map, Value, json};
 
 /// Version of the JSON shape; bumped on any change that could break a consumer.

@@ -1,6 +1,8 @@
-use super::{MetricTable, format_value, period_label};
+use super::period_label;
 use crate::domain::DoraMetric;
+use crate::domain::format_value;
 use crate::metrics::Covered;
+use crate::query::MetricTable;
 use std::io::Write;
 
 /// A plain-text table for people: one line per period, "no data" where there is none.

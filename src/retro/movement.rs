@@ -4,7 +4,7 @@
 
 use crate::domain::{DoraMetric, MetricKey, Polarity};
 use crate::metrics::{Direction, Reading, UsualRange, trend};
-use crate::report::MetricTable;
+use crate::query::MetricTable;
 use serde::Serialize;
 
 /// One metric's movement: its value in the retro window against the mean of the

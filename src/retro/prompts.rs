@@ -15,8 +15,8 @@
 
 use super::movement::MetricMove;
 use crate::domain::MetricKey;
+use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_value};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};

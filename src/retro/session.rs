@@ -6,7 +6,7 @@ use super::movement::moves;
 use super::prompts::{Catalogue, safety_prompts, select};
 use crate::domain::{ActionStatus, Granularity, Period, Retro, RetroId, Team, Timestamp};
 use crate::metrics::signals::Signal;
-use crate::report::{MetricTable, recent_signals};
+use crate::query::{MetricTable, recent_signals};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days};
 
@@ -71,7 +71,7 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
         .cloned()
         .collect();
     let actions = all_actions.into_iter().filter(|a| a.retro == Some(id)).collect();
-    let progress = crate::actions::progress_all(store, &team, now)?
+    let progress = crate::query::actions::progress_all(store, &team, now)?
         .into_iter()
         .filter(|p| to_review.iter().any(|a| a.id == p.action.id))
         .collect();
@@ -150,29 +150,4 @@ pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Time
         }
     }
     Ok(())
-}
-
-/// The retro's summary for export: everything the flow holds, reviewed actions paired
-/// with their decisions.
-pub fn summary(flow: &Flow) -> crate::export::RetroSummary {
-    let reviews = flow
-        .reviews
-        .iter()
-        .filter_map(|r| {
-            let action = flow.to_review.iter().find(|a| a.id == r.action)?.clone();
-            let verdict = flow.progress.iter().find(|p| p.action.id == r.action).map(|p| p.evaluation);
-            Some(crate::export::Reviewed { action, review: r.clone(), verdict })
-        })
-        .collect();
-    crate::export::RetroSummary {
-        team: flow.team.clone(),
-        retro: flow.retro.clone(),
-        safety: flow.safety,
-        return_on_time: flow.return_on_time,
-        moves: flow.moves.clone(),
-        data_gaps: flow.data_gaps.clone(),
-        notes: flow.notes.clone(),
-        actions: flow.actions.clone(),
-        reviews,
-    }
 }

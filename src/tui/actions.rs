@@ -2,8 +2,8 @@
 //! opened in detail.
 
 use super::keymap::Action as Key;
-use crate::actions::{ActionProgress, Sort, sort};
 use crate::domain::ActionStatus;
+use crate::query::actions::{ActionProgress, Sort, sort};
 
 /// Which actions the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

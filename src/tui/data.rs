@@ -3,7 +3,7 @@
 
 use super::app::{App, Effect};
 use crate::domain::{Granularity, Period, RetroId, Team, Timestamp};
-use crate::report::{MetricTable, default_last_period, table_and_signals};
+use crate::query::{MetricTable, default_last_period, table_and_signals};
 use crate::retro::prompts::Catalogue;
 use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
@@ -89,7 +89,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             let (table, signals) = table_and_signals(store, &team, &periods, now)?;
             // "As planned" only where an action expecting the worsening was open then.
             let shown = periods.last().expect("a dashboard shows at least one period");
-            let intended = crate::actions::planned_worsening_in(&store.actions(&team)?, shown);
+            let intended = crate::query::actions::planned_worsening_in(&store.actions(&team)?, shown);
             app.dashboard_loaded(&table, &intended, &signals);
         }
         Effect::LoadHistory { team, granularity } => {
@@ -107,7 +107,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
                 session::apply(store, &mut screen.flow, effects, now)?;
             }
         }
-        Effect::LoadActions { team } => app.actions_loaded(crate::actions::progress_all(store, &team, now)?),
+        Effect::LoadActions { team } => app.actions_loaded(crate::query::actions::progress_all(store, &team, now)?),
         Effect::ExportRetro => {
             if let Some(screen) = app.retro.as_mut() {
                 screen.message = Some(match export(&backend.export_dir, &screen.flow) {
@@ -132,7 +132,7 @@ fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Re
     let team: String =
         flow.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let path = dir.join(format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day()));
-    std::fs::write(&path, crate::export::markdown(&session::summary(flow)))?;
+    std::fs::write(&path, crate::export::markdown(&crate::export::summary(flow)))?;
     Ok(path)
 }
 

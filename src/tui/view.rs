@@ -2,8 +2,9 @@
 //! changes, never while drawing.
 
 use crate::domain::{Action, ActionId, DoraMetric, Granularity, MetricKey, Period, Polarity};
+use crate::domain::{format_delta, format_relative, format_value};
 use crate::metrics::{Direction, Movement, PeriodMetrics, Reading, Reference, UsualRange, ValueSource, judge, trend};
-use crate::report::{MetricTable, format_delta, format_relative, format_value};
+use crate::query::MetricTable;
 
 /// Periods in a dashboard sparkline.
 pub const SPARK_PERIODS: usize = 12;

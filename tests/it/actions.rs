@@ -1,16 +1,16 @@
-//! Improvement actions: where each stands (`retro::actions::progress`), the baseline
+//! Improvement actions: where each stands (`retro::query::actions::progress`), the baseline
 //! snapshot, review history across retros, the demo team's story of actions, and
 //! `retro actions list|show|add|update` through the binary.
 
 use crate::common::now;
 use assert_cmd::Command;
-use retro::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
 use retro::domain::{
     Action, ActionPlan, ActionReview, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Team,
     Timestamp, UtcOffset, parse_timestamp,
 };
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::Verdict;
+use retro::query::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
 use retro::store::Store;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

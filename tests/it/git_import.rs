@@ -9,7 +9,7 @@
 
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::git::{DeploySource, GitImportError, GitOptions, ReworkRules, TagFilter, import_repository};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -90,7 +90,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     datasets.push(
         Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.chart()).data(&model.points),
     );
-    let y_label = |v: f64| crate::report::format_value(Some(v), &model.unit);
+    let y_label = |v: f64| crate::domain::format_value(Some(v), &model.unit);
     let chart = Chart::new(datasets)
         .block(Block::new().borders(Borders::TOP).title(Line::from(key)))
         .x_axis(

@@ -1,4 +1,4 @@
-use crate::report::format_value;
+use crate::domain::format_value;
 use crate::tui::retro::{RetroScreen, decision_word};
 use crate::tui::ui::actions::{short_verdict, sparkline_of, title_cell, verdict_style};
 use crate::tui::ui::theme::Theme;

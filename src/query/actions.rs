@@ -8,12 +8,12 @@
 //! done or dropped one, those weeks up to and including the week it was closed. A week
 //! still under way never counts. docs/metrics.md has the rule and a worked example.
 
+use super::MetricTable;
 use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
     TeamMetric, Timestamp, UtcOffset,
 };
 use crate::metrics::{EffectRule, Evaluation, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
-use crate::report::MetricTable;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
 use std::ops::Range;
