@@ -162,7 +162,7 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
             a.id.0.to_string(),
             safe(&a.title).into_owned(),
             safe(a.metric.key()).into_owned(),
-            safe(&p.unit).into_owned(),
+            safe(p.unit.as_str()).into_owned(),
             a.expected.as_str().to_owned(),
             a.status.as_str().to_owned(),
             num(e.baseline),
@@ -321,7 +321,8 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         crate::domain::Polarity::HigherIsBetter => "higher is better",
         crate::domain::Polarity::LowerIsBetter => "lower is better",
     };
-    let unit = if p.unit.is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(&p.unit)) };
+    let unit =
+        if p.unit.as_str().is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(p.unit.as_str())) };
     writeln!(out, "Metric     {} ({unit})", safe(a.metric.name()))?;
     let target = a.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
     writeln!(out, "Expected   {}{target}", a.expected.label())?;

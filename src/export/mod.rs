@@ -7,7 +7,7 @@ mod markdown;
 pub use json::{SCHEMA, json};
 pub use markdown::markdown;
 
-use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, UtcOffset, VoteCounts};
+use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, Unit, UtcOffset, VoteCounts};
 use crate::metrics::Evaluation;
 use crate::retro::flow::Flow;
 use crate::retro::movement::MetricMove;
@@ -59,10 +59,10 @@ pub fn summary(flow: &Flow) -> RetroSummary {
 
 impl RetroSummary {
     /// The unit of a metric: a DORA metric's own, a team metric's from its movement.
-    fn unit(&self, metric: &MetricKey) -> &str {
+    fn unit(&self, metric: &MetricKey) -> Unit {
         match metric {
             MetricKey::Dora(m) => m.unit(),
-            MetricKey::Team(_) => self.find_move(metric).map_or("", |m| m.unit.as_str()),
+            MetricKey::Team(_) => self.find_move(metric).map_or_else(Unit::default, |m| m.unit.clone()),
         }
     }
 

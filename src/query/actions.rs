@@ -11,7 +11,7 @@
 use super::MetricTable;
 use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
-    TeamMetric, Timestamp, UtcOffset,
+    TeamMetric, Timestamp, Unit, UtcOffset,
 };
 use crate::metrics::{EffectRule, Evaluation, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::store::{Store, StoreError};
@@ -32,8 +32,8 @@ pub struct ActionProgress {
     pub series: Vec<(Period, Option<f64>)>,
     /// The entries of `series` the verdict read: the weeks since (see the module doc).
     pub counted: Range<usize>,
-    /// The metric's unit ("%", "hours", "deploys/day", or a team metric's own).
-    pub unit: String,
+    /// The metric's unit: a DORA metric's, or a team metric's own.
+    pub unit: Unit,
     pub polarity: Polarity,
     /// The action's reviews across retros, oldest first.
     pub history: Vec<ActionReview>,
@@ -159,13 +159,13 @@ pub fn metric_choices(store: &Store, team: &Team) -> Result<Vec<MetricKey>, Stor
 
 /// A metric's unit and polarity; a team metric the store does not know reads as unitless
 /// and higher-is-better (it has no values either).
-pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (String, Polarity) {
+pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (Unit, Polarity) {
     match metric {
-        MetricKey::Dora(m) => (m.unit().to_owned(), m.polarity()),
+        MetricKey::Dora(m) => (m.unit(), m.polarity()),
         MetricKey::Team(name) => team_metrics
             .iter()
             .find(|t| &t.name == name)
-            .map_or((String::new(), Polarity::HigherIsBetter), |t| (t.unit.clone(), t.polarity)),
+            .map_or((Unit::default(), Polarity::HigherIsBetter), |t| (Unit::Custom(t.unit.clone()), t.polarity)),
     }
 }
 

@@ -28,7 +28,7 @@ pub fn signals_to_json(table: &SignalTable) -> Value {
                 "metrics": s.metrics.iter().map(MetricKey::key).collect::<Vec<_>>(),
                 "observations": s.observations.iter().map(|o| json!({
                     "key": o.key,
-                    "unit": o.unit,
+                    "unit": o.unit.as_str(),
                     "before": o.before.as_ref().map(reading_json),
                     "after": reading_json(&o.after),
                 })).collect::<Vec<_>>(),

@@ -61,7 +61,7 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
     let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
     let moves = moves(&MetricTable::load(store, &team, &comparison_windows(&retro.window, now))?);
     let signals = window_signals(store, &team, &retro.window, now)?;
-    let keys: Vec<&str> = signals.iter().map(|s| s.kind.key()).collect();
+    let kinds: Vec<_> = signals.iter().map(|s| s.kind).collect();
     let reviews = store.reviews_in(id)?;
     let all_actions = store.actions(&team)?;
     let to_review: Vec<crate::domain::Action> = all_actions
@@ -76,7 +76,7 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
         .filter(|p| to_review.iter().any(|a| a.id == p.action.id))
         .collect();
     Ok(Flow {
-        prompts: select(catalogue, &moves, &keys, PROMPTS_PER_METRIC),
+        prompts: select(catalogue, &moves, &kinds, PROMPTS_PER_METRIC),
         safety_prompts: safety_prompts(catalogue),
         safety: store.votes(id, crate::domain::VoteKind::Safety)?,
         return_on_time: store.votes(id, crate::domain::VoteKind::ReturnOnTime)?,

@@ -183,12 +183,12 @@ pub struct RetroScreen {
 impl RetroScreen {
     /// Opens the flow where it was left, with the draft it was typing (if any) reopened.
     pub fn new(flow: Flow) -> Self {
-        let editor = flow.draft.as_ref().and_then(|d| {
-            let target = NoteTarget::from_draft_target(&d.target)?;
+        let editor = flow.draft.as_ref().map(|d| {
+            let target = d.target.clone();
             let title = note_title(&flow, &target);
             let mut editor = Editor::new(target, title, &d.body);
             editor.saved = d.body.clone();
-            Some(editor)
+            editor
         });
         RetroScreen {
             flow,
@@ -332,7 +332,7 @@ impl RetroScreen {
                 let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
                 let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
                 let target = NoteTarget::Review(a.id, decision);
-                let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
+                let draft = self.flow.draft.as_ref().filter(|d| d.target == target);
                 let body = draft.map_or(note, |d| d.body.clone());
                 self.editor = Some(Editor::new(target, title, &body));
                 vec![]
@@ -390,7 +390,7 @@ impl RetroScreen {
             self.message = Some("This retro is closed: its notes can be read, not changed.".into());
             return vec![];
         }
-        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target()).map(|d| d.body.clone());
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target).map(|d| d.body.clone());
         let body = match (&target, draft) {
             (_, Some(draft)) => draft,
             (NoteTarget::Edit(id), None) => {

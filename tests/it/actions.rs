@@ -113,7 +113,7 @@ fn an_open_action_is_judged_on_the_whole_weeks_after_the_one_it_was_created_in()
     assert_eq!(p.evaluation.after, Some(8.0));
     assert_eq!(p.evaluation.periods, 3);
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
-    assert_eq!(p.unit, "defects");
+    assert_eq!(p.unit, retro::domain::Unit::Custom("defects".into()));
     assert_eq!(p.polarity, retro::domain::Polarity::LowerIsBetter);
     assert!(!p.overdue);
     assert!(p.history.is_empty());
@@ -198,7 +198,7 @@ fn deployment_frequency_reads_from_the_events() {
     assert_eq!(p.evaluation.after, Some(1.0));
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
     assert!(p.evaluation.intended_worsening);
-    assert_eq!(p.unit, "deploys/day");
+    assert_eq!(p.unit, retro::domain::Unit::DeploysPerDay);
 }
 
 #[test]

@@ -292,7 +292,7 @@ fn a_resumed_retro_is_where_it_was_left_with_everything_in_it() {
     assert_eq!(resumed.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["kept"]);
     let draft = resumed.draft.clone().expect("the draft comes back");
     assert_eq!(draft.body, "typing…");
-    assert_eq!(NoteTarget::from_draft_target(&draft.target), Some(NoteTarget::Prompt(key)));
+    assert_eq!(draft.target, NoteTarget::Prompt(key));
 }
 
 #[test]

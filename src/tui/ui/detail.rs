@@ -101,7 +101,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
         )
         .y_axis(
             Axis::default()
-                .title(Span::styled(model.unit.clone(), theme.dim()))
+                .title(Span::styled(model.unit.to_string(), theme.dim()))
                 .bounds([lo, hi])
                 .labels([y_label(lo), y_label((lo + hi) / 2.0), y_label(hi)].map(|l| Span::styled(l, theme.dim())))
                 .style(theme.dim()),

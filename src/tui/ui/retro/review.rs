@@ -57,6 +57,6 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
 }
 
 /// The unit of a metric as this retro knows it.
-pub fn unit_of(flow: &crate::retro::flow::Flow, metric: &crate::domain::MetricKey) -> String {
+pub fn unit_of(flow: &crate::retro::flow::Flow, metric: &crate::domain::MetricKey) -> crate::domain::Unit {
     flow.moves.iter().find(|m| &m.metric == metric).map(|m| m.unit.clone()).unwrap_or_default()
 }
