@@ -36,3 +36,10 @@ pub const NOW: &str = "2026-11-26T12:00:00Z";
 pub fn now() -> retro::domain::Timestamp {
     retro::domain::parse_timestamp(NOW).unwrap()
 }
+
+/// Whether a test whose outside tool (git, tmux) is missing must fail rather than skip:
+/// in CI (`CI` set, as CI services do), or when `var` (`RETRO_REQUIRE_GIT`,
+/// `RETRO_REQUIRE_TMUX`) is set.
+pub fn tool_required(var: &str) -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty()) || std::env::var_os(var).is_some()
+}
