@@ -90,7 +90,7 @@ fn verdict_rank(v: Verdict) -> u8 {
 
 /// Where one action stands as of `now`.
 pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<ActionProgress, StoreError> {
-    let team = store.team(action.team)?.expect("an action's team exists: the schema cascades deletes");
+    let team = store.team(action.team)?.ok_or(StoreError::NoSuchTeam(action.team.0))?;
     let weekly = Weekly::load(store, &team, std::slice::from_ref(action), now)?;
     Ok(weekly.progress(action.clone(), store.action_history(action.id)?, now))
 }

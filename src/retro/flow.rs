@@ -116,6 +116,33 @@ pub enum FlowError {
     ScoreOutOfRange,
 }
 
+/// What is wrong with a field of the new-action form as typed; the text is quoted back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("\"{0}\" is not a date (YYYY-MM-DD)")]
+    NotADate(String),
+    #[error("\"{0}\" is not a number")]
+    NotANumber(String),
+}
+
+/// A due date as typed in the form: empty for none, else `YYYY-MM-DD`.
+pub fn parse_due(text: &str) -> Result<Option<chrono::NaiveDate>, FormError> {
+    match text {
+        "" => Ok(None),
+        d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| FormError::NotADate(d.to_owned())),
+    }
+}
+
+/// A target value as typed in the form: empty for none, else a finite number.
+pub fn parse_target(text: &str) -> Result<Option<f64>, FormError> {
+    match text {
+        "" => Ok(None),
+        t => {
+            t.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or_else(|| FormError::NotANumber(t.to_owned()))
+        }
+    }
+}
+
 impl Flow {
     pub fn stage(&self) -> Stage {
         self.retro.stage

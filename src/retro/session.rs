@@ -58,7 +58,7 @@ pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreErro
 /// Loads everything a retro shows, ready to go on where it was left.
 pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -> Result<Flow, StoreError> {
     let retro = store.retro(id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
-    let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
+    let team = store.team(retro.team)?.ok_or(StoreError::NoSuchTeam(retro.team.0))?;
     let moves = moves(&MetricTable::load(store, &team, &comparison_windows(&retro.window, now))?);
     let signals = window_signals(store, &team, &retro.window, now)?;
     let kinds: Vec<_> = signals.iter().map(|s| s.kind).collect();

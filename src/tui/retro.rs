@@ -3,8 +3,7 @@
 
 use super::keymap::{Action, Context};
 use crate::domain::{ActionPlan, Decision, DoraMetric, Expected, MetricKey, NoteId, Stage, Timestamp, VoteKind};
-use crate::retro::flow::{Effect, Event, Flow, NoteTarget};
-use chrono::NaiveDate;
+use crate::retro::flow::{Effect, Event, Flow, FormError, NoteTarget, parse_due, parse_target};
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
@@ -120,22 +119,11 @@ impl ActionFormUi {
     }
 
     /// The form as the flow takes it, or what is wrong with it.
-    fn read(&self) -> Result<ActionPlan, String> {
-        let due_text = Self::text(&self.due);
-        let due = match due_text.as_str() {
-            "" => None,
-            d => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("\"{d}\" is not a date (YYYY-MM-DD)"))?,
-            ),
-        };
+    fn read(&self) -> Result<ActionPlan, FormError> {
+        let due = parse_due(&Self::text(&self.due))?;
         let volunteer = Self::text(&self.volunteer);
         let description = Self::text(&self.description);
-        let target = match Self::text(&self.target).as_str() {
-            "" => None,
-            t => Some(
-                t.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("\"{t}\" is not a number"))?,
-            ),
-        };
+        let target = parse_target(&Self::text(&self.target))?;
         Ok(ActionPlan {
             title: Self::text(&self.title),
             description: (!description.is_empty()).then_some(description),
@@ -464,7 +452,7 @@ impl RetroScreen {
             Action::PreviousField => form.field = form.field.saturating_sub(1),
             Action::Cancel => self.form = None,
             Action::Save => match form.read() {
-                Err(e) => form.error = Some(e),
+                Err(e) => form.error = Some(e.to_string()),
                 Ok(values) => {
                     let effects = self.event(Event::CreateAction(values), now);
                     match self.message.take() {
