@@ -10,8 +10,9 @@ use crate::domain::{
     Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
     format_timestamp,
 };
+use crate::metrics::ActionProgress;
 use crate::metrics::EffectRule;
-use crate::query::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
+use crate::query::actions::{baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};

@@ -13,49 +13,13 @@ use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
     TeamMetric, Timestamp, Unit, UtcOffset,
 };
-use crate::metrics::{EffectRule, Evaluation, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
+use crate::metrics::{ActionProgress, EffectRule, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
-use std::ops::Range;
 
 /// Days in the window a new action's baseline is taken over, when it is not decided in
 /// a retro (a retro takes its own window): the last two weeks, today included.
 pub const BASELINE_DAYS: u64 = 14;
-
-/// One action, with everything needed to judge whether it worked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionProgress {
-    pub action: Action,
-    pub evaluation: Evaluation,
-    /// The metric weekly, from the week the action was created in to the current week
-    /// (cut at now), whatever the action's status: the trend since creation.
-    pub series: Vec<(Period, Option<f64>)>,
-    /// The entries of `series` the verdict read: the weeks since (see the module doc).
-    pub counted: Range<usize>,
-    /// The metric's unit: a DORA metric's, or a team metric's own.
-    pub unit: Unit,
-    pub polarity: Polarity,
-    /// The action's reviews across retros, oldest first.
-    pub history: Vec<ActionReview>,
-    /// Open, with a due date before today (in the team's offset).
-    pub overdue: bool,
-}
-
-impl ActionProgress {
-    /// The weeks the verdict read, with their values.
-    pub fn since(&self) -> &[(Period, Option<f64>)] {
-        &self.series[self.counted.clone()]
-    }
-
-    /// The verdict in words; an intended worsening that happened says so.
-    pub fn verdict_text(&self) -> String {
-        if self.evaluation.intended_worsening {
-            format!("{} (intended)", self.evaluation.verdict.label())
-        } else {
-            self.evaluation.verdict.label().to_owned()
-        }
-    }
-}
 
 /// Orders for a list of actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

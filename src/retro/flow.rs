@@ -37,7 +37,7 @@ pub struct Flow {
     /// The team's actions to review: open when the retro started, or decided in it.
     pub to_review: Vec<Action>,
     /// Where each of them stands: verdict and trend since it was decided.
-    pub progress: Vec<crate::query::actions::ActionProgress>,
+    pub progress: Vec<crate::metrics::ActionProgress>,
     /// Decisions this retro took about them.
     pub reviews: Vec<ActionReview>,
     /// Actions created in this retro.

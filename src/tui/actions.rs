@@ -3,7 +3,8 @@
 
 use super::keymap::Action as Key;
 use crate::domain::ActionStatus;
-use crate::query::actions::{ActionProgress, Sort, sort};
+use crate::metrics::ActionProgress;
+use crate::query::actions::{Sort, sort};
 
 /// Which actions the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

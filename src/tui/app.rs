@@ -264,7 +264,7 @@ impl App {
     }
 
     /// The loop hands back where the team's actions stand.
-    pub fn actions_loaded(&mut self, all: Vec<crate::query::actions::ActionProgress>) {
+    pub fn actions_loaded(&mut self, all: Vec<crate::metrics::ActionProgress>) {
         self.actions = Some(ActionsScreen::new(all));
         self.screen = Screen::Actions;
     }

@@ -9,8 +9,9 @@ use retro::domain::{
     Timestamp, UtcOffset, parse_timestamp,
 };
 use retro::import::{Format, ImportKind, import_bytes};
+use retro::metrics::ActionProgress;
 use retro::metrics::Verdict;
-use retro::query::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
+use retro::query::actions::{is_overdue, progress, progress_all, value_over};
 use retro::store::Store;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 use super::theme::Theme;
 use crate::domain::format_value;
 use crate::domain::{ActionStatus, Team};
+use crate::metrics::ActionProgress;
 use crate::metrics::Verdict;
-use crate::query::actions::ActionProgress;
 use crate::text::{fill_width, fit, safe, wrap};
 use crate::tui::actions::{ActionsScreen, sort_label};
 use crate::tui::view::sparkline;
