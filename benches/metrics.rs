@@ -4,7 +4,7 @@ mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use retro::domain::{Granularity, Period};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use std::hint::black_box;
 
 fn weekly_metrics_over_five_years(c: &mut Criterion) {

@@ -341,8 +341,8 @@ pub struct ActionsListArgs {
     /// Only open actions whose due date has passed
     #[arg(long)]
     pub overdue: bool,
-    #[arg(long, value_enum, default_value_t = crate::actions::Sort::Created)]
-    pub sort: crate::actions::Sort,
+    #[arg(long, value_enum, default_value_t = crate::query::actions::Sort::Created)]
+    pub sort: crate::query::actions::Sort,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 }

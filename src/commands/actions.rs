@@ -1,17 +1,18 @@
 //! `retro actions list|show|add|update`: improvement actions and whether their metric
 //! moved. The JSON and CSV shapes are documented in docs/actions.md and kept stable.
 
-use crate::actions::{ActionProgress, baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::cli::{
     ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat, OutputFormat, StatusArg,
     StatusFilter,
 };
+use crate::domain::format_value;
 use crate::domain::{
     Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
     format_timestamp,
 };
+use crate::metrics::ActionProgress;
 use crate::metrics::EffectRule;
-use crate::report::format_value;
+use crate::query::actions::{baseline_window, metric_choices, progress, progress_all, value_over};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
@@ -47,7 +48,7 @@ fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out:
         })
         .filter(|p| !args.overdue || p.overdue)
         .collect();
-    crate::actions::sort(&mut rows, args.sort);
+    crate::query::actions::sort(&mut rows, args.sort);
     match args.format {
         OutputFormat::Table => write_table(team, &rows, now, out)?,
         OutputFormat::Json => {
@@ -162,7 +163,7 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
             a.id.0.to_string(),
             safe(&a.title).into_owned(),
             safe(a.metric.key()).into_owned(),
-            safe(&p.unit).into_owned(),
+            safe(p.unit.as_str()).into_owned(),
             a.expected.as_str().to_owned(),
             a.status.as_str().to_owned(),
             num(e.baseline),
@@ -336,7 +337,8 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
         crate::domain::Polarity::HigherIsBetter => "higher is better",
         crate::domain::Polarity::LowerIsBetter => "lower is better",
     };
-    let unit = if p.unit.is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(&p.unit)) };
+    let unit =
+        if p.unit.as_str().is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(p.unit.as_str())) };
     writeln!(out, "Metric     {} ({unit})", safe(a.metric.name()))?;
     let target = a.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
     writeln!(out, "Expected   {}{target}", a.expected.label())?;

@@ -1,6 +1,7 @@
 use crate::cli::{MetricsArgs, OutputFormat, PeriodArg};
 use crate::domain::{Coverage, Granularity, Period, Team, Timestamp};
-use crate::report::{LatestData, MetricTable, default_last_period, to_json, write_csv, write_table};
+use crate::query::{LatestData, MetricTable, default_last_period};
+use crate::report::{to_json, write_csv, write_table};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate};

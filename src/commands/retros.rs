@@ -134,7 +134,7 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<()> {
     let flow = session::open(store, RetroId(args.retro), catalogue, now)?;
-    let summary = session::summary(&flow);
+    let summary = crate::export::summary(&flow);
     let text = match args.format {
         ExportFormat::Md => crate::export::markdown(&summary),
         ExportFormat::Json => format!("{}\n", crate::text::json_pretty(&crate::export::json(&summary))?),

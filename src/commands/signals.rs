@@ -3,7 +3,8 @@
 use crate::cli::{ListFormat, PeriodArg, SignalsArgs};
 use crate::domain::{Granularity, Period, Team};
 use crate::metrics::signals::IntendedChange;
-use crate::report::{SignalTable, signals_to_json, write_signals};
+use crate::query::SignalTable;
+use crate::report::{signals_to_json, write_signals};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use std::io::Write;

@@ -14,12 +14,12 @@
 //!
 //! The retro over the last two weeks is left for the user to start.
 
-use crate::actions::value_over;
 use crate::domain::{
     ActionId, ActionPlan, ActionReview, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Stage, Team,
     Timestamp, VoteKind, parse_timestamp,
 };
 use crate::metrics::Direction;
+use crate::query::actions::value_over;
 use crate::retro::prompts::Catalogue;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};

@@ -65,11 +65,11 @@ impl DoraMetric {
         }
     }
 
-    pub fn unit(self) -> &'static str {
+    pub fn unit(self) -> super::Unit {
         match self {
-            Self::DeploymentFrequency => "deploys/day",
-            Self::ChangeLeadTime | Self::RecoveryTime => "hours",
-            Self::ChangeFailureRate | Self::ReworkRate => "%",
+            Self::DeploymentFrequency => super::Unit::DeploysPerDay,
+            Self::ChangeLeadTime | Self::RecoveryTime => super::Unit::Hours,
+            Self::ChangeFailureRate | Self::ReworkRate => super::Unit::Percent,
         }
     }
 

@@ -9,6 +9,7 @@ mod period;
 mod retro;
 mod team;
 mod time;
+mod unit;
 
 pub use action::{Action, ActionId, ActionPlan, ActionReview, ActionStatus, Decision, Expected, NewAction};
 pub use coverage::{Coverage, CoverageKind, Spans};
@@ -16,6 +17,7 @@ pub use event::{Change, DeployKind, DeployStatus, Deployment, Incident, is_produ
 pub use facts::{ChangeFact, DeploymentFact, EventSet, IncidentFact, SampleSet, TeamSamples};
 pub use metric::{DoraMetric, MetricKey, MetricSample, Polarity, TeamMetric};
 pub use period::{Granularity, Period, PeriodLabelError};
-pub use retro::{Draft, Note, NoteId, Retro, RetroId, Stage, VoteCounts, VoteKind};
+pub use retro::{Draft, Note, NoteId, NoteTarget, Retro, RetroId, Stage, VoteCounts, VoteKind};
 pub use team::{Team, TeamId};
 pub use time::{Timestamp, UtcOffset, format_timestamp, parse_timestamp};
+pub use unit::{Unit, format_delta, format_relative, format_value, in_words};

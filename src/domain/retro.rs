@@ -1,12 +1,25 @@
 //! A retrospective: its window, where it stands, and what the team said in it.
 
-use super::{MetricKey, Period, TeamId, Timestamp};
+use super::{ActionId, Decision, MetricKey, Period, TeamId, Timestamp};
+use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RetroId(pub i64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NoteId(pub i64);
+
+impl fmt::Display for RetroId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for NoteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// The stages a retro walks through, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,10 +189,44 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub retro: RetroId,
-    /// What the draft is for: a prompt's key for a new note, or `note:ID` when editing.
-    pub target: String,
+    /// What the draft is for.
+    pub target: NoteTarget,
     pub body: String,
     pub saved_at: Timestamp,
+}
+
+/// What a text is typed for: a new note under a prompt, an edit of a note, or the note
+/// that goes with a decision about an earlier action. Each is drafted while typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteTarget {
+    Prompt(String),
+    Edit(NoteId),
+    Review(ActionId, Decision),
+}
+
+impl NoteTarget {
+    /// How the store records a draft's target: `prompt:KEY`, `note:ID` or
+    /// `review:ID:DECISION`.
+    pub fn to_draft_target(&self) -> String {
+        match self {
+            Self::Prompt(key) => format!("prompt:{key}"),
+            Self::Edit(id) => format!("note:{id}"),
+            Self::Review(action, decision) => format!("review:{action}:{}", decision.as_str()),
+        }
+    }
+
+    /// Reads [`Self::to_draft_target`] back; `None` for anything else.
+    pub fn from_draft_target(s: &str) -> Option<Self> {
+        match s.split_once(':')? {
+            ("prompt", key) => Some(Self::Prompt(key.to_owned())),
+            ("note", id) => id.parse().ok().map(|id| Self::Edit(NoteId(id))),
+            ("review", rest) => {
+                let (action, decision) = rest.split_once(':')?;
+                Some(Self::Review(ActionId(action.parse().ok()?), Decision::parse(decision)?))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -195,6 +242,23 @@ mod tests {
         assert_eq!(VoteCounts([2, 0, 0, 1, 2]).median(), Some(4.0));
         // 2,3 -> 2.5
         assert_eq!(VoteCounts([0, 1, 1, 0, 0]).median(), Some(2.5));
+    }
+
+    #[test]
+    fn draft_targets_keep_their_stored_form() {
+        let targets = [
+            (NoteTarget::Prompt("general.blocking".into()), "prompt:general.blocking"),
+            (NoteTarget::Edit(NoteId(7)), "note:7"),
+            (NoteTarget::Review(ActionId(3), Decision::Keep), "review:3:keep"),
+        ];
+        for (target, stored) in targets {
+            assert_eq!(target.to_draft_target(), stored);
+            assert_eq!(NoteTarget::from_draft_target(stored), Some(target));
+        }
+        assert_eq!(NoteTarget::from_draft_target("review:3"), None);
+        assert_eq!(NoteTarget::from_draft_target("note:x"), None);
+        assert_eq!(NoteTarget::from_draft_target("general.blocking"), None);
+        assert_eq!(format!("{} {}", RetroId(12), NoteId(-1)), "12 -1");
     }
 
     #[test]

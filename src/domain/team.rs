@@ -4,6 +4,12 @@ use super::UtcOffset;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TeamId(pub i64);
 
+impl std::fmt::Display for TeamId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A team: the only unit anything in retro is measured for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Team {

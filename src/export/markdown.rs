@@ -3,8 +3,8 @@
 
 use super::{RetroSummary, Reviewed, local_date};
 use crate::domain::{Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
+use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_value};
 use chrono::DateTime;
 use std::fmt::Write;
 
@@ -144,7 +144,7 @@ fn actions(out: &mut String, s: &RetroSummary) {
     let offset = s.team.utc_offset;
     for a in &s.actions {
         let _ = writeln!(out, "- **{}**", one_line(&a.title));
-        let unit = s.unit(&a.metric);
+        let unit = &s.unit(&a.metric);
         let _ = writeln!(out, "  - Metric: {}, expected to {}", one_line(a.metric.name()), a.expected.label());
         let window = format!(
             "{} to {}",
@@ -189,7 +189,7 @@ fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
         Decision::Drop => "dropped",
     };
     let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.title));
-    let unit = s.unit(&action.metric);
+    let unit = &s.unit(&action.metric);
     let verdict = match reviewed.verdict {
         Some(e) if e.intended_worsening => "; worsened as planned".to_owned(),
         Some(e) => format!("; {}", e.verdict.label()),

@@ -7,12 +7,13 @@ mod markdown;
 pub use json::{SCHEMA, json};
 pub use markdown::markdown;
 
-use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, UtcOffset, VoteCounts};
+use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, Unit, UtcOffset, VoteCounts};
 use crate::metrics::Evaluation;
+use crate::retro::flow::Flow;
 use crate::retro::movement::MetricMove;
 use chrono::{DateTime, NaiveDate};
 
-/// Everything a retro's summary shows; built from the store by the caller.
+/// Everything a retro's summary shows; [`summary`] builds it from a retro's flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetroSummary {
     pub team: Team,
@@ -31,12 +32,37 @@ pub struct RetroSummary {
     pub reviews: Vec<Reviewed>,
 }
 
+/// The retro's summary for export: everything the flow holds, reviewed actions paired
+/// with their decisions.
+pub fn summary(flow: &Flow) -> RetroSummary {
+    let reviews = flow
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            let action = flow.to_review.iter().find(|a| a.id == r.action)?.clone();
+            let verdict = flow.progress.iter().find(|p| p.action.id == r.action).map(|p| p.evaluation);
+            Some(Reviewed { action, review: r.clone(), verdict })
+        })
+        .collect();
+    RetroSummary {
+        team: flow.team.clone(),
+        retro: flow.retro.clone(),
+        safety: flow.safety,
+        return_on_time: flow.return_on_time,
+        moves: flow.moves.clone(),
+        data_gaps: flow.data_gaps.clone(),
+        notes: flow.notes.clone(),
+        actions: flow.actions.clone(),
+        reviews,
+    }
+}
+
 impl RetroSummary {
     /// The unit of a metric: a DORA metric's own, a team metric's from its movement.
-    fn unit(&self, metric: &MetricKey) -> &str {
+    fn unit(&self, metric: &MetricKey) -> Unit {
         match metric {
             MetricKey::Dora(m) => m.unit(),
-            MetricKey::Team(_) => self.find_move(metric).map_or("", |m| m.unit.as_str()),
+            MetricKey::Team(_) => self.find_move(metric).map_or_else(Unit::default, |m| m.unit.clone()),
         }
     }
 

@@ -4,7 +4,7 @@ use super::columns::{Column, Layout};
 use super::error::{FieldError, cut, quoted};
 use super::fields::{FIRST_INSTANT, PAST_LAST_INSTANT, number, outside_the_years, required};
 use super::{Format, ImportError, records};
-use crate::domain::{DoraMetric, MetricKey, MetricSample, Period, Polarity, TeamMetric, UtcOffset};
+use crate::domain::{DoraMetric, MetricKey, MetricSample, Period, Polarity, TeamMetric, Unit, UtcOffset};
 use chrono::Datelike;
 use std::collections::HashMap;
 
@@ -207,7 +207,7 @@ fn check_dora(m: DoraMetric, unit: Option<&str>, polarity: Option<Polarity>, val
         _ => value >= 0.0,
     };
     if !in_range {
-        let range = if m.unit() == "%" { "between 0 and 100" } else { "zero or more" };
+        let range = if m.unit() == Unit::Percent { "between 0 and 100" } else { "zero or more" };
         return Err(FieldError::new("value", format!("{value} is out of range for {}: it must be {range}", m.key())));
     }
     Ok(())

@@ -10,7 +10,8 @@
 //! move its metric?") states it with a worked example.
 
 use super::variation::{Events, Reading, Reference, UsualRange, Variation, judge};
-use crate::domain::{DoraMetric, Expected, MetricKey, Polarity};
+use crate::domain::{Action, ActionReview, DoraMetric, Expected, MetricKey, Period, Polarity, Unit};
+use std::ops::Range;
 
 /// What the metric did, read against what the action expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -221,5 +222,41 @@ pub fn evaluate(
         threshold,
         usual: judged.map(|j| j.range),
         intended_worsening: expected == Expected::IntendedWorsening && verdict == Verdict::MovedAsExpected,
+    }
+}
+
+/// One action, with everything needed to judge whether it worked ([`crate::query::actions`]
+/// reads it from the store): a plain value the retro flow and the screens hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionProgress {
+    pub action: Action,
+    pub evaluation: Evaluation,
+    /// The metric weekly, from the week the action was created in to the current week
+    /// (cut at now), whatever the action's status: the trend since creation.
+    pub series: Vec<(Period, Option<f64>)>,
+    /// The entries of `series` the verdict read: the weeks since (see the module doc).
+    pub counted: Range<usize>,
+    /// The metric's unit: a DORA metric's, or a team metric's own.
+    pub unit: Unit,
+    pub polarity: Polarity,
+    /// The action's reviews across retros, oldest first.
+    pub history: Vec<ActionReview>,
+    /// Open, with a due date before today (in the team's offset).
+    pub overdue: bool,
+}
+
+impl ActionProgress {
+    /// The weeks the verdict read, with their values.
+    pub fn since(&self) -> &[(Period, Option<f64>)] {
+        &self.series[self.counted.clone()]
+    }
+
+    /// The verdict in words; an intended worsening that happened says so.
+    pub fn verdict_text(&self) -> String {
+        if self.evaluation.intended_worsening {
+            format!("{} (intended)", self.evaluation.verdict.label())
+        } else {
+            self.evaluation.verdict.label().to_owned()
+        }
     }
 }

@@ -15,7 +15,7 @@ pub mod variation;
 
 pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
 pub use dora::compute;
-pub use effect::{EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
+pub use effect::{ActionProgress, EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
 pub use variation::{Events, Judgement, Reading, Reference, UsualRange, Variation, judge};

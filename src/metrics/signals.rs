@@ -22,7 +22,7 @@ pub use intended::IntendedChange;
 
 use super::variation::{self, Reference, judge};
 use super::{Direction, PeriodMetrics, ValueSource, compute};
-use crate::domain::{DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity};
+use crate::domain::{DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Unit};
 use std::ops::Range;
 
 /// What a signal is about.
@@ -127,7 +127,7 @@ pub struct Observation {
     /// `deployments_without_changes`, `production_deployments`,
     /// `quick_incident_closures`, `resolved_failures`.
     pub key: String,
-    pub unit: String,
+    pub unit: Unit,
     pub before: Option<Reading>,
     pub after: Reading,
 }
@@ -348,7 +348,7 @@ impl Window {
         let (before, after) = (self.value(m).unwrap_or(0.0), later.value(m).unwrap_or(0.0));
         let observation = Observation {
             key: m.key().into(),
-            unit: m.unit().into(),
+            unit: m.unit(),
             before: Some(self.reading(series, before)),
             after: later.reading(series, after),
         };
@@ -404,17 +404,6 @@ fn worsened(before: f64, after: f64, polarity: Polarity, share: f64) -> bool {
     wrong_way && (before == 0.0 || delta.abs() >= share * before.abs())
 }
 
-/// `8.0 a week`, `19.4%`, `30.5 h`, `4.12 score (1-5)`: a value in a sentence.
-fn say(value: f64, unit: &str) -> String {
-    match unit {
-        "%" => format!("{value:.1}%"),
-        "hours" => format!("{value:.1} h"),
-        "deploys/day" => format!("{:.1} a week", value * 7.0),
-        "" => format!("{}", (value * 100.0).round() / 100.0),
-        unit => format!("{} {unit}", (value * 100.0).round() / 100.0),
-    }
-}
-
 /// `+104%` or `-15%`: a relative change, when the earlier value is not zero.
 fn say_relative(before: f64, after: f64) -> String {
     if before == 0.0 {
@@ -457,10 +446,7 @@ mod tests {
     }
 
     #[test]
-    fn values_read_as_words() {
-        assert_eq!(say(2.0, "deploys/day"), "14.0 a week");
-        assert_eq!(say(19.44, "%"), "19.4%");
-        assert_eq!(say(4.123, "score (1-5)"), "4.12 score (1-5)");
+    fn relative_changes_read_as_words() {
         assert_eq!(say_relative(8.0, 16.0), "+100%");
         assert_eq!(say_relative(4.0, 3.4), "-15%");
     }

@@ -1,5 +1,5 @@
-use super::MetricTable;
 use crate::domain::{DoraMetric, format_timestamp};
+use crate::query::MetricTable;
 use std::io::Write;
 
 /// The documented CSV shape of `retro metrics --format csv`: one row per period and
@@ -25,7 +25,7 @@ pub fn write_csv(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<()
                 &end,
                 m.key(),
                 &v.value.map(|x| x.to_string()).unwrap_or_default(),
-                m.unit(),
+                m.unit().as_str(),
                 // Outside the data's coverage a count is as unknown as the value.
                 &if p.covers(m) || v.source.is_some() { v.count.to_string() } else { String::new() },
                 source,

@@ -1,6 +1,6 @@
-use super::MetricTable;
 use crate::domain::{DoraMetric, format_timestamp};
 use crate::metrics::PeriodMetrics;
+use crate::query::MetricTable;
 use serde_json::{Map, Value, json};
 
 /// Version of the JSON shape; bumped on any change that could break a consumer.
@@ -27,7 +27,7 @@ fn period_json(table: &MetricTable, p: &PeriodMetrics) -> Value {
         let count = (p.covers(m) || v.source.is_some()).then_some(v.count);
         let mut entry = json!({
             "value": v.value,
-            "unit": m.unit(),
+            "unit": m.unit().as_str(),
             "count": count,
             "source": v.source,
         });

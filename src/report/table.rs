@@ -1,6 +1,8 @@
-use super::{MetricTable, format_value, period_label};
-use crate::domain::DoraMetric;
+use super::period_label;
+use crate::domain::format_value;
+use crate::domain::{DoraMetric, Unit};
 use crate::metrics::Covered;
+use crate::query::MetricTable;
 use std::io::Write;
 
 /// A plain-text table for people: one line per period, "no data" where there is none.
@@ -24,7 +26,7 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
         let mut row = vec![period_label(p), deploys];
         for m in DoraMetric::ALL {
             let v = p.dora.get(m);
-            let mut text = format_value(v.value, m.unit());
+            let mut text = format_value(v.value, &m.unit());
             if v.source == Some(crate::metrics::ValueSource::Imported) {
                 text.push('*');
             }
@@ -39,7 +41,9 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
             }
             row.push(text);
         }
-        row.extend(table.team_metrics.iter().zip(&p.team).map(|(m, v)| format_value(*v, &m.unit)));
+        row.extend(
+            table.team_metrics.iter().zip(&p.team).map(|(m, v)| format_value(*v, &Unit::Custom(m.unit.clone()))),
+        );
         rows.push(row);
     }
     let widths: Vec<usize> =

@@ -4,6 +4,8 @@
 
 use super::movement::MetricMove;
 use super::prompts::Prompt;
+/// Re-exported: the flow's events name it.
+pub use crate::domain::NoteTarget;
 use crate::domain::{
     Action, ActionId, ActionPlan, ActionReview, Decision, Draft, MetricKey, NewAction, Note, NoteId, Retro, Stage,
     Team, Timestamp, VoteCounts, VoteKind,
@@ -35,44 +37,12 @@ pub struct Flow {
     /// The team's actions to review: open when the retro started, or decided in it.
     pub to_review: Vec<Action>,
     /// Where each of them stands: verdict and trend since it was decided.
-    pub progress: Vec<crate::actions::ActionProgress>,
+    pub progress: Vec<crate::metrics::ActionProgress>,
     /// Decisions this retro took about them.
     pub reviews: Vec<ActionReview>,
     /// Actions created in this retro.
     pub actions: Vec<Action>,
     pub draft: Option<Draft>,
-}
-
-/// What a text is typed for: a new note under a prompt, an edit of a note, or the note
-/// that goes with a decision about an earlier action. Each is drafted while typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoteTarget {
-    Prompt(String),
-    Edit(NoteId),
-    Review(ActionId, Decision),
-}
-
-impl NoteTarget {
-    /// How a draft records its target.
-    pub fn to_draft_target(&self) -> String {
-        match self {
-            Self::Prompt(key) => format!("prompt:{key}"),
-            Self::Edit(id) => format!("note:{}", id.0),
-            Self::Review(action, decision) => format!("review:{}:{}", action.0, decision.as_str()),
-        }
-    }
-
-    pub fn from_draft_target(s: &str) -> Option<Self> {
-        match s.split_once(':')? {
-            ("prompt", key) => Some(Self::Prompt(key.to_owned())),
-            ("note", id) => id.parse().ok().map(|id| Self::Edit(NoteId(id))),
-            ("review", rest) => {
-                let (action, decision) = rest.split_once(':')?;
-                Some(Self::Review(ActionId(action.parse().ok()?), Decision::parse(decision)?))
-            }
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +149,33 @@ pub enum FlowError {
     NotThisRetrosAction(i64),
 }
 
+/// What is wrong with a field of the new-action form as typed; the text is quoted back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("\"{0}\" is not a date (YYYY-MM-DD)")]
+    NotADate(String),
+    #[error("\"{0}\" is not a number")]
+    NotANumber(String),
+}
+
+/// A due date as typed in the form: empty for none, else `YYYY-MM-DD`.
+pub fn parse_due(text: &str) -> Result<Option<chrono::NaiveDate>, FormError> {
+    match text {
+        "" => Ok(None),
+        d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| FormError::NotADate(d.to_owned())),
+    }
+}
+
+/// A target value as typed in the form: empty for none, else a finite number.
+pub fn parse_target(text: &str) -> Result<Option<f64>, FormError> {
+    match text {
+        "" => Ok(None),
+        t => {
+            t.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or_else(|| FormError::NotANumber(t.to_owned()))
+        }
+    }
+}
+
 impl Flow {
     pub fn stage(&self) -> Stage {
         self.retro.stage
@@ -262,7 +259,7 @@ impl Flow {
                 self.reviews.retain(|r| r.action != action);
                 self.reviews.push(review.clone());
                 let mut effects = vec![Effect::Review(review)];
-                if self.draft.as_ref().is_some_and(|d| d.target.starts_with(&format!("review:{}:", action.0))) {
+                if self.draft.as_ref().is_some_and(|d| matches!(d.target, NoteTarget::Review(a, _) if a == action)) {
                     self.draft = None;
                     effects.push(Effect::ClearDraft);
                 }
@@ -361,7 +358,7 @@ impl Flow {
                 None => vec![],
             };
         }
-        let draft = Draft { retro: self.retro.id, target: target.to_draft_target(), body, saved_at: now };
+        let draft = Draft { retro: self.retro.id, target, body, saved_at: now };
         if self.draft.as_ref().is_some_and(|d| d.target == draft.target && d.body == draft.body) {
             return vec![];
         }

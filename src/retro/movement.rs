@@ -2,9 +2,9 @@
 //! the routine-variation rule (`metrics::variation`): a move within the usual range of
 //! the earlier windows is steady, is not ranked, and picks no prompt.
 
-use crate::domain::{DoraMetric, MetricKey, Polarity};
+use crate::domain::{DoraMetric, MetricKey, Polarity, Unit};
 use crate::metrics::{Direction, Reading, UsualRange, trend};
-use crate::report::MetricTable;
+use crate::query::MetricTable;
 use serde::Serialize;
 
 /// One metric's movement: its value in the retro window against the mean of the
@@ -14,7 +14,7 @@ pub struct MetricMove {
     #[serde(serialize_with = "key")]
     pub metric: MetricKey,
     pub name: String,
-    pub unit: String,
+    pub unit: Unit,
     #[serde(serialize_with = "polarity")]
     pub polarity: Polarity,
     pub current: Option<f64>,
@@ -55,12 +55,12 @@ pub fn moves(table: &MetricTable) -> Vec<MetricMove> {
     let dora = DoraMetric::ALL.into_iter().map(|m| {
         let values: Vec<_> = table.periods.iter().map(|p| p.reading(m)).collect();
         let evidence = table.periods.last().and_then(|p| p.evidence(m));
-        (MetricKey::Dora(m), m.unit().to_owned(), m.polarity(), values, evidence)
+        (MetricKey::Dora(m), m.unit(), m.polarity(), values, evidence)
     });
     let team = table.team_metrics.iter().enumerate().map(|(i, t)| {
         let values: Vec<_> =
             table.periods.iter().map(|p| p.team.get(i).copied().flatten().map(Reading::unmodelled)).collect();
-        (MetricKey::Team(t.name.clone()), t.unit.clone(), t.polarity, values, None)
+        (MetricKey::Team(t.name.clone()), Unit::Custom(t.unit.clone()), t.polarity, values, None)
     });
     let mut moves: Vec<MetricMove> = dora
         .chain(team)

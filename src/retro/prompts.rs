@@ -15,8 +15,9 @@
 
 use super::movement::MetricMove;
 use crate::domain::MetricKey;
+use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_value};
+use crate::metrics::signals::SignalKind;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -28,11 +29,6 @@ pub const BUILTIN: &str = include_str!("../../assets/prompts.toml");
 
 /// The name of the override file in the config folder.
 pub const FILE_NAME: &str = "prompts.toml";
-
-/// The signals the builtin catalogue has prompts for: the keys of
-/// [`crate::metrics::signals::SignalKind`].
-pub const SIGNALS: [&str; 4] =
-    ["instability_after_throughput_rise", "possible_metric_gaming", "intended_worsening", "quality_paired_with_speed"];
 
 /// One question to put to the team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,9 +168,9 @@ impl Catalogue {
     }
 
     /// The prompts for a signal; none for a signal the catalogue does not know.
-    pub fn signal_prompts(&self, signal: &str) -> Vec<Prompt> {
+    pub fn signal_prompts(&self, signal: SignalKind) -> Vec<Prompt> {
         self.signals
-            .get(signal)
+            .get(signal.key())
             .map(|entries| entries.0.iter().map(|e| e.prompt(None, None)).collect())
             .unwrap_or_default()
     }
@@ -202,7 +198,7 @@ impl Entry {
 /// The prompts for a retro: the general ones first, then up to `per_metric` for each
 /// metric that got better or worse (in the order of `moves`, biggest movement first),
 /// then up to `per_metric` for each signal in `signals`. Deterministic; no prompt twice.
-pub fn select(catalogue: &Catalogue, moves: &[MetricMove], signals: &[&str], per_metric: usize) -> Vec<Prompt> {
+pub fn select(catalogue: &Catalogue, moves: &[MetricMove], signals: &[SignalKind], per_metric: usize) -> Vec<Prompt> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut add = |prompt: Prompt| {
@@ -218,7 +214,7 @@ pub fn select(catalogue: &Catalogue, moves: &[MetricMove], signals: &[&str], per
             add(prompt);
         }
     }
-    for signal in signals {
+    for &signal in signals {
         let reason = signal_reason(signal);
         for mut prompt in catalogue.signal_prompts(signal).into_iter().take(per_metric) {
             prompt.reason = Some(reason.clone());
@@ -258,13 +254,12 @@ fn move_reason(m: &MetricMove) -> String {
     reason
 }
 
-fn signal_reason(signal: &str) -> String {
+fn signal_reason(signal: SignalKind) -> String {
     let what = match signal {
-        "instability_after_throughput_rise" => "deployments rose, and failures or rework rose after them".to_owned(),
-        "possible_metric_gaming" => "some numbers may not reflect the work they seem to".to_owned(),
-        "intended_worsening" => "a metric worsened as one of our actions expected".to_owned(),
-        "quality_paired_with_speed" => "speed improved while a quality metric worsened".to_owned(),
-        other => other.replace('_', " "),
+        SignalKind::InstabilityAfterThroughputRise => "deployments rose, and failures or rework rose after them",
+        SignalKind::PossibleMetricGaming => "some numbers may not reflect the work they seem to",
+        SignalKind::IntendedWorsening => "a metric worsened as one of our actions expected",
+        SignalKind::QualityPairedWithSpeed => "speed improved while a quality metric worsened",
     };
     format!("Signal: {what}")
 }
@@ -531,7 +526,7 @@ mod tests {
         assert_eq!(team[0].text, "What helped escaped defects improve?");
         assert!(c.metric_prompts(&MetricKey::Team("x".into()), Direction::Steady).is_empty());
         assert_eq!(
-            c.signal_prompts("possible_metric_gaming")[0].key,
+            c.signal_prompts(SignalKind::PossibleMetricGaming)[0].key,
             "signal.possible_metric_gaming.numbers_reflect_work"
         );
     }

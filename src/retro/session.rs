@@ -6,7 +6,7 @@ use super::movement::moves;
 use super::prompts::{Catalogue, safety_prompts, select};
 use crate::domain::{ActionStatus, Granularity, Period, Retro, RetroId, Team, Timestamp};
 use crate::metrics::signals::Signal;
-use crate::report::{MetricTable, recent_signals};
+use crate::query::{MetricTable, recent_signals};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days};
 
@@ -58,10 +58,10 @@ pub fn unfinished(store: &Store, team: &Team) -> Result<Option<Retro>, StoreErro
 /// Loads everything a retro shows, ready to go on where it was left.
 pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -> Result<Flow, StoreError> {
     let retro = store.retro(id)?.ok_or(StoreError::NoSuchRetro(id.0))?;
-    let team = store.team(retro.team)?.ok_or(StoreError::NoSuchRetro(id.0))?;
+    let team = store.team(retro.team)?.ok_or(StoreError::NoSuchTeam(retro.team.0))?;
     let moves = moves(&MetricTable::load(store, &team, &comparison_windows(&retro.window, now))?);
     let signals = window_signals(store, &team, &retro.window, now)?;
-    let keys: Vec<&str> = signals.iter().map(|s| s.kind.key()).collect();
+    let kinds: Vec<_> = signals.iter().map(|s| s.kind).collect();
     let reviews = store.reviews_in(id)?;
     let all_actions = store.actions(&team)?;
     let to_review: Vec<crate::domain::Action> = all_actions
@@ -71,12 +71,12 @@ pub fn open(store: &Store, id: RetroId, catalogue: &Catalogue, now: Timestamp) -
         .cloned()
         .collect();
     let actions = all_actions.into_iter().filter(|a| a.retro == Some(id)).collect();
-    let progress = crate::actions::progress_all(store, &team, now)?
+    let progress = crate::query::actions::progress_all(store, &team, now)?
         .into_iter()
         .filter(|p| to_review.iter().any(|a| a.id == p.action.id))
         .collect();
     Ok(Flow {
-        prompts: select(catalogue, &moves, &keys, PROMPTS_PER_METRIC),
+        prompts: select(catalogue, &moves, &kinds, PROMPTS_PER_METRIC),
         safety_prompts: safety_prompts(catalogue),
         safety: store.votes(id, crate::domain::VoteKind::Safety)?,
         return_on_time: store.votes(id, crate::domain::VoteKind::ReturnOnTime)?,
@@ -152,29 +152,4 @@ pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Time
         }
     }
     Ok(())
-}
-
-/// The retro's summary for export: everything the flow holds, reviewed actions paired
-/// with their decisions.
-pub fn summary(flow: &Flow) -> crate::export::RetroSummary {
-    let reviews = flow
-        .reviews
-        .iter()
-        .filter_map(|r| {
-            let action = flow.to_review.iter().find(|a| a.id == r.action)?.clone();
-            let verdict = flow.progress.iter().find(|p| p.action.id == r.action).map(|p| p.evaluation);
-            Some(crate::export::Reviewed { action, review: r.clone(), verdict })
-        })
-        .collect();
-    crate::export::RetroSummary {
-        team: flow.team.clone(),
-        retro: flow.retro.clone(),
-        safety: flow.safety,
-        return_on_time: flow.return_on_time,
-        moves: flow.moves.clone(),
-        data_gaps: flow.data_gaps.clone(),
-        notes: flow.notes.clone(),
-        actions: flow.actions.clone(),
-        reviews,
-    }
 }

@@ -76,7 +76,14 @@ pub enum StoreError {
     #[error("there is no retro {0} in this store")]
     NoSuchRetro(i64),
 
-    #[error("the store is busy: another retro is writing to it (waited 5 seconds); try again in a moment")]
+    /// A row names a team the store does not hold (a store edited with foreign keys off).
+    #[error("there is no team with id {0} in this store")]
+    NoSuchTeam(i64),
+
+    #[error(
+        "the store is busy: another retro is writing to it (waited {} seconds); try again in a moment",
+        super::BUSY_TIMEOUT.as_secs()
+    )]
     Busy,
 
     #[error(

@@ -34,7 +34,7 @@ use std::time::Duration;
 
 /// A second process holding the store (a retro open in another terminal) makes writers
 /// wait this long before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Whether a store is opened to be changed, or only read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -171,7 +171,7 @@ pub(super) fn save_draft(conn: &Connection, draft: &Draft) -> Result<(), StoreEr
     conn.execute(
         "INSERT INTO retro_drafts (retro_id, target, body, saved_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (retro_id) DO UPDATE SET target = excluded.target, body = excluded.body, saved_at = excluded.saved_at",
-        params![draft.retro.0, draft.target, draft.body, draft.saved_at],
+        params![draft.retro.0, draft.target.to_draft_target(), draft.body, draft.saved_at],
     )?;
     Ok(())
 }
@@ -184,10 +184,13 @@ pub(super) fn clear_draft(conn: &Connection, retro: RetroId) -> Result<(), Store
 pub(super) fn draft(conn: &Connection, retro: RetroId) -> Result<Option<Draft>, StoreError> {
     let draft = conn
         .query_row("SELECT target, body, saved_at FROM retro_drafts WHERE retro_id = ?1", [retro.0], |r| {
-            Ok(Draft { retro, target: r.get(0)?, body: r.get(1)?, saved_at: r.get(2)? })
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    Ok(draft)
+    // A target this version cannot read has nothing to reopen the text against.
+    Ok(draft.and_then(|(target, body, saved_at)| {
+        Some(Draft { retro, target: crate::domain::NoteTarget::from_draft_target(&target)?, body, saved_at })
+    }))
 }
 
 /// The process holding `retro` open, if any: `(pid, seen_at)`.

@@ -3,8 +3,9 @@
 
 use super::form::ActionFormUi;
 use super::keymap::Action as Key;
-use crate::actions::{ActionProgress, Sort, sort};
 use crate::domain::{ActionId, ActionPlan, ActionStatus, MetricKey, Timestamp};
+use crate::metrics::ActionProgress;
+use crate::query::actions::{Sort, sort};
 
 /// Which actions the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -193,7 +194,7 @@ impl ActionsScreen {
             }
             Ok(plan) => plan,
             Err(e) => {
-                form.error = Some(e);
+                form.error = Some(e.to_string());
                 self.editing = Editing::Form(form);
                 return Outcome::Stay;
             }

@@ -7,7 +7,7 @@ use super::keymap::{Action, Binding, Context, bindings, lookup};
 use super::retro::RetroScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
 use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
-use crate::report::MetricTable;
+use crate::query::MetricTable;
 use crate::retro::flow::{self, Flow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,10 +91,10 @@ pub struct App {
     /// The period the dashboard reads as "current".
     pub anchor: Option<Period>,
     /// The anchor is the default one, set by where the team's data ends (see
-    /// [`crate::report::default_last_period`]) rather than browsed to.
+    /// [`crate::query::default_last_period`]) rather than browsed to.
     pub follow_data: bool,
     /// Where the team's data ends, when that is before the current period.
-    pub latest: Option<crate::report::LatestData>,
+    pub latest: Option<crate::query::LatestData>,
     pub pane: Pane,
     pub selected: [usize; 2],
     pub dashboard: Option<DashboardModel>,
@@ -355,7 +355,7 @@ impl App {
     /// The loop hands back where the team's actions stand.
     pub fn actions_loaded(
         &mut self,
-        all: Vec<crate::actions::ActionProgress>,
+        all: Vec<crate::metrics::ActionProgress>,
         metrics: Vec<crate::domain::MetricKey>,
         from_notes: Vec<(crate::domain::ActionId, String)>,
     ) {
@@ -402,7 +402,7 @@ impl App {
 
     /// The loop moves a default anchor to where the team's data is before it loads the
     /// dashboard; returns the periods to load.
-    pub fn anchor_at(&mut self, last: Period, latest: Option<crate::report::LatestData>) -> Vec<Period> {
+    pub fn anchor_at(&mut self, last: Period, latest: Option<crate::query::LatestData>) -> Vec<Period> {
         self.anchor = Some(last);
         self.latest = latest;
         match self.dashboard_effect() {

@@ -3,7 +3,7 @@
 
 use super::app::{App, Effect};
 use crate::domain::{Granularity, Period, RetroId, Team, Timestamp};
-use crate::report::{MetricTable, default_last_period, table_and_signals};
+use crate::query::{MetricTable, default_last_period, table_and_signals};
 use crate::retro::prompts::Catalogue;
 use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
@@ -91,7 +91,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             let (table, signals) = table_and_signals(store, &team, &periods, now)?;
             // "As planned" only where an action expecting the worsening was open then.
             let shown = periods.last().expect("a dashboard shows at least one period");
-            let intended = crate::actions::planned_worsening_in(&store.actions(&team)?, shown);
+            let intended = crate::query::actions::planned_worsening_in(&store.actions(&team)?, shown);
             app.dashboard_loaded(&table, &intended, &signals);
         }
         Effect::LoadHistory { team, granularity } => {
@@ -129,7 +129,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             let baseline = if plan.metric == action.metric {
                 action.baseline
             } else {
-                crate::actions::value_over(store, &team, &plan.metric, &action.baseline_window, now)?
+                crate::query::actions::value_over(store, &team, &plan.metric, &action.baseline_window, now)?
             };
             store.update_action_plan(id, &plan, baseline)?;
             load_actions(store, app, &team)?;
@@ -148,7 +148,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 
 /// Where every action of the team stands, and the metrics one can name.
 fn load_actions(store: &Store, app: &mut App, team: &Team) -> Result<(), StoreError> {
-    let all = crate::actions::progress_all(store, team, app.now)?;
+    let all = crate::query::actions::progress_all(store, team, app.now)?;
     let mut from_notes = vec![];
     for p in &all {
         let (Some(id), Some(retro)) = (p.action.from_note, p.action.retro) else {
@@ -158,7 +158,7 @@ fn load_actions(store: &Store, app: &mut App, team: &Team) -> Result<(), StoreEr
             from_notes.push((p.action.id, note.body));
         }
     }
-    app.actions_loaded(all, crate::actions::metric_choices(store, team)?, from_notes);
+    app.actions_loaded(all, crate::query::actions::metric_choices(store, team)?, from_notes);
     Ok(())
 }
 
@@ -174,7 +174,7 @@ fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Re
     let team: String =
         flow.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let path = dir.join(format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day()));
-    std::fs::write(&path, crate::export::markdown(&session::summary(flow)))?;
+    std::fs::write(&path, crate::export::markdown(&crate::export::summary(flow)))?;
     Ok(path)
 }
 

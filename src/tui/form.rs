@@ -3,6 +3,7 @@
 
 use super::keymap::Action;
 use crate::domain::{ActionPlan, Expected, MetricKey, NoteId, Timestamp};
+use crate::retro::flow::{FormError, parse_due, parse_target};
 use chrono::NaiveDate;
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
@@ -111,22 +112,11 @@ impl ActionFormUi {
     }
 
     /// The form as the flow takes it, or what is wrong with it.
-    pub(super) fn read(&self) -> Result<ActionPlan, String> {
-        let due_text = Self::text(&self.due);
-        let due = match due_text.as_str() {
-            "" => None,
-            d => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("\"{d}\" is not a date (YYYY-MM-DD)"))?,
-            ),
-        };
+    pub(super) fn read(&self) -> Result<ActionPlan, FormError> {
+        let due = parse_due(&Self::text(&self.due))?;
         let volunteer = Self::text(&self.volunteer);
         let description = Self::text(&self.description);
-        let target = match Self::text(&self.target).as_str() {
-            "" => None,
-            t => Some(
-                t.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("\"{t}\" is not a number"))?,
-            ),
-        };
+        let target = parse_target(&Self::text(&self.target))?;
         Ok(ActionPlan {
             title: Self::text(&self.title),
             description: (!description.is_empty()).then_some(description),

@@ -54,12 +54,12 @@ pub struct RetroScreen {
 impl RetroScreen {
     /// Opens the flow where it was left, with the draft it was typing (if any) reopened.
     pub fn new(flow: Flow) -> Self {
-        let mode = flow.draft.as_ref().and_then(|d| {
-            let target = NoteTarget::from_draft_target(&d.target)?;
+        let mode = flow.draft.as_ref().map(|d| {
+            let target = d.target.clone();
             let title = note_title(&flow, &target);
             let mut editor = Editor::new(target, title, &d.body);
             editor.saved = d.body.clone();
-            Some(Mode::Editing(Box::new(editor)))
+            Mode::Editing(Box::new(editor))
         });
         let mut screen = RetroScreen {
             flow,
@@ -78,7 +78,7 @@ impl RetroScreen {
     /// Puts the selection back on what the draft was typed for (its prompt, note or
     /// action), so that resuming a retro finds the facilitator where they were.
     fn select_draft_target(&mut self) {
-        let Some(target) = self.flow.draft.as_ref().and_then(|d| NoteTarget::from_draft_target(&d.target)) else {
+        let Some(target) = self.flow.draft.as_ref().map(|d| d.target.clone()) else {
             return;
         };
         let (key, note) = match target {
@@ -450,7 +450,7 @@ impl RetroScreen {
         let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
         let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
         let target = NoteTarget::Review(a.id, decision);
-        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target());
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target);
         let body = draft.map_or(note, |d| d.body.clone());
         self.mode = Mode::Editing(Box::new(Editor::new(target, title, &body)));
     }
@@ -467,7 +467,7 @@ impl RetroScreen {
             self.message = Some("This retro is closed: its notes can be read, not changed.".into());
             return;
         }
-        let draft = self.flow.draft.as_ref().filter(|d| d.target == target.to_draft_target()).map(|d| d.body.clone());
+        let draft = self.flow.draft.as_ref().filter(|d| d.target == target).map(|d| d.body.clone());
         let body = match (&target, draft) {
             (_, Some(draft)) => draft,
             (NoteTarget::Edit(id), None) => {
@@ -511,7 +511,7 @@ impl RetroScreen {
         let plan = match form.read() {
             Ok(plan) => plan,
             Err(e) => {
-                form.error = Some(e);
+                form.error = Some(e.to_string());
                 self.mode = Mode::Form(form);
                 return vec![];
             }

@@ -1,9 +1,12 @@
 //! View models: what the screens show, computed once when the data or the window
 //! changes, never while drawing.
 
-use crate::domain::{Action, ActionId, DoraMetric, Granularity, MetricKey, Period, Polarity};
+use crate::domain::{
+    Action, ActionId, DoraMetric, Granularity, MetricKey, Period, Polarity, Unit, format_delta, format_relative,
+    format_value,
+};
 use crate::metrics::{Direction, Movement, PeriodMetrics, Reading, Reference, UsualRange, ValueSource, judge, trend};
-use crate::report::{MetricTable, format_delta, format_relative, format_value};
+use crate::query::MetricTable;
 
 /// Periods in a dashboard sparkline.
 pub const SPARK_PERIODS: usize = 12;
@@ -51,13 +54,14 @@ fn value_of(p: &PeriodMetrics, metric: usize) -> Option<f64> {
 }
 
 /// Name, unit and polarity of metric number `metric` in `table`.
-fn describe(table: &MetricTable, metric: usize) -> (MetricKey, String, String, Polarity) {
+fn describe(table: &MetricTable, metric: usize) -> (MetricKey, String, Unit, Polarity) {
     match DoraMetric::ALL.get(metric) {
-        Some(&m) => (MetricKey::Dora(m), m.name().to_owned(), m.unit().to_owned(), m.polarity()),
+        Some(&m) => (MetricKey::Dora(m), m.name().to_owned(), m.unit(), m.polarity()),
         None => {
             let t = &table.team_metrics[metric - DoraMetric::ALL.len()];
             // Shown on screen: made safe here, where data becomes the view.
-            let (name, unit) = (crate::text::safe(&t.name).into_owned(), crate::text::safe(&t.unit).into_owned());
+            let (name, unit) =
+                (crate::text::safe(&t.name).into_owned(), Unit::Custom(crate::text::safe(&t.unit).into_owned()));
             (MetricKey::Team(t.name.clone()), name, unit, t.polarity)
         }
     }
@@ -75,7 +79,7 @@ pub struct Delta {
 }
 
 impl Delta {
-    fn absolute(m: &Movement, unit: &str) -> Self {
+    fn absolute(m: &Movement, unit: &Unit) -> Self {
         let text = match m.delta {
             None => "–".to_owned(),
             Some(d) => format!("{} {}", arrow(d), format_delta(d, unit)),
@@ -84,7 +88,7 @@ impl Delta {
     }
 
     /// Relative to the reference when it is not zero, else absolute.
-    fn relative(m: &Movement, unit: &str) -> Self {
+    fn relative(m: &Movement, unit: &Unit) -> Self {
         match (m.delta, m.relative()) {
             (Some(d), Some(r)) => {
                 Delta { text: format!("{} {}", arrow(d), format_relative(r)), direction: m.direction }
@@ -287,7 +291,7 @@ pub struct ActionMark {
 pub struct DetailModel {
     pub key: MetricKey,
     pub name: String,
-    pub unit: String,
+    pub unit: Unit,
     pub polarity: Polarity,
     pub definition: String,
     pub context: Option<&'static str>,

@@ -1,16 +1,17 @@
-//! Improvement actions: where each stands (`retro::actions::progress`), the baseline
+//! Improvement actions: where each stands (`retro::query::actions::progress`), the baseline
 //! snapshot, review history across retros, the demo team's story of actions, and
 //! `retro actions list|show|add|update` through the binary.
 
 use crate::common::now;
 use assert_cmd::Command;
-use retro::actions::{ActionProgress, is_overdue, progress, progress_all, value_over};
 use retro::domain::{
     Action, ActionPlan, ActionReview, ActionStatus, Decision, DoraMetric, Expected, MetricKey, NewAction, Period, Team,
     Timestamp, UtcOffset, parse_timestamp,
 };
 use retro::import::{Format, ImportKind, import_bytes};
+use retro::metrics::ActionProgress;
 use retro::metrics::Verdict;
+use retro::query::actions::{is_overdue, progress, progress_all, value_over};
 use retro::store::Store;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -114,7 +115,7 @@ fn an_open_action_is_judged_on_the_whole_weeks_after_the_one_it_was_created_in()
     assert_eq!(p.evaluation.after, Some(8.0));
     assert_eq!(p.evaluation.periods, 3);
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
-    assert_eq!(p.unit, "defects");
+    assert_eq!(p.unit, retro::domain::Unit::Custom("defects".into()));
     assert_eq!(p.polarity, retro::domain::Polarity::LowerIsBetter);
     assert!(!p.overdue);
     assert!(p.history.is_empty());
@@ -200,7 +201,7 @@ fn deployment_frequency_reads_from_the_events() {
     assert_eq!(p.evaluation.after, Some(1.0));
     assert_eq!(p.evaluation.verdict, Verdict::MovedAsExpected);
     assert!(p.evaluation.intended_worsening);
-    assert_eq!(p.unit, "deploys/day");
+    assert_eq!(p.unit, retro::domain::Unit::DeploysPerDay);
 }
 
 #[test]

@@ -401,3 +401,33 @@ fn a_read_does_not_wait_for_a_writer() {
     }
     writer.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn an_action_whose_team_is_gone_is_reported_as_a_missing_team() {
+    // Reads join rows to their team, so a team deleted between two reads (another
+    // process) is the way here: an action read before, whose team the store lacks now.
+    let mut store = Store::open_in_memory().unwrap();
+    let team = store.add_team("payments", retro::domain::UtcOffset::UTC).unwrap();
+    let window = retro::query::actions::baseline_window(now(), team.utc_offset);
+    let plan = retro::domain::ActionPlan {
+        title: "Pair on risky changes".into(),
+        description: None,
+        metric: retro::domain::MetricKey::Dora(retro::domain::DoraMetric::ChangeFailureRate),
+        expected: retro::domain::Expected::Improve,
+        target: None,
+        due: None,
+        volunteer: None,
+    };
+    let new = retro::domain::NewAction { plan, retro: None, baseline: None, baseline_window: window, from_note: None };
+    let mut action = store.add_action(&team, &new, now()).unwrap();
+    action.team = retro::domain::TeamId(team.id.0 + 1);
+    let err = retro::query::actions::progress(&store, &action, now()).unwrap_err();
+    assert!(matches!(err, StoreError::NoSuchTeam(id) if id == team.id.0 + 1), "{err:?}");
+    assert_eq!(err.to_string(), format!("there is no team with id {} in this store", team.id.0 + 1));
+}
+
+#[test]
+fn the_busy_message_names_the_timeout_the_store_waits() {
+    let secs = retro::store::BUSY_TIMEOUT.as_secs();
+    assert!(StoreError::Busy.to_string().contains(&format!("(waited {secs} seconds)")), "{}", StoreError::Busy);
+}

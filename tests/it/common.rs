@@ -108,3 +108,10 @@ impl Tui {
         render(&self.app, 80, 24)
     }
 }
+
+/// Whether a test whose outside tool (git, tmux) is missing must fail rather than skip:
+/// in CI (`CI` set, as CI services do), or when `var` (`RETRO_REQUIRE_GIT`,
+/// `RETRO_REQUIRE_TMUX`) is set.
+pub fn tool_required(var: &str) -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty()) || std::env::var_os(var).is_some()
+}

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use retro::domain::{DoraMetric, Granularity, MetricKey, Period, Team, UtcOffset, parse_timestamp};
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::{Covered, PeriodMetrics};
-use retro::report::{MetricTable, period_label, to_json, write_table};
+use retro::query::MetricTable;
+use retro::report::{period_label, to_json, write_table};
 use retro::store::Store;
 
 use DoraMetric::DeploymentFrequency as Frequency;
@@ -245,7 +246,7 @@ fn slow_down(f: &mut Fixture) -> retro::domain::Action {
 #[test]
 fn imports_lagging_two_weeks_raise_no_signal_and_read_as_no_data() {
     use retro::metrics::signals::IntendedChange;
-    use retro::report::SignalTable;
+    use retro::query::SignalTable;
     let mut f = lagging();
     let action = slow_down(&mut f);
     // The weeks beyond the export are no data, the last one covered is a real 1/d.
@@ -266,7 +267,7 @@ fn imports_lagging_two_weeks_raise_no_signal_and_read_as_no_data() {
     // The verdict reads the whole weeks since W44 that have data: W45 and W46, 7 of 7
     // days each at 1/d. Two weeks are fewer than the three the rule needs: too early,
     // and W47 shows no data rather than zero.
-    let p = retro::actions::progress(&f.store, &action, now()).unwrap();
+    let p = retro::query::actions::progress(&f.store, &action, now()).unwrap();
     let shown: Vec<(String, Option<f64>)> = p.series.iter().map(|(w, v)| (w.label(), *v)).collect();
     assert_eq!(
         shown[1..],
@@ -450,7 +451,7 @@ fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() 
     crate::common::press(&mut backend, &mut app, &[data, data]);
     let stage = render(&app, 120, 40);
     assert!(stage.contains("This retro") && stage.contains("nothing is known since 2026-11-16"), "{stage}");
-    let summary = retro::retro::session::summary(&flow);
+    let summary = retro::export::summary(&flow);
     let md = retro::export::markdown(&summary);
     assert!(md.contains("## Data coverage"), "{md}");
     assert!(md.contains("change failure rate and deployment rework rate cover 3 of 14 days"), "{md}");
@@ -550,7 +551,7 @@ fn the_command_line_declares_coverage_and_opens_where_the_data_ends() {
 #[test]
 fn data_that_begins_mid_series_is_not_a_rise_in_deployments() {
     use retro::metrics::signals::SignalKind;
-    use retro::report::SignalTable;
+    use retro::query::SignalTable;
     let mut f = Fixture::new();
     // Twice a day from Monday 11 May (W20) to Sunday 30 August (W35), nothing recorded
     // before; from W24 on, every third deployment fails.

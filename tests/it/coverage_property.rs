@@ -8,7 +8,8 @@ use retro::domain::{
     parse_timestamp,
 };
 use retro::import::{Format, ImportKind, import_bytes};
-use retro::report::{MetricTable, SignalTable, to_json, write_csv, write_table};
+use retro::query::{MetricTable, SignalTable};
+use retro::report::{to_json, write_csv, write_table};
 use retro::store::Store;
 
 const DAY: i64 = 86_400;
@@ -152,11 +153,11 @@ fn a_period_outside_coverage_never_yields_a_number() {
             },
             retro: None,
             baseline: Some(1.0),
-            baseline_window: retro::actions::baseline_window(decided, team.utc_offset),
+            baseline_window: retro::query::actions::baseline_window(decided, team.utc_offset),
             from_note: None,
         };
         let action = store.add_action(&team, &new, decided).unwrap();
-        let progress = retro::actions::progress(&store, &action, now()).unwrap();
+        let progress = retro::query::actions::progress(&store, &action, now()).unwrap();
         let kind = if metric == DoraMetric::RecoveryTime { Incidents } else { Deployments };
         for (p, v) in &progress.series {
             if !covers(&coverage, kind, p) {
@@ -175,7 +176,7 @@ fn a_period_outside_coverage_never_yields_a_number() {
         let r = store.start_retro(&team, &window, now()).unwrap();
         let flow =
             retro::retro::session::open(&store, r.id, &retro::retro::prompts::Catalogue::builtin(), now()).unwrap();
-        let summary = retro::export::json(&retro::retro::session::summary(&flow));
+        let summary = retro::export::json(&retro::export::summary(&flow));
         let shown = window.clone().until(now());
         for m in summary["moves"].as_array().unwrap() {
             let key = m["metric"].as_str().unwrap();

@@ -5,7 +5,7 @@
 use mysql::prelude::Queryable;
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::devlake::{DevlakeError, DevlakeSummary, import_project};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::Store;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -61,10 +61,17 @@ fn movement(
     direction: Direction,
 ) -> MetricMove {
     let delta = current.zip(reference).map(|(c, r)| c - r);
+    let unit = match &metric {
+        MetricKey::Dora(m) => {
+            assert_eq!(m.unit().as_str(), unit, "a DORA metric's own unit");
+            m.unit()
+        }
+        MetricKey::Team(_) => retro::domain::Unit::Custom(unit.to_owned()),
+    };
     MetricMove {
         name: metric.name().to_owned(),
         metric,
-        unit: unit.to_owned(),
+        unit,
         polarity,
         current,
         reference,

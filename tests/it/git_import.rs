@@ -3,13 +3,13 @@
 //! metrics they give, checked by hand.
 //!
 //! Needs the `git` program. Without it the tests print a note and pass, unless
-//! RETRO_REQUIRE_GIT is set (CI sets it).
+//! CI or RETRO_REQUIRE_GIT is set.
 //!
 //! Calendar: 2025-W03 runs from Monday 13 January to Sunday 19 January 2025 (UTC).
 
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::git::{DeploySource, GitImportError, GitOptions, ReworkRules, TagFilter, import_repository};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,14 +19,14 @@ use tempfile::TempDir;
 const AUTHOR: &str = "Ada Quillfeather";
 const EMAIL: &str = "ada.quillfeather@example.org";
 
-/// Returns early (passing) when git is missing, unless RETRO_REQUIRE_GIT is set.
+/// Returns early (passing) when git is missing, unless CI or RETRO_REQUIRE_GIT is set.
 macro_rules! require_git {
     () => {
         if !git_available() {
-            if std::env::var_os("RETRO_REQUIRE_GIT").is_some() {
-                panic!("git is required (RETRO_REQUIRE_GIT is set) but cannot be run");
+            if crate::common::tool_required("RETRO_REQUIRE_GIT") {
+                panic!("git is required (CI or RETRO_REQUIRE_GIT is set) but cannot be run");
             }
-            eprintln!("skipped: git is not installed (set RETRO_REQUIRE_GIT=1 to make this an error)");
+            eprintln!("skipped: git is not installed (set CI or RETRO_REQUIRE_GIT=1 to make this an error)");
             return;
         }
     };

@@ -4,7 +4,7 @@
 
 use retro::domain::{DeployKind, DeployStatus, Granularity, Period, Team, Timestamp, UtcOffset, parse_timestamp};
 use retro::import::{Format, ImportKind, ImportSummary, LoadError, import_bytes};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::{LoadReport, Store, TeamCounts};
 use rusqlite::types::Value;
 use std::path::{Path, PathBuf};

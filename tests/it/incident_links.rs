@@ -6,7 +6,7 @@
 
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::{Format, ImportKind, import_bytes, import_bytes_linking};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::{Store, TimeLinks};
 
 /// Production deployments D1 (api, Mon 10:00), D2 (web, Mon 12:00), D3 (api, Tue 10:00),

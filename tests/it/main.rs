@@ -14,6 +14,7 @@ mod git_import;
 mod hostile;
 mod import;
 mod incident_links;
+mod layers;
 mod metrics_oracle;
 mod prompts;
 mod retro_flow;

@@ -14,7 +14,7 @@ use retro::domain::{
 };
 use retro::import::{Format, ImportKind, ImportSummary, import_bytes};
 use retro::metrics::{PeriodMetrics, ValueSource, compute};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::Store;
 
 use DoraMetric::{

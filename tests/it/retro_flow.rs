@@ -293,7 +293,7 @@ fn a_resumed_retro_is_where_it_was_left_with_everything_in_it() {
     assert_eq!(resumed.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["kept"]);
     let draft = resumed.draft.clone().expect("the draft comes back");
     assert_eq!(draft.body, "typing…");
-    assert_eq!(NoteTarget::from_draft_target(&draft.target), Some(NoteTarget::Prompt(key)));
+    assert_eq!(draft.target, NoteTarget::Prompt(key));
 }
 
 #[test]
@@ -337,4 +337,19 @@ fn starting_anew_closes_the_unfinished_retro_as_it_stands() {
     assert_eq!(closed.map(|r| r.id), Some(first.id));
     assert_eq!(store.retro(first.id).unwrap().unwrap().finished_at, Some(now() + 60));
     assert_eq!(session::unfinished(&store, &team).unwrap().map(|r| r.id), Some(second.id));
+}
+
+#[test]
+fn the_action_form_reads_due_dates_and_targets_or_says_what_is_wrong() {
+    use retro::retro::flow::{FormError, parse_due, parse_target};
+    assert_eq!(parse_due(""), Ok(None));
+    assert_eq!(parse_due("2026-12-24"), Ok(chrono::NaiveDate::from_ymd_opt(2026, 12, 24)));
+    assert_eq!(parse_due("24/12/2026"), Err(FormError::NotADate("24/12/2026".into())));
+    assert_eq!(parse_due("2026-02-30"), Err(FormError::NotADate("2026-02-30".into())));
+    assert_eq!(parse_target(""), Ok(None));
+    assert_eq!(parse_target("-2.5"), Ok(Some(-2.5)));
+    assert_eq!(parse_target("NaN"), Err(FormError::NotANumber("NaN".into())));
+    assert_eq!(parse_target("inf"), Err(FormError::NotANumber("inf".into())));
+    assert_eq!(FormError::NotADate("soon".into()).to_string(), "\"soon\" is not a date (YYYY-MM-DD)");
+    assert_eq!(FormError::NotANumber("ten".into()).to_string(), "\"ten\" is not a number");
 }

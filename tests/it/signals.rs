@@ -15,7 +15,7 @@ use retro::metrics::compute;
 use retro::metrics::signals::{
     GamingPattern, IntendedChange, Signal, SignalInput, SignalKind, Thresholds, detect, detect_with,
 };
-use retro::report::SignalTable;
+use retro::query::SignalTable;
 use retro::store::Store;
 
 const HOUR: i64 = 3600;

@@ -7,7 +7,7 @@ use retro::import::ImportError;
 use retro::import::sources::gitlab::{self, GitlabMetric};
 use retro::import::sources::{self, ParsedDeployments, SourceError, SourceSummary, github};
 use retro::metrics::PeriodMetrics;
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::{Store, TeamCounts};
 use std::path::{Path, PathBuf};
 use std::process::Command;

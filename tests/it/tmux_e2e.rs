@@ -1,6 +1,6 @@
 //! The real binary in a real terminal: start `retro --demo` in tmux, read the screen,
-//! press keys, quit. Skipped (with a message) where tmux is missing, unless
-//! RETRO_REQUIRE_TMUX is set, as CI does.
+//! press keys, quit. Skipped (with a message) where tmux is missing, unless CI or
+//! RETRO_REQUIRE_TMUX is set.
 
 use std::process::Command;
 use std::thread::sleep;
@@ -71,7 +71,10 @@ impl Drop for Session {
 fn tmux_available() -> bool {
     let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("RETRO_REQUIRE_TMUX").is_none(), "tmux is required here but missing");
+        assert!(
+            !crate::common::tool_required("RETRO_REQUIRE_TMUX"),
+            "tmux is required here (CI or RETRO_REQUIRE_TMUX is set) but missing"
+        );
         eprintln!("tmux not found: skipping the end-to-end terminal check");
     }
     found
@@ -174,6 +177,22 @@ fn closing_the_terminal_ends_the_app() {
     wait_until_gone(retro);
 }
 
+/// Waits until the store holds the draft `body` for retro 1 (the app autosaves it every
+/// few seconds), reading the store as a second process would.
+fn wait_for_draft(db: &std::path::Path, body: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let store = retro::store::Store::open(db).unwrap();
+        let draft = store.draft(retro::domain::RetroId(1)).unwrap();
+        if draft.as_ref().is_some_and(|d| d.body == body) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for the draft {body:?}; found {draft:?}");
+        drop(store);
+        sleep(Duration::from_millis(100));
+    }
+}
+
 /// Runs `retro` with `args` on `db` and returns its standard output.
 fn retro(db: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_retro"))
@@ -221,7 +240,7 @@ fn confirmed_notes_and_the_draft_survive_sigkill() {
     session.keys(&["j", "a"]);
     session.wait_for("Ctrl-S save");
     session.keys(&["half a thought"]);
-    sleep(Duration::from_millis(2500));
+    wait_for_draft(&db, "half a thought");
     let pid = session.pane_pid();
     assert!(Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap().success());
     wait_until_gone(pid);

@@ -12,7 +12,7 @@ use retro::import::tools::fourkeys::{self, TableFile};
 use retro::import::tools::pagerduty::{self, PagerDutyFilter};
 use retro::import::tools::{self, Allowed, IncidentTool, opsgenie};
 use retro::import::{Format, ImportKind, LoadError, import_bytes, import_bytes_linking, mapping};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::store::{LoadReport, Store};
 
 const DEPLOYMENTS: &[u8] = include_bytes!("../fixtures/deployments.csv");

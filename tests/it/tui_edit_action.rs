@@ -225,9 +225,14 @@ fn the_actions_screen_corrects_any_action_of_the_team() {
     assert_eq!(after.metric, metric);
     assert_eq!(after.due, chrono::NaiveDate::from_ymd_opt(2026, 10, 1));
     assert_eq!(after.status, selected.status, "a correction is not a review");
-    let expected_baseline =
-        retro::actions::value_over(&tui.backend.store, &team, &metric, &selected.baseline_window, crate::common::now())
-            .unwrap();
+    let expected_baseline = retro::query::actions::value_over(
+        &tui.backend.store,
+        &team,
+        &metric,
+        &selected.baseline_window,
+        crate::common::now(),
+    )
+    .unwrap();
     assert_eq!(after.baseline, expected_baseline, "the new metric's baseline, over the same window");
     let screen = tui.app.actions.as_ref().unwrap();
     assert!(screen.form().is_none() && screen.detail, "back on the detail");

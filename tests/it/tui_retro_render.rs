@@ -279,7 +279,7 @@ fn a_review_note_is_drafted_and_comes_back() {
     let id = h.app.retro.as_ref().unwrap().flow.retro.id;
     let draft = h.backend.store.draft(id).unwrap().expect("drafted");
     assert_eq!(draft.body, "Halfway there");
-    assert!(draft.target.starts_with("review:"), "{}", draft.target);
+    assert!(matches!(draft.target, retro::domain::NoteTarget::Review(..)), "{:?}", draft.target);
     // Reopened (as after a crash), the editor is back with the text.
     let effect = retro::tui::app::Effect::OpenRetro(id);
     retro::tui::apply_effect(&mut h.backend, &mut h.app, effect).unwrap();

@@ -208,8 +208,8 @@ fn dashboard_periods_match_a_direct_computation() {
     let (store, app) = demo();
     let team = app.team.clone().unwrap();
     let current = Period::containing(now(), Granularity::Week, team.utc_offset).until(now());
-    let table = retro::report::MetricTable::load(&store.store, &team, &[current]).unwrap();
+    let table = retro::query::MetricTable::load(&store.store, &team, &[current]).unwrap();
     let value = table.periods[0].dora.get(retro::domain::DoraMetric::ChangeLeadTime).value;
     let shown = &app.dashboard.as_ref().unwrap().dora[1].value;
-    assert_eq!(*shown, retro::report::format_value(value, "hours"));
+    assert_eq!(*shown, retro::domain::format_value(value, &retro::domain::Unit::Hours));
 }

@@ -7,7 +7,7 @@ use retro::domain::{DoraMetric, Period, Polarity};
 use retro::import::{Format, ImportKind, import_bytes};
 use retro::metrics::variation::{Events, Reading, Reference, Variation, judge};
 use retro::metrics::{Direction, trend};
-use retro::report::MetricTable;
+use retro::query::MetricTable;
 use retro::retro::movement::moves;
 use retro::retro::prompts::{Catalogue, select};
 use retro::store::Store;

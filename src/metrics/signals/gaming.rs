@@ -3,9 +3,9 @@
 
 use super::instability::frequency_rise;
 use super::{
-    GamingPattern, Observation, Reading, Signal, SignalInput, SignalKind, Span, Thresholds, episodes, say, say_relative,
+    GamingPattern, Observation, Reading, Signal, SignalInput, SignalKind, Span, Thresholds, episodes, say_relative,
 };
-use crate::domain::{DeployKind, DoraMetric, MetricKey};
+use crate::domain::{DeployKind, DoraMetric, MetricKey, Unit, in_words};
 use std::ops::Range;
 
 pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
@@ -80,7 +80,7 @@ fn share_runs(input: &SignalInput<'_>, counts: &[(u64, u64)], min: u64, share: f
 fn count(key: &str, unit: &str, value: u64, span: &Span) -> Observation {
     Observation {
         key: key.into(),
-        unit: unit.into(),
+        unit: Unit::Custom(unit.into()),
         before: None,
         after: Reading { value: value as f64, span: span.clone() },
     }
@@ -139,13 +139,13 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
                 observations: vec![
                     Observation {
                         key: freq.key().into(),
-                        unit: freq.unit().into(),
+                        unit: freq.unit(),
                         before: Some(base.reading(series, f0)),
                         after: rise.reading(series, f1),
                     },
                     Observation {
                         key: "changes_per_deployment".into(),
-                        unit: "changes".into(),
+                        unit: Unit::Custom("changes".into()),
                         before: Some(base.reading(series, c0)),
                         after: rise.reading(series, c1),
                     },
@@ -155,8 +155,8 @@ fn thinner(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
                     "Deployments rose from {} to {} ({}) between {} and {}, while changes per deployment fell \
                      from {c0:.1} to {c1:.1} ({}). Smaller batches are often good practice; together these can \
                      also mean the same work split up to lift the deployment count.",
-                    say(f0, freq.unit()),
-                    say(f1, freq.unit()),
+                    in_words(f0, &freq.unit()),
+                    in_words(f1, &freq.unit()),
                     say_relative(f0, f1),
                     base.span(series).label(),
                     rise.span(series).label(),

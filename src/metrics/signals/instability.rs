@@ -1,8 +1,8 @@
 //! Instability after throughput rises: deployment frequency up markedly while change
 //! failure rate or rework rate rises in the same or the following periods.
 
-use super::{Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say, say_relative};
-use crate::domain::{DoraMetric, MetricKey};
+use super::{Signal, SignalInput, SignalKind, Span, Thresholds, Window, episodes, name_of, say_relative};
+use crate::domain::{DoraMetric, MetricKey, Unit, in_words};
 use crate::metrics::Direction;
 
 const RATES: [DoraMetric; 2] = [DoraMetric::ChangeFailureRate, DoraMetric::ReworkRate];
@@ -75,8 +75,8 @@ fn signal(input: &SignalInput<'_>, base: &Window, rise: &Window, later: &Window,
         rate_words.push(format!(
             "{} rose from {} to {} (+{:.1} points)",
             name_of(m),
-            say(r0, "%"),
-            say(r1, "%"),
+            in_words(r0, &Unit::Percent),
+            in_words(r1, &Unit::Percent),
             r1 - r0
         ));
     }
@@ -84,8 +84,8 @@ fn signal(input: &SignalInput<'_>, base: &Window, rise: &Window, later: &Window,
         "Deployments rose from {} to {} ({}) between {} and {}, and {} in {}. Tools and practices that raise \
          throughput (AI coding assistants are the common case) tend to raise instability too, unless review, \
          testing and safe deployment grow with them.",
-        say(f0, freq.unit()),
-        say(f1, freq.unit()),
+        in_words(f0, &freq.unit()),
+        in_words(f1, &freq.unit()),
         say_relative(f0, f1),
         base.span(series).label(),
         rise.span(series).label(),

@@ -1,10 +1,8 @@
 //! Intended worsening: a metric worsened while an open action expected it to, so it is
 //! shown as the expected cost of a choice, not as bad news.
 
-use super::{
-    Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, say, say_relative, words,
-};
-use crate::domain::{Action, ActionStatus, Expected, MetricKey, Polarity, Timestamp};
+use super::{Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, say_relative, words};
+use crate::domain::{Action, ActionStatus, Expected, MetricKey, Polarity, Timestamp, Unit, in_words};
 use crate::metrics::Direction;
 
 /// What an open action expects of one metric over its lifetime: the plain input the
@@ -70,9 +68,9 @@ pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
                     "{} went from {} in {} to {} in {} ({}), as the action \"{}\" expected. This is the cost of a \
                      choice the team made, not a regression.",
                     capitalised(&words(&change.metric)),
-                    say(before, &unit),
+                    in_words(before, &unit),
                     base.span(series).label(),
-                    say(after, &unit),
+                    in_words(after, &unit),
                     open.span(series).label(),
                     say_relative(before, after),
                     change.title
@@ -93,14 +91,14 @@ fn read(
     metric: &MetricKey,
     base: &Window,
     open: &Window,
-) -> Option<(String, Polarity, f64, f64)> {
+) -> Option<(Unit, Polarity, f64, f64)> {
     match metric {
-        MetricKey::Dora(m) => Some((m.unit().to_owned(), m.polarity(), base.value(*m)?, open.value(*m)?)),
+        MetricKey::Dora(m) => Some((m.unit(), m.polarity(), base.value(*m)?, open.value(*m)?)),
         MetricKey::Team(name) => {
             let i = input.events.team_metrics.iter().position(|t| &t.metric.name == name)?;
             let def = &input.events.team_metrics[i].metric;
             Some((
-                def.unit.clone(),
+                Unit::Custom(def.unit.clone()),
                 def.polarity,
                 base.metrics.team.get(i).copied().flatten()?,
                 open.metrics.team.get(i).copied().flatten()?,

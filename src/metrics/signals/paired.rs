@@ -2,10 +2,10 @@
 //! time) while a team-chosen quality metric worsened in the same or following periods.
 
 use super::{
-    Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, episodes, name_of, say,
+    Observation, Signal, SignalInput, SignalKind, Span, Thresholds, Window, capitalised, episodes, name_of,
     say_relative, words, worsened,
 };
-use crate::domain::{DoraMetric, MetricKey, TeamMetric};
+use crate::domain::{DoraMetric, MetricKey, TeamMetric, Unit, in_words};
 use crate::metrics::Direction;
 
 pub(super) fn detect(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
@@ -102,8 +102,8 @@ fn signal(
         speed_words.push(format!(
             "{} {verb} from {} to {} ({})",
             name_of(m),
-            say(v0, m.unit()),
-            say(v1, m.unit()),
+            in_words(v0, &m.unit()),
+            in_words(v1, &m.unit()),
             say_relative(v0, v1)
         ));
     }
@@ -111,15 +111,15 @@ fn signal(
     for &(m, v0, v1) in worse {
         observations.push(Observation {
             key: m.name.clone(),
-            unit: m.unit.clone(),
+            unit: Unit::Custom(m.unit.clone()),
             before: Some(base.reading(series, v0)),
             after: later.reading(series, v1),
         });
         quality_words.push(format!(
             "{} went from {} to {} ({})",
             words(&MetricKey::Team(m.name.clone())),
-            say(v0, &m.unit),
-            say(v1, &m.unit),
+            in_words(v0, &Unit::Custom(m.unit.clone())),
+            in_words(v1, &Unit::Custom(m.unit.clone())),
             say_relative(v0, v1)
         ));
     }

@@ -2,10 +2,10 @@
 //! reviews across retros and its metric since it was decided.
 
 use super::theme::Theme;
-use crate::actions::ActionProgress;
+use crate::domain::format_value;
 use crate::domain::{ActionStatus, Team};
+use crate::metrics::ActionProgress;
 use crate::metrics::Verdict;
-use crate::report::format_value;
 use crate::text::{fill_width, fit, safe, wrap};
 use crate::tui::actions::{ActionsScreen, sort_label};
 use crate::tui::view::sparkline;

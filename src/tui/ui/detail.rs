@@ -90,7 +90,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
     datasets.push(
         Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.chart()).data(&model.points),
     );
-    let y_label = |v: f64| crate::report::format_value(Some(v), &model.unit);
+    let y_label = |v: f64| crate::domain::format_value(Some(v), &model.unit);
     let chart = Chart::new(datasets)
         .block(Block::new().borders(Borders::TOP).title(Line::from(key)))
         .x_axis(
@@ -101,7 +101,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
         )
         .y_axis(
             Axis::default()
-                .title(Span::styled(model.unit.clone(), theme.dim()))
+                .title(Span::styled(model.unit.to_string(), theme.dim()))
                 .bounds([lo, hi])
                 .labels([y_label(lo), y_label((lo + hi) / 2.0), y_label(hi)].map(|l| Span::styled(l, theme.dim())))
                 .style(theme.dim()),

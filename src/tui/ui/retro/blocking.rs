@@ -21,8 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
         .into_iter()
         .map(|p| {
             let notes = flow.notes_for(&p.key).count();
-            let drafted =
-                flow.draft.as_ref().is_some_and(|d| d.target == NoteTarget::Prompt(p.key.clone()).to_draft_target());
+            let drafted = flow.draft.as_ref().is_some_and(|d| d.target == NoteTarget::Prompt(p.key.clone()));
             // The count is wrapped with the prompt, so it never pushes the prompt's words out.
             let count = match (notes, drafted) {
                 (0, false) => String::new(),
@@ -62,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
     let note_width = usize::from(notes_area.width.saturating_sub(4));
     // A draft kept with Esc is shown where it will go: under the note it edits, or after
     // the notes of its prompt.
-    let draft = flow.draft.as_ref().and_then(|d| Some((NoteTarget::from_draft_target(&d.target)?, d.body.as_str())));
+    let draft = flow.draft.as_ref().map(|d| (d.target.clone(), d.body.as_str()));
     let draft_lines = |body: &str, text: &mut Text<'static>| {
         for (i, paragraph) in body.lines().enumerate() {
             for line in wrap(&if i == 0 { format!("draft: {paragraph}") } else { paragraph.to_owned() }, note_width) {

@@ -1,6 +1,6 @@
 use crate::domain::VoteKind;
+use crate::domain::format_value;
 use crate::metrics::Direction;
-use crate::report::format_value;
 use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
 use crate::tui::ui::Hints;

@@ -1,5 +1,5 @@
+use crate::domain::{format_delta, format_relative, format_value};
 use crate::metrics::Direction;
-use crate::report::{format_delta, format_relative, format_value};
 use crate::tui::retro::RetroScreen;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;

@@ -1,4 +1,4 @@
-use crate::report::format_value;
+use crate::domain::format_value;
 use crate::retro::flow::NoteTarget;
 use crate::tui::retro::{RetroScreen, decision_word};
 use crate::tui::ui::actions::{short_verdict, sparkline_of, title_cell, verdict_style};
@@ -26,8 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         return;
     }
     // A review note kept as a draft with Esc stays in view, under the table.
-    let draft = flow.draft.as_ref().and_then(|d| match NoteTarget::from_draft_target(&d.target)? {
-        NoteTarget::Review(action, decision) => Some((action, decision, d.body.as_str())),
+    let draft = flow.draft.as_ref().and_then(|d| match &d.target {
+        NoteTarget::Review(action, decision) => Some((*action, *decision, d.body.as_str())),
         _ => None,
     });
     let area = match draft {
@@ -84,6 +84,6 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
 }
 
 /// The unit of a metric as this retro knows it.
-pub fn unit_of(flow: &crate::retro::flow::Flow, metric: &crate::domain::MetricKey) -> String {
+pub fn unit_of(flow: &crate::retro::flow::Flow, metric: &crate::domain::MetricKey) -> crate::domain::Unit {
     flow.moves.iter().find(|m| &m.metric == metric).map(|m| m.unit.clone()).unwrap_or_default()
 }

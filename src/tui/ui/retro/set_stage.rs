@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
                 .map(|(i, l)| Line::raw(format!("{} {l}", if i == 0 { "•" } else { " " })))
                 .collect();
             // A note kept as a draft with Esc stays in view under its prompt.
-            let target = crate::retro::flow::NoteTarget::Prompt(p.key.clone()).to_draft_target();
+            let target = crate::retro::flow::NoteTarget::Prompt(p.key.clone());
             if let Some(d) = flow.draft.as_ref().filter(|d| d.target == target) {
                 let text = format!("draft: {}", d.body.replace('\n', " / "));
                 for l in crate::text::wrap(&text, width.saturating_sub(4)) {

@@ -8,54 +8,18 @@
 //! done or dropped one, those weeks up to and including the week it was closed. A week
 //! still under way never counts. docs/metrics.md has the rule and a worked example.
 
+use super::MetricTable;
 use crate::domain::{
     Action, ActionReview, ActionStatus, DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Team,
-    TeamMetric, Timestamp, UtcOffset,
+    TeamMetric, Timestamp, Unit, UtcOffset,
 };
-use crate::metrics::{EffectRule, Evaluation, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
-use crate::report::MetricTable;
+use crate::metrics::{ActionProgress, EffectRule, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate};
-use std::ops::Range;
 
 /// Days in the window a new action's baseline is taken over, when it is not decided in
 /// a retro (a retro takes its own window): the last two weeks, today included.
 pub const BASELINE_DAYS: u64 = 14;
-
-/// One action, with everything needed to judge whether it worked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionProgress {
-    pub action: Action,
-    pub evaluation: Evaluation,
-    /// The metric weekly, from the week the action was created in to the current week
-    /// (cut at now), whatever the action's status: the trend since creation.
-    pub series: Vec<(Period, Option<f64>)>,
-    /// The entries of `series` the verdict read: the weeks since (see the module doc).
-    pub counted: Range<usize>,
-    /// The metric's unit ("%", "hours", "deploys/day", or a team metric's own).
-    pub unit: String,
-    pub polarity: Polarity,
-    /// The action's reviews across retros, oldest first.
-    pub history: Vec<ActionReview>,
-    /// Open, with a due date before today (in the team's offset).
-    pub overdue: bool,
-}
-
-impl ActionProgress {
-    /// The weeks the verdict read, with their values.
-    pub fn since(&self) -> &[(Period, Option<f64>)] {
-        &self.series[self.counted.clone()]
-    }
-
-    /// The verdict in words; an intended worsening that happened says so.
-    pub fn verdict_text(&self) -> String {
-        if self.evaluation.intended_worsening {
-            format!("{} (intended)", self.evaluation.verdict.label())
-        } else {
-            self.evaluation.verdict.label().to_owned()
-        }
-    }
-}
 
 /// Orders for a list of actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -90,7 +54,7 @@ fn verdict_rank(v: Verdict) -> u8 {
 
 /// Where one action stands as of `now`.
 pub fn progress(store: &Store, action: &Action, now: Timestamp) -> Result<ActionProgress, StoreError> {
-    let team = store.team(action.team)?.expect("an action's team exists: the schema cascades deletes");
+    let team = store.team(action.team)?.ok_or(StoreError::NoSuchTeam(action.team.0))?;
     let weekly = Weekly::load(store, &team, std::slice::from_ref(action), now)?;
     Ok(weekly.progress(action.clone(), store.action_history(action.id)?, now))
 }
@@ -159,13 +123,13 @@ pub fn metric_choices(store: &Store, team: &Team) -> Result<Vec<MetricKey>, Stor
 
 /// A metric's unit and polarity; a team metric the store does not know reads as unitless
 /// and higher-is-better (it has no values either).
-pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (String, Polarity) {
+pub fn unit_and_polarity(metric: &MetricKey, team_metrics: &[TeamMetric]) -> (Unit, Polarity) {
     match metric {
-        MetricKey::Dora(m) => (m.unit().to_owned(), m.polarity()),
+        MetricKey::Dora(m) => (m.unit(), m.polarity()),
         MetricKey::Team(name) => team_metrics
             .iter()
             .find(|t| &t.name == name)
-            .map_or((String::new(), Polarity::HigherIsBetter), |t| (t.unit.clone(), t.polarity)),
+            .map_or((Unit::default(), Polarity::HigherIsBetter), |t| (Unit::Custom(t.unit.clone()), t.polarity)),
     }
 }
 

@@ -1,0 +1,49 @@
+//! Reads that combine the store and the metric engine: a team's metrics over a run of
+//! periods, the signals in them, where each improvement action stands, and which period
+//! a view ends with by default. Everything here returns plain types; formatting them
+//! for people is [`crate::report`]'s and the TUI's job.
+
+pub mod actions;
+mod latest;
+mod signals;
+
+pub use latest::{LatestData, default_last_period};
+pub use signals::{SignalTable, recent_signals, table_and_signals};
+
+use crate::domain::{Period, Team, TeamMetric};
+use crate::metrics::{PeriodMetrics, compute};
+use crate::store::{LinkDiagnostics, Store, StoreError};
+
+/// The team's metrics over a run of periods, ready to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricTable {
+    pub team: Team,
+    pub periods: Vec<PeriodMetrics>,
+    pub team_metrics: Vec<TeamMetric>,
+    pub diagnostics: LinkDiagnostics,
+}
+
+impl MetricTable {
+    /// Reads what `periods` need from the store and computes every metric.
+    pub fn load(store: &Store, team: &Team, periods: &[Period]) -> Result<Self, StoreError> {
+        let (from, to) = match (periods.first(), periods.last()) {
+            (Some(first), Some(last)) => (first.start, last.end),
+            _ => (0, 0),
+        };
+        let events = store.event_set(team, from, to)?;
+        Ok(MetricTable {
+            team: team.clone(),
+            periods: compute(&events, periods),
+            team_metrics: events.team_metrics.into_iter().map(|t| t.metric).collect(),
+            diagnostics: store.link_diagnostics(team)?,
+        })
+    }
+
+    /// `week`, `month` or `window`.
+    pub fn period_kind(&self) -> &'static str {
+        match self.periods.first().and_then(|p| p.period.granularity) {
+            Some(g) => g.as_str(),
+            None => "window",
+        }
+    }
+}
