@@ -246,6 +246,19 @@ impl App {
 
     /// Handles one key press: looks it up and carries it out.
     pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Option<Effect> {
+        // A store-busy notice can come up mid-sentence: a character typed then closes it
+        // and still reaches the note, so no keystroke is lost to it.
+        let why = self.pending.stall.map(super::pending::Stall::notice);
+        if why.is_some() && self.notice() == why {
+            let notice = self.overlays.pop();
+            return match self.action_for(key) {
+                Some(typed @ Action::Type(_)) => self.update(typed),
+                _ => {
+                    self.overlays.extend(notice);
+                    self.update(self.action_for(key)?)
+                }
+            };
+        }
         let action = self.action_for(key)?;
         self.update(action)
     }

@@ -42,6 +42,9 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         Err(e @ (StoreError::RetroOpenElsewhere { .. } | StoreError::AnotherRetroOpen { .. })) => {
             app.notify(e.to_string())
         }
+        // A read or an action correction the store could not take now: say so and stay
+        // (retro writes never get here: they wait in `App::pending`).
+        Err(e) if e.is_retryable() => app.notify(format!("Not done: {e}.")),
         other => other?,
     }
     // A window that left its retro lets go of it at once.

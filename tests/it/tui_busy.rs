@@ -160,3 +160,44 @@ fn quitting_without_writes_waiting_offers_no_file() {
     tui.keys("w");
     assert!(tui.app.running, "w is no answer here: it stays");
 }
+
+#[test]
+fn the_busy_notice_coming_up_while_typing_takes_no_keystroke() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, db) = file_retro(dir.path());
+    tui.keys("a");
+    tui.keys("Release train");
+    let other = lock(&db);
+    // The draft's autosave finds the store held.
+    tick_after(&mut tui, 1);
+    assert!(tui.app.notice().is_some_and(|n| n.starts_with("Store busy")), "{:?}", tui.app.notice());
+    tui.keys(" late");
+    assert_eq!(tui.app.notice(), None, "the first character closed the notice");
+    assert!(tui.screen().contains("Release train late"), "{}", tui.screen());
+    other.execute_batch("COMMIT").unwrap();
+    tui.ctrl('s');
+    for _ in 0..retro::tui::pending::MAX_BACKOFF {
+        tick_after(&mut tui, 1);
+    }
+    assert!(tui.app.pending.is_empty(), "{:?}", tui.app.pending);
+    assert_eq!(bodies(&tui), ["Release train late"]);
+    let id = tui.retro().flow.retro.id;
+    assert_eq!(tui.backend.store.draft(id).unwrap(), None, "the draft queued before the note is cleared after it");
+}
+
+#[test]
+fn starting_a_retro_on_a_busy_store_is_refused_with_a_notice_not_an_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    let mut store = Store::open(&db).unwrap();
+    retro::demo::load(&mut store, now()).unwrap();
+    store.set_busy_timeout(Duration::from_millis(20)).unwrap();
+    let mut backend = Backend::new(store);
+    let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    let _other = lock(&db);
+    // Starting a retro writes one: refused for now, the dashboard stays.
+    let effect = app.update(retro::tui::keymap::Action::StartRetro).expect("r asks for a retro");
+    retro::tui::apply_effect(&mut backend, &mut app, effect).unwrap();
+    assert!(app.running);
+    assert!(app.notice().is_some_and(|n| n.contains("the store is busy")), "{:?}", app.notice());
+}
