@@ -81,10 +81,14 @@ pub enum StoreError {
     NoSuchTeam(i64),
 
     #[error(
-        "the store is busy: another retro is writing to it (waited {} seconds); try again in a moment",
+        "the store is busy: another retro or an import is writing to it (waited {} seconds); try again in a moment",
         super::BUSY_TIMEOUT.as_secs()
     )]
     Busy,
+
+    /// SQLITE_FULL: the disk (or the store's page limit) has no room for the write.
+    #[error("the disk is full: the store could not be written; free some space and try again")]
+    Full,
 
     #[error(
         "retro {retro} is open in another retro window (process {pid}): go on there, or leave it there \
@@ -137,6 +141,12 @@ impl From<LoadFailure<std::convert::Infallible>> for StoreError {
 }
 
 impl StoreError {
+    /// A write that failed for a while only (another writer holds the store, the disk is
+    /// full) and changed nothing: the same write can be tried again later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Busy | StoreError::Full)
+    }
+
     /// The error as the user should see it for the store at `path`: a damaged or
     /// read-only file found while reading or writing it is named, with SQLite's reason.
     pub fn at(self, path: &std::path::Path) -> StoreError {
@@ -157,6 +167,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full,
             _ => StoreError::Sqlite(e),
         }
     }

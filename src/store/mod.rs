@@ -157,6 +157,25 @@ impl Store {
         Ok(store)
     }
 
+    /// How long a write waits for another writer before failing with [`StoreError::Busy`]
+    /// (5 seconds unless changed): tests shorten it.
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<(), StoreError> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
+    /// Caps the store's file at its current size (`Some(0)`) plus `extra` pages, so a write
+    /// that needs more fails with SQLITE_FULL as on a full disk; `None` lifts the cap.
+    /// Only for tests of a full disk.
+    #[doc(hidden)]
+    pub fn limit_growth_for_tests(&self, extra: Option<u64>) -> Result<(), StoreError> {
+        let pages = match extra {
+            Some(extra) => self.conn.query_row("PRAGMA page_count", [], |r| r.get::<_, u64>(0))? + extra,
+            None => u64::from(u32::MAX - 1),
+        };
+        self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

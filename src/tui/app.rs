@@ -58,6 +58,12 @@ pub enum Effect {
         id: crate::domain::ActionId,
         plan: crate::domain::ActionPlan,
     },
+    /// Quitting while writes wait (see [`App::pending`]): try them once more, then write
+    /// what is still not in the store, with `effects` (the last autosave), to `path`.
+    QuitWritingUnsaved {
+        effects: Vec<flow::Effect>,
+        path: std::path::PathBuf,
+    },
 }
 
 /// What is open over the screen; the top of [`App::overlays`] takes the keys.
@@ -111,6 +117,13 @@ pub struct App {
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
+    /// Retro writes the store could not take yet, retried on the tick.
+    pub pending: super::pending::Pending,
+    /// Where quitting with waiting writes offers to put their text: the store's folder,
+    /// or the current one for a store in memory.
+    pub unsaved_dir: std::path::PathBuf,
+    /// The file that text was written to on the way out.
+    pub unsaved_file: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -139,6 +152,9 @@ impl App {
             overlays: vec![],
             running: true,
             command: "retro".into(),
+            pending: Default::default(),
+            unsaved_dir: ".".into(),
+            unsaved_file: None,
         };
         let only = (app.teams.len() == 1).then(|| app.teams[0].clone());
         let effect = team.or(only).map(|t| app.open_team(t));
@@ -187,6 +203,8 @@ impl App {
         bindings(context)
             .filter(|b| !(closed && b.action.changes_a_retro()))
             .filter(|b| b.action != Action::Undo || can_undo)
+            // Writing unsaved text to a file is offered only when some waits.
+            .filter(|b| !(context == Context::ConfirmQuit && b.action == Action::Export && self.pending.is_empty()))
             .map(|b| match (context, b.action) {
                 (Context::Dashboard, Action::Back) if self.teams.len() <= 1 => {
                     Binding { help: "quit", short: "quit", ..*b }
@@ -228,6 +246,19 @@ impl App {
 
     /// Handles one key press: looks it up and carries it out.
     pub fn key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Option<Effect> {
+        // A store-busy notice can come up mid-sentence: a character typed then closes it
+        // and still reaches the note, so no keystroke is lost to it.
+        let why = self.pending.stall.map(super::pending::Stall::notice);
+        if why.is_some() && self.notice() == why {
+            let notice = self.overlays.pop();
+            return match self.action_for(key) {
+                Some(typed @ Action::Type(_)) => self.update(typed),
+                _ => {
+                    self.overlays.extend(notice);
+                    self.update(self.action_for(key)?)
+                }
+            };
+        }
         let action = self.action_for(key)?;
         self.update(action)
     }
@@ -254,9 +285,16 @@ impl App {
     }
 
     /// Typing that quitting now would lose. Notes being typed (review notes too) are
-    /// saved as drafts on the way out, so only a half-filled action form counts.
+    /// saved as drafts on the way out, so only a half-filled action form counts, and
+    /// writes the store could not take yet.
     pub fn has_unsaved_work(&self) -> bool {
-        self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work)
+        self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work) || !self.pending.is_empty()
+    }
+
+    /// The file quitting would write waiting text to.
+    pub fn unsaved_path(&self) -> std::path::PathBuf {
+        let retro = self.retro.as_ref().map_or(0, |r| r.flow.retro.id.0);
+        self.unsaved_dir.join(format!("retro-{retro}-unsaved-{}.txt", self.now))
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
@@ -294,6 +332,14 @@ impl App {
     fn update_overlay(&mut self, overlay: Overlay, action: Action) -> Option<Effect> {
         match (overlay, action) {
             (Overlay::Confirm(Question::Quit), Action::Confirm | Action::Quit) => self.leave(),
+            (Overlay::Confirm(Question::Quit), Action::Export) if !self.pending.is_empty() => {
+                let path = self.unsaved_path();
+                let effects = match self.leave() {
+                    Some(Effect::Retro(effects)) => effects,
+                    _ => vec![],
+                };
+                Some(Effect::QuitWritingUnsaved { effects, path })
+            }
             (_, Action::Quit) => self.quit(),
             (Overlay::Confirm(Question::NewRetro(_)), Action::Confirm) => {
                 Some(Effect::StartRetro { team: self.team.clone()? })
@@ -323,16 +369,23 @@ impl App {
         (!effects.is_empty()).then_some(Effect::Retro(effects))
     }
 
-    /// Saves the note being typed when it changed: the loop calls this every second.
+    /// Saves the note being typed when it changed, and tries waiting writes again when
+    /// their backoff is over: the loop calls this every second.
     pub fn tick(&mut self) -> Option<Effect> {
         let effects = self.retro.as_mut()?.autosave(self.now);
-        (!effects.is_empty()).then_some(Effect::Retro(effects))
+        (!effects.is_empty() || self.pending.due(self.now)).then_some(Effect::Retro(effects))
     }
 
     fn update_retro(&mut self, action: Action) -> Option<Effect> {
         let retro = self.retro.as_mut()?;
         match (retro.is_browsing(), action) {
             (false, _) => {}
+            // The waiting writes belong to this retro: it stays open until they land.
+            (_, Action::Back) if !self.pending.is_empty() => {
+                let why = self.pending.stall.map_or("", super::pending::Stall::notice);
+                self.notify(format!("Not saved yet, so the retro stays open. {why}"));
+                return None;
+            }
             (_, Action::Back) => {
                 self.screen = Screen::Dashboard;
                 self.retro = None;

@@ -1,9 +1,11 @@
 //! Carries out the app's effects by calling the library; the only place the TUI reaches
 //! the store, and only through functions that return plain values.
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, Overlay};
+use super::pending::Stall;
 use crate::domain::{Granularity, Period, RetroId, Team, Timestamp};
 use crate::query::{MetricTable, default_last_period, table_and_signals};
+use crate::retro::flow;
 use crate::retro::prompts::Catalogue;
 use crate::retro::{hold, session};
 use crate::store::{Store, StoreError};
@@ -40,6 +42,9 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         Err(e @ (StoreError::RetroOpenElsewhere { .. } | StoreError::AnotherRetroOpen { .. })) => {
             app.notify(e.to_string())
         }
+        // A read or an action correction the store could not take now: say so and stay
+        // (retro writes never get here: they wait in `App::pending`).
+        Err(e) if e.is_retryable() => app.notify(format!("Not done: {e}.")),
         other => other?,
     }
     // A window that left its retro lets go of it at once.
@@ -50,18 +55,100 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
 }
 
 /// Renews the hold on the retro this window has open; the loop calls it every few seconds.
+/// A busy store or full disk skips one renewal: the next one tries again.
 pub fn renew_hold(backend: &mut Backend) -> Result<(), StoreError> {
     match backend.held {
-        Some(id) => hold::renew(&mut backend.store, id),
+        Some(id) => passing(hold::renew(&mut backend.store, id)),
         None => Ok(()),
     }
 }
 
-/// Lets go of the retro this window holds, on the way out.
+/// Lets go of the retro this window holds, on the way out. One that cannot be released
+/// now lapses on its own (see [`crate::retro::hold`]).
 pub fn release_hold(backend: &mut Backend) -> Result<(), StoreError> {
     match backend.held.take() {
-        Some(id) => hold::release(&mut backend.store, id),
+        Some(id) => passing(hold::release(&mut backend.store, id)),
         None => Ok(()),
+    }
+}
+
+/// `result`, with a write that failed only for now (busy, full) taken as done.
+fn passing(result: Result<(), StoreError>) -> Result<(), StoreError> {
+    match result {
+        Err(e) if e.is_retryable() => Ok(()),
+        other => other,
+    }
+}
+
+/// Where waiting text is written on the way out: beside the store, or here.
+pub fn unsaved_dir(backend: &Backend) -> PathBuf {
+    match backend.store.path().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Writes the retro's waiting writes in order, each committed before the next. One the
+/// store cannot take for now (busy, full) stays first in [`App::pending`] with the rest
+/// behind it, to be tried again on the tick after a backoff; any other error ends the
+/// attempt as before. Nothing waits while the app is leaving: that is the last try.
+fn flush(store: &mut Store, app: &mut App) -> Result<(), StoreError> {
+    if app.pending.waiting(app.now) && app.running {
+        return Ok(());
+    }
+    let now = app.now;
+    let Some(screen) = app.retro.as_mut() else { return Ok(()) };
+    let mut notice = None;
+    let mut cleared = false;
+    while let Some(effect) = app.pending.front().cloned() {
+        match session::apply(store, &mut screen.flow, vec![effect], now) {
+            Ok(()) => cleared |= app.pending.done(),
+            Err(e) => {
+                let why = match e {
+                    StoreError::Busy => Stall::Busy,
+                    StoreError::Full => Stall::Full,
+                    e => {
+                        app.pending.done();
+                        return Err(e);
+                    }
+                };
+                if app.pending.failed(why, now) {
+                    notice = Some(why);
+                }
+                break;
+            }
+        }
+    }
+    if cleared || notice.is_some() {
+        // One stall notice at a time, gone once everything is saved.
+        let stall_notices = [Stall::Busy.notice(), Stall::Full.notice()];
+        app.overlays.retain(|o| !matches!(o, Overlay::Notice(text) if stall_notices.contains(&text.as_str())));
+    }
+    if let Some(why) = notice {
+        app.notify(why.notice());
+    }
+    Ok(())
+}
+
+/// The way out with waiting writes: one more try, then their text into `path`.
+fn write_unsaved(store: &mut Store, app: &mut App, effects: Vec<flow::Effect>, path: PathBuf) {
+    app.pending.extend(effects);
+    // A write refused outright is kept for the file too.
+    let _ = flush(store, app);
+    if app.pending.is_empty() {
+        return;
+    }
+    let text = format!(
+        "# Text typed in retro that the store could not take yet (it was busy or the disk full)\n\n{}",
+        app.pending.as_text()
+    );
+    match std::fs::write(&path, text) {
+        Ok(()) => app.unsaved_file = Some(path),
+        // Stay, so the text is not lost: the facilitator can free space and try again.
+        Err(e) => {
+            app.running = true;
+            app.notify(format!("Could not write {}: {e}. Nothing was lost; the retro stays open.", path.display()));
+        }
     }
 }
 
@@ -105,10 +192,12 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
         Effect::StartRetro { team } => start(backend, app, &team)?,
         Effect::OpenRetro(id) => open_retro(backend, app, id)?,
         Effect::Retro(effects) => {
-            if let Some(screen) = app.retro.as_mut() {
-                session::apply(store, &mut screen.flow, effects, now)?;
+            if app.retro.is_some() {
+                app.pending.extend(effects);
+                flush(store, app)?;
             }
         }
+        Effect::QuitWritingUnsaved { effects, path } => write_unsaved(store, app, effects, path),
         Effect::ReopenRetro(id) => {
             store.reopen_retro(id)?;
             if backend.held != Some(id) {

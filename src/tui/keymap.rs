@@ -334,7 +334,12 @@ macro_rules! question {
     };
 }
 
-const CONFIRM_QUIT: &[Binding] = question!("quit", "stay");
+const CONFIRM_QUIT: &[Binding] = &[
+    bind(&[k(Char('y'))], "y", Action::Confirm, "quit", "quit"),
+    // Only while writes wait for the store (see `App::keys_shown`).
+    bind(&[k(Char('w'))], "w", Action::Export, "write the unsaved text to a file, then quit", "write to file"),
+    bind(&[k(Char('n')), k(Esc), k(Enter), k(Char('q'))], "n/Esc", Action::Cancel, "stay", "stay"),
+];
 const CONFIRM_NEW_RETRO: &[Binding] = question!("close it and start anew", "keep it open");
 const CONFIRM_DELETE: &[Binding] = question!("delete the note", "keep it");
 const CONFIRM_DROP: &[Binding] = question!("drop it", "keep it");

@@ -7,6 +7,7 @@ mod data;
 pub mod editor;
 pub mod form;
 pub mod keymap;
+pub mod pending;
 pub mod retro;
 pub mod terminal;
 pub mod ui;
@@ -27,6 +28,7 @@ const AUTOSAVE_EVERY: Duration = Duration::from_secs(1);
 pub fn prepare(backend: &mut Backend, team: Option<Team>, now: Timestamp) -> Result<app::App> {
     let (mut app, effect) = app::App::new(backend.store.teams()?, team, now);
     app.command.clone_from(&backend.command);
+    app.unsaved_dir = data::unsaved_dir(backend);
     if let Some(effect) = effect {
         data::apply(backend, &mut app, effect)?;
     }
@@ -97,5 +99,11 @@ pub fn run(
     }
     drop(guard);
     data::release_hold(backend)?;
+    if let Some(path) = &app.unsaved_file {
+        eprintln!("retro: what the store could not take yet was written to {}", path.display());
+    }
+    if !app.pending.is_empty() && app.unsaved_file.is_none() {
+        eprintln!("retro: {} change(s) could not be saved (the store was busy or the disk full)", app.pending.len());
+    }
     Ok(())
 }

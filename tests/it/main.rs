@@ -27,6 +27,7 @@ mod terminal_restore;
 mod tmux_e2e;
 mod tool_import;
 mod tui_actions;
+mod tui_busy;
 mod tui_confirm;
 mod tui_detail_chart;
 mod tui_edit_action;

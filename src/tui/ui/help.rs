@@ -59,6 +59,16 @@ pub fn answers(app: &App, context: Context, theme: &Theme) -> Line<'static> {
 
 pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Question, theme: &Theme) {
     let (title, text, context) = match question {
+        Question::Quit if !app.pending.is_empty() => (
+            "Quit?",
+            vec![format!(
+                "{} change(s) typed here are not in the store yet (it is busy or the disk is full). Write \
+                 their text to {} and quit, or quit without them?",
+                app.pending.len(),
+                app.unsaved_path().display()
+            )],
+            Context::ConfirmQuit,
+        ),
         Question::Quit => ("Quit?", vec!["Something is not saved yet. Quit anyway?".to_owned()], Context::ConfirmQuit),
         Question::NewRetro(old) => (
             "Start anew?",
