@@ -8,6 +8,7 @@ pub mod editor;
 pub mod form;
 pub mod keymap;
 pub mod retro;
+pub mod retros;
 pub mod terminal;
 pub mod ui;
 pub mod view;
