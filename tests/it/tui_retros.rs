@@ -125,6 +125,34 @@ fn export_writes_what_retro_export_writes_and_says_where() {
 }
 
 #[test]
+fn a_team_without_retros_says_how_to_start_one_and_enter_does_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.add_team("new team", retro::domain::UtcOffset::UTC).unwrap();
+    let mut backend = Backend::new(store);
+    let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    let mut tui = Tui { backend, app };
+    tui.keys("p");
+    assert!(screens(&tui).listed.is_empty());
+    assert!(tui.screen().contains("No retros yet. Start one with r on the dashboard."), "{}", tui.screen());
+    tui.press(KeyCode::Enter);
+    tui.keys("j");
+    assert_eq!((tui.app.screen, tui.app.context()), (Screen::Retros, Context::RetroList));
+}
+
+#[test]
+fn an_export_that_cannot_be_written_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, _db) = demo_in(dir.path());
+    tui.backend.export_dir = dir.path().join("no such folder");
+    tui.keys("p");
+    tui.press(KeyCode::Enter);
+    tui.keys("e");
+    let notice = tui.app.notice().expect("a notice says what went wrong");
+    assert!(notice.starts_with("Could not write the summary"), "{notice}");
+    assert_eq!(tui.app.screen, Screen::Retros, "the retro stays open to try again");
+}
+
+#[test]
 fn no_key_of_the_read_only_view_changes_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let (mut tui, db) = demo_in(dir.path());

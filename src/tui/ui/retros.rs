@@ -7,6 +7,7 @@ use crate::export::RetroSummary;
 use crate::metrics::Direction;
 use crate::report::format_value;
 use crate::text::safe;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::retros::{Mode, RetrosScreen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,7 +35,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetrosScreen, theme: &Theme)
 fn draw_list(frame: &mut Frame, area: Rect, screen: &RetrosScreen, theme: &Theme) {
     let block = Block::new().borders(Borders::TOP).title(" Past retros ").padding(Padding::horizontal(1));
     if screen.listed.is_empty() {
-        let text = "No retros yet. Start one with r on the dashboard.";
+        // The key of another place, named by the table (see `keymap::label`).
+        let start = crate::tui::keymap::label(Context::Dashboard, Action::StartRetro).unwrap_or("r");
+        let text = format!("No retros yet. Start one with {start} on the dashboard.");
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
         return;
     }
