@@ -153,3 +153,27 @@ pub fn apply(store: &mut Store, flow: &mut Flow, effects: Vec<Effect>, now: Time
     }
     Ok(())
 }
+
+/// One line of a team's list of retros: the retro and how much it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub retro: Retro,
+    pub notes: usize,
+    /// Actions decided in this retro.
+    pub actions: usize,
+}
+
+/// The team's retros, newest first, with their counts of notes and actions (what
+/// `retro retros list` shows).
+pub fn list(store: &Store, team: &Team) -> Result<Vec<Listed>, StoreError> {
+    let actions = store.actions(team)?;
+    store
+        .retros(team)?
+        .into_iter()
+        .map(|retro| {
+            let notes = store.notes(retro.id)?.len();
+            let actions = actions.iter().filter(|a| a.retro == Some(retro.id)).count();
+            Ok(Listed { retro, notes, actions })
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 use super::actions::ActionsScreen;
 use super::keymap::{Action, Binding, Context, bindings, lookup};
 use super::retro::RetroScreen;
+use super::retros::RetrosScreen;
 use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
 use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
 use crate::query::MetricTable;
@@ -19,6 +20,8 @@ pub enum Screen {
     Detail,
     Retro,
     Actions,
+    /// The team's past retros, and one read from them.
+    Retros,
 }
 
 /// Data the app needs from the library.
@@ -64,6 +67,14 @@ pub enum Effect {
         effects: Vec<flow::Effect>,
         path: std::path::PathBuf,
     },
+    /// The team's retros, for the list of past retros.
+    LoadRetros {
+        team: Team,
+    },
+    /// The summary of retro `id`, to read it (it is not opened for changes).
+    ReadRetro(RetroId),
+    /// Write the summary being read on the past-retros screen as Markdown.
+    ExportReadRetro,
 }
 
 /// What is open over the screen; the top of [`App::overlays`] takes the keys.
@@ -112,6 +123,7 @@ pub struct App {
     pub detail: Option<DetailModel>,
     pub retro: Option<RetroScreen>,
     pub actions: Option<ActionsScreen>,
+    pub retros: Option<RetrosScreen>,
     /// Dialogs over the screen, the top one last: it takes the keys.
     pub overlays: Vec<Overlay>,
     pub running: bool,
@@ -149,6 +161,7 @@ impl App {
             detail: None,
             retro: None,
             actions: None,
+            retros: None,
             overlays: vec![],
             running: true,
             command: "retro".into(),
@@ -200,14 +213,22 @@ impl App {
         let retro = self.retro.as_ref().filter(|_| self.screen == Screen::Retro);
         let closed = retro.is_some_and(RetroScreen::is_closed);
         let can_undo = retro.is_some_and(RetroScreen::can_undo_close);
+        // A past retro is read, never changed, whatever the table says.
+        let read_only = matches!(context, Context::RetroList | Context::RetroRead);
+        let unfinished =
+            self.retros.as_ref().and_then(RetrosScreen::selected).is_some_and(|l| l.retro.finished_at.is_none());
         bindings(context)
-            .filter(|b| !(closed && b.action.changes_a_retro()))
+            .filter(|b| !((closed || read_only) && b.action.changes_a_retro()))
             .filter(|b| b.action != Action::Undo || can_undo)
             // Writing unsaved text to a file is offered only when some waits.
             .filter(|b| !(context == Context::ConfirmQuit && b.action == Action::Export && self.pending.is_empty()))
             .map(|b| match (context, b.action) {
                 (Context::Dashboard, Action::Back) if self.teams.len() <= 1 => {
                     Binding { help: "quit", short: "quit", ..*b }
+                }
+                // An unfinished retro is resumed where it was left, not read.
+                (Context::RetroList, Action::Open) if unfinished => {
+                    Binding { help: "resume the unfinished retro", short: "resume", ..*b }
                 }
                 _ => *b,
             })
@@ -281,6 +302,10 @@ impl App {
                 },
                 None => Context::ActionList,
             },
+            Screen::Retros => match self.retros.as_ref().and_then(RetrosScreen::reading) {
+                Some(_) => Context::RetroRead,
+                None => Context::RetroList,
+            },
         }
     }
 
@@ -311,6 +336,7 @@ impl App {
             Context::TeamPicker => self.update_picker(action),
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
+            Context::RetroList | Context::RetroRead => self.update_retros(action),
             _ if self.screen == Screen::Actions => {
                 let team = self.team.clone()?;
                 match self.actions.as_mut()?.update(action, self.now, &team) {
@@ -423,6 +449,35 @@ impl App {
         self.screen = Screen::Actions;
     }
 
+    fn update_retros(&mut self, action: Action) -> Option<Effect> {
+        use super::retros::Outcome;
+        match self.retros.as_mut()?.update(action) {
+            Outcome::Stay => None,
+            Outcome::Leave => {
+                self.screen = Screen::Dashboard;
+                self.retros = None;
+                None
+            }
+            Outcome::Read(id) => Some(Effect::ReadRetro(id)),
+            // The same path as `r` on the dashboard: the retro screen, holding the retro.
+            Outcome::Resume(id) => Some(Effect::OpenRetro(id)),
+            Outcome::Export => Some(Effect::ExportReadRetro),
+        }
+    }
+
+    /// The loop hands back the team's retros, newest first.
+    pub fn retros_loaded(&mut self, listed: Vec<crate::retro::session::Listed>) {
+        self.retros = Some(RetrosScreen::new(listed));
+        self.screen = Screen::Retros;
+    }
+
+    /// The loop hands back the summary of the retro asked for, to read.
+    pub fn retro_read(&mut self, summary: crate::export::RetroSummary) {
+        if let Some(screen) = self.retros.as_mut() {
+            screen.read(summary);
+        }
+    }
+
     /// The loop hands back the retro it opened.
     pub fn retro_opened(&mut self, flow: Flow) {
         self.retro = Some(RetroScreen::new(flow));
@@ -510,6 +565,7 @@ impl App {
                 return Some(Effect::PrepareRetro { team: self.team.clone()? });
             }
             Action::Actions => return Some(Effect::LoadActions { team: self.team.clone()? }),
+            Action::Retros => return Some(Effect::LoadRetros { team: self.team.clone()? }),
             Action::Open if rows > 0 => {
                 self.detail_metric = match self.pane {
                     Pane::Dora => self.selected[0],

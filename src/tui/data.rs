@@ -223,6 +223,21 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             store.update_action_plan(id, &plan, baseline)?;
             load_actions(store, app, &team)?;
         }
+        Effect::LoadRetros { team } => app.retros_loaded(session::list(store, &team)?),
+        Effect::ReadRetro(id) => {
+            let flow = session::open(store, id, &backend.catalogue, now)?;
+            app.retro_read(crate::export::summary(&flow));
+        }
+        Effect::ExportReadRetro => {
+            let reading = app.retros.as_ref().and_then(super::retros::RetrosScreen::reading);
+            if let Some(summary) = reading.map(|r| &r.summary) {
+                let notice = match export_summary(&backend.export_dir, summary) {
+                    Ok(path) => format!("Summary written to {}", crate::text::safe(&path.display().to_string())),
+                    Err(e) => format!("Could not write the summary: {e}"),
+                };
+                app.notify(notice);
+            }
+        }
         Effect::ExportRetro => {
             if let Some(screen) = app.retro.as_mut() {
                 screen.message = Some(match export(&backend.export_dir, &screen.flow) {
@@ -259,11 +274,16 @@ fn start(backend: &mut Backend, app: &mut App, team: &Team) -> Result<(), StoreE
 
 /// Writes the retro's Markdown summary into `dir`, named after team and window.
 fn export(dir: &std::path::Path, flow: &crate::retro::flow::Flow) -> std::io::Result<PathBuf> {
-    let w = &flow.retro.window;
+    export_summary(dir, &crate::export::summary(flow))
+}
+
+/// Writes `summary` as Markdown into `dir`, named after team and window.
+fn export_summary(dir: &std::path::Path, summary: &crate::export::RetroSummary) -> std::io::Result<PathBuf> {
+    let w = &summary.retro.window;
     let team: String =
-        flow.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        summary.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let path = dir.join(format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day()));
-    std::fs::write(&path, crate::export::markdown(&crate::export::summary(flow)))?;
+    std::fs::write(&path, crate::export::markdown(summary))?;
     Ok(path)
 }
 

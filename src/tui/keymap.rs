@@ -65,6 +65,8 @@ pub enum Action {
     Filter,
     /// Next order of a list.
     SortBy,
+    /// Open the team's past retros.
+    Retros,
 }
 
 impl Action {
@@ -172,6 +174,10 @@ pub enum Context {
     ActionList,
     /// One action in detail.
     ActionDetail,
+    /// The team's past retros.
+    RetroList,
+    /// A closed retro, read-only.
+    RetroRead,
 }
 
 /// What a key that matches no binding of a context does there.
@@ -187,7 +193,7 @@ pub enum Unbound {
 }
 
 impl Context {
-    pub const ALL: [Context; 26] = [
+    pub const ALL: [Context; 28] = [
         Self::FirstRun,
         Self::TeamPicker,
         Self::Dashboard,
@@ -214,6 +220,8 @@ impl Context {
         Self::ConfirmPastDue,
         Self::ActionList,
         Self::ActionDetail,
+        Self::RetroList,
+        Self::RetroRead,
     ];
 
     pub fn unbound(self) -> Unbound {
@@ -303,6 +311,7 @@ const DASHBOARD: &[Binding] = &[
     bind(&[k(Char('m'))], "m", Action::Monthly, "monthly periods", ""),
     bind(&[k(Char('r'))], "r", Action::StartRetro, "start a retro, or resume the unfinished one", "retro"),
     bind(&[k(Char('a'))], "a", Action::Actions, "the team's improvement actions", "actions"),
+    bind(&[k(Char('p'))], "p", Action::Retros, "the team's past retros, to read or export", ""),
     HELP,
     bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the teams, or quit", "back"),
 ];
@@ -521,6 +530,23 @@ const ACTION_DETAIL: &[Binding] = &[
     bind(&[k(Char('q')), k(Esc), k(Enter)], "q", Action::Back, "back to the list", "back"),
 ];
 
+const RETRO_LIST: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[k(Enter), k(Right), k(Char('l'))], "Enter", Action::Open, "read the selected retro", "read"),
+    HELP,
+    bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the dashboard", "back"),
+];
+
+/// Reading a closed retro: nothing here changes it.
+const RETRO_READ: &[Binding] = &[
+    bind(&[k(Up), k(Char('k'))], "↑/k", Action::Up, "scroll up", ""),
+    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "scroll down", "scroll"),
+    bind(&[k(Char('e'))], "e", Action::Export, "export the summary as Markdown", "export"),
+    HELP,
+    bind(&[k(Char('q')), k(Esc), k(Left), k(Char('h'))], "q", Action::Back, "back to the list", "back"),
+];
+
 /// The bindings of a context, in the order help lists them, global ones last.
 pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
     let own: &'static [Binding] = match context {
@@ -550,6 +576,8 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
         Context::ConfirmPastDue => CONFIRM_PAST_DUE,
         Context::ActionList => ACTION_LIST,
         Context::ActionDetail => ACTION_DETAIL,
+        Context::RetroList => RETRO_LIST,
+        Context::RetroRead => RETRO_READ,
     };
     own.iter().chain(GLOBAL)
 }

@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod pending;
 pub mod retro;
+pub mod retros;
 pub mod terminal;
 pub mod ui;
 pub mod view;

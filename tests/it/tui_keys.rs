@@ -228,3 +228,20 @@ fn the_first_run_and_the_picker_name_only_keys_that_work() {
     tui.keys("?");
     check(&tui, "help over the picker");
 }
+
+#[test]
+fn the_past_retros_name_only_keys_that_work() {
+    let mut tui = Tui::demo();
+    let dir = tempfile::tempdir().unwrap();
+    tui.backend.export_dir = dir.path().to_path_buf();
+    tui.keys("p");
+    assert!(check(&tui, "the past retros").contains(&"Enter".to_owned()));
+    tui.press(KeyCode::Enter);
+    let reading = check(&tui, "a past retro, read");
+    assert!(reading.contains(&"e".to_owned()), "the export is offered: {reading:?}");
+    tui.keys("e");
+    check(&tui, "the notice of the export");
+    tui.press(KeyCode::Esc);
+    tui.keys("?");
+    check(&tui, "help over a past retro");
+}

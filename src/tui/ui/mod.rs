@@ -9,6 +9,7 @@ mod footer;
 mod help;
 mod picker;
 mod retro;
+mod retros;
 pub mod theme;
 
 use super::app::{App, Overlay, Screen};
@@ -32,6 +33,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             if let Some(a) = &app.actions {
                 actions::draw(frame, body, a, app.team.as_ref(), theme);
                 draw_action_correction(frame, body, app, a, theme);
+            }
+        }
+        Screen::Retros => {
+            if let Some(r) = &app.retros {
+                retros::draw(frame, body, r, theme);
             }
         }
         Screen::Retro => {
