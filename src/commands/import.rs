@@ -1,7 +1,7 @@
 use crate::cli::ImportArgs;
 use crate::cli::LinkIncidents;
 use crate::domain::{Period, Team, Timestamp};
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file, some_names};
+use crate::import::{Format, ImportKind, ImportSummary, import_file_linking, some_names};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -38,12 +38,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         bail!("--link-incidents applies to `retro import incidents` only");
     }
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
-    let bytes = read_file(&args.file)?;
+    // Streamed from the file: a big file is never held in memory whole.
     let summary = match declared_coverage(team, args)? {
         Some((first, last)) => store.declaring_coverage(first, last, |s| {
-            import_bytes_linking(s, team, args.kind, &file, &bytes, format, by_time)
+            import_file_linking(s, team, args.kind, &file, &args.file, format, by_time)
         })?,
-        None => import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?,
+        None => import_file_linking(store, team, args.kind, &file, &args.file, format, by_time)?,
     };
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {
