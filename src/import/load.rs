@@ -208,9 +208,9 @@ fn pipelined<T: Send>(
     load: impl FnOnce(&mut dyn Iterator<Item = Result<T, ImportError>>) -> Result<LoadReport, LoadFailure<ImportError>>,
 ) -> Result<(LoadReport, usize, Binding), LoadError> {
     std::thread::scope(|scope| {
-        // Room for a quarter million rows, so the parser keeps going while the loader
-        // reads what it needs from the store before its first insert.
-        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(64);
+        // Room for 64,000 rows, so the parser keeps going while the loader reads what
+        // it needs from the store before its first insert, yet holds a few MB at most.
+        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(16);
         let parser = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let mut count = 0;
