@@ -61,7 +61,14 @@ impl Input<'_> {
     fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
         match self {
             Input::Bytes(bytes) => Ok(Box::new(*bytes)),
-            Input::File(path) => Ok(Box::new(BufReader::with_capacity(1 << 16, File::open(path)?))),
+            Input::File(path) => {
+                let file = File::open(path)?;
+                // A folder opens on Unix and fails only when read, as "not valid CSV".
+                if file.metadata()?.is_dir() {
+                    return Err(std::io::Error::other("it is a folder"));
+                }
+                Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+            }
         }
     }
 
@@ -199,6 +206,7 @@ fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<impl BufRead>) -
     let line = e.position().map(|p| lines.record_line(Some(p)));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
+        csv::ErrorKind::Io(e) => format!("cannot be read: {e}"),
         _ => format!("is not valid CSV: {e}"),
     };
     error(file, line, None, message)

@@ -1161,3 +1161,19 @@ fn a_streamed_file_loads_what_the_same_bytes_load() {
     let msg = streamed.refused(ImportKind::Deployments, "d.json", text);
     assert!(msg.starts_with("d.json:5: deployed_at: "), "{msg}");
 }
+
+#[test]
+fn a_folder_given_as_the_file_cannot_be_read() {
+    let mut f = fixture();
+    let folder = tempfile::tempdir().unwrap();
+    for (name, format) in [("d.csv", Format::Csv), ("d.json", Format::Json)] {
+        let path = folder.path().join(name);
+        std::fs::create_dir(&path).unwrap();
+        let before = f.state();
+        match import_file_linking(&mut f.store, &f.team, ImportKind::Deployments, name, &path, format, false) {
+            Err(LoadError::Invalid(e)) => assert_eq!(e.to_string(), format!("{name}: cannot be read: it is a folder")),
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(f.state(), before);
+    }
+}
