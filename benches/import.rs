@@ -8,6 +8,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use retro::domain::UtcOffset;
 use retro::import::{Format, ImportKind, import_bytes, read_file};
 use retro::store::Store;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 fn import_million_rows(c: &mut Criterion) {
@@ -73,5 +76,68 @@ fn import_json_record_of_100000_keys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, import_million_rows, import_json_record_of_100000_keys);
+/// Peak memory of `retro import changes` of five million changes, CSV and JSON, into a
+/// store that already holds their 980,000 deployments: the release binary run under
+/// `/usr/bin/time -f %M` (the peak resident set, in KiB). Printed, not timed by
+/// criterion: one import takes about a minute. Skipped without `/usr/bin/time`.
+fn import_peak_memory(_: &mut Criterion) {
+    if !Path::new("/usr/bin/time").exists() {
+        println!("import peak memory: skipped, /usr/bin/time is missing");
+        return;
+    }
+    let dir = common::data_dir().join("five-million");
+    if !dir.join("changes.json").exists() {
+        let data = common::five_million_changes();
+        data.write_csv(&dir).unwrap();
+        write_changes_json(&data, &dir.join("changes.json")).unwrap();
+    }
+    let retro = env!("CARGO_BIN_EXE_retro");
+    let db = dir.join("peak.db");
+    let run = |args: &[&str]| {
+        let started = std::time::Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%M"])
+            .arg(retro)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let kib: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap();
+        (kib / 1024, started.elapsed())
+    };
+    for format in ["csv", "json"] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        run(&["teams", "add", "bench"]);
+        let (deploy_mb, _) = run(&["import", "deployments", "deployments.csv", "--team", "bench"]);
+        let file = format!("changes.{format}");
+        let (mb, took) = run(&["import", "changes", &file, "--team", "bench"]);
+        let size = std::fs::metadata(dir.join(&file)).unwrap().len() / 1_000_000;
+        println!(
+            "import peak memory: {file} ({size} MB, 5,000,000 changes): {mb} MB in {:.1} s; \
+             deployments.csv (980,000 rows) before it: {deploy_mb} MB",
+            took.as_secs_f64()
+        );
+    }
+}
+
+fn write_changes_json(data: &retro::synth::Dataset, path: &Path) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(w, "[")?;
+    for (i, c) in data.changes.iter().enumerate() {
+        let comma = if i + 1 == data.changes.len() { "" } else { "," };
+        let ts = retro::domain::format_timestamp(c.committed_at, Default::default());
+        let deployment = c.deployment_id.as_ref().map(|d| format!(", \"deployment_id\": \"{d}\"")).unwrap_or_default();
+        writeln!(w, "  {{\"id\": \"{}\", \"committed_at\": \"{ts}\"{deployment}}}{comma}", c.external_id)?;
+    }
+    writeln!(w, "]")?;
+    w.flush()
+}
+
+criterion_group!(benches, import_million_rows, import_json_record_of_100000_keys, import_peak_memory);
 criterion_main!(benches);

@@ -1,7 +1,9 @@
 use crate::cli::ImportArgs;
 use crate::cli::LinkIncidents;
 use crate::domain::{Period, Team, Timestamp};
-use crate::import::{Format, ImportKind, ImportSummary, import_bytes_linking, read_file, some_names};
+use crate::import::{
+    Format, ImportKind, ImportSummary, import_bytes_linking, import_file_linking, read_file, some_names,
+};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -36,12 +38,20 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
-    let bytes = super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?;
+    // Streamed from the file, so a big file is never held in memory whole; a file whose
+    // header --map renames is read whole to rename it first.
+    let mapped = if args.map.is_empty() && args.map_file.is_none() {
+        None
+    } else {
+        Some(super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?)
+    };
+    let import = |s: &mut Store| match &mapped {
+        Some(bytes) => import_bytes_linking(s, team, args.kind, &file, bytes, format, by_time),
+        None => import_file_linking(s, team, args.kind, &file, &args.file, format, by_time),
+    };
     let summary = match declared_coverage(team, args)? {
-        Some((first, last)) => store.declaring_coverage(first, last, |s| {
-            import_bytes_linking(s, team, args.kind, &file, &bytes, format, by_time)
-        })?,
-        None => import_bytes_linking(store, team, args.kind, &file, &bytes, format, by_time)?,
+        Some((first, last)) => store.declaring_coverage(first, last, import)?,
+        None => import(store)?,
     };
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {

@@ -4,7 +4,7 @@ use super::columns::Binding;
 use super::columns::{Column, Layout};
 use super::error::FieldError;
 use super::fields::{one_of, optional, optional_timestamp, required, required_timestamp};
-use super::{Format, ImportError, Parsed, collect_rows, each_row};
+use super::{Format, ImportError, Input, Parsed, collect_rows, each_row};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident};
 
 pub(super) const DEPLOYMENTS: Layout = Layout {
@@ -22,13 +22,13 @@ pub(super) const DEPLOYMENTS: Layout = Layout {
 /// Reads deployments. `environment` defaults to production, `status` to success and
 /// `kind` to planned.
 pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Deployment>, ImportError> {
-    collect_rows(|sink| each_deployment(file, bytes, format, sink))
+    collect_rows(|sink| each_deployment(file, bytes.into(), format, sink))
 }
 
 /// [`parse_deployments`], handing each row to `sink` as it is read.
 pub(crate) fn each_deployment(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: Format,
     sink: impl FnMut(Deployment),
 ) -> Result<Binding, ImportError> {
@@ -36,7 +36,7 @@ pub(crate) fn each_deployment(
     let kinds = DeployKind::ALL.map(DeployKind::as_str);
     each_row(
         file,
-        bytes,
+        input,
         format,
         &DEPLOYMENTS,
         |row| {
@@ -67,19 +67,19 @@ pub(super) const CHANGES: Layout = Layout {
 /// Reads changes. Without `deployment_id`, a change ships with the first production
 /// deployment at or after its commit (of its service, when it names one).
 pub fn parse_changes(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Change>, ImportError> {
-    collect_rows(|sink| each_change(file, bytes, format, sink))
+    collect_rows(|sink| each_change(file, bytes.into(), format, sink))
 }
 
 /// [`parse_changes`], handing each row to `sink` as it is read.
 pub(crate) fn each_change(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: Format,
     sink: impl FnMut(Change),
 ) -> Result<Binding, ImportError> {
     each_row(
         file,
-        bytes,
+        input,
         format,
         &CHANGES,
         |row| {
@@ -108,19 +108,19 @@ pub(super) const INCIDENTS: Layout = Layout {
 
 /// Reads incidents. An incident without `resolved_at` is open.
 pub fn parse_incidents(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Incident>, ImportError> {
-    collect_rows(|sink| each_incident(file, bytes, format, sink))
+    collect_rows(|sink| each_incident(file, bytes.into(), format, sink))
 }
 
 /// [`parse_incidents`], handing each row to `sink` as it is read.
 pub(crate) fn each_incident(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: Format,
     sink: impl FnMut(Incident),
 ) -> Result<Binding, ImportError> {
     each_row(
         file,
-        bytes,
+        input,
         format,
         &INCIDENTS,
         |row| {

@@ -2,10 +2,11 @@
 
 use super::columns::Binding;
 use super::events::{each_change, each_deployment, each_incident};
-use super::{Format, ImportError, parse_samples};
+use super::{Format, ImportError, Input, parse_samples};
 use crate::domain::{Team, is_production};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError, TimeLinks};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::mpsc;
 
 /// What a file holds, or `git` for a repository's history.
@@ -110,6 +111,32 @@ pub fn import_bytes_linking(
     format: Format,
     link_by_time: bool,
 ) -> Result<ImportSummary, LoadError> {
+    import_input(store, team, kind, file, Input::Bytes(bytes), format, link_by_time)
+}
+
+/// [`import_bytes_linking`] of the file at `path` (named `file` in errors), read as a
+/// stream: the memory an import takes does not grow with the file.
+pub fn import_file_linking(
+    store: &mut Store,
+    team: &Team,
+    kind: ImportKind,
+    file: &str,
+    path: &Path,
+    format: Format,
+    link_by_time: bool,
+) -> Result<ImportSummary, LoadError> {
+    import_input(store, team, kind, file, Input::File(path), format, link_by_time)
+}
+
+fn import_input(
+    store: &mut Store,
+    team: &Team,
+    kind: ImportKind,
+    file: &str,
+    input: Input<'_>,
+    format: Format,
+    link_by_time: bool,
+) -> Result<ImportSummary, LoadError> {
     // The format, not the file's name: a name like alice-deploys.csv would be the one
     // free text about a person to reach the store.
     let source = match format {
@@ -122,7 +149,7 @@ pub fn import_bytes_linking(
     let (report, rows, binding) = match kind {
         ImportKind::Deployments => pipelined(
             |sink| {
-                each_deployment(file, bytes, format, |d| {
+                each_deployment(file, input, format, |d| {
                     if !is_production(&d.environment) {
                         *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
                     }
@@ -132,11 +159,11 @@ pub fn import_bytes_linking(
             |rows| store.load_deployments_from(team, rows, &source),
         )?,
         ImportKind::Changes => pipelined(
-            |sink| each_change(file, bytes, format, sink),
+            |sink| each_change(file, input, format, sink),
             |rows| store.load_changes_from(team, rows, &source),
         )?,
         ImportKind::Incidents => pipelined(
-            |sink| each_incident(file, bytes, format, sink),
+            |sink| each_incident(file, input, format, sink),
             |rows| {
                 let (report, links) = store.load_incidents_linking(team, rows, &source, link_by_time)?;
                 time_links = link_by_time.then_some(links);
@@ -144,7 +171,12 @@ pub fn import_bytes_linking(
             },
         )?,
         ImportKind::Metrics => {
-            let parsed = parse_samples(file, bytes, format)?;
+            // Metric values are a few rows a period: read whole.
+            let bytes = match input {
+                Input::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
+                Input::File(path) => std::borrow::Cow::Owned(super::read_file(path)?),
+            };
+            let parsed = parse_samples(file, &bytes, format)?;
             let definitions = parsed.definitions(&store.team_metrics(team)?)?;
             let report = store.load_samples(team, &definitions, &parsed.samples, &source)?;
             let binding = Binding {
@@ -222,9 +254,9 @@ fn pipelined<T: Send>(
     load: impl FnOnce(&mut dyn Iterator<Item = Result<T, ImportError>>) -> Result<LoadReport, LoadFailure<ImportError>>,
 ) -> Result<(LoadReport, usize, Binding), LoadError> {
     std::thread::scope(|scope| {
-        // Room for a quarter million rows, so the parser keeps going while the loader
-        // reads what it needs from the store before its first insert.
-        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(64);
+        // Room for 64,000 rows, so the parser keeps going while the loader reads what
+        // it needs from the store before its first insert, yet holds a few MB at most.
+        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(16);
         let parser = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let mut count = 0;

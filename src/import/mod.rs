@@ -18,14 +18,15 @@ pub mod tools;
 pub use columns::identifies_a_person;
 pub use error::{ImportError, some_names};
 pub use events::{parse_changes, parse_deployments, parse_incidents};
-pub use load::{ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking};
+pub use load::{ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking, import_file_linking};
+pub use records::Input;
 pub use samples::{ParsedSamples, parse_samples};
 
 use columns::Layout;
 use error::FieldError;
 use records::Row;
-use rustc_hash::FxHashMap as HashMap;
-use std::collections::hash_map::Entry;
+use rustc_hash::FxHashSet as HashSet;
+use std::hash::BuildHasher;
 use std::path::Path;
 
 /// The file formats importers read.
@@ -71,34 +72,64 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
 /// twice in one file. Returns the header binding (what was dropped or unused).
 fn each_row<T>(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: Format,
     layout: &Layout,
-    mut parse: impl FnMut(&Row<'_>) -> Result<T, FieldError>,
+    parse: impl Fn(&Row<'_>) -> Result<T, FieldError>,
     id_of: impl Fn(&T) -> &str,
     mut sink: impl FnMut(T),
 ) -> Result<columns::Binding, ImportError> {
-    let mut seen: HashMap<String, u64> = HashMap::default();
-    records::read(file, bytes, format, layout, |row| {
+    // A hash of every id, not the ids: 8 bytes a row. The hashes are keyed at random
+    // (SipHash), so no file can be made of ids that collide; a repeated hash is checked
+    // by reading the file again up to that row, which also finds the first line.
+    let ids = std::collections::hash_map::RandomState::new();
+    let mut seen: HashSet<u64> = HashSet::default();
+    let mut rows = 0;
+    records::read(file, input, format, layout, |row| {
         let value = parse(row)?;
-        match seen.entry(id_of(&value).to_owned()) {
-            Entry::Occupied(first) => {
-                return Err(FieldError::new(
-                    "id",
-                    format!(
-                        "{} appears more than once in this file (first on line {})",
-                        error::quoted(first.key()),
-                        first.get()
-                    ),
-                ));
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(row.line());
-            }
+        rows += 1;
+        let id = id_of(&value);
+        if !seen.insert(ids.hash_one(id))
+            && let Some(first) = first_line_of(file, input, format, layout, &parse, &id_of, id, rows - 1)
+        {
+            return Err(FieldError::new(
+                "id",
+                format!("{} appears more than once in this file (first on line {first})", error::quoted(id)),
+            ));
         }
         sink(value);
         Ok(())
     })
+}
+
+/// The line of the first row, among the `before` first ones, whose id is `id`.
+#[allow(clippy::too_many_arguments)]
+fn first_line_of<T>(
+    file: &str,
+    input: Input<'_>,
+    format: Format,
+    layout: &Layout,
+    parse: &impl Fn(&Row<'_>) -> Result<T, FieldError>,
+    id_of: &impl Fn(&T) -> &str,
+    id: &str,
+    before: usize,
+) -> Option<u64> {
+    let mut found = None;
+    let mut rows = 0;
+    // Every row before `before` was read without error once already; an error here is
+    // how the search stops.
+    let _ = records::read(file, input, format, layout, |row| {
+        if rows == before {
+            return Err(FieldError::new("id", String::new()));
+        }
+        rows += 1;
+        if parse(row).is_ok_and(|value| id_of(&value) == id) {
+            found = Some(row.line());
+            return Err(FieldError::new("id", String::new()));
+        }
+        Ok(())
+    });
+    found
 }
 
 /// Collects what [`each_row`] reads.

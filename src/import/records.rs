@@ -8,7 +8,9 @@ use rustc_hash::FxHashSet as HashSet;
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 
 /// One record of a file, seen through an importer's columns.
 pub struct Row<'a> {
@@ -39,19 +41,67 @@ impl Row<'_> {
     }
 }
 
-/// Calls `each` for every record of `bytes`, read as `format` through `columns`.
+/// Where an importer reads a file from: bytes already in memory, or a file on disk that
+/// is read as a stream (each pass opens it again), so an import's memory does not grow
+/// with the file.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
+impl<'a> From<&'a [u8]> for Input<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Input::Bytes(bytes)
+    }
+}
+
+impl Input<'_> {
+    /// A new reader from the first byte.
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+        match self {
+            Input::Bytes(bytes) => Ok(Box::new(*bytes)),
+            Input::File(path) => {
+                let file = File::open(path)?;
+                // A folder opens on Unix and fails only when read, as "not valid CSV".
+                if file.metadata()?.is_dir() {
+                    return Err(std::io::Error::other("it is a folder"));
+                }
+                Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+            }
+        }
+    }
+
+    /// [`Self::open`], naming the file in the error.
+    fn reader(&self, file: &str) -> Result<Box<dyn BufRead + '_>, ImportError> {
+        self.open().map_err(|e| error(file, None, None, format!("cannot be read: {e}")))
+    }
+
+    /// Whether every byte is white space (a file of blank lines).
+    fn all_whitespace(&self) -> bool {
+        self.open().is_ok_and(|r| r.bytes().all(|b| b.is_ok_and(|b| b.is_ascii_whitespace())))
+    }
+
+    /// How many quotes (`"`) follow byte `start`.
+    fn quotes_after(&self, start: u64) -> usize {
+        let Ok(reader) = self.open() else { return 0 };
+        reader.bytes().skip(usize::try_from(start).unwrap_or(usize::MAX)).filter(|b| matches!(b, Ok(b'"'))).count()
+    }
+}
+
+/// Calls `each` for every record of `input`, read as `format` through `columns`.
 ///
 /// Returns the header binding, so the caller can say which columns it dropped.
 pub fn read(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     format: Format,
     layout: &Layout,
     each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
     match format {
-        Format::Csv => read_csv(file, bytes, layout.columns, each),
-        Format::Json => read_json(file, bytes, layout.json_key, layout.columns, each),
+        Format::Csv => read_csv(file, input, layout.columns, each),
+        Format::Json => read_json(file, input, layout.json_key, layout.columns, each),
     }
 }
 
@@ -82,21 +132,22 @@ fn field_error(file: &str, line: u64, e: FieldError) -> ImportError {
 
 fn read_csv(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
     // Flexible, so that a line of spaces reads as the blank line it looks like; the
     // number of fields is checked below.
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input.reader(file)?);
     // The csv crate's own line numbers are those of the end of the previous record: one
-    // short after a CRLF line end or a blank line. Count lines from byte offsets instead.
-    let mut lines = LineCounter::new(bytes);
+    // short after a CRLF line end or a blank line. Count lines from byte offsets instead,
+    // on a second reader of the same input that follows the first.
+    let mut lines = LineCounter::new(input.reader(file)?);
     let header_record = reader.headers().map_err(|e| csv_error(file, e, &mut lines))?;
     let header: Vec<String> = header_record.iter().map(str::to_owned).collect();
     if header.iter().all(|h| h.is_empty()) {
         // A file of blank lines has no header line at all: name its first line.
-        let blank = bytes.iter().all(u8::is_ascii_whitespace);
+        let blank = input.all_whitespace();
         let line = if blank { 1 } else { lines.record_line(header_record.position()) };
         return Err(error(file, Some(line), None, "has no header line naming its columns"));
     }
@@ -118,7 +169,7 @@ fn read_csv(
         if record.len() != header.len() {
             let fields = if record.len() == 1 { "field" } else { "fields" };
             let mut message = format!("has {} {fields} where the header has {}", record.len(), header.len());
-            if opens_an_unclosed_quote(bytes, record.position()) {
+            if opens_an_unclosed_quote(input, record.position()) {
                 message.push_str("; a quote (\") opens a value there that is never closed");
             }
             return Err(error(file, Some(line), None, message));
@@ -147,18 +198,15 @@ fn other_separator(header: &[String]) -> Option<char> {
 
 /// Whether the record at `position` runs to the end of the file inside a quote: the
 /// csv crate then reads everything after the quote as one value.
-fn opens_an_unclosed_quote(bytes: &[u8], position: Option<&csv::Position>) -> bool {
-    let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
-        return false;
-    };
-    let rest = bytes.get(start..).unwrap_or_default();
-    rest.iter().filter(|&&b| b == b'"').count() % 2 == 1
+fn opens_an_unclosed_quote(input: Input<'_>, position: Option<&csv::Position>) -> bool {
+    position.is_some_and(|p| input.quotes_after(p.byte()) % 2 == 1)
 }
 
-fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<'_>) -> ImportError {
+fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<impl BufRead>) -> ImportError {
     let line = e.position().map(|p| lines.record_line(Some(p)));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
+        csv::ErrorKind::Io(e) => format!("cannot be read: {e}"),
         _ => format!("is not valid CSV: {e}"),
     };
     error(file, line, None, message)
@@ -166,62 +214,45 @@ fn csv_error(file: &str, e: csv::Error, lines: &mut LineCounter<'_>) -> ImportEr
 
 fn read_json(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     json_key: &str,
     columns: &[Column],
     mut each: impl FnMut(&Row<'_>) -> Result<(), FieldError>,
 ) -> Result<Binding, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-        error(file, Some(line), None, "is not valid UTF-8 text")
-    })?;
-    // A byte order mark (as some Windows tools write) is not JSON; the CSV reader skips it too.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
-    let expected = format!("expected a JSON array of objects, or an object with a \"{json_key}\" array");
-    // Records are kept as raw text first so each one's line can be found from its offset.
-    let records: Vec<&RawValue> = match text.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str(text).map_err(json_error)?,
-        Some(b'{') => {
-            let top: std::collections::HashMap<String, &RawValue> = serde_json::from_str(text).map_err(json_error)?;
-            let Some(inner) = top.get(json_key) else {
-                return Err(error(file, Some(1), None, expected));
-            };
-            serde_json::from_str(inner.get()).map_err(|_| error(file, Some(1), None, expected.clone()))?
-        }
-        _ => return Err(error(file, Some(1), None, expected)),
-    };
-
-    let mut lines = LineCounter::new(text.as_bytes());
+    check_utf8(file, input)?;
+    // Three passes over the stream, none of which holds more than one record: the
+    // syntax of the whole file (so a broken file is reported as such before any of its
+    // records), the keys of every record (the columns), then the rows.
+    each_record(file, input, json_key, |_, _| Ok(()))?;
     // Every key of every record, in the order first seen; the set keeps this linear in
     // the number of keys (a record of 100,000 keys is one pass, not 100,000 scans).
     let mut header: Vec<String> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::default();
-    let mut objects = Vec::with_capacity(records.len());
-    for raw in &records {
-        let line = lines.line_at(raw.get());
-        objects.push((line, parse_record(file, line, raw.get())?));
-    }
-    for (_, object) in &objects {
-        for key in object.keys() {
-            if seen.insert(key.as_str()) {
-                header.push(key.clone());
+    let mut seen: HashSet<String> = HashSet::default();
+    let mut first_line = None;
+    each_record(file, input, json_key, |line, raw| {
+        first_line.get_or_insert(line);
+        for (key, _) in parse_record(file, line, raw)? {
+            if !seen.contains(&key) {
+                seen.insert(key.clone());
+                header.push(key);
             }
         }
-    }
+        Ok(())
+    })?;
     drop(seen);
-    if objects.is_empty() {
+    let Some(first_line) = first_line else {
         // No records, so no columns to check: like a CSV file with only its header.
         return Ok(Binding { positions: vec![None; columns.len()], ..Binding::default() });
-    }
-    let binding = bind(columns, &header).map_err(|e| header_error(file, objects.first().map(|o| o.0), e))?;
+    };
+    let binding = bind(columns, &header).map_err(|e| header_error(file, Some(first_line), e))?;
     // Only the columns retro reads are taken out of each record, by key: the work per
     // record does not grow with the keys of other records.
     let bound: Vec<(usize, &str)> =
         binding.positions.iter().enumerate().filter_map(|(c, p)| p.map(|p| (c, header[p].as_str()))).collect();
     let positions: Vec<Option<usize>> = binding.positions.iter().enumerate().map(|(c, p)| p.map(|_| c)).collect();
     let mut values: Vec<Option<String>> = vec![None; columns.len()];
-    for (line, mut object) in objects {
+    each_record(file, input, json_key, |line, raw| {
+        let mut object = parse_record(file, line, raw)?;
         for &(c, key) in &bound {
             values[c] = match object.remove(key) {
                 None | Some(Value::Null) => None,
@@ -243,9 +274,215 @@ fn read_json(
             }
         }
         let row = Row { line, fields: Fields::Json(&values), positions: &positions };
-        each(&row).map_err(|e| field_error(file, line, e))?;
-    }
+        each(&row).map_err(|e| field_error(file, line, e))
+    })?;
     Ok(binding)
+}
+
+/// Refuses a file that is not UTF-8, naming the line of the first bad byte.
+fn check_utf8(file: &str, input: Input<'_>) -> Result<(), ImportError> {
+    let mut reader = input.reader(file)?;
+    let read_error = |e: std::io::Error| error(file, None, None, format!("cannot be read: {e}"));
+    let mut line = 1;
+    // The bytes of a character cut by the end of a chunk, carried to the next one.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let buf = reader.fill_buf().map_err(read_error)?;
+        if buf.is_empty() {
+            return match carry.is_empty() {
+                true => Ok(()),
+                false => Err(error(file, Some(line), None, "is not valid UTF-8 text")),
+            };
+        }
+        let n = buf.len();
+        carry.extend_from_slice(buf);
+        reader.consume(n);
+        match std::str::from_utf8(&carry) {
+            Ok(_) => {
+                line += carry.iter().filter(|&&b| b == b'\n').count() as u64;
+                carry.clear();
+            }
+            Err(e) if e.error_len().is_none() => {
+                // Incomplete at the end: keep the start of the character.
+                let valid = e.valid_up_to();
+                line += carry[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+                carry.drain(..valid);
+            }
+            Err(e) => {
+                line += carry[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(error(file, Some(line), None, "is not valid UTF-8 text"));
+            }
+        }
+    }
+}
+
+/// A reader that counts the line ends it has handed out. serde_json reads its input a
+/// byte at a time and looks one byte ahead, so when a record is about to be read the
+/// count is that of the lines before the record's first byte.
+struct CountingReader<'c, R> {
+    inner: R,
+    newlines: &'c Cell<u64>,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.newlines.set(self.newlines.get() + buf[..n].iter().filter(|&&b| b == b'\n').count() as u64);
+        Ok(n)
+    }
+}
+
+/// Calls `each` with the line and the raw text of every record of a JSON file: the
+/// elements of its top-level array, or of the array under `json_key` of its top-level
+/// object. Reads one record at a time.
+fn each_record(
+    file: &str,
+    input: Input<'_>,
+    json_key: &str,
+    each: impl FnMut(u64, &str) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let expected = || {
+        error(
+            file,
+            Some(1),
+            None,
+            format!("expected a JSON array of objects, or an object with a \"{json_key}\" array"),
+        )
+    };
+    let mut reader = input.reader(file)?;
+    // A byte order mark (as some Windows tools write) is not JSON; the CSV reader skips it too.
+    if reader.fill_buf().is_ok_and(|b| b.starts_with("\u{feff}".as_bytes())) {
+        reader.consume(3);
+    }
+    // The first byte that is not white space tells the shape.
+    let top = loop {
+        let buf = reader.fill_buf().map_err(|e| error(file, None, None, format!("cannot be read: {e}")))?;
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break buf[i],
+            None if buf.is_empty() => return Err(expected()),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    let newlines = Cell::new(0);
+    let failed = RefCell::new(None);
+    let not_an_array = Cell::new(false);
+    let each = RefCell::new(each);
+    let records = Records { newlines: &newlines, each: &each, failed: &failed, not_an_array: &not_an_array };
+    let mut de = serde_json::Deserializer::from_reader(CountingReader { inner: reader, newlines: &newlines });
+    let result = match top {
+        b'[' => records.deserialize(&mut de),
+        b'{' => Top { json_key, records, found: Cell::new(false) }
+            .deserialize(&mut de)
+            .map(|found| not_an_array.set(not_an_array.get() || !found)),
+        _ => return Err(expected()),
+    };
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    if not_an_array.get() {
+        return Err(expected());
+    }
+    result
+        .and_then(|()| de.end())
+        .map_err(|e| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}")))
+}
+
+/// The records of an array, handed one by one to `each`.
+struct Records<'a, F> {
+    newlines: &'a Cell<u64>,
+    each: &'a RefCell<F>,
+    /// The error `each` returned, which stops the reading.
+    failed: &'a RefCell<Option<ImportError>>,
+    /// Set when the value is not an array at all.
+    not_an_array: &'a Cell<bool>,
+}
+
+impl<F> Clone for Records<'_, F> {
+    fn clone(&self) -> Self {
+        Records { newlines: self.newlines, each: self.each, failed: self.failed, not_an_array: self.not_an_array }
+    }
+}
+
+impl<'de, F: FnMut(u64, &str) -> Result<(), ImportError>> DeserializeSeed<'de> for Records<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(u64, &str) -> Result<(), ImportError>> Visitor<'de> for Records<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Asked for only when the value is of another type than an array.
+        self.not_an_array.set(true);
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some((line, raw)) = seq.next_element_seed(Record { newlines: self.newlines })? {
+            if let Err(e) = (self.each.borrow_mut())(line, raw.get()) {
+                *self.failed.borrow_mut() = Some(e);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One record's raw text, and its line.
+struct Record<'a> {
+    newlines: &'a Cell<u64>,
+}
+
+impl<'de> DeserializeSeed<'de> for Record<'_> {
+    type Value = (u64, Box<RawValue>);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        // serde_json has read the record's first byte to know there is one: the lines
+        // before it are counted.
+        let line = self.newlines.get() + 1;
+        Ok((line, serde::Deserialize::deserialize(deserializer)?))
+    }
+}
+
+/// A top-level object: the records are the array under `json_key`; other keys are skipped.
+struct Top<'a, 'k, F> {
+    json_key: &'k str,
+    records: Records<'a, F>,
+    found: Cell<bool>,
+}
+
+impl<'de, F: FnMut(u64, &str) -> Result<(), ImportError>> DeserializeSeed<'de> for Top<'_, '_, F> {
+    type Value = bool;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(u64, &str) -> Result<(), ImportError>> Visitor<'de> for Top<'_, '_, F> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            if key == self.json_key && !self.found.get() {
+                self.found.set(true);
+                map.next_value_seed(self.records.clone())?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(self.found.get())
+    }
 }
 
 /// How deep serde_json reads nested values (its recursion limit), counting the record.
@@ -320,30 +557,30 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     }
 }
 
-/// Finds the line of a position in `text`, for positions visited in increasing order.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
+/// Finds the line of a byte offset of a reader, for offsets visited in increasing order.
+struct LineCounter<R> {
+    reader: R,
+    offset: u64,
     line: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        LineCounter { text, offset: 0, line: 1 }
+impl<R: BufRead> LineCounter<R> {
+    fn new(reader: R) -> Self {
+        LineCounter { reader, offset: 0, line: 1 }
     }
 
-    /// The line of `slice`, a part of `text`.
-    fn line_at(&mut self, slice: &str) -> u64 {
-        let at = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        self.line_at_offset(at)
-    }
-
-    /// The line of byte `at` of `text`.
-    fn line_at_offset(&mut self, at: usize) -> u64 {
-        let at = at.min(self.text.len());
-        if at >= self.offset {
-            self.line += self.text[self.offset..at].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = at;
+    /// The line of byte `at`. A read error ends the counting where it happened: the
+    /// reader that parses the same input reports it.
+    fn line_at_offset(&mut self, at: u64) -> u64 {
+        while self.offset < at {
+            let Ok(buf) = self.reader.fill_buf() else { break };
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min(usize::try_from(at - self.offset).unwrap_or(usize::MAX));
+            self.line += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.reader.consume(n);
+            self.offset += n as u64;
         }
         self.line
     }
@@ -351,11 +588,21 @@ impl<'a> LineCounter<'a> {
     /// The line where a CSV record starts. The csv crate places a record where the
     /// previous one ended, before any line end and blank lines it skipped.
     fn record_line(&mut self, position: Option<&csv::Position>) -> u64 {
-        let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+        let Some(start) = position.map(csv::Position::byte) else {
             return self.line;
         };
-        let skipped =
-            self.text.get(start..).unwrap_or_default().iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
-        self.line_at_offset(start + skipped)
+        if start < self.offset {
+            return self.line;
+        }
+        self.line_at_offset(start);
+        while let Ok(&[b, ..]) = self.reader.fill_buf() {
+            if b != b'\r' && b != b'\n' {
+                break;
+            }
+            self.line += u64::from(b == b'\n');
+            self.reader.consume(1);
+            self.offset += 1;
+        }
+        self.line
     }
 }

@@ -76,7 +76,7 @@ pub fn parse_samples(file: &str, bytes: &[u8], format: Format) -> Result<ParsedS
     let mut samples = Vec::new();
     let mut declared: Vec<(String, Declared)> = Vec::new();
     let mut seen: HashMap<(MetricKey, String), u64> = HashMap::new();
-    let binding = records::read(file, bytes, format, &METRICS, |row| {
+    let binding = records::read(file, bytes.into(), format, &METRICS, |row| {
         let name = required(row, 0, "name")?;
         // A name is shown everywhere, on its own: it must print as it is (notes may hold anything).
         if let Some(c) = crate::text::unprintable(name) {

@@ -48,7 +48,11 @@ pub(super) fn load_deployments<E>(
     // Deployments whose insertion or change can move a change's link.
     let mut updated_ids: Vec<i64> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
+    // The ids of new deployments, kept only when changes or incidents wait for them:
+    // nothing that names a deployment can be imported while this import runs.
+    let waiting = any_waiting(conn, team)?;
     let mut inserted_ids: Vec<(String, i64)> = Vec::new();
+    let mut inserted_any = false;
     let mut extent = Extent::declared(declared);
 
     for d in rows {
@@ -60,8 +64,8 @@ pub(super) fn load_deployments<E>(
         let id = match previous {
             Some(p)
                 if p.deployed_at == d.deployed_at
-                    && p.environment == d.environment
-                    && p.service == d.service
+                    && *p.environment == *d.environment
+                    && p.service.as_deref() == d.service.as_deref()
                     && p.status == d.status
                     && p.kind == d.kind =>
             {
@@ -71,7 +75,7 @@ pub(super) fn load_deployments<E>(
             Some(p) => {
                 let id = p.id;
                 if p.production {
-                    positions.push(Position { at: p.deployed_at, service: p.service.clone() });
+                    positions.push(Position { at: p.deployed_at, service: p.service.as_deref().map(str::to_owned) });
                 }
                 update.execute(params![
                     id,
@@ -101,28 +105,33 @@ pub(super) fn load_deployments<E>(
                 ])?;
                 report.inserted += 1;
                 let id = conn.last_insert_rowid();
-                inserted_ids.push((d.external_id.clone(), id));
+                inserted_any = true;
+                if waiting {
+                    inserted_ids.push((d.external_id.clone(), id));
+                }
                 id
             }
         };
         if production {
             positions.push(Position { at: d.deployed_at, service: d.service.clone() });
         }
+        let environment = index.name(&d.environment);
+        let service = d.service.as_deref().map(|s| index.name(s));
         index.by_external_id.insert(
             d.external_id.clone(),
             StoredDeployment {
                 id,
                 deployed_at: d.deployed_at,
-                environment: d.environment.clone(),
+                environment,
                 production,
-                service: d.service.clone(),
+                service,
                 status: d.status,
                 kind: d.kind,
             },
         );
     }
     coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
-    if inserted_ids.is_empty() && updated_ids.is_empty() {
+    if !inserted_any && updated_ids.is_empty() {
         return Ok(report);
     }
     index.rebuild_timeline();
@@ -132,6 +141,18 @@ pub(super) fn load_deployments<E>(
     link_incidents(conn, team, &inserted_ids)?;
     relink_incidents_by_time(conn, team, &index)?;
     Ok(report)
+}
+
+/// Whether changes or incidents name a deployment the store does not hold (yet).
+fn any_waiting(conn: &Connection, team: TeamId) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM changes
+                        WHERE team_id = ?1 AND deployment_ref IS NULL AND deployment_external_id IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM incidents
+                        WHERE team_id = ?1 AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL)",
+        [team.0],
+        |r| r.get(0),
+    )?)
 }
 
 /// Where a change naming `d` stands: deployed at `d`'s time when `d` is in production

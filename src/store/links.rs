@@ -6,16 +6,19 @@ use super::StoreError;
 use crate::domain::{DeployKind, DeployStatus, TeamId, Timestamp};
 use rusqlite::Connection;
 // Fx hashing: ids are not attacker-chosen, and imports hash a million of them.
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::rc::Rc;
 
 /// A deployment as stored, enough to link to it and to tell whether it changed.
+/// Environments and services are few and shared ([`DeploymentIndex::name`]): a million
+/// deployments hold a handful of names, not two million strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct StoredDeployment {
     pub id: i64,
     pub deployed_at: Timestamp,
-    pub environment: String,
+    pub environment: Rc<str>,
     pub production: bool,
-    pub service: Option<String>,
+    pub service: Option<Rc<str>>,
     pub status: DeployStatus,
     pub kind: DeployKind,
 }
@@ -35,6 +38,7 @@ pub(super) struct DeploymentIndex {
     production: Vec<(Timestamp, i64)>,
     production_unscoped: Vec<(Timestamp, i64)>,
     production_by_service: HashMap<String, Vec<(Timestamp, i64)>>,
+    names: HashSet<Rc<str>>,
 }
 
 impl DeploymentIndex {
@@ -44,25 +48,36 @@ impl DeploymentIndex {
              FROM deployments WHERE team_id = ?1",
         )?;
         let mut rows = stmt.query([team.0])?;
-        let mut by_external_id = HashMap::default();
+        let mut index = DeploymentIndex::default();
         while let Some(row) = rows.next()? {
             let status: String = row.get(6)?;
             let kind: String = row.get(7)?;
             let stored = StoredDeployment {
                 id: row.get(0)?,
                 deployed_at: row.get(2)?,
-                environment: row.get(3)?,
+                environment: index.name(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
                 production: row.get(4)?,
-                service: row.get(5)?,
+                service: row.get_ref(5)?.as_str_or_null().map_err(rusqlite::Error::from)?.map(|s| index.name(s)),
                 // The schema's CHECK constraints admit only known names.
                 status: status.parse().unwrap_or(DeployStatus::Success),
                 kind: kind.parse().unwrap_or(DeployKind::Planned),
             };
-            by_external_id.insert(row.get(1)?, stored);
+            index.by_external_id.insert(row.get(1)?, stored);
         }
-        let mut index = DeploymentIndex { by_external_id, ..Default::default() };
         index.rebuild_timeline();
         Ok(index)
+    }
+
+    /// The shared copy of an environment or service name.
+    pub fn name(&mut self, name: &str) -> Rc<str> {
+        match self.names.get(name) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Rc<str> = name.into();
+                self.names.insert(shared.clone());
+                shared
+            }
+        }
     }
 
     /// Rebuilds the production timelines after `by_external_id` changed.
@@ -77,7 +92,7 @@ impl DeploymentIndex {
             self.production.push((d.deployed_at, d.id));
             match &d.service {
                 Some(service) => {
-                    self.production_by_service.entry(service.clone()).or_default().push((d.deployed_at, d.id))
+                    self.production_by_service.entry(service.to_string()).or_default().push((d.deployed_at, d.id))
                 }
                 None => self.production_unscoped.push((d.deployed_at, d.id)),
             }

@@ -51,6 +51,14 @@ pub struct EventBatch<'a> {
     pub incidents: &'a [Incident],
 }
 
+/// How much of the store file reads map into memory.
+const MMAP_SIZE: i64 = 1 << 30;
+
+/// The page cache of a bulk import, in KiB (negative, as `PRAGMA cache_size` takes it):
+/// big enough for the indexes' working set, small enough that an import of millions of
+/// rows stays well under 200 MB (docs/performance.md).
+const BULK_CACHE_KIB: i64 = -65_536; // 64 MiB
+
 /// The one handle on a retro database.
 pub struct Store {
     conn: Connection,
@@ -145,7 +153,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         // Metric scans read the change index end to end; mapping the file spares a copy
         // of every page. Reads only: writes still go through the WAL.
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         // Statement journals (every upsert of a bulk import opens one) and sorts stay in
         // memory instead of temporary files: three times faster imports.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -432,14 +440,18 @@ impl Store {
         self.write_bulk(|tx| samples::load(tx, team.id, definitions, rows, source))
     }
 
-    /// A larger page cache for the length of one bulk import.
+    /// A larger page cache for the length of one bulk import, and no memory map: an
+    /// import touches most pages of the tables it writes, and mapped pages would stay
+    /// in the process's memory, so its peak would grow with the store.
     fn write_bulk<T, E: From<rusqlite::Error>>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB
+        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        self.conn.pragma_update(None, "mmap_size", 0)?;
         let result = self.write(f);
         self.conn.pragma_update(None, "cache_size", -2_000)?; // SQLite's default
+        self.conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         result
     }
 

@@ -3,7 +3,7 @@
 //! reach the database; the documented timestamp forms are accepted.
 
 use retro::domain::{DeployKind, DeployStatus, Granularity, Period, Team, Timestamp, UtcOffset, parse_timestamp};
-use retro::import::{Format, ImportKind, ImportSummary, LoadError, import_bytes};
+use retro::import::{Format, ImportKind, ImportSummary, LoadError, import_bytes, import_file_linking};
 use retro::query::MetricTable;
 use retro::store::{LoadReport, Store, TeamCounts};
 use rusqlite::types::Value;
@@ -76,7 +76,17 @@ fn format_of(file: &str) -> Format {
 }
 
 impl Fixture {
+    /// Imports `text` as `retro import` does: streamed from a file.
     fn import(&mut self, kind: ImportKind, file: &str, text: &str) -> Result<ImportSummary, LoadError> {
+        // Beside the store's folder, which other tests read file by file.
+        let inputs = tempfile::tempdir().unwrap();
+        let path = inputs.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        import_file_linking(&mut self.store, &self.team, kind, file, &path, format_of(file), false)
+    }
+
+    /// Imports `text` from memory, as the library's callers may.
+    fn import_bytes(&mut self, kind: ImportKind, file: &str, text: &str) -> Result<ImportSummary, LoadError> {
         import_bytes(&mut self.store, &self.team, kind, file, text.as_bytes(), format_of(file))
     }
 
@@ -95,6 +105,12 @@ impl Fixture {
         };
         assert_eq!(err.file, file);
         assert_eq!(self.state(), before, "{file}: the store changed after {err}");
+        // The same file read from memory is refused the same way.
+        match self.import_bytes(kind, file, text) {
+            Err(LoadError::Invalid(e)) => assert_eq!(e.to_string(), err.to_string(), "{file}: read from memory"),
+            other => panic!("{file}: read from memory: {other:?}"),
+        }
+        assert_eq!(self.state(), before, "{file}: the store changed after reading it from memory");
         err.to_string()
     }
 
@@ -1098,4 +1114,66 @@ fn years_outside_1970_to_9999_are_refused_in_dates_and_periods_alike() {
         "metrics.csv",
         "name,unit,polarity,period,value\nm,u,higher_is_better,1970-W01,1\nm,u,higher_is_better,9999-12,2\nm,u,higher_is_better,1970-01,3\n",
     );
+}
+
+#[test]
+fn duplicate_ids_are_found_on_one_line_and_after_many_rows() {
+    let mut f = fixture();
+    let text =
+        "[{\"id\": \"D-10\", \"deployed_at\": \"2025-02-01\"}, {\"id\": \"D-10\", \"deployed_at\": \"2025-02-02\"}]";
+    let msg = f.refused(ImportKind::Deployments, "deployments.json", text);
+    assert_eq!(msg, "deployments.json:1: id: \"D-10\" appears more than once in this file (first on line 1)");
+    let mut csv = String::from("id,deployed_at\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("D-{i},2025-02-01T10:00:00Z\n\n"));
+    }
+    csv.push_str("D-4321,2025-02-01T10:00:00Z\n");
+    let msg = f.refused(ImportKind::Deployments, "deployments.csv", &csv);
+    // Line 2 holds D-0, and every row is followed by a blank line.
+    assert_eq!(
+        msg,
+        format!(
+            "deployments.csv:10002: id: \"D-4321\" appears more than once in this file (first on line {})",
+            2 + 2 * 4321
+        )
+    );
+}
+
+#[test]
+fn a_streamed_file_loads_what_the_same_bytes_load() {
+    let mut streamed = fixture();
+    let mut in_memory = fixture();
+    let deployments = "{\"deployments\": [\n  {\"id\": \"D-20\", \"deployed_at\": \"2025-02-01T10:00:00Z\",\n   \"service\": \"api\"},\n  \
+                       {\"id\": \"D-21\", \"deployed_at\": \"2025-02-03T10:00:00Z\", \"env\": \"staging\"}\n], \"other\": [1, {\"a\": 2}]}";
+    let changes =
+        "\u{feff}id,committed_at,deployment_id\r\nC-20,2025-01-31T10:00:00Z,D-20\r\n\r\nC-21,2025-02-02T10:00:00Z,\r\n";
+    for (kind, file, text) in
+        [(ImportKind::Deployments, "d.json", deployments), (ImportKind::Changes, "c.csv", changes)]
+    {
+        let a = streamed.ok(kind, file, text);
+        let b = in_memory.import_bytes(kind, file, text).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.rows, 2);
+    }
+    assert_eq!(streamed.state(), in_memory.state());
+    // A bad record after a multi-line one is named by its own line, on both paths.
+    let text = "[\n  {\"id\": \"D-30\",\n   \"deployed_at\": \"2025-02-01\"},\n\n  {\"id\": \"D-31\", \"deployed_at\": \"soon\"}\n]";
+    let msg = streamed.refused(ImportKind::Deployments, "d.json", text);
+    assert!(msg.starts_with("d.json:5: deployed_at: "), "{msg}");
+}
+
+#[test]
+fn a_folder_given_as_the_file_cannot_be_read() {
+    let mut f = fixture();
+    let folder = tempfile::tempdir().unwrap();
+    for (name, format) in [("d.csv", Format::Csv), ("d.json", Format::Json)] {
+        let path = folder.path().join(name);
+        std::fs::create_dir(&path).unwrap();
+        let before = f.state();
+        match import_file_linking(&mut f.store, &f.team, ImportKind::Deployments, name, &path, format, false) {
+            Err(LoadError::Invalid(e)) => assert_eq!(e.to_string(), format!("{name}: cannot be read: it is a folder")),
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(f.state(), before);
+    }
 }

@@ -210,7 +210,7 @@ fn read_table(
             })?;
         }
         Format::Csv => {
-            let binding = records::read(f.name, f.bytes, Format::Csv, &table.layout, |r| {
+            let binding = records::read(f.name, f.bytes.into(), Format::Csv, &table.layout, |r| {
                 let id = r.get(0).ok_or_else(|| FieldError::new(id_name, "a value is required"))?.to_owned();
                 let time = |column: usize, name: &'static str| {
                     r.get(column).map(|t| four_keys_time(t).map_err(|m| FieldError::new(name, m))).transpose()

@@ -123,7 +123,7 @@ fn parse_csv(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<ToolI
     let mut rows = Vec::new();
     let mut left_out = 0;
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let binding = records::read(file, bytes, Format::Csv, &CSV, |row| {
+    let binding = records::read(file, bytes.into(), Format::Csv, &CSV, |row| {
         let id = required(row, 0, "id")?.to_owned();
         let started_at = required_timestamp(row, 1, "created_on")?;
         let resolved_at = optional_timestamp(row, 2, "resolved_on")?;
