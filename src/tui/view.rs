@@ -123,6 +123,8 @@ pub struct MetricRow {
     pub events: String,
     /// The usual range of the trailing periods, for people: "0.0%–12.3%".
     pub usual: Option<String>,
+    /// The events in words, for a sentence: "2 of 9 deployments", "14 changes".
+    pub evidence: Option<String>,
     /// An open action expects this metric to worsen: a worsening is the plan, not news.
     pub intended: bool,
 }
@@ -228,6 +230,7 @@ fn row(table: &MetricTable, metric: usize) -> MetricRow {
         usual: t
             .usual
             .map(|u| format!("{}–{}", format_value(Some(u.lower), &unit), format_value(Some(u.upper), &unit))),
+        evidence: table.periods.last().zip(DoraMetric::ALL.get(metric)).and_then(|(p, &m)| p.evidence(m)),
         intended: false,
     }
 }

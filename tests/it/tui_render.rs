@@ -162,3 +162,17 @@ fn no_color_means_no_colour_and_direction_still_reads_in_words() {
     assert!(row("Change lead time").contains("within usual range"), "{screen}");
     assert!(screen.contains('▲') && screen.contains('▼'), "{screen}");
 }
+
+#[test]
+fn the_selected_metric_says_what_its_value_rests_on_at_any_width() {
+    let mut store = Backend::new(demo_store());
+    let mut app = retro::tui::prepare(&mut store, None, now()).unwrap();
+    press(&mut store, &mut app, &[Action::Down, Action::Down]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        // This week: none of the demo's 7 production deployments failed.
+        let about =
+            screen.lines().find(|l| l.starts_with(" Change failure rate: ")).unwrap_or_else(|| panic!("{screen}"));
+        assert!(about.contains("0.0%, 0 of 7 deployments; usual range "), "{about}");
+    }
+}

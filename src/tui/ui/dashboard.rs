@@ -64,7 +64,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme,
         );
     }
-    draw_notes(frame, notes, model, theme);
+    let selected = match app.pane {
+        Pane::Dora => model.dora.get(app.selected[0]),
+        Pane::Team => model.team_metrics.get(app.selected[1]),
+    };
+    draw_notes(frame, notes, model, selected, theme);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -181,8 +185,20 @@ fn verdict(d: Direction, intended: bool, wide: bool) -> &'static str {
     }
 }
 
-fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, theme: &Theme) {
+fn draw_notes(frame: &mut Frame, area: Rect, model: &DashboardModel, selected: Option<&MetricRow>, theme: &Theme) {
     let mut lines = Vec::new();
+    // The selected metric in words: the events its value rests on and its usual range, at
+    // any width (the events column shows only on wide screens).
+    if let Some(r) = selected.filter(|_| model.has_data) {
+        let mut about = format!("{}: {}", r.name, r.value);
+        if let Some(evidence) = &r.evidence {
+            about.push_str(&format!(", {evidence}"));
+        }
+        if let Some(usual) = &r.usual {
+            about.push_str(&format!("; usual range {usual}"));
+        }
+        lines.push(Line::raw(format!("{about}.")));
+    }
     if !model.has_data {
         // Never a screen of "no data" without why and what to type.
         lines.push(Line::styled("No data in these periods.", theme.title()));
