@@ -371,6 +371,9 @@ pub struct ActionsAddArgs {
     /// Due date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub due: Option<NaiveDate>,
+    /// Keep a due date that is already past without asking
+    #[arg(long)]
+    pub yes: bool,
     /// Who drives it, if someone volunteered
     #[arg(long, value_name = "NAME")]
     pub volunteer: Option<String>,
@@ -403,6 +406,9 @@ pub struct ActionsUpdateArgs {
     /// New due date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", conflicts_with = "no_due")]
     pub due: Option<NaiveDate>,
+    /// Keep a due date that is already past without asking
+    #[arg(long)]
+    pub yes: bool,
     /// Remove the due date
     #[arg(long)]
     pub no_due: bool,

@@ -16,7 +16,7 @@ use crate::query::actions::{baseline_window, metric_choices, progress, progress_
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -414,6 +414,7 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
     if title.is_empty() {
         bail!("an action needs a title: --title \"...\"");
     }
+    confirm_due(team, args.due, args.yes, now)?;
     let metric = resolve_metric(store, team, &args.metric)?;
     let window = baseline_window(now, team.utc_offset);
     let baseline = value_over(store, team, &metric, &window, now)?;
@@ -510,6 +511,7 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
     if title.is_some_and(str::is_empty) {
         bail!("an action needs a title: --title cannot be empty");
     }
+    confirm_due(team, args.due, args.yes, now)?;
     // Every check before any write: a refused update changes nothing.
     let plan = if args.changes_the_plan() { Some(updated_plan(store, team, &action, args, now)?) } else { None };
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -598,6 +600,20 @@ fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
 }
 
 // --- helpers -----------------------------------------------------------------------------
+
+/// A due date already past is most likely a typo: it is kept only when the user says so
+/// (`--yes`, or "y" at the question on a terminal), as in the terminal UI's form.
+fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -> Result<()> {
+    let today = DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive();
+    match due {
+        Some(due) if due < today && !yes => super::confirm(
+            &format!("The due date {due} is already past (today is {today}). Keep it?"),
+            &format!("the due date {due} is already past (today is {today}): add --yes to keep it"),
+            &format!("nothing changed: the due date {due} is already past"),
+        ),
+        _ => Ok(()),
+    }
+}
 
 fn today(team: &Team, now: Timestamp) -> String {
     DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive().to_string()

@@ -229,6 +229,23 @@ pub fn now() -> Timestamp {
     std::env::var("RETRO_NOW").ok().and_then(|s| parse_timestamp(&s)).unwrap_or_else(|| chrono::Utc::now().timestamp())
 }
 
+/// A step the user must agree to: asked as `question [y/N]` on a terminal, where only
+/// "y" goes on; refused with `refusal` (which names the flag that says yes) when standard
+/// input is not a terminal, and with `declined` when the answer is anything but yes.
+pub(crate) fn confirm(question: &str, refusal: &str, declined: &str) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("{refusal}");
+    }
+    eprint!("retro: {} [y/N] ", crate::text::safe(question));
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        anyhow::bail!("{declined}");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,6 @@ use std::io::Write;
 /// `retro start --new` closes the team's unfinished retro as it stands: that needs
 /// `--yes`, or a "y" typed at the question when standard input is a terminal.
 pub fn confirm_new(store: &Store, team: &Team, args: &StartArgs) -> Result<()> {
-    use std::io::IsTerminal;
     let Some(old) = session::unfinished(store, team)?.filter(|_| args.new && !args.yes) else {
         return Ok(());
     };
@@ -22,19 +21,14 @@ pub fn confirm_new(store: &Store, team: &Team, args: &StartArgs) -> Result<()> {
         old.window.last_day(),
         old.stage.title()
     );
-    if !std::io::stdin().is_terminal() {
-        bail!(
+    super::confirm(
+        &format!("{what}. Close it as it stands and start a new one?"),
+        &format!(
             "{what}; `retro start --new` would close it as it stands. Add --yes to do that, or resume it with \
              `retro start`"
-        );
-    }
-    eprint!("retro: {what}. Close it as it stands and start a new one? [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-        bail!("nothing changed: {what} (resume it with `retro start`)");
-    }
-    Ok(())
+        ),
+        &format!("nothing changed: {what} (resume it with `retro start`)"),
+    )
 }
 
 /// `retro retros reopen N`: retro N is unfinished again, everything in it kept.

@@ -810,3 +810,26 @@ fn add_to(store: &mut Store, team: &Team) {
         )
         .unwrap();
 }
+
+#[test]
+fn a_due_date_already_past_is_kept_only_with_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = payments_db(dir.path());
+    let add = ["actions", "add", "--title", "Smaller PRs", "--metric", "lead_time", "--expect", "improve"];
+    // Today is 26 November (NOW): the 25th is past. Without a terminal nothing is asked,
+    // and nothing is added.
+    let err = stderr(retro_cmd(&db).args(add).args(["--due", "2026-11-25"]));
+    assert_eq!(err, "retro: the due date 2026-11-25 is already past (today is 2026-11-26): add --yes to keep it\n");
+    assert!(stdout(retro_cmd(&db).args(["actions", "list", "--format", "csv"])).lines().count() <= 1);
+    // Today itself is not past; --yes keeps a past date.
+    stdout(retro_cmd(&db).args(add).args(["--due", "2026-11-26"]));
+    stdout(retro_cmd(&db).args(add).args(["--due", "2026-11-01", "--yes"]));
+    // Moving a due date into the past asks too, and changes nothing when refused.
+    let err = stderr(retro_cmd(&db).args(["actions", "update", "1", "--due", "2026-01-31"]));
+    assert!(err.contains("the due date 2026-01-31 is already past"), "{err}");
+    let shown = json(retro_cmd(&db).args(["actions", "show", "1", "--format", "json"]));
+    assert_eq!(shown["action"]["due"], "2026-11-26");
+    stdout(retro_cmd(&db).args(["actions", "update", "1", "--due", "2026-01-31", "--yes"]));
+    let shown = json(retro_cmd(&db).args(["actions", "show", "1", "--format", "json"]));
+    assert_eq!(shown["action"]["due"], "2026-01-31");
+}
