@@ -193,7 +193,7 @@ fn header(team: &Team, now: Timestamp) -> Value {
         "schema": ACTIONS_SCHEMA,
         "team": team.name,
         "utc_offset": team.utc_offset.to_string(),
-        "today": today(team, now),
+        "today": today(team, now).to_string(),
         "rule": {
             "min_periods": rule.min_periods,
             "min_events": rule.min_events,
@@ -604,7 +604,7 @@ fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
 /// A due date already past is most likely a typo: it is kept only when the user says so
 /// (`--yes`, or "y" at the question on a terminal), as in the terminal UI's form.
 fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -> Result<()> {
-    let today = DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive();
+    let today = today(team, now);
     match due {
         Some(due) if due < today && !yes => super::confirm(
             &format!("The due date {due} is already past (today is {today}). Keep it?"),
@@ -615,8 +615,8 @@ fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -
     }
 }
 
-fn today(team: &Team, now: Timestamp) -> String {
-    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive().to_string()
+fn today(team: &Team, now: Timestamp) -> NaiveDate {
+    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 fn count(n: usize, what: &str) -> String {

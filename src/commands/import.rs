@@ -15,20 +15,10 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         return super::import_devlake::run(store, team, args, out);
     }
     if matches!(args.kind, ImportKind::Pagerduty | ImportKind::Opsgenie | ImportKind::Fourkeys) {
-        return match declared_coverage(team, args)? {
-            Some((first, last)) => {
-                store.declaring_coverage(first, last, |s| super::import_tools::run(s, team, args, out))
-            }
-            None => super::import_tools::run(store, team, args, out),
-        };
+        return covering(store, team, args, |s| super::import_tools::run(s, team, args, out));
     }
     if super::import_sources::reads(args.kind) {
-        return match declared_coverage(team, args)? {
-            Some((first, last)) => {
-                store.declaring_coverage(first, last, |s| super::import_sources::run(s, team, args, out))
-            }
-            None => super::import_sources::run(store, team, args, out),
-        };
+        return covering(store, team, args, |s| super::import_sources::run(s, team, args, out));
     }
     if args.kind == ImportKind::Git {
         return super::import_git::run(store, team, args, out);
@@ -49,10 +39,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         Some(bytes) => import_bytes_linking(s, team, args.kind, &file, bytes, format, by_time),
         None => import_file_linking(s, team, args.kind, &file, &args.file, format, by_time),
     };
-    let summary = match declared_coverage(team, args)? {
-        Some((first, last)) => store.declaring_coverage(first, last, import)?,
-        None => import(store)?,
-    };
+    let summary = covering(store, team, args, import)?;
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {
         writeln!(
@@ -105,6 +92,20 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     Ok(())
 }
 
+/// Runs `import` with the span of `--covers`, when given, declared for every load in it.
+pub(super) fn covering<T, E: Into<anyhow::Error>>(
+    store: &mut Store,
+    team: &Team,
+    args: &ImportArgs,
+    import: impl FnOnce(&mut Store) -> Result<T, E>,
+) -> Result<T> {
+    match declared_coverage(team, args)? {
+        Some((first, last)) => store.declaring_coverage(first, last, import),
+        None => import(store),
+    }
+    .map_err(Into::into)
+}
+
 /// `--covers FROM..TO` as instants: from FROM's midnight to the last second of TO, in the
 /// team's offset. Changes follow their deployments and metric values name their periods,
 /// so neither takes it.
@@ -120,6 +121,25 @@ pub(super) fn declared_coverage(team: &Team, args: &ImportArgs) -> Result<Option
     }
     let span = Period::window(from, to, team.utc_offset);
     Ok(Some((span.start, span.end - 1)))
+}
+
+/// Deployments stored but outside production, by environment: said once per import of
+/// deployments, from a file or an API.
+pub(super) fn print_other_environments(
+    environments: &std::collections::BTreeMap<String, usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !environments.is_empty() {
+        let envs: Vec<String> = environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
+        writeln!(
+            out,
+            "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
+             enters the metrics.",
+            environments.values().sum::<usize>(),
+            envs.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
@@ -145,16 +165,7 @@ pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mu
             s.report.updated
         )?;
     }
-    if !s.other_environments.is_empty() {
-        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
-        writeln!(
-            out,
-            "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
-             enters the metrics.",
-            s.other_environments.values().sum::<usize>(),
-            envs.join(", ")
-        )?;
-    }
+    print_other_environments(&s.other_environments, out)?;
     writeln!(
         out,
         "Imported {} {} from {file} for team {}: {} new, {} updated, {} unchanged.",

@@ -13,10 +13,7 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
     };
     // The URL is a path argument only by clap's shape: read it back as given.
     let url = args.file.to_string_lossy();
-    let summary = match super::import::declared_coverage(team, args)? {
-        Some((first, last)) => store.declaring_coverage(first, last, |s| import_project(s, team, &url, project))?,
-        None => import_project(store, team, &url, project)?,
-    };
+    let summary = super::import::covering(store, team, args, |s| import_project(s, team, &url, project))?;
     print_summary(team, &summary, out)?;
     let diagnostics = store.link_diagnostics(team)?;
     if diagnostics.incidents_without_production_deployment > 0 {

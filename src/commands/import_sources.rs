@@ -126,16 +126,7 @@ fn print_summary(file: &str, team: &Team, args: &ImportArgs, s: &SourceSummary, 
             s.unmatched_statuses
         )?;
     }
-    if !s.other_environments.is_empty() {
-        let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{}: {n}", safe(env))).collect();
-        writeln!(
-            out,
-            "{} deployment(s) are outside production ({}); only environment \"production\" (or empty) \
-             enters the metrics.",
-            s.other_environments.values().sum::<usize>(),
-            envs.join(", ")
-        )?;
-    }
+    super::import::print_other_environments(&s.other_environments, out)?;
     writeln!(
         out,
         "Imported {} deployment(s) and {} change(s) from {file} for team {}. Deployments: {} new, {} updated, {} \
