@@ -4,6 +4,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic's message may quote data; the default hook would print it raw.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| l.to_string());
+        eprintln!("{}", retro::text::panic_message(info.payload(), location));
+    }));
     let cli = match retro::cli::Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version hold no data; a usage error quotes the arguments, which may.

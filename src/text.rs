@@ -57,6 +57,21 @@ pub fn escaped(c: char) -> String {
     out
 }
 
+/// What a panic says, safe to print: a panic's message can quote data (a value that
+/// broke an assumption), so it goes through [`safe_lines`] like every other error.
+pub fn panic_message(payload: &(dyn std::any::Any + Send), location: Option<String>) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
+    format!(
+        "retro: internal error{at}: {}\nThis is a bug in retro; everything confirmed is already in the store.",
+        safe_lines(&message)
+    )
+}
+
 fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
     let kept = |c: char| keep_lines && matches!(c, '\n' | '\t');
     if !text.chars().any(|c| is_neutralised(c) && !kept(c)) {
@@ -245,6 +260,16 @@ pub fn fill_width(total: u16, fixed: &[u16]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_message_is_made_safe() {
+        let payload = std::panic::catch_unwind(|| panic!("bad value {}", "\u{1b}]0;PWNED\u{7}")).unwrap_err();
+        let shown = panic_message(payload.as_ref(), Some("src/x.rs:1:2".into()));
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
+        assert!(shown.starts_with("retro: internal error at src/x.rs:1:2: bad value \\e]0;PWNED\\x07"), "{shown:?}");
+        let payload = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert!(panic_message(payload.as_ref(), None).starts_with("retro: internal error: no message"));
+    }
 
     #[test]
     fn wraps_at_spaces() {
