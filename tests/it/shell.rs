@@ -28,6 +28,8 @@ fn completions_for_each_shell_name_every_subcommand() {
         for sub in SUBCOMMANDS {
             assert!(script.contains(sub), "{shell}: {sub} is missing");
         }
+        // `generate` is hidden: for tests and benchmarks, never offered.
+        assert!(!script.contains("generate"), "{shell}: offers the hidden generate");
         // Nested subcommands and flags too.
         for word in ["update", "format", "utc-offset"] {
             assert!(script.contains(word), "{shell}: {word} is missing");
