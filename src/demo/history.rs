@@ -291,7 +291,7 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
                 continue;
             };
             let reviewed_at = at + 20 * 60 + i as i64 * 60;
-            let metric = store.action(action)?.map(|a| a.metric);
+            let metric = store.action(action)?.map(|a| a.plan.metric);
             let metric_value = match metric {
                 Some(m) => value_over(store, team, &m, &window, reviewed_at)?,
                 None => None,

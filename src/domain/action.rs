@@ -82,14 +82,8 @@ pub struct Action {
     pub team: TeamId,
     /// The retro it came from, if any (actions can be added from the command line).
     pub retro: Option<RetroId>,
-    pub title: String,
-    pub description: Option<String>,
-    pub metric: MetricKey,
-    pub expected: Expected,
-    pub target: Option<f64>,
-    pub due: Option<NaiveDate>,
-    /// Who drives it, if someone volunteered. Nothing is ever aggregated by it.
-    pub volunteer: Option<String>,
+    /// What the team decided; a correction replaces it whole.
+    pub plan: ActionPlan,
     pub status: ActionStatus,
     pub closing_note: Option<String>,
     /// The metric over the window the action was created in, snapshotted then.

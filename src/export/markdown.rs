@@ -143,26 +143,27 @@ fn actions(out: &mut String, s: &RetroSummary) {
     }
     let offset = s.team.utc_offset;
     for a in &s.actions {
-        let _ = writeln!(out, "- **{}**", one_line(&a.title));
-        let unit = &s.unit(&a.metric);
-        let _ = writeln!(out, "  - Metric: {}, expected to {}", one_line(a.metric.name()), a.expected.label());
+        let _ = writeln!(out, "- **{}**", one_line(&a.plan.title));
+        let unit = &s.unit(&a.plan.metric);
+        let _ =
+            writeln!(out, "  - Metric: {}, expected to {}", one_line(a.plan.metric.name()), a.plan.expected.label());
         let window = format!(
             "{} to {}",
             local_date(a.baseline_window.start, offset),
             local_date(a.baseline_window.end - 1, offset)
         );
         let _ = write!(out, "  - Baseline: {} over {window}", format_value(a.baseline, unit));
-        if let Some(target) = a.target {
+        if let Some(target) = a.plan.target {
             let _ = write!(out, "; target: {}", format_value(Some(target), unit));
         }
         out.push('\n');
-        if let Some(due) = a.due {
+        if let Some(due) = a.plan.due {
             let _ = writeln!(out, "  - Due: {due}");
         }
-        if let Some(v) = a.volunteer.as_deref().filter(|v| !v.trim().is_empty()) {
+        if let Some(v) = a.plan.volunteer.as_deref().filter(|v| !v.trim().is_empty()) {
             let _ = writeln!(out, "  - Volunteer driving it: {}", one_line(v));
         }
-        if let Some(d) = a.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        if let Some(d) = a.plan.description.as_deref().filter(|d| !d.trim().is_empty()) {
             item(out, "  ", "Details: ", d);
         }
     }
@@ -188,8 +189,8 @@ fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
         Decision::Keep => "kept open",
         Decision::Drop => "dropped",
     };
-    let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.title));
-    let unit = &s.unit(&action.metric);
+    let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.plan.title));
+    let unit = &s.unit(&action.plan.metric);
     let verdict = match reviewed.verdict {
         Some(e) if e.intended_worsening => "; worsened as planned".to_owned(),
         Some(e) => format!("; {}", e.verdict.label()),
@@ -198,10 +199,10 @@ fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
     let _ = writeln!(
         out,
         "  - {}: {} when the action was made, {} now (expected to {}{verdict})",
-        one_line(action.metric.name()),
+        one_line(action.plan.metric.name()),
         format_value(action.baseline, unit),
         format_value(review.metric_value, unit),
-        action.expected.label(),
+        action.plan.expected.label(),
     );
     if let Some(note) = review.note.as_deref().filter(|n| !n.trim().is_empty()) {
         item(out, "  ", "Note: ", note);
