@@ -1,14 +1,10 @@
 //! `retro actions list|show|add|update`: improvement actions and whether their metric
 //! moved. The JSON and CSV shapes are documented in docs/actions.md and kept stable.
 
-use crate::cli::{
-    ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat, OutputFormat, StatusArg,
-    StatusFilter,
-};
+use crate::cli::{ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ListFormat, OutputFormat};
 use crate::domain::format_value;
 use crate::domain::{
-    Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
-    format_timestamp,
+    Action, ActionId, ActionPlan, ActionStatus, DoraMetric, MetricKey, NewAction, Team, Timestamp, format_timestamp,
 };
 use crate::metrics::ActionProgress;
 use crate::metrics::EffectRule;
@@ -40,12 +36,7 @@ pub fn run(store: &mut Store, team: &Team, cmd: &ActionsCommand, now: Timestamp,
 fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
     let mut rows: Vec<ActionProgress> = progress_all(store, team, now)?
         .into_iter()
-        .filter(|p| match args.status {
-            StatusFilter::All => true,
-            StatusFilter::Open => p.action.status == ActionStatus::Open,
-            StatusFilter::Done => p.action.status == ActionStatus::Done,
-            StatusFilter::Dropped => p.action.status == ActionStatus::Dropped,
-        })
+        .filter(|p| args.status.admits(p.action.status))
         .filter(|p| !args.overdue || p.overdue)
         .collect();
     crate::query::actions::sort(&mut rows, args.sort);
@@ -418,11 +409,6 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
     let metric = resolve_metric(store, team, &args.metric)?;
     let window = baseline_window(now, team.utc_offset);
     let baseline = value_over(store, team, &metric, &window, now)?;
-    let expected = match args.expect {
-        ExpectArg::Improve => Expected::Improve,
-        ExpectArg::Hold => Expected::HoldSteady,
-        ExpectArg::Worsen => Expected::IntendedWorsening,
-    };
     let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let action = store.add_action(
         team,
@@ -431,7 +417,7 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
                 title: title.to_owned(),
                 description: text(&args.description),
                 metric,
-                expected,
+                expected: args.expect,
                 target: args.target,
                 due: args.due,
                 volunteer: text(&args.volunteer),
@@ -515,11 +501,7 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
     // Every check before any write: a refused update changes nothing.
     let plan = if args.changes_the_plan() { Some(updated_plan(store, team, &action, args, now)?) } else { None };
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let status = args.status.map(|s| match s {
-        StatusArg::Open => ActionStatus::Open,
-        StatusArg::Done => ActionStatus::Done,
-        StatusArg::Dropped => ActionStatus::Dropped,
-    });
+    let status = args.status;
     let closes = status.unwrap_or(action.status) != ActionStatus::Open;
     if note.is_some() && !closes {
         bail!("--note is the closing note of a done or dropped action: give it with --status done or --status dropped");
@@ -573,12 +555,7 @@ fn updated_plan(
     } else {
         value_over(store, team, &metric, &action.baseline_window, now)?
     };
-    let expected = match args.expect {
-        Some(ExpectArg::Improve) => Expected::Improve,
-        Some(ExpectArg::Hold) => Expected::HoldSteady,
-        Some(ExpectArg::Worsen) => Expected::IntendedWorsening,
-        None => action.plan.expected,
-    };
+    let expected = args.expect.unwrap_or(action.plan.expected);
     let plan = ActionPlan {
         title: args.title.as_deref().map_or_else(|| action.plan.title.clone(), |t| t.trim().to_owned()),
         description: text(&args.description, &action.plan.description),

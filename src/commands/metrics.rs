@@ -1,5 +1,5 @@
-use crate::cli::{MetricsArgs, OutputFormat, PeriodArg};
-use crate::domain::{Coverage, Granularity, Period, Team, Timestamp};
+use crate::cli::{MetricsArgs, OutputFormat};
+use crate::domain::{Coverage, Period, Team, Timestamp};
 use crate::query::{LatestData, MetricTable, default_last_period};
 use crate::report::{to_json, write_csv, write_table};
 use crate::store::Store;
@@ -52,10 +52,7 @@ pub fn select_periods(
 ) -> Result<(Vec<Period>, Option<LatestData>)> {
     let first_covered = coverage.any().first();
     let offset = team.utc_offset;
-    let granularity = args.period.map(|p| match p {
-        PeriodArg::Week => Granularity::Week,
-        PeriodArg::Month => Granularity::Month,
-    });
+    let granularity = args.period;
     let local_day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
     if args.from.is_none() && args.to.is_none() {
         let count = args.last.unwrap_or(DEFAULT_PERIODS);

@@ -14,11 +14,21 @@ impl std::fmt::Display for ActionId {
 }
 
 /// What the team expects the linked metric to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// The command line's `--expect` takes it directly, under the short names below (the
+/// stored names are aliases); its help is the `help` of each value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Expected {
+    #[value(help = "The metric should get better", aliases = ["better"])]
     Improve,
+    #[value(name = "hold", help = "The metric should not get worse", aliases = ["hold-steady", "hold_steady", "steady"])]
     HoldSteady,
     /// A worsening the team chose, e.g. slowing deployments to pay down debt.
+    #[value(
+        name = "worsen",
+        help = "The team chooses to let the metric get worse (e.g. slowing down to pay down debt)",
+        aliases = ["intended-worsening", "intended_worsening"]
+    )]
     IntendedWorsening,
 }
 
@@ -51,10 +61,12 @@ impl Expected {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where an action stands. The command line's `--status` takes it directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum ActionStatus {
     Open,
     Done,
+    #[value(alias = "drop")]
     Dropped,
 }
 

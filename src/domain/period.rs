@@ -5,7 +5,9 @@ use std::fmt;
 const DAY: i64 = 86_400;
 
 /// How periods are cut: ISO weeks (Monday to Sunday) or calendar months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// The command line's `--period` takes it directly (as `week` or `month`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Granularity {
     #[default]
     Week,
