@@ -12,7 +12,7 @@ use crate::query::actions::{baseline_window, metric_choices, progress, progress_
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -59,7 +59,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         "{} · {} · today {} (UTC{})",
         safe(&team.name),
         count(rows.len(), "action"),
-        today(team, now),
+        team.utc_offset.local_date(now),
         team.utc_offset
     )?;
     if rows.is_empty() {
@@ -184,7 +184,7 @@ fn header(team: &Team, now: Timestamp) -> Value {
         "schema": ACTIONS_SCHEMA,
         "team": team.name,
         "utc_offset": team.utc_offset.to_string(),
-        "today": today(team, now).to_string(),
+        "today": team.utc_offset.local_date(now).to_string(),
         "rule": {
             "min_periods": rule.min_periods,
             "min_events": rule.min_events,
@@ -307,8 +307,7 @@ fn from_note(store: &Store, action: &Action) -> Result<Option<crate::domain::Not
 fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<()> {
     let a = &p.action;
     let e = &p.evaluation;
-    let offset = team.utc_offset;
-    let day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let day = |t: Timestamp| team.utc_offset.local_date(t);
     let value = |v: Option<f64>| format_value(v, &p.unit);
     writeln!(out, "Action {}: {}", a.id.0, safe(&a.plan.title))?;
     if let Some(d) = &a.plan.description {
@@ -581,7 +580,7 @@ fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
 /// A due date already past is most likely a typo: it is kept only when the user says so
 /// (`--yes`, or "y" at the question on a terminal), as in the terminal UI's form.
 fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -> Result<()> {
-    let today = today(team, now);
+    let today = team.utc_offset.local_date(now);
     match due {
         Some(due) if due < today && !yes => super::confirm(
             &format!("The due date {due} is already past (today is {today}). Keep it?"),
@@ -590,10 +589,6 @@ fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -
         ),
         _ => Ok(()),
     }
-}
-
-fn today(team: &Team, now: Timestamp) -> NaiveDate {
-    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -22,7 +22,7 @@ use crate::metrics::Direction;
 use crate::query::actions::value_over;
 use crate::retro::prompts::Catalogue;
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 
 /// Monday of the story's first week, before the shift (examples/demo_dataset.rs).
@@ -260,7 +260,7 @@ const RETROS: &[PastRetro] = &[
 pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) -> Result<(), StoreError> {
     let offset = team.utc_offset;
     let start = parse_timestamp(STORY_START).expect("a valid timestamp") + shift;
-    let day_of = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let day_of = |t: Timestamp| offset.local_date(t);
     let held_on = |held: Held| -> NaiveDate {
         match held {
             // Monday of week w, plus three days.

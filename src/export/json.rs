@@ -54,8 +54,8 @@ fn time(t: Timestamp, offset: UtcOffset) -> String {
 fn window(p: &Period, offset: UtcOffset) -> Value {
     json!({
         "label": p.label(),
-        "first_day": super::local_date(p.start, offset).to_string(),
-        "last_day": super::local_date(p.end - 1, offset).to_string(),
+        "first_day": offset.local_date(p.start).to_string(),
+        "last_day": offset.local_date(p.end - 1).to_string(),
         "start": time(p.start, offset),
         "end": time(p.end, offset),
         "days": p.days(),

@@ -1,7 +1,7 @@
 //! The summary as CommonMark, ready to paste into a wiki or chat. Everything the team
 //! typed is escaped, so a note can never turn into a heading, a link or a table.
 
-use super::{RetroSummary, Reviewed, local_date};
+use super::{RetroSummary, Reviewed};
 use crate::domain::{Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
 use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
@@ -27,8 +27,8 @@ pub fn markdown(s: &RetroSummary) -> String {
 
 fn title(out: &mut String, s: &RetroSummary) {
     let offset = s.team.utc_offset;
-    let first = local_date(s.retro.window.start, offset);
-    let last = local_date(s.retro.window.end - 1, offset);
+    let first = offset.local_date(s.retro.window.start);
+    let last = offset.local_date(s.retro.window.end - 1);
     let _ = writeln!(out, "# Retro of {}: {first} to {last}\n", one_line(&s.team.name));
     let started = time(s.retro.started_at, offset);
     let _ = match s.retro.finished_at {
@@ -149,8 +149,8 @@ fn actions(out: &mut String, s: &RetroSummary) {
             writeln!(out, "  - Metric: {}, expected to {}", one_line(a.plan.metric.name()), a.plan.expected.label());
         let window = format!(
             "{} to {}",
-            local_date(a.baseline_window.start, offset),
-            local_date(a.baseline_window.end - 1, offset)
+            offset.local_date(a.baseline_window.start),
+            offset.local_date(a.baseline_window.end - 1)
         );
         let _ = write!(out, "  - Baseline: {} over {window}", format_value(a.baseline, unit));
         if let Some(target) = a.plan.target {
@@ -221,7 +221,7 @@ fn time(t: Timestamp, offset: UtcOffset) -> String {
 /// The end time: only the clock when it is on the day the retro started.
 fn clock(t: Timestamp, offset: UtcOffset, started: Timestamp) -> String {
     let full = time(t, offset);
-    if local_date(t, offset) == local_date(started, offset) { full[11..].to_owned() } else { full }
+    if offset.local_date(t) == offset.local_date(started) { full[11..].to_owned() } else { full }
 }
 
 /// Writes `- label text`, `label` being Markdown and `text` what the team typed, escaped

@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::metrics::{ActionProgress, EffectRule, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::Days;
 
 /// Days in the window a new action's baseline is taken over, when it is not decided in
 /// a retro (a retro takes its own window): the last two weeks, today included.
@@ -78,13 +78,13 @@ pub fn progress_all(store: &Store, team: &Team, now: Timestamp) -> Result<Vec<Ac
 
 /// Open, with a due date before today in `offset`.
 pub fn is_overdue(action: &Action, now: Timestamp, offset: UtcOffset) -> bool {
-    action.status == ActionStatus::Open && action.plan.due.is_some_and(|due| due < local_day(now, offset))
+    action.status == ActionStatus::Open && action.plan.due.is_some_and(|due| due < offset.local_date(now))
 }
 
 /// The window a new action's baseline is taken over outside a retro: the last
 /// [`BASELINE_DAYS`] days up to and including today, in the team's offset.
 pub fn baseline_window(now: Timestamp, offset: UtcOffset) -> Period {
-    let today = local_day(now, offset);
+    let today = offset.local_date(now);
     Period::window(today - Days::new(BASELINE_DAYS - 1), today, offset)
 }
 
@@ -243,8 +243,4 @@ impl Weekly {
             history,
         }
     }
-}
-
-fn local_day(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }

@@ -182,5 +182,5 @@ impl ActionFormUi {
 
 /// `team`'s today, in its UTC offset.
 pub(super) fn today(team: &crate::domain::Team, now: Timestamp) -> NaiveDate {
-    chrono::DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
+    team.utc_offset.local_date(now)
 }

@@ -183,9 +183,7 @@ fn draw_detail(
     draw_trend(frame, chart, p, theme);
 
     let rows = p.history.iter().zip(notes).map(|(r, note)| {
-        let day = chrono::DateTime::from_timestamp(r.reviewed_at + offset.seconds(), 0)
-            .map(|t| t.date_naive().to_string())
-            .unwrap_or_default();
+        let day = offset.local_date(r.reviewed_at).to_string();
         let height = note.len() as u16;
         Row::new([
             Cell::from(day),
