@@ -1,8 +1,13 @@
 //! The command line, as clap definitions. Behaviour lives in [`crate::commands`].
+//!
+//! An option that chooses one of the library's values takes the library's type, which
+//! derives [`ValueEnum`] (`Granularity`, `Expected`, `ActionStatus`, `ImportKind`, ...).
+//! The enums here are only for choices no library type names: output formats.
 
-use crate::domain::UtcOffset;
+use crate::domain::{ActionStatus, Expected, Granularity, UtcOffset};
 use crate::import::{Format, ImportKind};
 use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -206,7 +211,7 @@ pub struct MetricsArgs {
     /// Cut time into ISO weeks or calendar months [default: week, or one window when
     /// --from/--to is given]
     #[arg(long, value_enum)]
-    pub period: Option<PeriodArg>,
+    pub period: Option<Granularity>,
     /// First day (YYYY-MM-DD), in the team's UTC offset
     #[arg(long, value_name = "DATE")]
     pub from: Option<NaiveDate>,
@@ -228,18 +233,12 @@ pub struct MetricsArgs {
 pub struct SignalsArgs {
     /// Cut time into ISO weeks or calendar months [default: week]
     #[arg(long, value_enum)]
-    pub period: Option<PeriodArg>,
+    pub period: Option<Granularity>,
     /// How many periods to look at, ending with the current one [default: 52 weeks, or 12 months]
     #[arg(long, value_name = "N")]
     pub last: Option<usize>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PeriodArg {
-    Week,
-    Month,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -336,7 +335,7 @@ pub enum ActionsCommand {
 
 #[derive(Debug, Args)]
 pub struct ActionsListArgs {
-    #[arg(long, value_enum, default_value_t = StatusFilter::All)]
+    #[arg(long, value_parser = status_filter(), default_value = "all")]
     pub status: StatusFilter,
     /// Only open actions whose due date has passed
     #[arg(long)]
@@ -347,12 +346,21 @@ pub struct ActionsListArgs {
     pub format: OutputFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFilter {
-    Open,
-    Done,
-    Dropped,
-    All,
+/// `--status` of a list: one status, or `all` (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusFilter(pub Option<ActionStatus>);
+
+impl StatusFilter {
+    pub fn admits(self, status: ActionStatus) -> bool {
+        self.0.is_none_or(|s| s == status)
+    }
+}
+
+/// The statuses' own names (and aliases) and `all`.
+fn status_filter() -> impl TypedValueParser<Value = StatusFilter> {
+    let statuses = ActionStatus::value_variants().iter().filter_map(ValueEnum::to_possible_value);
+    PossibleValuesParser::new(statuses.chain([PossibleValue::new("all")]))
+        .map(|s| StatusFilter(ActionStatus::from_str(&s, false).ok()))
 }
 
 #[derive(Debug, Args)]
@@ -364,7 +372,7 @@ pub struct ActionsAddArgs {
     pub metric: String,
     /// What the metric should do
     #[arg(long, value_enum)]
-    pub expect: ExpectArg,
+    pub expect: Expected,
     /// The value the team aims for, in the metric's unit
     #[arg(long, allow_hyphen_values = true)]
     pub target: Option<f64>,
@@ -381,25 +389,12 @@ pub struct ActionsAddArgs {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExpectArg {
-    /// The metric should get better
-    #[value(aliases = ["better"])]
-    Improve,
-    /// The metric should not get worse
-    #[value(aliases = ["hold-steady", "hold_steady", "steady"])]
-    Hold,
-    /// The team chooses to let the metric get worse (e.g. slowing down to pay down debt)
-    #[value(aliases = ["intended-worsening", "intended_worsening"])]
-    Worsen,
-}
-
 #[derive(Debug, Args)]
 pub struct ActionsUpdateArgs {
     /// The action's number, as `retro actions list` shows it
     pub id: i64,
     #[arg(long, value_enum)]
-    pub status: Option<StatusArg>,
+    pub status: Option<ActionStatus>,
     /// The closing note of a done or dropped action
     #[arg(long)]
     pub note: Option<String>,
@@ -424,7 +419,7 @@ pub struct ActionsUpdateArgs {
     pub metric: Option<String>,
     /// What the metric should do now
     #[arg(long, value_enum)]
-    pub expect: Option<ExpectArg>,
+    pub expect: Option<Expected>,
     /// New target value in the metric's unit, or "none" to remove it
     #[arg(long, allow_hyphen_values = true, value_name = "NUMBER|none")]
     pub target: Option<String>,
@@ -445,12 +440,4 @@ impl ActionsUpdateArgs {
             || self.target.is_some()
             || self.volunteer.is_some()
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusArg {
-    Open,
-    Done,
-    #[value(alias = "drop")]
-    Dropped,
 }

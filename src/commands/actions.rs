@@ -1,14 +1,10 @@
 //! `retro actions list|show|add|update`: improvement actions and whether their metric
 //! moved. The JSON and CSV shapes are documented in docs/actions.md and kept stable.
 
-use crate::cli::{
-    ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ExpectArg, ListFormat, OutputFormat, StatusArg,
-    StatusFilter,
-};
+use crate::cli::{ActionsAddArgs, ActionsCommand, ActionsListArgs, ActionsUpdateArgs, ListFormat, OutputFormat};
 use crate::domain::format_value;
 use crate::domain::{
-    Action, ActionId, ActionPlan, ActionStatus, DoraMetric, Expected, MetricKey, NewAction, Team, Timestamp,
-    format_timestamp,
+    Action, ActionId, ActionPlan, ActionStatus, DoraMetric, MetricKey, NewAction, Team, Timestamp, format_timestamp,
 };
 use crate::metrics::ActionProgress;
 use crate::metrics::EffectRule;
@@ -16,7 +12,7 @@ use crate::query::actions::{baseline_window, metric_choices, progress, progress_
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -40,12 +36,7 @@ pub fn run(store: &mut Store, team: &Team, cmd: &ActionsCommand, now: Timestamp,
 fn list(store: &Store, team: &Team, args: &ActionsListArgs, now: Timestamp, out: &mut dyn Write) -> Result<()> {
     let mut rows: Vec<ActionProgress> = progress_all(store, team, now)?
         .into_iter()
-        .filter(|p| match args.status {
-            StatusFilter::All => true,
-            StatusFilter::Open => p.action.status == ActionStatus::Open,
-            StatusFilter::Done => p.action.status == ActionStatus::Done,
-            StatusFilter::Dropped => p.action.status == ActionStatus::Dropped,
-        })
+        .filter(|p| args.status.admits(p.action.status))
         .filter(|p| !args.overdue || p.overdue)
         .collect();
     crate::query::actions::sort(&mut rows, args.sort);
@@ -68,7 +59,7 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
         "{} · {} · today {} (UTC{})",
         safe(&team.name),
         count(rows.len(), "action"),
-        today(team, now),
+        team.utc_offset.local_date(now),
         team.utc_offset
     )?;
     if rows.is_empty() {
@@ -85,13 +76,13 @@ fn write_table(team: &Team, rows: &[ActionProgress], now: Timestamp, out: &mut d
             let a = &p.action;
             [
                 a.id.0.to_string(),
-                crate::text::fit(&a.title, TITLE_WIDTH),
-                safe(a.metric.name()).into_owned(),
-                a.expected.label().to_owned(),
+                crate::text::fit(&a.plan.title, TITLE_WIDTH),
+                safe(a.plan.metric.name()).into_owned(),
+                a.plan.expected.label().to_owned(),
                 format_value(p.evaluation.baseline, &p.unit),
                 format_value(p.evaluation.after, &p.unit),
                 p.verdict_text(),
-                match a.due {
+                match a.plan.due {
                     Some(due) if p.overdue => format!("{due} overdue"),
                     Some(due) => due.to_string(),
                     None => "-".to_owned(),
@@ -161,10 +152,10 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
         let e = &p.evaluation;
         w.write_record([
             a.id.0.to_string(),
-            safe(&a.title).into_owned(),
-            safe(a.metric.key()).into_owned(),
+            safe(&a.plan.title).into_owned(),
+            safe(a.plan.metric.key()).into_owned(),
             safe(p.unit.as_str()).into_owned(),
-            a.expected.as_str().to_owned(),
+            a.plan.expected.as_str().to_owned(),
             a.status.as_str().to_owned(),
             num(e.baseline),
             num(e.after),
@@ -172,10 +163,10 @@ fn write_csv(team: &Team, rows: &[ActionProgress], out: &mut dyn Write) -> Resul
             e.periods.to_string(),
             e.verdict.as_str().to_owned(),
             e.intended_worsening.to_string(),
-            num(a.target),
-            a.due.map(|d| d.to_string()).unwrap_or_default(),
+            num(a.plan.target),
+            a.plan.due.map(|d| d.to_string()).unwrap_or_default(),
             p.overdue.to_string(),
-            safe(a.volunteer.as_deref().unwrap_or_default()).into_owned(),
+            safe(a.plan.volunteer.as_deref().unwrap_or_default()).into_owned(),
             a.retro.map(|r| r.0.to_string()).unwrap_or_default(),
             format_timestamp(a.created_at, offset),
             a.closed_at.map(|t| format_timestamp(t, offset)).unwrap_or_default(),
@@ -193,7 +184,7 @@ fn header(team: &Team, now: Timestamp) -> Value {
         "schema": ACTIONS_SCHEMA,
         "team": team.name,
         "utc_offset": team.utc_offset.to_string(),
-        "today": today(team, now).to_string(),
+        "today": team.utc_offset.local_date(now).to_string(),
         "rule": {
             "min_periods": rule.min_periods,
             "min_events": rule.min_events,
@@ -213,18 +204,18 @@ fn action_json(team: &Team, p: &ActionProgress) -> Value {
     let since = p.since();
     json!({
         "id": a.id.0,
-        "title": a.title,
-        "description": a.description,
+        "title": a.plan.title,
+        "description": a.plan.description,
         "retro": a.retro.map(|r| r.0),
-        "metric": a.metric.key(),
-        "metric_name": a.metric.name(),
+        "metric": a.plan.metric.key(),
+        "metric_name": a.plan.metric.name(),
         "unit": p.unit,
         "polarity": p.polarity.as_str(),
-        "expected": a.expected.as_str(),
-        "target": a.target,
-        "due": a.due.map(|d| d.to_string()),
+        "expected": a.plan.expected.as_str(),
+        "target": a.plan.target,
+        "due": a.plan.due.map(|d| d.to_string()),
         "overdue": p.overdue,
-        "volunteer": a.volunteer,
+        "volunteer": a.plan.volunteer,
         "status": a.status.as_str(),
         "closing_note": a.closing_note,
         "created_at": format_timestamp(a.created_at, offset),
@@ -316,11 +307,10 @@ fn from_note(store: &Store, action: &Action) -> Result<Option<crate::domain::Not
 fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<()> {
     let a = &p.action;
     let e = &p.evaluation;
-    let offset = team.utc_offset;
-    let day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let day = |t: Timestamp| team.utc_offset.local_date(t);
     let value = |v: Option<f64>| format_value(v, &p.unit);
-    writeln!(out, "Action {}: {}", a.id.0, safe(&a.title))?;
-    if let Some(d) = &a.description {
+    writeln!(out, "Action {}: {}", a.id.0, safe(&a.plan.title))?;
+    if let Some(d) = &a.plan.description {
         writeln!(out, "  {}", safe(d))?;
     }
     writeln!(out)?;
@@ -339,16 +329,16 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     };
     let unit =
         if p.unit.as_str().is_empty() { polarity.to_owned() } else { format!("{}, {polarity}", safe(p.unit.as_str())) };
-    writeln!(out, "Metric     {} ({unit})", safe(a.metric.name()))?;
-    let target = a.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
-    writeln!(out, "Expected   {}{target}", a.expected.label())?;
-    let due = match a.due {
+    writeln!(out, "Metric     {} ({unit})", safe(a.plan.metric.name()))?;
+    let target = a.plan.target.map(|t| format!(" · target {}", value(Some(t)))).unwrap_or_default();
+    writeln!(out, "Expected   {}{target}", a.plan.expected.label())?;
+    let due = match a.plan.due {
         Some(d) if p.overdue => format!("{d} (overdue)"),
         Some(d) => d.to_string(),
         None => "-".to_owned(),
     };
     writeln!(out, "Due        {due}")?;
-    if let Some(v) = &a.volunteer {
+    if let Some(v) = &a.plan.volunteer {
         writeln!(out, "Volunteer  {}", safe(v))?;
     }
     let from = match a.retro {
@@ -398,7 +388,7 @@ fn write_detail(team: &Team, p: &ActionProgress, out: &mut dyn Write) -> Result<
     }
 
     writeln!(out)?;
-    writeln!(out, "{} weekly since the week it was decided (* counted in the verdict)", safe(a.metric.name()))?;
+    writeln!(out, "{} weekly since the week it was decided (* counted in the verdict)", safe(a.plan.metric.name()))?;
     for (i, (period, v)) in p.series.iter().enumerate() {
         let mark = if p.counted.contains(&i) { '*' } else { ' ' };
         let under_way = if period.is_partial() { "  (under way)" } else { "" };
@@ -418,11 +408,6 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
     let metric = resolve_metric(store, team, &args.metric)?;
     let window = baseline_window(now, team.utc_offset);
     let baseline = value_over(store, team, &metric, &window, now)?;
-    let expected = match args.expect {
-        ExpectArg::Improve => Expected::Improve,
-        ExpectArg::Hold => Expected::HoldSteady,
-        ExpectArg::Worsen => Expected::IntendedWorsening,
-    };
     let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let action = store.add_action(
         team,
@@ -431,7 +416,7 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
                 title: title.to_owned(),
                 description: text(&args.description),
                 metric,
-                expected,
+                expected: args.expect,
                 target: args.target,
                 due: args.due,
                 volunteer: text(&args.volunteer),
@@ -448,9 +433,9 @@ fn add(store: &mut Store, team: &Team, args: &ActionsAddArgs, now: Timestamp, ou
         out,
         "Added action {}: \"{}\" ({}, {}).",
         action.id.0,
-        safe(&action.title),
-        safe(action.metric.name()),
-        action.expected.label()
+        safe(&action.plan.title),
+        safe(action.plan.metric.name()),
+        action.plan.expected.label()
     )?;
     match baseline {
         Some(_) => writeln!(
@@ -515,11 +500,7 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
     // Every check before any write: a refused update changes nothing.
     let plan = if args.changes_the_plan() { Some(updated_plan(store, team, &action, args, now)?) } else { None };
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let status = args.status.map(|s| match s {
-        StatusArg::Open => ActionStatus::Open,
-        StatusArg::Done => ActionStatus::Done,
-        StatusArg::Dropped => ActionStatus::Dropped,
-    });
+    let status = args.status;
     let closes = status.unwrap_or(action.status) != ActionStatus::Open;
     if note.is_some() && !closes {
         bail!("--note is the closing note of a done or dropped action: give it with --status done or --status dropped");
@@ -536,8 +517,8 @@ fn update(store: &mut Store, team: &Team, args: &ActionsUpdateArgs, now: Timesta
         store.update_action_plan(action.id, &plan, baseline)?;
     }
     let after = find(store, team, args.id)?;
-    let due = after.due.map(|d| format!(", due {d}")).unwrap_or_default();
-    writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, safe(&after.title), after.status.as_str())?;
+    let due = after.plan.due.map(|d| format!(", due {d}")).unwrap_or_default();
+    writeln!(out, "Action {} \"{}\" is {}{due}.", after.id.0, safe(&after.plan.title), after.status.as_str())?;
     Ok(())
 }
 
@@ -555,7 +536,7 @@ fn updated_plan(
         None => was.clone(),
     };
     let target = match args.target.as_deref().map(str::trim) {
-        None => action.target,
+        None => action.plan.target,
         Some("none" | "") => None,
         Some(t) => Some(
             t.parse::<f64>()
@@ -566,27 +547,22 @@ fn updated_plan(
     };
     let metric = match &args.metric {
         Some(m) => resolve_metric(store, team, m)?,
-        None => action.metric.clone(),
+        None => action.plan.metric.clone(),
     };
-    let baseline = if metric == action.metric {
+    let baseline = if metric == action.plan.metric {
         action.baseline
     } else {
         value_over(store, team, &metric, &action.baseline_window, now)?
     };
-    let expected = match args.expect {
-        Some(ExpectArg::Improve) => Expected::Improve,
-        Some(ExpectArg::Hold) => Expected::HoldSteady,
-        Some(ExpectArg::Worsen) => Expected::IntendedWorsening,
-        None => action.expected,
-    };
+    let expected = args.expect.unwrap_or(action.plan.expected);
     let plan = ActionPlan {
-        title: args.title.as_deref().map_or_else(|| action.title.clone(), |t| t.trim().to_owned()),
-        description: text(&args.description, &action.description),
+        title: args.title.as_deref().map_or_else(|| action.plan.title.clone(), |t| t.trim().to_owned()),
+        description: text(&args.description, &action.plan.description),
         metric,
         expected,
         target,
-        due: if args.no_due { None } else { args.due.or(action.due) },
-        volunteer: text(&args.volunteer, &action.volunteer),
+        due: if args.no_due { None } else { args.due.or(action.plan.due) },
+        volunteer: text(&args.volunteer, &action.plan.volunteer),
     };
     Ok((plan, baseline))
 }
@@ -604,7 +580,7 @@ fn find(store: &Store, team: &Team, id: i64) -> Result<Action> {
 /// A due date already past is most likely a typo: it is kept only when the user says so
 /// (`--yes`, or "y" at the question on a terminal), as in the terminal UI's form.
 fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -> Result<()> {
-    let today = today(team, now);
+    let today = team.utc_offset.local_date(now);
     match due {
         Some(due) if due < today && !yes => super::confirm(
             &format!("The due date {due} is already past (today is {today}). Keep it?"),
@@ -613,10 +589,6 @@ fn confirm_due(team: &Team, due: Option<NaiveDate>, yes: bool, now: Timestamp) -
         ),
         _ => Ok(()),
     }
-}
-
-fn today(team: &Team, now: Timestamp) -> NaiveDate {
-    DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -1,10 +1,10 @@
-use crate::cli::{MetricsArgs, OutputFormat, PeriodArg};
-use crate::domain::{Coverage, Granularity, Period, Team, Timestamp};
+use crate::cli::{MetricsArgs, OutputFormat};
+use crate::domain::{Coverage, Period, Team, Timestamp};
 use crate::query::{LatestData, MetricTable, default_last_period};
 use crate::report::{to_json, write_csv, write_table};
 use crate::store::Store;
 use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use std::io::Write;
 
 const DEFAULT_PERIODS: usize = 12;
@@ -52,11 +52,7 @@ pub fn select_periods(
 ) -> Result<(Vec<Period>, Option<LatestData>)> {
     let first_covered = coverage.any().first();
     let offset = team.utc_offset;
-    let granularity = args.period.map(|p| match p {
-        PeriodArg::Week => Granularity::Week,
-        PeriodArg::Month => Granularity::Month,
-    });
-    let local_day = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let granularity = args.period;
     if args.from.is_none() && args.to.is_none() {
         let count = args.last.unwrap_or(DEFAULT_PERIODS);
         if count == 0 {
@@ -71,10 +67,10 @@ pub fn select_periods(
         let periods = Period::last_n(last, count, granularity, offset);
         return Ok((periods.into_iter().map(|p| p.until(now)).collect(), latest));
     }
-    let to: NaiveDate = args.to.unwrap_or_else(|| local_day(now));
+    let to: NaiveDate = args.to.unwrap_or_else(|| offset.local_date(now));
     let from: NaiveDate = match args.from {
         Some(from) => from,
-        None => first_covered.map_or(to, |first| local_day(first).min(to)),
+        None => first_covered.map_or(to, |first| offset.local_date(first).min(to)),
     };
     if from > to {
         bail!("--from {from} is after --to {to}");

@@ -34,8 +34,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         _ => {}
     }
     // Only adding a team starts a store: every other command needs one, and creating it
-    // would hide a mistyped --db behind "no team yet".
-    let purpose = if matches!(command, Command::Teams(crate::cli::TeamsCommand::Add { .. })) {
+    // would hide a mistyped --db behind "no team yet". A name no team can have is
+    // refused first, so that a refusal leaves no new store behind.
+    let purpose = if let Command::Teams(crate::cli::TeamsCommand::Add { name, .. }) = command {
+        crate::store::valid_team_name(name)?;
         Purpose::Create
     } else if changes_the_store(command) || matches!(command, Command::Start(_)) {
         Purpose::Write

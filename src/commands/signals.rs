@@ -1,6 +1,6 @@
 //! `retro signals`: the patterns in the team's metrics worth a conversation.
 
-use crate::cli::{ListFormat, PeriodArg, SignalsArgs};
+use crate::cli::{ListFormat, SignalsArgs};
 use crate::domain::{Granularity, Period, Team};
 use crate::metrics::signals::IntendedChange;
 use crate::query::SignalTable;
@@ -10,10 +10,7 @@ use anyhow::{Result, bail};
 use std::io::Write;
 
 pub fn run(store: &Store, team: &Team, args: &SignalsArgs, out: &mut dyn Write) -> Result<()> {
-    let granularity = match args.period {
-        Some(PeriodArg::Month) => Granularity::Month,
-        Some(PeriodArg::Week) | None => Granularity::Week,
-    };
+    let granularity = args.period.unwrap_or_default();
     // A year by default: long enough for a rise, its baseline and what followed.
     let count = args.last.unwrap_or(match granularity {
         Granularity::Week => 52,

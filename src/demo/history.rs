@@ -22,7 +22,7 @@ use crate::metrics::Direction;
 use crate::query::actions::value_over;
 use crate::retro::prompts::Catalogue;
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 
 /// Monday of the story's first week, before the shift (examples/demo_dataset.rs).
@@ -260,7 +260,7 @@ const RETROS: &[PastRetro] = &[
 pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) -> Result<(), StoreError> {
     let offset = team.utc_offset;
     let start = parse_timestamp(STORY_START).expect("a valid timestamp") + shift;
-    let day_of = |t: Timestamp| DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let day_of = |t: Timestamp| offset.local_date(t);
     let held_on = |held: Held| -> NaiveDate {
         match held {
             // Monday of week w, plus three days.
@@ -291,7 +291,7 @@ pub(super) fn add(store: &mut Store, team: &Team, shift: i64, now: Timestamp) ->
                 continue;
             };
             let reviewed_at = at + 20 * 60 + i as i64 * 60;
-            let metric = store.action(action)?.map(|a| a.metric);
+            let metric = store.action(action)?.map(|a| a.plan.metric);
             let metric_value = match metric {
                 Some(m) => value_over(store, team, &m, &window, reviewed_at)?,
                 None => None,

@@ -14,11 +14,21 @@ impl std::fmt::Display for ActionId {
 }
 
 /// What the team expects the linked metric to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// The command line's `--expect` takes it directly, under the short names below (the
+/// stored names are aliases); its help is the `help` of each value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Expected {
+    #[value(help = "The metric should get better", aliases = ["better"])]
     Improve,
+    #[value(name = "hold", help = "The metric should not get worse", aliases = ["hold-steady", "hold_steady", "steady"])]
     HoldSteady,
     /// A worsening the team chose, e.g. slowing deployments to pay down debt.
+    #[value(
+        name = "worsen",
+        help = "The team chooses to let the metric get worse (e.g. slowing down to pay down debt)",
+        aliases = ["intended-worsening", "intended_worsening"]
+    )]
     IntendedWorsening,
 }
 
@@ -51,10 +61,12 @@ impl Expected {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where an action stands. The command line's `--status` takes it directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum ActionStatus {
     Open,
     Done,
+    #[value(alias = "drop")]
     Dropped,
 }
 
@@ -82,14 +94,8 @@ pub struct Action {
     pub team: TeamId,
     /// The retro it came from, if any (actions can be added from the command line).
     pub retro: Option<RetroId>,
-    pub title: String,
-    pub description: Option<String>,
-    pub metric: MetricKey,
-    pub expected: Expected,
-    pub target: Option<f64>,
-    pub due: Option<NaiveDate>,
-    /// Who drives it, if someone volunteered. Nothing is ever aggregated by it.
-    pub volunteer: Option<String>,
+    /// What the team decided; a correction replaces it whole.
+    pub plan: ActionPlan,
     pub status: ActionStatus,
     pub closing_note: Option<String>,
     /// The metric over the window the action was created in, snapshotted then.

@@ -1,11 +1,13 @@
 use super::{Timestamp, UtcOffset};
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use std::fmt;
 
 const DAY: i64 = 86_400;
 
 /// How periods are cut: ISO weeks (Monday to Sunday) or calendar months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// The command line's `--period` takes it directly (as `week` or `month`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Granularity {
     #[default]
     Week,
@@ -41,7 +43,7 @@ pub struct PeriodLabelError(pub String);
 impl Period {
     /// The week or month that contains instant `t`.
     pub fn containing(t: Timestamp, granularity: Granularity, offset: UtcOffset) -> Self {
-        let date = local_date(t, offset);
+        let date = offset.local_date(t);
         let first = match granularity {
             Granularity::Week => date - Days::new(u64::from(date.weekday().num_days_from_monday())),
             Granularity::Month => date.with_day(1).expect("day 1 exists"),
@@ -124,12 +126,12 @@ impl Period {
 
     /// The first day of the period in the team's offset.
     pub fn first_day(&self) -> NaiveDate {
-        local_date(self.start, self.offset)
+        self.offset.local_date(self.start)
     }
 
     /// The last day of the period in the team's offset (inclusive).
     pub fn last_day(&self) -> NaiveDate {
-        local_date(self.end - 1, self.offset)
+        self.offset.local_date(self.end - 1)
     }
 
     /// `2025-W03`, `2025-03`, or `2025-01-01..2025-01-31` for a custom window.
@@ -175,10 +177,6 @@ impl fmt::Display for Period {
             None => write!(f, "{first}..{}", self.last_day()),
         }
     }
-}
-
-fn local_date(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 fn midnight(date: NaiveDate, offset: UtcOffset) -> Timestamp {

@@ -88,6 +88,12 @@ impl UtcOffset {
     pub fn fixed(self) -> FixedOffset {
         FixedOffset::east_opt(self.minutes * 60).expect("offset validated on construction")
     }
+
+    /// The calendar day it is at this offset at instant `t`: what "today" and "the day
+    /// it happened" mean for a team. Instants beyond chrono's range read as 1970-01-01.
+    pub fn local_date(self, t: Timestamp) -> NaiveDate {
+        DateTime::from_timestamp(t.saturating_add(self.seconds()), 0).unwrap_or_default().date_naive()
+    }
 }
 
 impl fmt::Display for UtcOffset {
@@ -180,6 +186,24 @@ mod tests {
         assert!("+-05:00".parse::<UtcOffset>().is_err());
         assert!("-+05:00".parse::<UtcOffset>().is_err());
         assert_eq!(UtcOffset::from_minutes(-330).unwrap().to_string(), "-05:30");
+    }
+
+    #[test]
+    fn the_local_date_turns_at_local_midnight() {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // +10:00: local midnight of 1 February is 14:00 UTC on 31 January.
+        let sydney = UtcOffset::from_minutes(600).unwrap();
+        assert_eq!(sydney.local_date(utc("2025-01-31T13:59:59Z")), date("2025-01-31"));
+        assert_eq!(sydney.local_date(utc("2025-01-31T14:00:00Z")), date("2025-02-01"));
+        // -05:30: local midnight of 1 February is 05:30 UTC on 1 February.
+        let west = UtcOffset::from_minutes(-330).unwrap();
+        assert_eq!(west.local_date(utc("2025-02-01T05:29:59Z")), date("2025-01-31"));
+        assert_eq!(west.local_date(utc("2025-02-01T05:30:00Z")), date("2025-02-01"));
+        // UTC, on both sides of the epoch.
+        assert_eq!(UtcOffset::UTC.local_date(-1), date("1969-12-31"));
+        assert_eq!(UtcOffset::UTC.local_date(0), date("1970-01-01"));
+        // Out of range: a fallback day, not a panic or an overflow.
+        assert_eq!(sydney.local_date(i64::MAX), date("1970-01-01"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The summary as CommonMark, ready to paste into a wiki or chat. Everything the team
 //! typed is escaped, so a note can never turn into a heading, a link or a table.
 
-use super::{RetroSummary, Reviewed, local_date};
+use super::{RetroSummary, Reviewed};
 use crate::domain::{Decision, MetricKey, Note, Timestamp, UtcOffset, VoteCounts, VoteKind};
 use crate::domain::{format_delta, format_value};
 use crate::metrics::Direction;
@@ -27,8 +27,8 @@ pub fn markdown(s: &RetroSummary) -> String {
 
 fn title(out: &mut String, s: &RetroSummary) {
     let offset = s.team.utc_offset;
-    let first = local_date(s.retro.window.start, offset);
-    let last = local_date(s.retro.window.end - 1, offset);
+    let first = offset.local_date(s.retro.window.start);
+    let last = offset.local_date(s.retro.window.end - 1);
     let _ = writeln!(out, "# Retro of {}: {first} to {last}\n", one_line(&s.team.name));
     let started = time(s.retro.started_at, offset);
     let _ = match s.retro.finished_at {
@@ -143,26 +143,27 @@ fn actions(out: &mut String, s: &RetroSummary) {
     }
     let offset = s.team.utc_offset;
     for a in &s.actions {
-        let _ = writeln!(out, "- **{}**", one_line(&a.title));
-        let unit = &s.unit(&a.metric);
-        let _ = writeln!(out, "  - Metric: {}, expected to {}", one_line(a.metric.name()), a.expected.label());
+        let _ = writeln!(out, "- **{}**", one_line(&a.plan.title));
+        let unit = &s.unit(&a.plan.metric);
+        let _ =
+            writeln!(out, "  - Metric: {}, expected to {}", one_line(a.plan.metric.name()), a.plan.expected.label());
         let window = format!(
             "{} to {}",
-            local_date(a.baseline_window.start, offset),
-            local_date(a.baseline_window.end - 1, offset)
+            offset.local_date(a.baseline_window.start),
+            offset.local_date(a.baseline_window.end - 1)
         );
         let _ = write!(out, "  - Baseline: {} over {window}", format_value(a.baseline, unit));
-        if let Some(target) = a.target {
+        if let Some(target) = a.plan.target {
             let _ = write!(out, "; target: {}", format_value(Some(target), unit));
         }
         out.push('\n');
-        if let Some(due) = a.due {
+        if let Some(due) = a.plan.due {
             let _ = writeln!(out, "  - Due: {due}");
         }
-        if let Some(v) = a.volunteer.as_deref().filter(|v| !v.trim().is_empty()) {
+        if let Some(v) = a.plan.volunteer.as_deref().filter(|v| !v.trim().is_empty()) {
             let _ = writeln!(out, "  - Volunteer driving it: {}", one_line(v));
         }
-        if let Some(d) = a.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        if let Some(d) = a.plan.description.as_deref().filter(|d| !d.trim().is_empty()) {
             item(out, "  ", "Details: ", d);
         }
     }
@@ -188,8 +189,8 @@ fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
         Decision::Keep => "kept open",
         Decision::Drop => "dropped",
     };
-    let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.title));
-    let unit = &s.unit(&action.metric);
+    let _ = writeln!(out, "- **{}**: {decision}", one_line(&action.plan.title));
+    let unit = &s.unit(&action.plan.metric);
     let verdict = match reviewed.verdict {
         Some(e) if e.intended_worsening => "; worsened as planned".to_owned(),
         Some(e) => format!("; {}", e.verdict.label()),
@@ -198,10 +199,10 @@ fn review_item(out: &mut String, s: &RetroSummary, reviewed: &Reviewed) {
     let _ = writeln!(
         out,
         "  - {}: {} when the action was made, {} now (expected to {}{verdict})",
-        one_line(action.metric.name()),
+        one_line(action.plan.metric.name()),
         format_value(action.baseline, unit),
         format_value(review.metric_value, unit),
-        action.expected.label(),
+        action.plan.expected.label(),
     );
     if let Some(note) = review.note.as_deref().filter(|n| !n.trim().is_empty()) {
         item(out, "  ", "Note: ", note);
@@ -220,7 +221,7 @@ fn time(t: Timestamp, offset: UtcOffset) -> String {
 /// The end time: only the clock when it is on the day the retro started.
 fn clock(t: Timestamp, offset: UtcOffset, started: Timestamp) -> String {
     let full = time(t, offset);
-    if local_date(t, offset) == local_date(started, offset) { full[11..].to_owned() } else { full }
+    if offset.local_date(t) == offset.local_date(started) { full[11..].to_owned() } else { full }
 }
 
 /// Writes `- label text`, `label` being Markdown and `text` what the team typed, escaped

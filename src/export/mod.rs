@@ -7,11 +7,10 @@ mod markdown;
 pub use json::{SCHEMA, json};
 pub use markdown::markdown;
 
-use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Timestamp, Unit, UtcOffset, VoteCounts};
+use crate::domain::{Action, ActionReview, MetricKey, Note, Retro, Team, Unit, VoteCounts};
 use crate::metrics::Evaluation;
 use crate::retro::flow::Flow;
 use crate::retro::movement::MetricMove;
-use chrono::{DateTime, NaiveDate};
 
 /// Everything a retro's summary shows; [`summary`] builds it from a retro's flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +78,4 @@ pub struct Reviewed {
     /// Whether its metric moved as expected, by the same rule as everywhere else
     /// (docs/metrics.md); `None` when not evaluated.
     pub verdict: Option<Evaluation>,
-}
-
-/// The day `t` falls on in the team's offset.
-fn local_date(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }

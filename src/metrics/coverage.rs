@@ -123,13 +123,13 @@ impl DataGap {
     /// The first day without data after the covered part, when the data stops early.
     pub fn missing_since(&self) -> Option<chrono::NaiveDate> {
         let end = self.covered.end()?;
-        (end < self.window.end).then(|| local_day(end, &self.window))
+        (end < self.window.end).then(|| self.window.offset.local_date(end))
     }
 
     /// The first covered day, when the data starts after the window does.
     pub fn covered_from(&self) -> Option<chrono::NaiveDate> {
         let first = self.covered.first()?;
-        (first > self.window.start).then(|| local_day(first, &self.window))
+        (first > self.window.start).then(|| self.window.offset.local_date(first))
     }
 
     /// One sentence for people: which metrics, since when.
@@ -169,10 +169,6 @@ impl DataGap {
             }
         }
     }
-}
-
-fn local_day(t: crate::domain::Timestamp, period: &Period) -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp(t + period.offset.seconds(), 0).unwrap_or_default().date_naive()
 }
 
 /// Each kind of raw event the data does not cover for all of `window`.

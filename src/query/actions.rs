@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::metrics::{ActionProgress, EffectRule, Observed, PeriodMetrics, Sample, Spread, Verdict, compute, evaluate};
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Days, NaiveDate};
+use chrono::Days;
 
 /// Days in the window a new action's baseline is taken over, when it is not decided in
 /// a retro (a retro takes its own window): the last two weeks, today included.
@@ -36,7 +36,7 @@ pub enum Sort {
 pub fn sort(rows: &mut [ActionProgress], by: Sort) {
     match by {
         Sort::Created => rows.sort_by_key(|p| (p.action.created_at, p.action.id)),
-        Sort::Due => rows.sort_by_key(|p| (p.action.due.is_none(), p.action.due, p.action.id)),
+        Sort::Due => rows.sort_by_key(|p| (p.action.plan.due.is_none(), p.action.plan.due, p.action.id)),
         Sort::Verdict => rows.sort_by_key(|p| (verdict_rank(p.evaluation.verdict), p.action.id)),
     }
 }
@@ -78,13 +78,13 @@ pub fn progress_all(store: &Store, team: &Team, now: Timestamp) -> Result<Vec<Ac
 
 /// Open, with a due date before today in `offset`.
 pub fn is_overdue(action: &Action, now: Timestamp, offset: UtcOffset) -> bool {
-    action.status == ActionStatus::Open && action.due.is_some_and(|due| due < local_day(now, offset))
+    action.status == ActionStatus::Open && action.plan.due.is_some_and(|due| due < offset.local_date(now))
 }
 
 /// The window a new action's baseline is taken over outside a retro: the last
 /// [`BASELINE_DAYS`] days up to and including today, in the team's offset.
 pub fn baseline_window(now: Timestamp, offset: UtcOffset) -> Period {
-    let today = local_day(now, offset);
+    let today = offset.local_date(now);
     Period::window(today - Days::new(BASELINE_DAYS - 1), today, offset)
 }
 
@@ -107,10 +107,10 @@ pub fn value_over(
 pub fn planned_worsening_in(actions: &[Action], period: &Period) -> Vec<MetricKey> {
     actions
         .iter()
-        .filter(|a| a.expected == crate::domain::Expected::IntendedWorsening)
+        .filter(|a| a.plan.expected == crate::domain::Expected::IntendedWorsening)
         .filter(|a| a.created_at < period.end)
         .filter(|a| a.status == ActionStatus::Open || a.closed_at.unwrap_or(a.created_at) >= period.start)
-        .map(|a| a.metric.clone())
+        .map(|a| a.plan.metric.clone())
         .collect()
 }
 
@@ -189,14 +189,14 @@ impl Weekly {
             .map(|first| &self.weeks[first.saturating_sub(rule.routine_weeks)..first])
             .unwrap_or_default()
             .iter()
-            .filter_map(|p| value_of(p, &self.team_metrics, &action.metric))
+            .filter_map(|p| value_of(p, &self.team_metrics, &action.plan.metric))
             .collect();
         let (series, counted) = match first {
             None => (vec![], 0..0),
             Some(first) => {
                 let series: Vec<(Period, Option<f64>)> = self.weeks[first..]
                     .iter()
-                    .map(|p| (p.period.clone(), value_of(p, &self.team_metrics, &action.metric)))
+                    .map(|p| (p.period.clone(), value_of(p, &self.team_metrics, &action.plan.metric)))
                     .collect();
                 // Whole weeks only: the week under way is shown, never judged.
                 let mut end = series.iter().take_while(|(p, _)| !p.is_partial()).count();
@@ -208,15 +208,15 @@ impl Weekly {
                 (series, 1.min(end)..end)
             }
         };
-        let (unit, polarity) = unit_and_polarity(&action.metric, &self.team_metrics);
+        let (unit, polarity) = unit_and_polarity(&action.plan.metric, &self.team_metrics);
         // Both sides the same way: the metric over one window each.
         let baseline = action.baseline.map(|value| {
             let days = action.baseline_window.days();
             // The snapshot is the value; the events behind it are read again from the
             // window (a frequency carries its own count: deployments a day times days).
-            let events = match Spread::of(&action.metric) {
+            let events = match Spread::of(&action.plan.metric) {
                 Spread::Rate => (value * days).round() as u64,
-                _ => self.sample(&action.baseline_window, &action.metric).map_or(0, |s| s.events),
+                _ => self.sample(&action.baseline_window, &action.plan.metric).map_or(0, |s| s.events),
             };
             Sample { value, events, days }
         });
@@ -224,14 +224,14 @@ impl Weekly {
         let after = match (since.first(), since.last()) {
             (Some((first, _)), Some((last, _))) => {
                 let window = Period { granularity: None, start: first.start, end: last.end, offset: self.offset };
-                self.sample(&window, &action.metric)
+                self.sample(&window, &action.plan.metric)
             }
             _ => None,
         };
         // Periods with data: a week the imports do not reach says nothing either way.
         let weeks = since.iter().filter(|(_, v)| v.is_some()).count();
         let observed = Observed { baseline, after, weeks, routine };
-        let evaluation = evaluate(action.expected, polarity, Spread::of(&action.metric), &observed, &rule);
+        let evaluation = evaluate(action.plan.expected, polarity, Spread::of(&action.plan.metric), &observed, &rule);
         ActionProgress {
             overdue: is_overdue(&action, now, self.offset),
             action,
@@ -243,8 +243,4 @@ impl Weekly {
             history,
         }
     }
-}
-
-fn local_day(t: Timestamp, offset: UtcOffset) -> NaiveDate {
-    DateTime::from_timestamp(t + offset.seconds(), 0).unwrap_or_default().date_naive()
 }

@@ -252,7 +252,7 @@ impl Flow {
                     retro: self.retro.id,
                     action,
                     decision,
-                    metric_value: self.value_now(&a.metric),
+                    metric_value: self.value_now(&a.plan.metric),
                     note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
                     reviewed_at: now,
                 };
@@ -279,14 +279,8 @@ impl Flow {
                     self.actions.iter_mut().find(|a| a.id == id).ok_or(FlowError::NotThisRetrosAction(id.0))?;
                 // The baseline is the metric's value over this retro's window: a new
                 // metric needs its own.
-                let baseline = if action.metric == plan.metric { action.baseline } else { value_now };
-                action.title.clone_from(&plan.title);
-                action.description.clone_from(&plan.description);
-                action.metric = plan.metric.clone();
-                action.expected = plan.expected;
-                action.target = plan.target;
-                action.due = plan.due;
-                action.volunteer.clone_from(&plan.volunteer);
+                let baseline = if action.plan.metric == plan.metric { action.baseline } else { value_now };
+                action.plan.clone_from(&plan);
                 action.baseline = baseline;
                 Ok(vec![Effect::UpdateAction { id, plan, baseline }])
             }

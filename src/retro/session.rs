@@ -8,7 +8,7 @@ use crate::domain::{ActionStatus, Granularity, Period, Retro, RetroId, Team, Tim
 use crate::metrics::signals::Signal;
 use crate::query::{MetricTable, recent_signals};
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Days};
+use chrono::Days;
 
 /// Earlier windows of the same length that the retro window is compared with.
 pub const EARLIER_WINDOWS: usize = 3;
@@ -21,12 +21,10 @@ const FIRST_WINDOW_DAYS: u64 = 14;
 /// the last two weeks, up to and including today.
 pub fn default_window(store: &Store, team: &Team, now: Timestamp) -> Result<Period, StoreError> {
     let offset = team.utc_offset;
-    let today = DateTime::from_timestamp(now + offset.seconds(), 0).unwrap_or_default().date_naive();
+    let today = offset.local_date(now);
     let first = match store.retros(team)?.first() {
-        Some(previous) => {
-            let end = DateTime::from_timestamp(previous.window.end + offset.seconds(), 0).unwrap_or_default();
-            end.date_naive().min(today)
-        }
+        // The window ends at midnight: the day it ends on is the next one's first.
+        Some(previous) => offset.local_date(previous.window.end).min(today),
         None => today - Days::new(FIRST_WINDOW_DAYS - 1),
     };
     Ok(Period::window(first, today, offset))

@@ -2,8 +2,8 @@
 
 use super::StoreError;
 use crate::domain::{
-    Action, ActionId, ActionReview, ActionStatus, Decision, Expected, MetricKey, NewAction, Period, RetroId, TeamId,
-    Timestamp, UtcOffset,
+    Action, ActionId, ActionPlan, ActionReview, ActionStatus, Decision, Expected, MetricKey, NewAction, Period,
+    RetroId, TeamId, Timestamp, UtcOffset,
 };
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -22,14 +22,16 @@ fn action_from_row(row: &Row<'_>) -> rusqlite::Result<Action> {
         id: ActionId(row.get(0)?),
         team: TeamId(row.get(1)?),
         retro: row.get::<_, Option<i64>>(2)?.map(RetroId),
-        title: row.get(3)?,
-        description: row.get(4)?,
-        metric: MetricKey::from_key(&metric),
-        // The schema's CHECKs admit only known names.
-        expected: Expected::parse(&expected).unwrap_or(Expected::Improve),
-        target: row.get(7)?,
-        due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        volunteer: row.get(9)?,
+        plan: ActionPlan {
+            title: row.get(3)?,
+            description: row.get(4)?,
+            metric: MetricKey::from_key(&metric),
+            // The schema's CHECKs admit only known names.
+            expected: Expected::parse(&expected).unwrap_or(Expected::Improve),
+            target: row.get(7)?,
+            due: due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            volunteer: row.get(9)?,
+        },
         status: ActionStatus::parse(&status).unwrap_or(ActionStatus::Open),
         closing_note: row.get(11)?,
         baseline: row.get(12)?,
@@ -121,7 +123,7 @@ pub(super) fn edit(
 pub(super) fn update_plan(
     conn: &Connection,
     id: ActionId,
-    plan: &crate::domain::ActionPlan,
+    plan: &ActionPlan,
     baseline: Option<f64>,
 ) -> Result<(), StoreError> {
     conn.execute(

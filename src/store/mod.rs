@@ -663,4 +663,4 @@ impl Store {
 }
 
 pub use read::LinkDiagnostics;
-pub use teams::TeamCounts;
+pub use teams::{TeamCounts, valid_team_name};

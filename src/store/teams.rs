@@ -2,7 +2,9 @@ use super::StoreError;
 use crate::domain::{Team, TeamId, UtcOffset};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Team, StoreError> {
+/// The name a team would be stored under (trimmed), or why no team can have it. Needs
+/// no store, so a command can refuse a name before it creates one.
+pub fn valid_team_name(name: &str) -> Result<&str, StoreError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::EmptyTeamName);
@@ -11,6 +13,11 @@ pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Te
         let (name, character) = (crate::text::safe(name).into_owned(), crate::text::escaped(c));
         return Err(StoreError::UnprintableTeamName { name, character });
     }
+    Ok(name)
+}
+
+pub(super) fn add(conn: &Connection, name: &str, offset: UtcOffset) -> Result<Team, StoreError> {
+    let name = valid_team_name(name)?;
     if by_name(conn, name)?.is_some() {
         return Err(StoreError::TeamExists(name.to_owned()));
     }

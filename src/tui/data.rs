@@ -215,7 +215,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
                 return Ok(());
             };
             // A new metric needs its own baseline, over the window the action was decided in.
-            let baseline = if plan.metric == action.metric {
+            let baseline = if plan.metric == action.plan.metric {
                 action.baseline
             } else {
                 crate::query::actions::value_over(store, &team, &plan.metric, &action.baseline_window, now)?

@@ -84,16 +84,16 @@ impl ActionFormUi {
 
     /// The form filled in with `action` as it stands, to correct it.
     pub(super) fn edit(action: &crate::domain::Action, metrics: Vec<MetricKey>) -> Self {
-        let mut form = Self::new(&action.title, metrics, Some(&action.metric));
-        if !form.metrics.contains(&action.metric) {
-            form.metrics.push(action.metric.clone());
+        let mut form = Self::new(&action.plan.title, metrics, Some(&action.plan.metric));
+        if !form.metrics.contains(&action.plan.metric) {
+            form.metrics.push(action.plan.metric.clone());
             form.metric = form.metrics.len() - 1;
         }
-        form.description = line_input(action.description.as_deref().unwrap_or_default());
-        form.expected = Expected::ALL.iter().position(|e| *e == action.expected).unwrap_or(0);
-        form.target = line_input(&action.target.map(|t| t.to_string()).unwrap_or_default());
-        form.due = line_input(&action.due.map(|d| d.to_string()).unwrap_or_default());
-        form.volunteer = line_input(action.volunteer.as_deref().unwrap_or_default());
+        form.description = line_input(action.plan.description.as_deref().unwrap_or_default());
+        form.expected = Expected::ALL.iter().position(|e| *e == action.plan.expected).unwrap_or(0);
+        form.target = line_input(&action.plan.target.map(|t| t.to_string()).unwrap_or_default());
+        form.due = line_input(&action.plan.due.map(|d| d.to_string()).unwrap_or_default());
+        form.volunteer = line_input(action.plan.volunteer.as_deref().unwrap_or_default());
         form.editing = Some(action.id);
         form
     }
@@ -182,5 +182,5 @@ impl ActionFormUi {
 
 /// `team`'s today, in its UTC offset.
 pub(super) fn today(team: &crate::domain::Team, now: Timestamp) -> NaiveDate {
-    chrono::DateTime::from_timestamp(now + team.utc_offset.seconds(), 0).unwrap_or_default().date_naive()
+    team.utc_offset.local_date(now)
 }

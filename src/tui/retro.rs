@@ -447,7 +447,7 @@ impl RetroScreen {
         let Some(a) = self.flow.to_review.iter().find(|a| a.id == id) else {
             return;
         };
-        let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.title);
+        let title = format!("{} \"{}\": a note (optional)", decision_verb(decision), a.plan.title);
         let note = self.flow.review_of(a.id).and_then(|r| r.note.clone()).unwrap_or_default();
         let target = NoteTarget::Review(a.id, decision);
         let draft = self.flow.draft.as_ref().filter(|d| d.target == target);
@@ -615,7 +615,7 @@ fn note_title(flow: &Flow, target: &NoteTarget) -> String {
         NoteTarget::Prompt(key) => Some(key.as_str()),
         NoteTarget::Edit(id) => flow.notes.iter().find(|n| n.id == *id).map(|n| n.prompt_key.as_str()),
         NoteTarget::Review(action, decision) => {
-            let title = flow.to_review.iter().find(|a| a.id == *action).map_or("", |a| a.title.as_str());
+            let title = flow.to_review.iter().find(|a| a.id == *action).map_or("", |a| a.plan.title.as_str());
             return format!("{} \"{title}\": a note (optional)", decision_verb(*decision));
         }
     };

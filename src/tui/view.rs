@@ -407,7 +407,7 @@ fn marks(history: &MetricTable, actions: &[Action], key: &MetricKey) -> Vec<Acti
     let at = |t: crate::domain::Timestamp| history.periods.iter().position(|p| p.period.contains(t));
     let mut marks: Vec<ActionMark> = actions
         .iter()
-        .filter(|a| &a.metric == key)
+        .filter(|a| &a.plan.metric == key)
         .flat_map(|a| {
             let decided = at(a.created_at).map(|x| ActionMark { action: a.id, kind: MarkKind::Decided, x: x as f64 });
             let closed =

@@ -209,7 +209,10 @@ fn overdue_means_open_with_a_due_date_before_today_in_the_team_offset() {
     let mut store = Store::open_in_memory().unwrap();
     let team = payments(&mut store);
     let mut action = add(&mut store, &team, Expected::Improve, 6.0, "2026-11-02T09:00:00Z");
-    let at = |due: &str, status| Action { due: Some(day(due)), status, ..action.clone() };
+    let at = |due: &str, status| {
+        let plan = ActionPlan { due: Some(day(due)), ..action.plan.clone() };
+        Action { plan, status, ..action.clone() }
+    };
     assert!(is_overdue(&at("2026-11-25", ActionStatus::Open), now(), UtcOffset::UTC));
     assert!(!is_overdue(&at("2026-11-26", ActionStatus::Open), now(), UtcOffset::UTC), "due today");
     assert!(!is_overdue(&at("2026-11-01", ActionStatus::Done), now(), UtcOffset::UTC));
@@ -219,7 +222,7 @@ fn overdue_means_open_with_a_due_date_before_today_in_the_team_offset() {
     let late = t("2026-11-26T15:00:00Z");
     assert!(is_overdue(&at("2026-11-26", ActionStatus::Open), late, sydney));
     assert!(!is_overdue(&at("2026-11-26", ActionStatus::Open), late, UtcOffset::UTC));
-    action.due = None;
+    action.plan.due = None;
     assert!(!is_overdue(&action, now(), UtcOffset::UTC));
 
     store.edit_action(action.id, None, Some(day("2026-11-20")), None).unwrap();
@@ -234,7 +237,7 @@ fn progress_all_reads_like_progress_one_by_one() {
     let all = progress_all(&store, &team, now()).unwrap();
     assert_eq!(all.len(), store.actions(&team).unwrap().len());
     for p in &all {
-        assert_eq!(&progress(&store, &p.action, now()).unwrap(), p, "{}", p.action.title);
+        assert_eq!(&progress(&store, &p.action, now()).unwrap(), p, "{}", p.action.plan.title);
     }
     let empty = store.add_team("new", UtcOffset::UTC).unwrap();
     assert!(progress_all(&store, &empty, now()).unwrap().is_empty());
@@ -319,7 +322,7 @@ fn the_baseline_is_snapshotted_when_the_action_is_added() {
     assert_eq!(action.baseline, Some(6.0));
     assert_eq!(action.baseline_window.label(), "2026-11-13..2026-11-26");
     assert_eq!(action.retro, None);
-    assert_eq!(action.volunteer.as_deref(), Some("Sam"));
+    assert_eq!(action.plan.volunteer.as_deref(), Some("Sam"));
     assert_eq!(
         value_over(&store, &team, &defects(), &action.baseline_window, now()).unwrap(),
         Some(11.0),
@@ -328,8 +331,8 @@ fn the_baseline_is_snapshotted_when_the_action_is_added() {
     let shown = json(retro_cmd(&db).args(["actions", "show", "1", "--format", "json"]));
     assert_eq!(shown["action"]["baseline"]["value"], 6.0);
     let dora = store.actions(&team).unwrap().remove(1);
-    assert_eq!(dora.metric, MetricKey::Dora(DoraMetric::DeploymentFrequency));
-    assert_eq!(dora.expected, Expected::IntendedWorsening);
+    assert_eq!(dora.plan.metric, MetricKey::Dora(DoraMetric::DeploymentFrequency));
+    assert_eq!(dora.plan.expected, Expected::IntendedWorsening);
     assert!((dora.baseline.unwrap() - 14.0 / 13.5).abs() < 1e-9);
 }
 
@@ -392,7 +395,7 @@ fn an_actions_reviews_round_trip_across_two_retros() {
 // --- the demo team ---------------------------------------------------------------------------
 
 fn verdicts(all: &[ActionProgress]) -> Vec<(&str, ActionStatus, Verdict)> {
-    all.iter().map(|p| (p.action.title.as_str(), p.action.status, p.evaluation.verdict)).collect()
+    all.iter().map(|p| (p.action.plan.title.as_str(), p.action.status, p.evaluation.verdict)).collect()
 }
 
 /// The demo's story of actions, read through `progress_all` on every day of the current
@@ -423,8 +426,8 @@ fn the_demo_story_of_actions_stays_true() {
         );
         // The slow-down: deployment frequency fell as the team chose, and is celebrated.
         let slow = &all[1];
-        assert_eq!(slow.action.metric, MetricKey::Dora(DoraMetric::DeploymentFrequency));
-        assert_eq!(slow.action.expected, Expected::IntendedWorsening);
+        assert_eq!(slow.action.plan.metric, MetricKey::Dora(DoraMetric::DeploymentFrequency));
+        assert_eq!(slow.action.plan.expected, Expected::IntendedWorsening);
         assert!(slow.evaluation.intended_worsening);
         assert!(slow.evaluation.relative.unwrap() < -0.5, "{:?}", slow.evaluation);
         // ... decided before the slow-down (story week 33), which preceded fewer failures:
@@ -435,13 +438,13 @@ fn the_demo_story_of_actions_stays_true() {
         assert_eq!(contract.history.len(), 2, "kept once, then done");
         // The release notes did not move customer satisfaction, and are overdue.
         let notes = &all[3];
-        assert_eq!(notes.action.metric, MetricKey::Team("customer_satisfaction".into()));
+        assert_eq!(notes.action.plan.metric, MetricKey::Team("customer_satisfaction".into()));
         assert!(notes.overdue);
         assert!(notes.evaluation.relative.unwrap().abs() < 0.1);
         assert!(all.iter().filter(|p| p.overdue).count() == 1);
         // Every action carries a baseline the engine computed over its retro's window.
         for p in &all {
-            assert!(p.action.baseline.is_some(), "{}", p.action.title);
+            assert!(p.action.baseline.is_some(), "{}", p.action.plan.title);
             let retro = store.retro(p.action.retro.unwrap()).unwrap().unwrap();
             assert_eq!(p.action.baseline_window, retro.window);
         }

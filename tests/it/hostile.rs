@@ -160,6 +160,26 @@ fn teams_add_refuses_a_name_with_control_characters() {
 }
 
 #[test]
+fn a_refused_team_name_starts_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = refuses(retro(d).args(["teams", "add", H]), "teams add --db");
+    assert!(!err.contains("starting a new store"), "{err}");
+    let err = refuses(bare(d).args(["teams", "add", H]), "teams add in the data folder");
+    assert!(!err.contains("starting a new store"), "{err}");
+    bare(d).args(["teams", "add", "  "]).assert().failure().stderr("retro: a team name cannot be empty\n");
+    let left: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(left.is_empty(), "no store file and no data folder: {left:?}");
+    // A name that is fine still starts one, and says so.
+    retro(d)
+        .args(["teams", "add", "payments"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("starting a new store"));
+    assert!(d.join("retro.db").is_file());
+}
+
+#[test]
 fn teams_list_shows_a_hostile_name_safely() {
     let dir = hostile_store();
     let table = shows(retro(dir.path()).args(["teams", "list"]), "teams list");

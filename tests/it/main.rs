@@ -4,6 +4,7 @@ mod actions;
 mod bad_stores;
 mod cli;
 mod cli_retro;
+mod cli_values;
 mod common;
 mod coverage;
 mod coverage_property;

@@ -44,7 +44,7 @@ fn filters_and_sorts_cycle() {
     app.update(Action::Filter);
     app.update(Action::Filter); // all
     let titles = |app: &App| -> Vec<String> {
-        app.actions.as_ref().unwrap().visible().iter().map(|p| p.action.title.clone()).collect()
+        app.actions.as_ref().unwrap().visible().iter().map(|p| p.action.plan.title.clone()).collect()
     };
     assert_eq!(titles(&app).len(), 5);
     app.update(Action::SortBy); // verdict: the one that moved the other way first

@@ -69,13 +69,13 @@ fn every_field_of_an_action_can_be_corrected() {
 
     let after = stored(&tui);
     assert_eq!(after.id, before.id, "the same action, corrected");
-    assert_eq!(after.title, "Pair on every review");
-    assert_eq!(after.description.as_deref(), Some("two people, one screen"));
-    assert_eq!(after.metric, metric);
-    assert_eq!(after.expected, Expected::HoldSteady);
-    assert_eq!(after.target, Some(12.5));
-    assert_eq!(after.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 24));
-    assert_eq!(after.volunteer.as_deref(), Some("the platform group"));
+    assert_eq!(after.plan.title, "Pair on every review");
+    assert_eq!(after.plan.description.as_deref(), Some("two people, one screen"));
+    assert_eq!(after.plan.metric, metric);
+    assert_eq!(after.plan.expected, Expected::HoldSteady);
+    assert_eq!(after.plan.target, Some(12.5));
+    assert_eq!(after.plan.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 24));
+    assert_eq!(after.plan.volunteer.as_deref(), Some("the platform group"));
     assert_eq!(after.baseline, tui.retro().flow.value_now(&metric), "a new metric, a new baseline");
     assert_eq!(tui.retro().flow.actions[0], after, "the screen shows what is stored");
 
@@ -89,8 +89,8 @@ fn every_field_of_an_action_can_be_corrected() {
     clear(&mut tui);
     tui.ctrl('s');
     let cleared = stored(&tui);
-    assert_eq!((cleared.description, cleared.target, cleared.volunteer), (None, None, None));
-    assert_eq!(cleared.title, "Pair on every review");
+    assert_eq!((cleared.plan.description, cleared.plan.target, cleared.plan.volunteer), (None, None, None));
+    assert_eq!(cleared.plan.title, "Pair on every review");
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn an_empty_title_is_refused_and_the_action_left_as_it_was() {
     let form = tui.retro().form().expect("still open");
     assert_eq!(form.error.as_deref(), Some("an action needs a title"));
     tui.press(KeyCode::Esc);
-    assert_eq!(stored(&tui).title, "Pair on reviews");
+    assert_eq!(stored(&tui).plan.title, "Pair on reviews");
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn a_due_date_in_the_past_asks_and_no_goes_back_to_the_form() {
     tui.ctrl('s');
     tui.keys("y");
     assert_eq!(tui.retro().flow.actions.len(), 1, "kept as typed");
-    assert_eq!(stored(&tui).due, chrono::NaiveDate::from_ymd_opt(2026, 11, 2));
+    assert_eq!(stored(&tui).plan.due, chrono::NaiveDate::from_ymd_opt(2026, 11, 2));
     // Today itself is not past.
     tui.keys("n");
     tui.keys("Today's");
@@ -161,8 +161,8 @@ fn only_this_retros_actions_can_be_changed_and_reviewed_ones_never_deleted() {
     let plan = retro::domain::ActionPlan {
         title: "taken over".into(),
         description: None,
-        metric: earlier.metric.clone(),
-        expected: earlier.expected,
+        metric: earlier.plan.metric.clone(),
+        expected: earlier.plan.expected,
         target: None,
         due: None,
         volunteer: None,
@@ -211,7 +211,7 @@ fn the_actions_screen_corrects_any_action_of_the_team() {
         let form = tui.app.actions.as_ref().unwrap().form().unwrap();
         form.metrics[form.metric].clone()
     };
-    assert_ne!(metric, selected.metric);
+    assert_ne!(metric, selected.plan.metric);
     while tui.app.actions.as_ref().unwrap().form().unwrap().field < 5 {
         tui.press(KeyCode::Tab);
     }
@@ -221,9 +221,9 @@ fn the_actions_screen_corrects_any_action_of_the_team() {
     assert!(tui.screen().contains("already past"), "{}", tui.screen());
     tui.keys("y");
     let after = tui.backend.store.action(selected.id).unwrap().unwrap();
-    assert_eq!(after.title, "Release notes, every release");
-    assert_eq!(after.metric, metric);
-    assert_eq!(after.due, chrono::NaiveDate::from_ymd_opt(2026, 10, 1));
+    assert_eq!(after.plan.title, "Release notes, every release");
+    assert_eq!(after.plan.metric, metric);
+    assert_eq!(after.plan.due, chrono::NaiveDate::from_ymd_opt(2026, 10, 1));
     assert_eq!(after.status, selected.status, "a correction is not a review");
     let expected_baseline = retro::query::actions::value_over(
         &tui.backend.store,
@@ -252,7 +252,7 @@ fn an_action_made_from_a_note_shows_that_note() {
     let note = tui.retro().flow.notes[0].id;
     let made = stored(&tui);
     assert_eq!(made.from_note, Some(note), "the link is stored");
-    assert_eq!(made.title, "Reviews waited on one person");
+    assert_eq!(made.plan.title, "Reviews waited on one person");
     // An action from scratch has no note.
     tui.keys("n");
     tui.keys("Rotate reviewers");

@@ -170,9 +170,9 @@ fn decide_stage_turns_a_note_into_an_action() {
     assert!(screen.contains("2026-12-18"), "{screen}");
     insta::assert_snapshot!("retro_decide", screen);
     let action = &h.app.retro.as_ref().unwrap().flow.actions[0];
-    assert_eq!(action.title, "Pair on billing reviews");
-    assert_eq!(action.description.as_deref(), Some("Two reviewers who know billing"));
-    assert_eq!(action.target, Some(3.5));
+    assert_eq!(action.plan.title, "Pair on billing reviews");
+    assert_eq!(action.plan.description.as_deref(), Some("Two reviewers who know billing"));
+    assert_eq!(action.plan.target, Some(3.5));
     assert!(action.baseline.is_some(), "baseline snapshotted");
 }
 

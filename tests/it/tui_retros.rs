@@ -82,7 +82,7 @@ fn a_closed_retro_opens_read_only_with_its_notes_actions_and_votes() {
         assert!(text.contains(first), "note {first:?} is shown");
     }
     for action in &s.actions {
-        assert!(text.contains(&action.title), "action {:?} is shown", action.title);
+        assert!(text.contains(&action.plan.title), "action {:?} is shown", action.plan.title);
     }
     assert!(text.contains("Safety check") && text.contains("Closing vote"), "both votes are shown");
     let median = s.safety.median().map(|m| format!("median {m} of {} votes", s.safety.total()));

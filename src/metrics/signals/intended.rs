@@ -22,11 +22,11 @@ impl IntendedChange {
     /// What an action expects, over the time it was open.
     pub fn from_action(a: &Action) -> Self {
         IntendedChange {
-            metric: a.metric.clone(),
-            expected: a.expected,
+            metric: a.plan.metric.clone(),
+            expected: a.plan.expected,
             since: a.created_at,
             until: (a.status != ActionStatus::Open).then_some(a.closed_at.unwrap_or(a.created_at)),
-            title: a.title.clone(),
+            title: a.plan.title.clone(),
         }
     }
 }

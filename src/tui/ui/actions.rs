@@ -71,7 +71,7 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
     let title_width = fill_width(area.width, &fixed);
     let rows = visible.iter().map(|p| {
         let a = &p.action;
-        let due = match (a.due, p.overdue) {
+        let due = match (a.plan.due, p.overdue) {
             (Some(d), true) => Text::from(vec![Line::raw(d.to_string()), Line::styled("overdue", theme.warning())]),
             (Some(d), false) => Text::raw(d.to_string()),
             (None, _) => Text::default(),
@@ -130,10 +130,10 @@ fn draw_detail(
     };
     let window = &a.baseline_window;
     let mut lines = vec![
-        Line::styled(safe(&a.title).into_owned(), theme.title()),
+        Line::styled(safe(&a.plan.title).into_owned(), theme.title()),
         Line::from(vec![
             Span::styled("Metric ", theme.dim()),
-            Span::raw(format!("{}, expected to {}", safe(a.metric.name()), a.expected.label())),
+            Span::raw(format!("{}, expected to {}", safe(a.plan.metric.name()), a.plan.expected.label())),
             Span::styled("  Status ", theme.dim()),
             Span::raw(status),
         ]),
@@ -155,19 +155,19 @@ fn draw_detail(
         ]),
     ];
     let mut extra = vec![];
-    if let Some(d) = a.due {
+    if let Some(d) = a.plan.due {
         extra.push(format!("due {d}"));
     }
-    if let Some(v) = &a.volunteer {
+    if let Some(v) = &a.plan.volunteer {
         extra.push(format!("driven by {}", safe(v)));
     }
-    if let Some(t) = a.target {
+    if let Some(t) = a.plan.target {
         extra.push(format!("target {}", format_value(Some(t), &p.unit)));
     }
     if !extra.is_empty() {
         lines.push(Line::styled(extra.join(" · "), theme.dim()));
     }
-    if let Some(d) = &a.description {
+    if let Some(d) = &a.plan.description {
         lines.push(Line::raw(safe(d).into_owned()));
     }
     if let Some(note) = from_note {
@@ -183,9 +183,7 @@ fn draw_detail(
     draw_trend(frame, chart, p, theme);
 
     let rows = p.history.iter().zip(notes).map(|(r, note)| {
-        let day = chrono::DateTime::from_timestamp(r.reviewed_at + offset.seconds(), 0)
-            .map(|t| t.date_naive().to_string())
-            .unwrap_or_default();
+        let day = offset.local_date(r.reviewed_at).to_string();
         let height = note.len() as u16;
         Row::new([
             Cell::from(day),
@@ -212,7 +210,7 @@ fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) 
     let baseline: Vec<(f64, f64)> = p.action.baseline.map(|b| vec![(0.0, b), (x_max, b)]).unwrap_or_default();
     let hi = points.iter().map(|p| p.1).chain(p.action.baseline).fold(0.0, f64::max);
     let y_top = if hi > 0.0 { hi * 1.1 } else { 1.0 };
-    let title = format!(" {} since the action, weekly · {} ", safe(p.action.metric.name()), sparkline_of(p));
+    let title = format!(" {} since the action, weekly · {} ", safe(p.action.plan.metric.name()), sparkline_of(p));
     if points.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("No weeks with data since the action yet.", theme.dim()))
@@ -251,8 +249,8 @@ fn draw_trend(frame: &mut Frame, area: Rect, p: &ActionProgress, theme: &Theme) 
 /// `width` columns wide.
 pub fn title_cell(a: &crate::domain::Action, width: usize, theme: &Theme) -> Text<'static> {
     Text::from(vec![
-        Line::raw(fit(&a.title, width)),
-        Line::styled(fit(&format!("{} · {}", a.metric.name(), a.expected.label()), width), theme.dim()),
+        Line::raw(fit(&a.plan.title, width)),
+        Line::styled(fit(&format!("{} · {}", a.plan.metric.name(), a.plan.expected.label()), width), theme.dim()),
     ])
 }
 

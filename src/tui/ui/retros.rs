@@ -99,12 +99,12 @@ fn summary_lines(s: &RetroSummary, theme: &Theme) -> Vec<Line<'static>> {
 
     lines.push(Line::styled(format!("Actions decided ({})", s.actions.len()), theme.dim()));
     for a in &s.actions {
-        let due = a.due.map(|d| format!(", due {d}")).unwrap_or_default();
+        let due = a.plan.due.map(|d| format!(", due {d}")).unwrap_or_default();
         lines.push(Line::raw(format!(
             "  • {} — {}: {}{due}",
-            safe(&a.title),
-            safe(a.metric.name()),
-            a.expected.label()
+            safe(&a.plan.title),
+            safe(a.plan.metric.name()),
+            a.plan.expected.label()
         )));
     }
 
@@ -115,7 +115,7 @@ fn summary_lines(s: &RetroSummary, theme: &Theme) -> Vec<Line<'static>> {
             Decision::Keep => "kept open",
             Decision::Drop => "dropped",
         };
-        lines.push(Line::raw(format!("  • {}: {decision}", safe(&r.action.title))));
+        lines.push(Line::raw(format!("  • {}: {decision}", safe(&r.action.plan.title))));
     }
     votes(
         &mut lines,

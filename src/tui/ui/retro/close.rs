@@ -54,9 +54,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
     for a in &flow.actions {
         lines.push(Line::raw(format!(
             "  • {} — {}: {}",
-            crate::text::safe(&a.title),
-            crate::text::safe(a.metric.name()),
-            a.expected.label()
+            crate::text::safe(&a.plan.title),
+            crate::text::safe(a.plan.metric.name()),
+            a.plan.expected.label()
         )));
     }
     frame.render_widget(

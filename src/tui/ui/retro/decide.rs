@@ -49,11 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
     let title_width = fill_width(actions_area.width, &fixed);
     let rows = flow.actions.iter().map(|a| {
         Row::new([
-            fit(&a.title, title_width),
-            fit(a.metric.name(), fixed[0].into()),
-            fit(a.expected.label(), fixed[1].into()),
-            a.due.map(|d| d.to_string()).unwrap_or_default(),
-            fit(a.volunteer.as_deref().unwrap_or_default(), fixed[3].into()),
+            fit(&a.plan.title, title_width),
+            fit(a.plan.metric.name(), fixed[0].into()),
+            fit(a.plan.expected.label(), fixed[1].into()),
+            a.plan.due.map(|d| d.to_string()).unwrap_or_default(),
+            fit(a.plan.volunteer.as_deref().unwrap_or_default(), fixed[3].into()),
         ])
     });
     let mut title = vec![ratatui::text::Span::raw(format!(" Actions from this retro ({})", flow.actions.len()))];

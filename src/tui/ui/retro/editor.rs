@@ -95,7 +95,7 @@ pub fn draw_confirm(
             ("Delete", vec!["Delete this note?".to_owned(), format!("“{}”", crate::text::fit(body, 56))])
         }
         Question::DropAction(id) => {
-            let title = screen.flow.to_review.iter().find(|a| a.id == *id).map_or("", |a| a.title.as_str());
+            let title = screen.flow.to_review.iter().find(|a| a.id == *id).map_or("", |a| a.plan.title.as_str());
             (
                 "Drop",
                 vec![
@@ -105,7 +105,7 @@ pub fn draw_confirm(
             )
         }
         Question::DeleteAction(id) => {
-            let title = screen.flow.action(*id).map_or("", |a| a.title.as_str());
+            let title = screen.flow.action(*id).map_or("", |a| a.plan.title.as_str());
             (
                 "Delete",
                 vec![

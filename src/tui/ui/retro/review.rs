@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     });
     let area = match draft {
         Some((action, decision, body)) => {
-            let title = flow.to_review.iter().find(|a| a.id == action).map_or("", |a| a.title.as_str());
+            let title = flow.to_review.iter().find(|a| a.id == action).map_or("", |a| a.plan.title.as_str());
             let text = format!("draft ({} “{title}”): {}", decision_word(decision), body.replace('\n', " / "));
             let lines: Vec<Line> = crate::text::wrap(&text, usize::from(area.width.saturating_sub(2)))
                 .into_iter()
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let fixed = [8, 8, 15, 12, 9];
     let title_width = crate::text::fill_width(area.width, &fixed);
     let rows = flow.to_review.iter().map(|a| {
-        let unit = unit_of(flow, &a.metric);
+        let unit = unit_of(flow, &a.plan.metric);
         let drafted = draft.is_some_and(|(action, ..)| action == a.id);
         let decision = match flow.review_of(a.id) {
             _ if drafted => "draft…",
@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         Row::new([
             Cell::from(title_cell(a, title_width, theme)),
             Cell::from(Line::from(format_value(a.baseline, &unit)).right_aligned()),
-            Cell::from(Line::from(format_value(flow.value_now(&a.metric), &unit)).right_aligned()),
+            Cell::from(Line::from(format_value(flow.value_now(&a.plan.metric), &unit)).right_aligned()),
             Cell::from(verdict),
             Cell::from(Span::styled(trend, theme.chart())),
             Cell::from(decision),
