@@ -3,6 +3,7 @@
 //! context allows), and every hint on screen is generated from it, so the two cannot
 //! disagree.
 
+use crate::domain::Stage;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Everything a person can ask the app to do.
@@ -151,14 +152,10 @@ pub enum Context {
     RetroOffer,
     /// Closing the unfinished retro to start a new one.
     ConfirmNewRetro,
-    SetTheStage,
-    ReviewActions,
-    LookAtData,
-    WhatsBlocking,
-    DecideActions,
+    /// A stage of the retro, browsing (no editor, form or question open).
+    Retro(Stage),
     /// "Decide actions" with the focus on this retro's actions.
     DecideActionsTable,
-    Close,
     /// Typing a note: keys go to the text.
     Editing,
     /// Filling in an action, on a text field.
@@ -203,13 +200,13 @@ impl Context {
         Self::ConfirmQuit,
         Self::RetroOffer,
         Self::ConfirmNewRetro,
-        Self::SetTheStage,
-        Self::ReviewActions,
-        Self::LookAtData,
-        Self::WhatsBlocking,
-        Self::DecideActions,
+        Self::Retro(Stage::SetTheStage),
+        Self::Retro(Stage::ReviewActions),
+        Self::Retro(Stage::LookAtData),
+        Self::Retro(Stage::WhatsBlocking),
+        Self::Retro(Stage::DecideActions),
         Self::DecideActionsTable,
-        Self::Close,
+        Self::Retro(Stage::Close),
         Self::Editing,
         Self::ActionForm,
         Self::ActionFormChoice,
@@ -559,13 +556,8 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
         Context::ConfirmQuit => CONFIRM_QUIT,
         Context::RetroOffer => RETRO_OFFER,
         Context::ConfirmNewRetro => CONFIRM_NEW_RETRO,
-        Context::SetTheStage => SET_THE_STAGE,
-        Context::ReviewActions => REVIEW_ACTIONS,
-        Context::LookAtData => LOOK_AT_DATA,
-        Context::WhatsBlocking => WHATS_BLOCKING,
-        Context::DecideActions => DECIDE_ACTIONS,
+        Context::Retro(stage) => stage_bindings(stage),
         Context::DecideActionsTable => DECIDE_ACTIONS_TABLE,
-        Context::Close => CLOSE,
         Context::Editing => EDITING,
         Context::ActionForm => ACTION_FORM,
         Context::ActionFormChoice => ACTION_FORM_CHOICE,
@@ -580,6 +572,18 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
         Context::RetroRead => RETRO_READ,
     };
     own.iter().chain(GLOBAL)
+}
+
+/// The bindings of a retro stage, while it has the keys.
+fn stage_bindings(stage: Stage) -> &'static [Binding] {
+    match stage {
+        Stage::SetTheStage => SET_THE_STAGE,
+        Stage::ReviewActions => REVIEW_ACTIONS,
+        Stage::LookAtData => LOOK_AT_DATA,
+        Stage::WhatsBlocking => WHATS_BLOCKING,
+        Stage::DecideActions => DECIDE_ACTIONS,
+        Stage::Close => CLOSE,
+    }
 }
 
 /// The action `event` asks for in `context`, given the bindings the context allows now
@@ -650,6 +654,14 @@ mod tests {
     }
 
     #[test]
+    fn every_stage_is_a_listed_context_with_a_way_out() {
+        for stage in Stage::ALL {
+            assert!(Context::ALL.contains(&Context::Retro(stage)), "{stage:?} is missing from Context::ALL");
+            assert!(bindings(Context::Retro(stage)).any(|b| b.action == Action::Back), "{stage:?}");
+        }
+    }
+
+    #[test]
     fn typing_goes_to_the_text_and_ctrl_s_saves() {
         let a = KeyEvent::new(Char('a'), KeyModifiers::NONE);
         assert_eq!(action_for(Context::Editing, a), Some(Action::Type(a)));
@@ -660,14 +672,14 @@ mod tests {
         assert_eq!(action_for(Context::Editing, KeyEvent::new(Esc, KeyModifiers::NONE)), Some(Action::Cancel));
         let ctrl_a = KeyEvent::new(Char('a'), KeyModifiers::CONTROL);
         assert_eq!(action_for(Context::Editing, ctrl_a), Some(Action::Type(ctrl_a)), "Emacs keys edit the text");
-        assert_eq!(action_for(Context::WhatsBlocking, a), Some(Action::Add));
-        assert_eq!(action_for(Context::WhatsBlocking, ctrl_a), None, "a chord is not its letter");
+        assert_eq!(action_for(Context::Retro(Stage::WhatsBlocking), a), Some(Action::Add));
+        assert_eq!(action_for(Context::Retro(Stage::WhatsBlocking), ctrl_a), None, "a chord is not its letter");
     }
 
     #[test]
     fn digits_set_counts_only_where_votes_are_counted() {
-        assert_eq!(action_for(Context::SetTheStage, press(Char('3'))), Some(Action::Digit(3)));
-        assert_eq!(action_for(Context::Close, press(Char('0'))), Some(Action::Digit(0)));
+        assert_eq!(action_for(Context::Retro(Stage::SetTheStage), press(Char('3'))), Some(Action::Digit(3)));
+        assert_eq!(action_for(Context::Retro(Stage::Close), press(Char('0'))), Some(Action::Digit(0)));
         assert_eq!(action_for(Context::Dashboard, press(Char('3'))), None);
     }
 
@@ -691,9 +703,10 @@ mod tests {
 
     #[test]
     fn a_key_not_allowed_does_nothing_even_where_keys_are_typed() {
-        let allowed: Vec<Binding> = bindings(Context::Close).filter(|b| b.action != Action::Finish).copied().collect();
-        assert_eq!(lookup(Context::Close, &allowed, press(Char('f'))), None);
-        assert_eq!(lookup(Context::Close, &allowed, press(Char('e'))), Some(Action::Export));
+        let allowed: Vec<Binding> =
+            bindings(Context::Retro(Stage::Close)).filter(|b| b.action != Action::Finish).copied().collect();
+        assert_eq!(lookup(Context::Retro(Stage::Close), &allowed, press(Char('f'))), None);
+        assert_eq!(lookup(Context::Retro(Stage::Close), &allowed, press(Char('e'))), Some(Action::Export));
     }
 
     #[test]

@@ -122,13 +122,8 @@ impl RetroScreen {
     /// The keys of the stage itself, under any editor, form or question.
     pub fn stage_context(&self) -> Context {
         match self.flow.stage() {
-            Stage::SetTheStage => Context::SetTheStage,
-            Stage::ReviewActions => Context::ReviewActions,
-            Stage::LookAtData => Context::LookAtData,
-            Stage::WhatsBlocking => Context::WhatsBlocking,
             Stage::DecideActions if self.actions_focus.is_some() => Context::DecideActionsTable,
-            Stage::DecideActions => Context::DecideActions,
-            Stage::Close => Context::Close,
+            stage => Context::Retro(stage),
         }
     }
 
@@ -375,10 +370,11 @@ impl RetroScreen {
             }
             (Stage::WhatsBlocking, Action::Edit | Action::Delete) => {
                 let Some(note) = self.notes_focus.and_then(|i| self.selected_prompt_notes().get(i).copied()) else {
-                    self.message = Some(match super::keymap::label(Context::WhatsBlocking, Action::NextPane) {
-                        Some(tab) => format!("Select a note first: {tab} moves to the notes."),
-                        None => "Select a note first.".into(),
-                    });
+                    self.message =
+                        Some(match super::keymap::label(Context::Retro(Stage::WhatsBlocking), Action::NextPane) {
+                            Some(tab) => format!("Select a note first: {tab} moves to the notes."),
+                            None => "Select a note first.".into(),
+                        });
                     return vec![];
                 };
                 if action == Action::Delete {
@@ -396,10 +392,11 @@ impl RetroScreen {
             }
             (Stage::DecideActions, Action::Edit | Action::Delete) => {
                 let Some(a) = self.actions_focus.and_then(|i| self.flow.actions.get(i)) else {
-                    self.message = Some(match super::keymap::label(Context::DecideActions, Action::NextPane) {
-                        Some(tab) => format!("Select an action first: {tab} moves to this retro's actions."),
-                        None => "Select an action first.".into(),
-                    });
+                    self.message =
+                        Some(match super::keymap::label(Context::Retro(Stage::DecideActions), Action::NextPane) {
+                            Some(tab) => format!("Select an action first: {tab} moves to this retro's actions."),
+                            None => "Select an action first.".into(),
+                        });
                     return vec![];
                 };
                 if action == Action::Delete {
