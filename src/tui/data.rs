@@ -170,9 +170,9 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
     let store = &mut backend.store;
     match effect {
         Effect::LoadDashboard { team, mut periods } => {
-            if app.follow_data {
+            if app.dashboard.follow_data {
                 let coverage = store.coverage(&team)?;
-                let (last, latest) = default_last_period(&coverage, app.granularity, team.utc_offset, now);
+                let (last, latest) = default_last_period(&coverage, app.dashboard.granularity, team.utc_offset, now);
                 periods = app.anchor_at(last, latest);
             }
             let (table, signals) = table_and_signals(store, &team, &periods, now)?;

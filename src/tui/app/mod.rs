@@ -2,14 +2,18 @@
 //! [`Effect`] for the event loop to carry out, so every transition is testable without
 //! a terminal or a store.
 
+mod dashboard;
+mod effect;
+
+pub use dashboard::{DashboardState, DetailState};
+pub use effect::Effect;
+
 use super::actions::ActionsScreen;
 use super::keymap::{Action, Binding, Context, bindings, lookup};
 use super::retro::RetroScreen;
 use super::retros::RetrosScreen;
-use super::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
-use crate::domain::{Granularity, Period, Retro, RetroId, Team, Timestamp};
-use crate::query::MetricTable;
-use crate::retro::flow::{self, Flow};
+use crate::domain::{Retro, Team, Timestamp};
+use crate::retro::flow::Flow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -22,59 +26,6 @@ pub enum Screen {
     Actions,
     /// The team's past retros, and one read from them.
     Retros,
-}
-
-/// Data the app needs from the library.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Compute `periods` (the dashboard's sparkline window) for `team`.
-    LoadDashboard {
-        team: Team,
-        periods: Vec<Period>,
-    },
-    /// Compute every period of the team's history at `granularity`.
-    LoadHistory {
-        team: Team,
-        granularity: Granularity,
-    },
-    /// Resume the team's unfinished retro (after asking), or start one.
-    PrepareRetro {
-        team: Team,
-    },
-    /// Start a new retro over the default window.
-    StartRetro {
-        team: Team,
-    },
-    OpenRetro(RetroId),
-    /// Persist what the retro flow asked for.
-    Retro(Vec<flow::Effect>),
-    /// Write the open retro's summary as Markdown.
-    ExportRetro,
-    /// Where every action of the team stands.
-    LoadActions {
-        team: Team,
-    },
-    /// Undo the close of the open retro.
-    ReopenRetro(RetroId),
-    /// A correction of an action from the actions screen: its whole plan.
-    UpdateAction {
-        id: crate::domain::ActionId,
-        plan: crate::domain::ActionPlan,
-    },
-    /// Quitting while writes wait (see [`App::pending`]): try them once more, then write
-    /// what is still not in the store, with `effects` (the last autosave), to `path`.
-    QuitWritingUnsaved {
-        effects: Vec<flow::Effect>,
-        path: std::path::PathBuf,
-    },
-    /// The team's retros, for the list of past retros.
-    LoadRetros {
-        team: Team,
-    },
-    /// The summary of retro `id`, to read it (it is not opened for changes).
-    ReadRetro(RetroId),
-    /// Write the summary being read on the past-retros screen as Markdown.
-    ExportReadRetro,
 }
 
 /// What is open over the screen; the top of [`App::overlays`] takes the keys.
@@ -103,24 +54,10 @@ pub struct App {
     pub now: Timestamp,
     pub screen: Screen,
     pub picker_selected: usize,
+    /// The team whose dashboard is open, or was last.
     pub team: Option<Team>,
-    pub granularity: Granularity,
-    /// The period the dashboard reads as "current".
-    pub anchor: Option<Period>,
-    /// The anchor is the default one, set by where the team's data ends (see
-    /// [`crate::query::default_last_period`]) rather than browsed to.
-    pub follow_data: bool,
-    /// Where the team's data ends, when that is before the current period.
-    pub latest: Option<crate::query::LatestData>,
-    pub pane: Pane,
-    pub selected: [usize; 2],
-    pub dashboard: Option<DashboardModel>,
-    pub history: Option<MetricTable>,
-    /// The team's actions, for the detail chart's markers; loaded with `history`.
-    pub history_actions: Vec<crate::domain::Action>,
-    pub detail_metric: usize,
-    pub detail_scroll: usize,
-    pub detail: Option<DetailModel>,
+    pub dashboard: DashboardState,
+    pub detail: DetailState,
     pub retro: Option<RetroScreen>,
     pub actions: Option<ActionsScreen>,
     pub retros: Option<RetrosScreen>,
@@ -147,18 +84,8 @@ impl App {
             now,
             picker_selected: 0,
             team: None,
-            granularity: Granularity::Week,
-            anchor: None,
-            follow_data: true,
-            latest: None,
-            pane: Pane::Dora,
-            selected: [0, 0],
-            dashboard: None,
-            history: None,
-            history_actions: Vec::new(),
-            detail_metric: 0,
-            detail_scroll: 0,
-            detail: None,
+            dashboard: DashboardState::default(),
+            detail: DetailState::default(),
             retro: None,
             actions: None,
             retros: None,
@@ -483,187 +410,6 @@ impl App {
         self.retro = Some(RetroScreen::new(flow));
         self.overlays.retain(|o| !matches!(o, Overlay::Offer(_)));
         self.screen = Screen::Retro;
-    }
-
-    fn update_picker(&mut self, action: Action) -> Option<Effect> {
-        let n = self.teams.len();
-        match action {
-            Action::Up => self.picker_selected = (self.picker_selected + n - 1) % n,
-            Action::Down => self.picker_selected = (self.picker_selected + 1) % n,
-            Action::Open => return Some(self.open_team(self.teams[self.picker_selected].clone())),
-            _ => {}
-        }
-        None
-    }
-
-    fn open_team(&mut self, team: Team) -> Effect {
-        self.picker_selected = self.teams.iter().position(|t| t.id == team.id).unwrap_or(0);
-        self.anchor = Some(Period::containing(self.now, self.granularity, team.utc_offset));
-        self.follow_data = true;
-        self.team = Some(team);
-        self.screen = Screen::Dashboard;
-        self.selected = [0, 0];
-        self.pane = Pane::Dora;
-        self.history = None;
-        self.dashboard_effect()
-    }
-
-    /// The loop moves a default anchor to where the team's data is before it loads the
-    /// dashboard; returns the periods to load.
-    pub fn anchor_at(&mut self, last: Period, latest: Option<crate::query::LatestData>) -> Vec<Period> {
-        self.anchor = Some(last);
-        self.latest = latest;
-        match self.dashboard_effect() {
-            Effect::LoadDashboard { periods, .. } => periods,
-            _ => unreachable!("the dashboard effect loads the dashboard"),
-        }
-    }
-
-    fn dashboard_effect(&mut self) -> Effect {
-        let team = self.team.clone().expect("a team is open");
-        let anchor = self.anchor.clone().expect("a team is open");
-        self.dashboard = None;
-        let periods = Period::last_n(anchor.start, SPARK_PERIODS, self.granularity, team.utc_offset);
-        Effect::LoadDashboard { periods: periods.into_iter().map(|p| p.until(self.now)).collect(), team }
-    }
-
-    fn update_dashboard(&mut self, action: Action) -> Option<Effect> {
-        let anchor = self.anchor.clone()?;
-        let pane = self.pane as usize;
-        let rows = self.dashboard.as_ref().map_or(0, |d| d.rows(self.pane).len());
-        match action {
-            Action::Up if rows > 0 => self.selected[pane] = (self.selected[pane] + rows - 1) % rows,
-            Action::Down if rows > 0 => self.selected[pane] = (self.selected[pane] + 1) % rows,
-            Action::NextPane => {
-                let has_team_metrics = self.dashboard.as_ref().is_some_and(|d| !d.team_metrics.is_empty());
-                self.pane = match self.pane {
-                    Pane::Dora if has_team_metrics => Pane::Team,
-                    _ => Pane::Dora,
-                };
-            }
-            Action::Earlier => {
-                self.anchor = Some(anchor.previous());
-                self.follow_data = false;
-                return Some(self.dashboard_effect());
-            }
-            Action::Later if anchor.end <= self.now => {
-                self.anchor = Some(anchor.next());
-                self.follow_data = false;
-                return Some(self.dashboard_effect());
-            }
-            Action::Latest if !anchor.contains(self.now) => {
-                self.anchor = Some(Period::containing(self.now, self.granularity, anchor.offset));
-                self.follow_data = false;
-                return Some(self.dashboard_effect());
-            }
-            Action::LatestData if !self.follow_data => {
-                self.follow_data = true;
-                return Some(self.dashboard_effect());
-            }
-            Action::Weekly | Action::Monthly => return self.switch_granularity(action),
-            Action::StartRetro => {
-                return Some(Effect::PrepareRetro { team: self.team.clone()? });
-            }
-            Action::Actions => return Some(Effect::LoadActions { team: self.team.clone()? }),
-            Action::Retros => return Some(Effect::LoadRetros { team: self.team.clone()? }),
-            Action::Open if rows > 0 => {
-                self.detail_metric = match self.pane {
-                    Pane::Dora => self.selected[0],
-                    Pane::Team => self.dashboard.as_ref().map_or(0, |d| d.dora.len()) + self.selected[1],
-                };
-                self.detail_scroll = 0;
-                self.screen = Screen::Detail;
-                return self.detail_effect();
-            }
-            Action::Back if self.teams.len() > 1 => {
-                self.screen = Screen::TeamPicker;
-                self.dashboard = None;
-                self.history = None;
-            }
-            Action::Back => return self.quit(),
-            _ => {}
-        }
-        None
-    }
-
-    fn switch_granularity(&mut self, action: Action) -> Option<Effect> {
-        let granularity = if action == Action::Monthly { Granularity::Month } else { Granularity::Week };
-        if granularity == self.granularity {
-            return None;
-        }
-        let anchor = self.anchor.clone()?;
-        self.granularity = granularity;
-        // Keep looking at the same time: the new period holds the old one's last moment.
-        let moment = (anchor.end - 1).min(self.now);
-        self.anchor = Some(Period::containing(moment, granularity, anchor.offset));
-        self.history = None;
-        self.detail = None;
-        if self.screen == Screen::Detail {
-            // The dashboard is reloaded when the detail is left.
-            self.dashboard = None;
-            return self.detail_effect();
-        }
-        Some(self.dashboard_effect())
-    }
-
-    fn detail_effect(&mut self) -> Option<Effect> {
-        match &self.history {
-            Some(history) => {
-                self.detail = Some(DetailModel::build(history, &self.history_actions, self.detail_metric));
-                None
-            }
-            None => Some(Effect::LoadHistory { team: self.team.clone()?, granularity: self.granularity }),
-        }
-    }
-
-    fn update_detail(&mut self, action: Action) -> Option<Effect> {
-        let metrics = self.history.as_ref().map_or(0, DetailModel::metric_count);
-        let rows = self.detail.as_ref().map_or(0, |d| d.rows.len());
-        match action {
-            Action::Up | Action::Down if metrics > 0 => {
-                let step = if action == Action::Up { metrics - 1 } else { 1 };
-                self.detail_metric = (self.detail_metric + step) % metrics;
-                self.detail_scroll = 0;
-                return self.detail_effect();
-            }
-            Action::Earlier => self.detail_scroll = (self.detail_scroll + 1).min(rows.saturating_sub(1)),
-            Action::Later => self.detail_scroll = self.detail_scroll.saturating_sub(1),
-            Action::Latest => self.detail_scroll = 0,
-            Action::Weekly | Action::Monthly => return self.switch_granularity(action),
-            Action::Back => {
-                self.screen = Screen::Dashboard;
-                self.detail = None;
-                if self.dashboard.is_none() {
-                    return Some(self.dashboard_effect());
-                }
-            }
-            _ => {}
-        }
-        None
-    }
-
-    /// The loop hands back what an [`Effect::LoadDashboard`] computed: the table, the
-    /// metrics open actions expect to worsen, and the signals in those periods.
-    pub fn dashboard_loaded(
-        &mut self,
-        table: &MetricTable,
-        intended: &[crate::domain::MetricKey],
-        signals: &[crate::metrics::signals::Signal],
-    ) {
-        let model = DashboardModel::build(table, intended, signals);
-        for (pane, len) in [(0, model.dora.len()), (1, model.team_metrics.len())] {
-            self.selected[pane] = self.selected[pane].min(len.saturating_sub(1));
-        }
-        self.dashboard = Some(model);
-    }
-
-    /// The loop hands back what an [`Effect::LoadHistory`] computed: the table, and the
-    /// team's actions whose decisions and closings the detail chart marks.
-    pub fn history_loaded(&mut self, table: MetricTable, actions: Vec<crate::domain::Action>) {
-        self.detail_metric = self.detail_metric.min(DetailModel::metric_count(&table).saturating_sub(1));
-        self.history_actions = actions;
-        self.detail = Some(DetailModel::build(&table, &self.history_actions, self.detail_metric));
-        self.history = Some(table);
     }
 }
 
