@@ -167,7 +167,7 @@ fn actions_list_and_detail_show_titles_notes_and_volunteers_safely() {
     let screen = clean_screen(&app, "actions list");
     shows(&screen, "actions list");
     // The open action that says `H` everywhere.
-    let index = app.actions.as_ref().unwrap().visible().iter().position(|p| p.action.title == H).unwrap();
+    let index = app.actions.as_ref().unwrap().visible().position(|p| p.action.title == H).unwrap();
     for _ in 0..index {
         act(&mut backend, &mut app, Action::Down);
     }
