@@ -54,18 +54,21 @@ fn picker_moves_wraps_and_opens_the_chosen_team() {
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Up);
     assert_eq!(app.picker_selected, 1, "up from the first wraps to the last");
+    // The dashboard opens where the team's data ends: that is read first.
     let effect = step(&mut store, &mut app, Action::Open).unwrap();
-    let Effect::LoadDashboard { team, periods } = effect else { panic!("expected a dashboard load") };
+    assert_eq!(effect, Effect::LoadCoverage { team: b.clone() });
+    assert_eq!(app.screen, Screen::Dashboard);
+    let Some(Effect::LoadDashboard { team, periods }) = app.coverage_loaded(&Default::default()) else {
+        panic!("expected a dashboard load")
+    };
     assert_eq!(team, b);
     assert_eq!(periods.len(), retro::tui::view::SPARK_PERIODS);
     assert_eq!(periods.last().unwrap().offset, b.utc_offset, "periods cut at the team's offset");
-    assert_eq!(app.screen, Screen::Dashboard);
     // Back goes to the picker when there are several teams, and the picker remembers.
     app.update(Action::Back);
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Down);
-    let Effect::LoadDashboard { team, .. } = app.update(Action::Open).unwrap() else { panic!() };
-    assert_eq!(team, a);
+    assert_eq!(app.update(Action::Open), Some(Effect::LoadCoverage { team: a }));
 }
 
 #[test]
@@ -167,7 +170,7 @@ fn switching_granularity_in_detail_reloads_history_and_dashboard_on_return() {
     assert!(matches!(effect, Effect::LoadHistory { granularity: Granularity::Month, .. }));
     assert!(app.detail.model.as_ref().unwrap().rows[0].label.starts_with("2026-11"));
     let effect = step(&mut store, &mut app, Action::Back).unwrap();
-    assert!(matches!(effect, Effect::LoadDashboard { .. }));
+    assert!(matches!(effect, Effect::LoadCoverage { .. }), "the dashboard reloads, where the data ends");
     assert_eq!(app.dashboard.model.as_ref().unwrap().granularity, Granularity::Month);
 }
 

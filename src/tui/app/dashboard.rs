@@ -2,8 +2,8 @@
 //! loaded data change it.
 
 use super::{App, Effect, Screen};
-use crate::domain::{Granularity, Period, Team};
-use crate::query::{LatestData, MetricTable};
+use crate::domain::{Coverage, Granularity, Period, Team};
+use crate::query::{LatestData, MetricTable, default_last_period};
 use crate::tui::keymap::Action;
 use crate::tui::view::{DashboardModel, DetailModel, Pane, SPARK_PERIODS};
 
@@ -85,23 +85,37 @@ impl App {
         self.dashboard_effect()
     }
 
-    /// The loop moves a default anchor to where the team's data is before it loads the
-    /// dashboard; returns the periods to load.
-    pub fn anchor_at(&mut self, last: Period, latest: Option<LatestData>) -> Vec<Period> {
+    /// The loop hands back what the team's data covers, asked for while the dashboard
+    /// follows the data: the anchor moves to where the data ends, and the dashboard loads.
+    pub fn coverage_loaded(&mut self, coverage: &Coverage) -> Option<Effect> {
+        let team = self.team.as_ref()?;
+        let now = self.now;
+        let (last, latest) = default_last_period(coverage, self.dashboard.granularity, team.utc_offset, now);
         self.dashboard.anchor = Some(last);
         self.dashboard.latest = latest;
-        match self.dashboard_effect() {
-            Effect::LoadDashboard { periods, .. } => periods,
-            _ => unreachable!("the dashboard effect loads the dashboard"),
+        self.load_dashboard()
+    }
+
+    /// What reloads the dashboard: where the data ends first while it follows the data,
+    /// else the periods up to its anchor.
+    pub(super) fn dashboard_effect(&mut self) -> Effect {
+        let team = self.team.clone().expect("a team is open");
+        match self.dashboard.follow_data {
+            true => {
+                self.dashboard.model = None;
+                Effect::LoadCoverage { team }
+            }
+            false => self.load_dashboard().expect("a team is open"),
         }
     }
 
-    pub(super) fn dashboard_effect(&mut self) -> Effect {
-        let team = self.team.clone().expect("a team is open");
-        let anchor = self.dashboard.anchor.clone().expect("a team is open");
+    /// The sparkline window up to the anchor, to load.
+    fn load_dashboard(&mut self) -> Option<Effect> {
+        let team = self.team.clone()?;
+        let anchor = self.dashboard.anchor.clone()?;
         self.dashboard.model = None;
         let periods = Period::last_n(anchor.start, SPARK_PERIODS, self.dashboard.granularity, team.utc_offset);
-        Effect::LoadDashboard { periods: periods.into_iter().map(|p| p.until(self.now)).collect(), team }
+        Some(Effect::LoadDashboard { periods: periods.into_iter().map(|p| p.until(self.now)).collect(), team })
     }
 
     pub(super) fn update_dashboard(&mut self, action: Action) -> Option<Effect> {
@@ -224,14 +238,20 @@ impl App {
     }
 
     /// The loop hands back what an [`Effect::LoadDashboard`] computed: the table, the
-    /// metrics open actions expect to worsen, and the signals in those periods.
+    /// signals in its periods, and the team's actions.
     pub fn dashboard_loaded(
         &mut self,
         table: &MetricTable,
-        intended: &[crate::domain::MetricKey],
         signals: &[crate::metrics::signals::Signal],
+        actions: &[crate::domain::Action],
     ) {
-        let model = DashboardModel::build(table, intended, signals);
+        // "As planned" only where an action expecting the worsening was open in the
+        // period shown.
+        let intended = match table.periods.last() {
+            Some(shown) => crate::query::actions::planned_worsening_in(actions, &shown.period),
+            None => vec![],
+        };
+        let model = DashboardModel::build(table, &intended, signals);
         for (pane, len) in [(Pane::Dora, model.dora.len()), (Pane::Team, model.team_metrics.len())] {
             let selected = &mut self.dashboard.selected[pane.index()];
             *selected = (*selected).min(len.saturating_sub(1));

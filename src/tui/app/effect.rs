@@ -1,13 +1,18 @@
 //! What the app asks of the event loop: data to load from the library, and writes to
-//! carry out. The loop's effect runner (`tui::data`) carries them out and hands the
-//! results back.
+//! carry out. The loop's effect runner (`tui::data`) carries them out and hands each
+//! result back to the app (its `…_loaded`, `…_found`, `…_written` methods), which
+//! decides what follows.
 
 use crate::domain::{Granularity, Period, RetroId, Team};
-use crate::retro::flow;
 
-/// Data the app needs from the library.
+/// Data the app needs from the library, or a write it asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Read which spans of time the team's data covers, to anchor the dashboard where the
+    /// data ends (see [`super::DashboardState::follow_data`]) before it is loaded.
+    LoadCoverage {
+        team: Team,
+    },
     /// Compute `periods` (the dashboard's sparkline window) for `team`.
     LoadDashboard {
         team: Team,
@@ -18,7 +23,7 @@ pub enum Effect {
         team: Team,
         granularity: Granularity,
     },
-    /// Resume the team's unfinished retro (after asking), or start one.
+    /// Look for the team's unfinished retro: the app offers to resume it, or starts one.
     PrepareRetro {
         team: Team,
     },
@@ -27,25 +32,24 @@ pub enum Effect {
         team: Team,
     },
     OpenRetro(RetroId),
-    /// Persist what the retro flow asked for.
-    Retro(Vec<flow::Effect>),
-    /// Write the open retro's summary as Markdown.
-    ExportRetro,
+    /// Write what waits in [`super::App::pending`], in order, unless its backoff is
+    /// still running.
+    Write,
     /// Where every action of the team stands.
     LoadActions {
         team: Team,
     },
     /// Undo the close of the open retro.
     ReopenRetro(RetroId),
-    /// A correction of an action from the actions screen: its whole plan.
+    /// A correction of an action of `team` from the actions screen: its whole plan.
     UpdateAction {
+        team: Team,
         id: crate::domain::ActionId,
         plan: crate::domain::ActionPlan,
     },
-    /// Quitting while writes wait (see [`App::pending`]): try them once more, then write
-    /// what is still not in the store, with `effects` (the last autosave), to `path`.
+    /// Quitting while writes wait: try them once more, then write the text of what is
+    /// still not in the store to `path`.
     QuitWritingUnsaved {
-        effects: Vec<flow::Effect>,
         path: std::path::PathBuf,
     },
     /// The team's retros, for the list of past retros.
@@ -54,6 +58,9 @@ pub enum Effect {
     },
     /// The summary of retro `id`, to read it (it is not opened for changes).
     ReadRetro(RetroId),
-    /// Write the summary being read on the past-retros screen as Markdown.
-    ExportReadRetro,
+    /// Write a retro's summary, as Markdown, into the export folder as `file_name`.
+    Export {
+        file_name: String,
+        markdown: String,
+    },
 }

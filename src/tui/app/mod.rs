@@ -4,6 +4,8 @@
 
 mod dashboard;
 mod effect;
+mod loaded;
+mod writes;
 
 pub use dashboard::{DashboardState, DetailState};
 pub use effect::Effect;
@@ -13,7 +15,7 @@ use super::keymap::{Action, Binding, Context, bindings, lookup};
 use super::retro::RetroScreen;
 use super::retros::RetrosScreen;
 use crate::domain::{Retro, Team, Timestamp};
-use crate::retro::flow::Flow;
+use crate::export::RetroSummary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -236,19 +238,6 @@ impl App {
         }
     }
 
-    /// Typing that quitting now would lose. Notes being typed (review notes too) are
-    /// saved as drafts on the way out, so only a half-filled action form counts, and
-    /// writes the store could not take yet.
-    pub fn has_unsaved_work(&self) -> bool {
-        self.retro.as_ref().is_some_and(RetroScreen::has_unsaved_work) || !self.pending.is_empty()
-    }
-
-    /// The file quitting would write waiting text to.
-    pub fn unsaved_path(&self) -> std::path::PathBuf {
-        let retro = self.retro.as_ref().map_or(0, |r| r.flow.retro.id.0);
-        self.unsaved_dir.join(format!("retro-{retro}-unsaved-{}.txt", self.now))
-    }
-
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         if let Some(overlay) = self.overlays.pop() {
             return self.update_overlay(overlay, action);
@@ -264,19 +253,21 @@ impl App {
             Context::Dashboard => self.update_dashboard(action),
             Context::Detail => self.update_detail(action),
             Context::RetroList | Context::RetroRead => self.update_retros(action),
-            _ if self.screen == Screen::Actions => {
-                let team = self.team.clone()?;
-                match self.actions.as_mut()?.update(action, self.now, &team) {
-                    super::actions::Outcome::Stay => None,
-                    super::actions::Outcome::Leave => {
-                        self.screen = Screen::Dashboard;
-                        self.actions = None;
-                        None
-                    }
-                    super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { id, plan }),
-                }
-            }
+            _ if self.screen == Screen::Actions => self.update_actions(action),
             _ => self.update_retro(action),
+        }
+    }
+
+    fn update_actions(&mut self, action: Action) -> Option<Effect> {
+        let team = self.team.clone()?;
+        match self.actions.as_mut()?.update(action, self.now, &team) {
+            super::actions::Outcome::Stay => None,
+            super::actions::Outcome::Leave => {
+                self.screen = Screen::Dashboard;
+                self.actions = None;
+                None
+            }
+            super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { team, id, plan }),
         }
     }
 
@@ -287,11 +278,9 @@ impl App {
             (Overlay::Confirm(Question::Quit), Action::Confirm | Action::Quit) => self.leave(),
             (Overlay::Confirm(Question::Quit), Action::Export) if !self.pending.is_empty() => {
                 let path = self.unsaved_path();
-                let effects = match self.leave() {
-                    Some(Effect::Retro(effects)) => effects,
-                    _ => vec![],
-                };
-                Some(Effect::QuitWritingUnsaved { effects, path })
+                // The last autosave joins the queue, whose text goes to the file.
+                self.leave();
+                Some(Effect::QuitWritingUnsaved { path })
             }
             (_, Action::Quit) => self.quit(),
             (Overlay::Confirm(Question::NewRetro(_)), Action::Confirm) => {
@@ -319,14 +308,15 @@ impl App {
     fn leave(&mut self) -> Option<Effect> {
         self.running = false;
         let effects = self.retro.as_mut().map(|r| r.autosave(self.now)).unwrap_or_default();
-        (!effects.is_empty()).then_some(Effect::Retro(effects))
+        self.write_retro(effects)
     }
 
     /// Saves the note being typed when it changed, and tries waiting writes again when
     /// their backoff is over: the loop calls this every second.
     pub fn tick(&mut self) -> Option<Effect> {
-        let effects = self.retro.as_mut()?.autosave(self.now);
-        (!effects.is_empty() || self.pending.due(self.now)).then_some(Effect::Retro(effects))
+        let effects = self.retro.as_mut().map(|r| r.autosave(self.now)).unwrap_or_default();
+        let due = self.pending.due(self.now);
+        self.write_retro(effects).or(due.then_some(Effect::Write))
     }
 
     fn update_retro(&mut self, action: Action) -> Option<Effect> {
@@ -345,35 +335,12 @@ impl App {
                 // Notes and actions may have changed what the dashboard shows.
                 return self.team.is_some().then(|| self.dashboard_effect());
             }
-            (_, Action::Export) => return Some(Effect::ExportRetro),
+            (_, Action::Export) => return Some(export(&crate::export::summary(&retro.flow))),
             (_, Action::Undo) if retro.can_undo_close() => return Some(Effect::ReopenRetro(retro.flow.retro.id)),
             _ => {}
         }
         let effects = retro.update(action, self.now);
-        (!effects.is_empty()).then_some(Effect::Retro(effects))
-    }
-
-    /// The loop hands back an unfinished retro to offer, or `None` when there is none.
-    pub fn retro_offered(&mut self, unfinished: Retro) {
-        self.overlays.push(Overlay::Offer(unfinished));
-    }
-
-    /// The loop hands back where the team's actions stand.
-    pub fn actions_loaded(
-        &mut self,
-        all: Vec<crate::metrics::ActionProgress>,
-        metrics: Vec<crate::domain::MetricKey>,
-        from_notes: Vec<(crate::domain::ActionId, String)>,
-    ) {
-        match self.actions.as_mut().filter(|_| self.screen == Screen::Actions) {
-            Some(screen) => screen.reload(all),
-            None => self.actions = Some(ActionsScreen::new(all)),
-        }
-        if let Some(screen) = self.actions.as_mut() {
-            screen.metrics = metrics;
-            screen.from_notes = from_notes;
-        }
-        self.screen = Screen::Actions;
+        self.write_retro(effects)
     }
 
     fn update_retros(&mut self, action: Action) -> Option<Effect> {
@@ -388,29 +355,14 @@ impl App {
             Outcome::Read(id) => Some(Effect::ReadRetro(id)),
             // The same path as `r` on the dashboard: the retro screen, holding the retro.
             Outcome::Resume(id) => Some(Effect::OpenRetro(id)),
-            Outcome::Export => Some(Effect::ExportReadRetro),
+            Outcome::Export => Some(export(&self.retros.as_ref()?.reading()?.summary)),
         }
     }
+}
 
-    /// The loop hands back the team's retros, newest first.
-    pub fn retros_loaded(&mut self, listed: Vec<crate::retro::session::Listed>) {
-        self.retros = Some(RetrosScreen::new(listed));
-        self.screen = Screen::Retros;
-    }
-
-    /// The loop hands back the summary of the retro asked for, to read.
-    pub fn retro_read(&mut self, summary: crate::export::RetroSummary) {
-        if let Some(screen) = self.retros.as_mut() {
-            screen.read(summary);
-        }
-    }
-
-    /// The loop hands back the retro it opened.
-    pub fn retro_opened(&mut self, flow: Flow) {
-        self.retro = Some(RetroScreen::new(flow));
-        self.overlays.retain(|o| !matches!(o, Overlay::Offer(_)));
-        self.screen = Screen::Retro;
-    }
+/// Writing `summary` as Markdown under its own name.
+fn export(summary: &RetroSummary) -> Effect {
+    Effect::Export { file_name: summary.file_name(), markdown: crate::export::markdown(summary) }
 }
 
 /// The keys of an overlay.
