@@ -137,6 +137,9 @@ impl VoteKind {
 pub struct VoteCounts(pub [u32; 5]);
 
 impl VoteCounts {
+    /// Scores run from 1 to this.
+    pub const TOP_SCORE: u8 = 5;
+
     pub fn get(&self, score: u8) -> u32 {
         self.0[usize::from(score.clamp(1, 5) - 1)]
     }

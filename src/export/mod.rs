@@ -57,6 +57,16 @@ pub fn summary(flow: &Flow) -> RetroSummary {
 }
 
 impl RetroSummary {
+    /// The name a Markdown export of the summary is written under, after the team and the
+    /// window: `retro-demo-team-2026-11-13-2026-11-26.md`. Anything in the team's name
+    /// that is not a letter or a digit becomes `-`, so the name is one plain file name.
+    pub fn file_name(&self) -> String {
+        let w = &self.retro.window;
+        let team: String =
+            self.team.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        format!("retro-{team}-{}-{}.md", w.first_day(), w.last_day())
+    }
+
     /// The unit of a metric: a DORA metric's own, a team metric's from its movement.
     fn unit(&self, metric: &MetricKey) -> Unit {
         match metric {

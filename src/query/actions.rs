@@ -101,6 +101,38 @@ pub fn value_over(
     Ok(table.periods.first().and_then(|p| value_of(p, &table.team_metrics, metric)))
 }
 
+/// The baseline `action` keeps when it is corrected to `plan`: its own while the metric
+/// stays, else the new metric's value over the window the action was decided in.
+pub fn corrected_baseline(
+    store: &Store,
+    team: &Team,
+    action: &Action,
+    plan: &crate::domain::ActionPlan,
+    now: Timestamp,
+) -> Result<Option<f64>, StoreError> {
+    if plan.metric == action.plan.metric {
+        return Ok(action.baseline);
+    }
+    value_over(store, team, &plan.metric, &action.baseline_window, now)
+}
+
+/// The text of the note each of `actions` was made from, for those made from one.
+pub fn source_notes(
+    store: &Store,
+    actions: &[ActionProgress],
+) -> Result<Vec<(crate::domain::ActionId, String)>, StoreError> {
+    let mut found = vec![];
+    for p in actions {
+        let (Some(id), Some(retro)) = (p.action.from_note, p.action.retro) else {
+            continue;
+        };
+        if let Some(note) = store.notes(retro)?.into_iter().find(|n| n.id == id) {
+            found.push((p.action.id, note.body));
+        }
+    }
+    Ok(found)
+}
+
 /// The metrics some action expected to worsen while `period` ran: decided before the
 /// period ended and not closed before it began. A worsening in that period was the plan
 /// ("as planned"); in a period before the action, or after it closed, it is not.

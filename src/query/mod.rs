@@ -10,7 +10,7 @@ mod signals;
 pub use latest::{LatestData, default_last_period};
 pub use signals::{SignalTable, recent_signals, table_and_signals};
 
-use crate::domain::{Period, Team, TeamMetric};
+use crate::domain::{Granularity, Period, Team, TeamMetric, Timestamp};
 use crate::metrics::{PeriodMetrics, compute};
 use crate::store::{LinkDiagnostics, Store, StoreError};
 
@@ -37,6 +37,25 @@ impl MetricTable {
             team_metrics: events.team_metrics.into_iter().map(|t| t.metric).collect(),
             diagnostics: store.link_diagnostics(team)?,
         })
+    }
+
+    /// The team's whole history at `granularity`: every period from the first day its
+    /// data covers to now (the last `without_data` periods when it covers none), the one
+    /// under way cut at `now`.
+    pub fn history(
+        store: &Store,
+        team: &Team,
+        granularity: Granularity,
+        now: Timestamp,
+        without_data: usize,
+    ) -> Result<Self, StoreError> {
+        let covered = store.coverage(team)?.any();
+        let periods = match covered.first().zip(covered.end()) {
+            Some((first, end)) => Period::covering(first.min(now), end.max(now + 1), granularity, team.utc_offset),
+            None => Period::last_n(now, without_data, granularity, team.utc_offset),
+        };
+        let periods: Vec<Period> = periods.into_iter().map(|p| p.until(now)).collect();
+        Self::load(store, team, &periods)
     }
 
     /// `week`, `month` or `window`.

@@ -81,11 +81,18 @@ pub enum Outcome {
     Save(ActionId, ActionPlan),
 }
 
+/// The screen keeps its list as a view model: the rows the filter lets through, in the
+/// chosen order, worked out when the actions, the filter or the order change (never
+/// while drawing).
 #[derive(Debug)]
 pub struct ActionsScreen {
-    pub all: Vec<ActionProgress>,
-    pub filter: Filter,
-    pub sort: Sort,
+    /// Every action of the team, in the chosen order.
+    all: Vec<ActionProgress>,
+    filter: Filter,
+    sort: Sort,
+    /// What the list shows: indices into `all`, filtered and sorted.
+    rows: Vec<usize>,
+    /// The selected row of the list.
     pub selected: usize,
     /// The selected action is open in detail.
     pub detail: bool,
@@ -98,16 +105,41 @@ pub struct ActionsScreen {
 
 impl ActionsScreen {
     pub fn new(all: Vec<ActionProgress>) -> Self {
-        ActionsScreen {
+        let mut screen = ActionsScreen {
             all,
             filter: Filter::Open,
             sort: Sort::Due,
+            rows: vec![],
             selected: 0,
             detail: false,
             editing: Editing::No,
             metrics: vec![],
             from_notes: vec![],
-        }
+        };
+        screen.arrange();
+        screen
+    }
+
+    /// Works out the rows the list shows, after the actions, the filter or the order
+    /// changed.
+    fn arrange(&mut self) {
+        sort(&mut self.all, self.sort);
+        self.rows = (0..self.all.len()).filter(|&i| self.filter.matches(&self.all[i])).collect();
+    }
+
+    /// Which actions the list shows.
+    pub fn filter(&self) -> Filter {
+        self.filter
+    }
+
+    /// The order they are listed in.
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    /// How many actions the team has, shown or not.
+    pub fn total(&self) -> usize {
+        self.all.len()
     }
 
     /// The note action `id` was made from, if it was.
@@ -120,7 +152,9 @@ impl ActionsScreen {
     pub fn reload(&mut self, all: Vec<ActionProgress>) {
         let id = self.current().map(|p| p.action.id);
         self.all = all;
-        self.selected = self.visible().iter().position(|p| Some(p.action.id) == id).unwrap_or(0);
+        self.arrange();
+        let at = self.visible().position(|p| Some(p.action.id) == id);
+        self.selected = at.unwrap_or(0);
     }
 
     /// Pasted text into the form's current text field; `false` when no form takes it.
@@ -140,14 +174,13 @@ impl ActionsScreen {
     }
 
     /// The actions the filter lets through, in the chosen order.
-    pub fn visible(&self) -> Vec<ActionProgress> {
-        let mut rows: Vec<ActionProgress> = self.all.iter().filter(|p| self.filter.matches(p)).cloned().collect();
-        sort(&mut rows, self.sort);
-        rows
+    pub fn visible(&self) -> impl ExactSizeIterator<Item = &ActionProgress> + Clone {
+        self.rows.iter().map(|&i| &self.all[i])
     }
 
-    pub fn current(&self) -> Option<ActionProgress> {
-        self.visible().into_iter().nth(self.selected)
+    /// The selected action, if the list shows any.
+    pub fn current(&self) -> Option<&ActionProgress> {
+        self.rows.get(self.selected).map(|&i| &self.all[i])
     }
 
     /// Handles a key on the list, the detail or the form.
@@ -211,7 +244,7 @@ impl ActionsScreen {
 
     /// Moving over the list and the detail; `false` when the key means leaving.
     fn update_view(&mut self, key: Key) -> bool {
-        let n = self.visible().len();
+        let n = self.rows.len();
         match key {
             Key::Up if n > 0 => self.selected = (self.selected + n - 1) % n,
             Key::Down if n > 0 => self.selected = (self.selected + 1) % n,
@@ -220,9 +253,13 @@ impl ActionsScreen {
             Key::Back => return false,
             Key::Filter => {
                 self.filter = self.filter.next();
+                self.arrange();
                 self.selected = 0;
             }
-            Key::SortBy => self.sort = next_sort(self.sort),
+            Key::SortBy => {
+                self.sort = next_sort(self.sort);
+                self.arrange();
+            }
             _ => {}
         }
         true

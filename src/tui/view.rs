@@ -243,6 +243,15 @@ pub enum Pane {
     Team,
 }
 
+impl Pane {
+    pub const ALL: [Pane; 2] = [Self::Dora, Self::Team];
+
+    /// The pane's place in [`Pane::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Values as a line of block characters, lowest to highest; a gap where there is no data.
 pub fn sparkline(values: &[Option<f64>]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

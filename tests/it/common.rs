@@ -43,16 +43,36 @@ pub fn now() -> retro::domain::Timestamp {
 pub struct Tui {
     pub backend: Backend,
     pub app: App,
+    /// Where exports go: the app writes them to the current folder by design, which for
+    /// a test is the repository.
+    pub exports: tempfile::TempDir,
 }
 
 impl Tui {
+    /// The app over `backend`, prepared as the event loop prepares it, exporting into
+    /// [`Tui::exports`] (a test that wants them elsewhere sets `backend.export_dir` after).
+    pub fn new(mut backend: Backend) -> Self {
+        let exports = tempfile::tempdir().unwrap();
+        backend.export_dir = exports.path().to_path_buf();
+        let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+        Tui { backend, app, exports }
+    }
+
     /// The demo team's dashboard.
     pub fn demo() -> Self {
         let mut store = retro::store::Store::open_in_memory().unwrap();
         retro::demo::load(&mut store, now()).unwrap();
-        let mut backend = Backend::new(store);
-        let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
-        Tui { backend, app }
+        Self::new(Backend::new(store))
+    }
+
+    /// The files exported so far, by name.
+    pub fn exported(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.exports.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     /// The demo team's dashboard, then `r`: a new retro over the default window.

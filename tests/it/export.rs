@@ -382,6 +382,14 @@ fn markdown_escapes_what_the_team_typed() {
 }
 
 #[test]
+fn the_export_file_is_named_after_the_team_and_the_window_in_plain_characters() {
+    assert_eq!(empty_summary().file_name(), "retro-payments-2025-03-03-2025-03-16.md");
+    let mut s = empty_summary();
+    s.team.name = "Pay/ments ../Team".into();
+    assert_eq!(s.file_name(), "retro-pay-ments----team-2025-03-03-2025-03-16.md", "never a path");
+}
+
+#[test]
 fn an_empty_retro_renders_sensibly() {
     let md = markdown(&empty_summary());
     insta::assert_snapshot!("markdown_empty_retro", md);

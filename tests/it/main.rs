@@ -36,6 +36,7 @@ mod tui_hostile;
 mod tui_keys;
 mod tui_paste;
 mod tui_render;
+mod tui_results;
 mod tui_retro_render;
 mod tui_retros;
 mod tui_sizes;

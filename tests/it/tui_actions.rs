@@ -34,7 +34,7 @@ fn the_list_shows_open_actions_first_with_overdue_marked() {
 #[test]
 fn filters_and_sorts_cycle() {
     let (_, mut app) = open_actions();
-    let screen = |app: &App| app.actions.as_ref().unwrap().filter;
+    let screen = |app: &App| app.actions.as_ref().unwrap().filter();
     for expected in [Filter::Overdue, Filter::Done, Filter::Dropped, Filter::All, Filter::Open] {
         app.update(Action::Filter);
         assert_eq!(screen(&app), expected);
@@ -44,7 +44,7 @@ fn filters_and_sorts_cycle() {
     app.update(Action::Filter);
     app.update(Action::Filter); // all
     let titles = |app: &App| -> Vec<String> {
-        app.actions.as_ref().unwrap().visible().iter().map(|p| p.action.plan.title.clone()).collect()
+        app.actions.as_ref().unwrap().visible().map(|p| p.action.plan.title.clone()).collect()
     };
     assert_eq!(titles(&app).len(), 5);
     app.update(Action::SortBy); // verdict: the one that moved the other way first

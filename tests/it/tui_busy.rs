@@ -16,9 +16,7 @@ fn file_retro(dir: &Path) -> (Tui, PathBuf) {
     retro::demo::load(&mut store, now()).unwrap();
     // Each attempt gives up at once, not after 5 s: the test drives the retries itself.
     store.set_busy_timeout(Duration::from_millis(20)).unwrap();
-    let mut backend = Backend::new(store);
-    let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
-    let mut tui = Tui { backend, app };
+    let mut tui = Tui::new(Backend::new(store));
     tui.keys("r");
     tui.go_to(Stage::WhatsBlocking);
     (tui, db)

@@ -193,7 +193,7 @@ fn the_actions_screen_corrects_any_action_of_the_team() {
     let mut tui = Tui::demo();
     tui.keys("a");
     let team = tui.app.team.clone().unwrap();
-    let selected = tui.app.actions.as_ref().unwrap().current().unwrap().action;
+    let selected = tui.app.actions.as_ref().unwrap().current().unwrap().action.clone();
     tui.keys("e");
     assert!(tui.screen().contains("Edit action"), "{}", tui.screen());
     tui.press(KeyCode::Esc);
@@ -263,7 +263,7 @@ fn an_action_made_from_a_note_shows_that_note() {
     tui.keys("q");
     tui.keys("a"); // the actions screen
     let actions = tui.app.actions.as_ref().unwrap();
-    let at = actions.visible().iter().position(|p| p.action.id == made.id).expect("listed");
+    let at = actions.visible().position(|p| p.action.id == made.id).expect("listed");
     for _ in 0..at {
         tui.keys("j");
     }

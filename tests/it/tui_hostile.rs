@@ -151,7 +151,7 @@ fn dashboard_and_detail_show_hostile_names_safely() {
     assert!(screen.starts_with(" retro · x\\e]0;PWNED\\x07"), "the team in the header:\n{screen}");
     shows_all(&screen, "dashboard");
     // The team metric in detail: its name heads the screen.
-    app.pane = retro::tui::view::Pane::Team;
+    app.dashboard.pane = retro::tui::view::Pane::Team;
     act(&mut backend, &mut app, Action::Open);
     assert_eq!(app.screen, Screen::Detail);
     let screen = clean_screen(&app, "detail");
@@ -167,7 +167,7 @@ fn actions_list_and_detail_show_titles_notes_and_volunteers_safely() {
     let screen = clean_screen(&app, "actions list");
     shows(&screen, "actions list");
     // The open action that says `H` everywhere.
-    let index = app.actions.as_ref().unwrap().visible().iter().position(|p| p.action.plan.title == H).unwrap();
+    let index = app.actions.as_ref().unwrap().visible().position(|p| p.action.plan.title == H).unwrap();
     for _ in 0..index {
         act(&mut backend, &mut app, Action::Down);
     }

@@ -179,6 +179,9 @@ fn a_closed_retro_ignores_the_keys_it_hides() {
         tui.app.action_for(ratatui::crossterm::event::KeyEvent::from(KeyCode::Char(']'))),
         Some(Action::NextStage)
     );
+    // Exporting is no change: `e` on the close stage wrote the summary, into the test's
+    // folder and not the current one.
+    assert_eq!(tui.exported(), ["retro-demo-team-2026-11-13-2026-11-26.md"]);
 }
 
 #[test]
@@ -215,15 +218,11 @@ fn ctrl_c_quits_whatever_is_open_and_keeps_the_note_being_typed() {
 fn the_first_run_and_the_picker_name_only_keys_that_work() {
     use retro::store::Store;
     use retro::tui::Backend;
-    let mut backend = Backend::new(Store::open_in_memory().unwrap());
-    let app = retro::tui::prepare(&mut backend, None, crate::common::now()).unwrap();
-    check(&Tui { backend, app }, "first run");
+    check(&Tui::new(Backend::new(Store::open_in_memory().unwrap())), "first run");
     let mut store = Store::open_in_memory().unwrap();
     store.add_team("a", Default::default()).unwrap();
     store.add_team("b", Default::default()).unwrap();
-    let mut backend = Backend::new(store);
-    let app = retro::tui::prepare(&mut backend, None, crate::common::now()).unwrap();
-    let mut tui = Tui { backend, app };
+    let mut tui = Tui::new(Backend::new(store));
     check(&tui, "team picker");
     tui.keys("?");
     check(&tui, "help over the picker");
@@ -232,8 +231,6 @@ fn the_first_run_and_the_picker_name_only_keys_that_work() {
 #[test]
 fn the_past_retros_name_only_keys_that_work() {
     let mut tui = Tui::demo();
-    let dir = tempfile::tempdir().unwrap();
-    tui.backend.export_dir = dir.path().to_path_buf();
     tui.keys("p");
     assert!(check(&tui, "the past retros").contains(&"Enter".to_owned()));
     tui.press(KeyCode::Enter);

@@ -25,10 +25,25 @@ fn was_ignored_with_a_notice(tui: &Tui) {
 fn a_paste_on_the_dashboard_changes_nothing() {
     let mut tui = Tui::demo();
     tui.keys("jh"); // somewhere other than the start
-    let before = (tui.app.screen, tui.app.anchor.clone(), tui.app.selected, tui.app.pane, tui.app.granularity);
+    let before = (
+        tui.app.screen,
+        tui.app.dashboard.anchor.clone(),
+        tui.app.dashboard.selected,
+        tui.app.dashboard.pane,
+        tui.app.dashboard.granularity,
+    );
     tui.paste(DANGEROUS);
     assert!(tui.app.running, "the paste did not quit");
-    assert_eq!((tui.app.screen, tui.app.anchor.clone(), tui.app.selected, tui.app.pane, tui.app.granularity), before);
+    assert_eq!(
+        (
+            tui.app.screen,
+            tui.app.dashboard.anchor.clone(),
+            tui.app.dashboard.selected,
+            tui.app.dashboard.pane,
+            tui.app.dashboard.granularity
+        ),
+        before
+    );
     was_ignored_with_a_notice(&tui);
     tui.press(KeyCode::Esc);
     assert!(tui.app.overlays.is_empty() && tui.app.running, "Esc closed the notice, and only that");

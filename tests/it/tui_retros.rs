@@ -17,10 +17,9 @@ fn demo_in(dir: &std::path::Path) -> (Tui, std::path::PathBuf) {
     let db = dir.join("retro.db");
     let mut store = Store::open(&db).unwrap();
     retro::demo::load(&mut store, now()).unwrap();
-    let mut backend = Backend::new(store);
-    backend.export_dir = dir.to_path_buf();
-    let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
-    (Tui { backend, app }, db)
+    let mut tui = Tui::new(Backend::new(store));
+    tui.backend.export_dir = dir.to_path_buf();
+    (tui, db)
 }
 
 fn screens(tui: &Tui) -> &retro::tui::retros::RetrosScreen {
@@ -128,9 +127,7 @@ fn export_writes_what_retro_export_writes_and_says_where() {
 fn a_team_without_retros_says_how_to_start_one_and_enter_does_nothing() {
     let mut store = Store::open_in_memory().unwrap();
     store.add_team("new team", retro::domain::UtcOffset::UTC).unwrap();
-    let mut backend = Backend::new(store);
-    let app = retro::tui::prepare(&mut backend, None, now()).unwrap();
-    let mut tui = Tui { backend, app };
+    let mut tui = Tui::new(Backend::new(store));
     tui.keys("p");
     assert!(screens(&tui).listed.is_empty());
     assert!(tui.screen().contains("No retros yet. Start one with r on the dashboard."), "{}", tui.screen());

@@ -37,8 +37,8 @@ fn a_store_without_teams_opens_on_first_run_and_quits() {
 fn one_team_opens_its_dashboard_for_the_current_period() {
     let (_, app) = demo();
     assert_eq!(app.screen, Screen::Dashboard);
-    assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W48");
-    let dashboard = app.dashboard.as_ref().unwrap();
+    assert_eq!(app.dashboard.anchor.as_ref().unwrap().label(), "2026-W48");
+    let dashboard = app.dashboard.model.as_ref().unwrap();
     assert_eq!(dashboard.dora.len(), 5);
     assert_eq!(dashboard.team_metrics.len(), 2);
     assert!(dashboard.current.is_partial(), "this week is under way");
@@ -54,35 +54,38 @@ fn picker_moves_wraps_and_opens_the_chosen_team() {
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Up);
     assert_eq!(app.picker_selected, 1, "up from the first wraps to the last");
+    // The dashboard opens where the team's data ends: that is read first.
     let effect = step(&mut store, &mut app, Action::Open).unwrap();
-    let Effect::LoadDashboard { team, periods } = effect else { panic!("expected a dashboard load") };
+    assert_eq!(effect, Effect::LoadCoverage { team: b.clone() });
+    assert_eq!(app.screen, Screen::Dashboard);
+    let Some(Effect::LoadDashboard { team, periods }) = app.coverage_loaded(&Default::default()) else {
+        panic!("expected a dashboard load")
+    };
     assert_eq!(team, b);
     assert_eq!(periods.len(), retro::tui::view::SPARK_PERIODS);
     assert_eq!(periods.last().unwrap().offset, b.utc_offset, "periods cut at the team's offset");
-    assert_eq!(app.screen, Screen::Dashboard);
     // Back goes to the picker when there are several teams, and the picker remembers.
     app.update(Action::Back);
     assert_eq!(app.screen, Screen::TeamPicker);
     app.update(Action::Down);
-    let Effect::LoadDashboard { team, .. } = app.update(Action::Open).unwrap() else { panic!() };
-    assert_eq!(team, a);
+    assert_eq!(app.update(Action::Open), Some(Effect::LoadCoverage { team: a }));
 }
 
 #[test]
 fn rows_move_and_wrap_and_tab_switches_panes() {
     let (mut store, mut app) = demo();
-    assert_eq!(app.selected, [0, 0]);
+    assert_eq!(app.dashboard.selected, [0, 0]);
     step(&mut store, &mut app, Action::Up);
-    assert_eq!(app.selected[0], 4, "up from the first row wraps to the last");
+    assert_eq!(app.dashboard.selected[0], 4, "up from the first row wraps to the last");
     step(&mut store, &mut app, Action::Down);
     step(&mut store, &mut app, Action::Down);
-    assert_eq!(app.selected[0], 1);
+    assert_eq!(app.dashboard.selected[0], 1);
     step(&mut store, &mut app, Action::NextPane);
-    assert_eq!(app.pane, Pane::Team);
+    assert_eq!(app.dashboard.pane, Pane::Team);
     step(&mut store, &mut app, Action::Down);
-    assert_eq!(app.selected, [1, 1]);
+    assert_eq!(app.dashboard.selected, [1, 1]);
     step(&mut store, &mut app, Action::NextPane);
-    assert_eq!(app.pane, Pane::Dora);
+    assert_eq!(app.dashboard.pane, Pane::Dora);
 }
 
 #[test]
@@ -93,12 +96,12 @@ fn moving_in_time_reloads_and_never_passes_today() {
     let Effect::LoadDashboard { periods, .. } = effect else { panic!() };
     assert_eq!(periods.last().unwrap().label(), "2026-W47");
     assert!(!periods.last().unwrap().is_partial());
-    assert_eq!(app.dashboard.as_ref().unwrap().current.label(), "2026-W47");
+    assert_eq!(app.dashboard.model.as_ref().unwrap().current.label(), "2026-W47");
     step(&mut store, &mut app, Action::Earlier);
     step(&mut store, &mut app, Action::Later);
-    assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W47");
+    assert_eq!(app.dashboard.anchor.as_ref().unwrap().label(), "2026-W47");
     step(&mut store, &mut app, Action::Latest);
-    assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W48");
+    assert_eq!(app.dashboard.anchor.as_ref().unwrap().label(), "2026-W48");
     assert_eq!(app.update(Action::Latest), None, "already at the current period");
 }
 
@@ -107,12 +110,16 @@ fn switching_to_months_keeps_the_moment_in_view() {
     let (mut store, mut app) = demo();
     step(&mut store, &mut app, Action::Earlier); // 2026-W47: Nov 16-22
     let Effect::LoadDashboard { periods, .. } = step(&mut store, &mut app, Action::Monthly).unwrap() else { panic!() };
-    assert_eq!(app.granularity, Granularity::Month);
+    assert_eq!(app.dashboard.granularity, Granularity::Month);
     assert_eq!(periods.last().unwrap().label(), "2026-11");
     assert_eq!(periods.first().unwrap().label(), "2025-12");
     assert_eq!(app.update(Action::Monthly), None, "already monthly");
     step(&mut store, &mut app, Action::Weekly);
-    assert_eq!(app.anchor.as_ref().unwrap().label(), "2026-W48", "the week holding the month's last moment so far");
+    assert_eq!(
+        app.dashboard.anchor.as_ref().unwrap().label(),
+        "2026-W48",
+        "the week holding the month's last moment so far"
+    );
 }
 
 #[test]
@@ -122,26 +129,26 @@ fn enter_opens_the_selected_metric_and_detail_moves_between_metrics() {
     let effect = step(&mut store, &mut app, Action::Open).unwrap();
     assert!(matches!(effect, Effect::LoadHistory { granularity: Granularity::Week, .. }));
     assert_eq!(app.screen, Screen::Detail);
-    assert_eq!(app.detail.as_ref().unwrap().name, "Change lead time");
+    assert_eq!(app.detail.model.as_ref().unwrap().name, "Change lead time");
     // The history is loaded once; moving between metrics needs no reload.
     assert_eq!(step(&mut store, &mut app, Action::Down), None);
-    assert_eq!(app.detail.as_ref().unwrap().name, "Change failure rate");
+    assert_eq!(app.detail.model.as_ref().unwrap().name, "Change failure rate");
     assert_eq!(step(&mut store, &mut app, Action::Up), None);
     step(&mut store, &mut app, Action::Up);
     step(&mut store, &mut app, Action::Up);
-    assert_eq!(app.detail.as_ref().unwrap().name, "escaped_defects", "wraps from the first to the last metric");
+    assert_eq!(app.detail.model.as_ref().unwrap().name, "escaped_defects", "wraps from the first to the last metric");
     // Scrolling the table stays within it.
     step(&mut store, &mut app, Action::Later);
-    assert_eq!(app.detail_scroll, 0);
+    assert_eq!(app.detail.scroll, 0);
     step(&mut store, &mut app, Action::Earlier);
-    assert_eq!(app.detail_scroll, 1);
+    assert_eq!(app.detail.scroll, 1);
     step(&mut store, &mut app, Action::Latest);
-    assert_eq!(app.detail_scroll, 0);
-    let rows = app.detail.as_ref().unwrap().rows.len();
+    assert_eq!(app.detail.scroll, 0);
+    let rows = app.detail.model.as_ref().unwrap().rows.len();
     for _ in 0..rows + 5 {
         step(&mut store, &mut app, Action::Earlier);
     }
-    assert_eq!(app.detail_scroll, rows - 1);
+    assert_eq!(app.detail.scroll, rows - 1);
     step(&mut store, &mut app, Action::Back);
     assert_eq!(app.screen, Screen::Dashboard);
 }
@@ -152,7 +159,7 @@ fn the_team_pane_opens_team_metrics() {
     step(&mut store, &mut app, Action::NextPane);
     step(&mut store, &mut app, Action::Down);
     step(&mut store, &mut app, Action::Open);
-    assert_eq!(app.detail.as_ref().unwrap().name, "escaped_defects");
+    assert_eq!(app.detail.model.as_ref().unwrap().name, "escaped_defects");
 }
 
 #[test]
@@ -161,10 +168,10 @@ fn switching_granularity_in_detail_reloads_history_and_dashboard_on_return() {
     step(&mut store, &mut app, Action::Open);
     let effect = step(&mut store, &mut app, Action::Monthly).unwrap();
     assert!(matches!(effect, Effect::LoadHistory { granularity: Granularity::Month, .. }));
-    assert!(app.detail.as_ref().unwrap().rows[0].label.starts_with("2026-11"));
+    assert!(app.detail.model.as_ref().unwrap().rows[0].label.starts_with("2026-11"));
     let effect = step(&mut store, &mut app, Action::Back).unwrap();
-    assert!(matches!(effect, Effect::LoadDashboard { .. }));
-    assert_eq!(app.dashboard.as_ref().unwrap().granularity, Granularity::Month);
+    assert!(matches!(effect, Effect::LoadCoverage { .. }), "the dashboard reloads, where the data ends");
+    assert_eq!(app.dashboard.model.as_ref().unwrap().granularity, Granularity::Month);
 }
 
 #[test]
@@ -174,7 +181,7 @@ fn help_opens_over_any_screen_and_any_key_closes_it() {
     assert_eq!(app.context(), Context::Help);
     step(&mut store, &mut app, Action::Down);
     assert_eq!(app.context(), Context::Dashboard);
-    assert_eq!(app.selected[0], 0, "the key that closed help did nothing else");
+    assert_eq!(app.dashboard.selected[0], 0, "the key that closed help did nothing else");
     step(&mut store, &mut app, Action::Help);
     step(&mut store, &mut app, Action::Quit);
     assert!(!app.running, "Ctrl-C quits even from the help");
@@ -210,6 +217,6 @@ fn dashboard_periods_match_a_direct_computation() {
     let current = Period::containing(now(), Granularity::Week, team.utc_offset).until(now());
     let table = retro::query::MetricTable::load(&store.store, &team, &[current]).unwrap();
     let value = table.periods[0].dora.get(retro::domain::DoraMetric::ChangeLeadTime).value;
-    let shown = &app.dashboard.as_ref().unwrap().dora[1].value;
+    let shown = &app.dashboard.model.as_ref().unwrap().dora[1].value;
     assert_eq!(*shown, retro::domain::format_value(value, &retro::domain::Unit::Hours));
 }

@@ -19,10 +19,9 @@ use ratatui::widgets::{
 };
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &ActionsScreen, team: Option<&Team>, theme: &Theme) {
-    let visible = screen.visible();
-    match (screen.detail, visible.get(screen.selected)) {
+    match (screen.detail, screen.current()) {
         (true, Some(p)) => draw_detail(frame, area, p, screen.note_of(p.action.id), team, theme),
-        _ => draw_list(frame, area, screen, &visible, theme),
+        _ => draw_list(frame, area, screen, theme),
     }
 }
 
@@ -36,17 +35,18 @@ pub fn verdict_style(p: &ActionProgress, theme: &Theme) -> Style {
     })
 }
 
-fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[ActionProgress], theme: &Theme) {
+fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, theme: &Theme) {
+    let visible = screen.visible();
     let title = format!(
         " Actions: {} ({} of {}) · sorted by {} ",
-        screen.filter.label(),
+        screen.filter().label(),
         visible.len(),
-        screen.all.len(),
-        sort_label(screen.sort)
+        screen.total(),
+        sort_label(screen.sort())
     );
-    if visible.is_empty() {
+    if visible.len() == 0 {
         use crate::tui::keymap::{Action, Context, label};
-        let hint = match (screen.all.is_empty(), label(Context::Dashboard, Action::StartRetro)) {
+        let hint = match (screen.total() == 0, label(Context::Dashboard, Action::StartRetro)) {
             (true, Some(r)) => format!(
                 "No actions yet: they are decided at the end of a retro ({r} on the dashboard), or added with \
                  `retro actions add`."
@@ -69,7 +69,7 @@ fn draw_list(frame: &mut Frame, area: Rect, screen: &ActionsScreen, visible: &[A
     }
     let fixed = [8, 8, 15, 10, 7];
     let title_width = fill_width(area.width, &fixed);
-    let rows = visible.iter().map(|p| {
+    let rows = visible.map(|p| {
         let a = &p.action;
         let due = match (a.plan.due, p.overdue) {
             (Some(d), true) => Text::from(vec![Line::raw(d.to_string()), Line::styled("overdue", theme.warning())]),

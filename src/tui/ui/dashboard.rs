@@ -17,7 +17,8 @@ const WIDE: u16 = 110;
 const EVENTS_WIDTH: u16 = 9;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(model) = &app.dashboard else {
+    let state = &app.dashboard;
+    let Some(model) = &state.model else {
         frame.render_widget(Paragraph::new(" Computing…"), area);
         return;
     };
@@ -33,10 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Named from the keys that act here, so the hint never names one that does not.
     let hints = super::Hints::new(app, Context::Dashboard);
     let key = |action: Action| hints.label(action).unwrap_or("");
-    let intro_line = match &app.latest {
+    let intro_line = match &state.latest {
         // The view opened where the data ends, not today: say so, and how to get to today.
         Some(latest) => {
-            let back = match app.anchor.as_ref() == Some(&latest.period) {
+            let back = match state.anchor.as_ref() == Some(&latest.period) {
                 true => String::new(),
                 false => format!(" {}: back to it.", key(Action::LatestData)),
             };
@@ -51,23 +52,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
     };
     frame.render_widget(Paragraph::new(intro_line), intro);
-    draw_table(frame, dora, " DORA metrics ", &model.dora, app.pane == Pane::Dora, app.selected[0], model, theme);
+    let (pane, selected) = (state.pane, state.selected);
+    let dora_row = selected[Pane::Dora.index()];
+    draw_table(frame, dora, " DORA metrics ", &model.dora, pane == Pane::Dora, dora_row, model, theme);
     if team_height > 0 {
         draw_table(
             frame,
             team,
             " Team metrics ",
             &model.team_metrics,
-            app.pane == Pane::Team,
-            app.selected[1],
+            pane == Pane::Team,
+            selected[Pane::Team.index()],
             model,
             theme,
         );
     }
-    let selected = match app.pane {
-        Pane::Dora => model.dora.get(app.selected[0]),
-        Pane::Team => model.team_metrics.get(app.selected[1]),
-    };
+    let selected = model.rows(pane).get(state.selected_row());
     draw_notes(frame, notes, model, selected, theme);
 }
 

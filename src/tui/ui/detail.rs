@@ -10,7 +10,7 @@ use ratatui::widgets::{
 };
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(model) = &app.detail else {
+    let Some(model) = &app.detail.model else {
         frame.render_widget(Paragraph::new(" Computing the whole history…"), area);
         return;
     };
@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(area);
     draw_about(frame, about, model, theme);
     draw_chart(frame, chart, model, theme);
-    draw_table(frame, table, model, app.detail_scroll, theme);
+    draw_table(frame, table, model, app.detail.scroll, theme);
 }
 
 fn draw_about(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme) {

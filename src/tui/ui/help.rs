@@ -7,6 +7,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+/// Keys of one binding the help names one by one; a longer run (the digits) reads
+/// better as its label.
+const KEYS_NAMED: usize = 4;
+
 /// Every key of the screen underneath, generated from the keymap.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines: Vec<Line> = app
@@ -14,8 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .filter(|b| !b.help.is_empty())
         .map(|b| {
-            // A long run of keys (the digits) reads better as its label.
-            let keys = if b.keys.len() > 4 {
+            let keys = if b.keys.len() > KEYS_NAMED {
                 b.label.to_owned()
             } else {
                 b.keys.iter().map(|k| Key::name(*k)).collect::<Vec<_>>().join(" ")

@@ -134,7 +134,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(team) = &app.team {
         spans.push(Span::raw(format!(" · {}", crate::text::safe(&team.name))));
     }
-    if let (Some(anchor), Screen::Dashboard | Screen::Detail) = (&app.anchor, app.screen) {
+    if let (Some(anchor), Screen::Dashboard | Screen::Detail) = (&app.dashboard.anchor, app.screen) {
         spans.push(Span::raw(format!(" · {}", period_title(anchor))));
     }
     if let (Some(r), Screen::Retro) = (&app.retro, app.screen) {

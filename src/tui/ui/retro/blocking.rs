@@ -1,3 +1,4 @@
+use crate::domain::Stage;
 use crate::retro::flow::NoteTarget;
 use crate::text::wrap;
 use crate::tui::keymap::Action;
@@ -55,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
                 .title_top(Line::styled(" Prompts ", title_style(prompts_focused))),
         )
         .highlight_style(if prompts_focused { theme.selected() } else { theme.header() });
-    let mut state = ListState::default().with_selected(Some(screen.cursor[3]));
+    let mut state = ListState::default().with_selected(Some(screen.cursor_on(Stage::WhatsBlocking)));
     frame.render_stateful_widget(prompts, prompts_area, &mut state);
 
     let note_width = usize::from(notes_area.width.saturating_sub(4));
@@ -89,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
             ListItem::new(text)
         })
         .collect();
-    let selected_prompt = flow.blocking_prompts().get(screen.cursor[3]).map(|p| p.key.clone());
+    let selected_prompt = flow.blocking_prompts().get(screen.cursor_on(Stage::WhatsBlocking)).map(|p| p.key.clone());
     if let (Some((NoteTarget::Prompt(key), body)), Some(selected)) = (&draft, &selected_prompt)
         && key == selected
     {

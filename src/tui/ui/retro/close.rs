@@ -1,8 +1,8 @@
-use crate::domain::VoteKind;
 use crate::domain::format_value;
+use crate::domain::{Stage, VoteCounts, VoteKind};
 use crate::metrics::Direction;
 use crate::tui::keymap::Action;
-use crate::tui::retro::RetroScreen;
+use crate::tui::retro::{RetroScreen, VOTE_ROWS};
 use crate::tui::ui::Hints;
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
@@ -10,9 +10,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
 
+/// Metrics that moved named in the summary's one line; the rest are counted.
+const MOVES_NAMED: usize = 4;
+
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, theme: &Theme) {
     let flow = &screen.flow;
-    let vote_height = 8;
+    // The question, a row per score, the status line, and the border above.
+    let vote_height = VOTE_ROWS as u16 + 3;
     let [summary_area, vote_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(vote_height)]).areas(area);
 
     let window = &flow.retro.window;
@@ -34,9 +38,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
             format!("{} {word} ({})", crate::text::safe(&m.name), format_value(m.current, &m.unit))
         })
         .collect();
-    let mut moved: Vec<String> = moved_all.iter().take(4).cloned().collect();
-    if moved_all.len() > 4 {
-        moved.push(format!("and {} more", moved_all.len() - 4));
+    let mut moved: Vec<String> = moved_all.iter().take(MOVES_NAMED).cloned().collect();
+    if moved_all.len() > MOVES_NAMED {
+        moved.push(format!("and {} more", moved_all.len() - MOVES_NAMED));
     }
     lines.push(Line::from(vec![
         Span::styled("Moved ", theme.dim()),
@@ -71,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
         theme.dim(),
     )];
     let scale = VoteKind::ReturnOnTime.scale();
-    for (row, score) in (1..=5u8).rev().enumerate() {
-        let style = if row == screen.cursor[5] { theme.selected() } else { Default::default() };
+    for (row, score) in (1..=VoteCounts::TOP_SCORE).rev().enumerate() {
+        let style = if row == screen.cursor_on(Stage::Close) { theme.selected() } else { Default::default() };
         let words = scale[usize::from(score - 1)];
         vote.push(Line::styled(format!(" {score}  {words:<44}{:>4} ", flow.return_on_time.get(score)), style));
     }

@@ -1,4 +1,4 @@
-use crate::domain::{format_delta, format_relative, format_value};
+use crate::domain::{Stage, format_delta, format_relative, format_value};
 use crate::metrics::Direction;
 use crate::tui::retro::RetroScreen;
 use crate::tui::ui::theme::Theme;
@@ -49,9 +49,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let table_height = (flow.moves.len() as u16 + 2).min(area.height);
     let [table_area, about_area, signals_area] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    let mut state = TableState::default().with_selected(Some(screen.cursor[2]));
+    let mut state = TableState::default().with_selected(Some(screen.cursor_on(Stage::LookAtData)));
     frame.render_stateful_widget(table, table_area, &mut state);
-    if let Some(m) = flow.moves.get(screen.cursor[2]) {
+    if let Some(m) = flow.moves.get(screen.cursor_on(Stage::LookAtData)) {
         let about =
             Paragraph::new(about(m)).wrap(Wrap { trim: true }).block(Block::new().padding(Padding::horizontal(1)));
         frame.render_widget(about, about_area);

@@ -1,3 +1,4 @@
+use crate::domain::Stage;
 use crate::text::{fill_width, fit};
 use crate::tui::keymap::Action;
 use crate::tui::retro::RetroScreen;
@@ -42,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
     let list = List::new(items)
         .block(Block::new().borders(Borders::TOP).title(title))
         .highlight_style(if screen.actions_focus.is_none() { theme.selected() } else { theme.header() });
-    let mut state = ListState::default().with_selected(Some(screen.cursor[4]));
+    let mut state = ListState::default().with_selected(Some(screen.cursor_on(Stage::DecideActions)));
     frame.render_stateful_widget(list, notes_area, &mut state);
 
     let fixed = [18, 17, 10, 10];

@@ -33,16 +33,22 @@ pub fn draw_editor(frame: &mut Frame, area: Rect, editor: &Editor, hints: &Hints
     frame.render_widget(&editor.textarea, text_area);
 }
 
+/// Lines each field of the action form takes: its line and a gap.
+const FORM_FIELD_HEIGHT: u16 = 2;
+
 /// A new action's fields.
 pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, hints: &Hints, theme: &Theme) {
-    let popup = area.centered(Constraint::Percentage(90), Constraint::Length(17));
+    // A row per field, one for the error, and the border.
+    let height = FORM_FIELD_HEIGHT * Field::ALL.len() as u16 + 1 + 2;
+    let popup = area.centered(Constraint::Percentage(90), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let title = if form.editing.is_some() { " Edit action " } else { " New action " };
     let block =
         Block::bordered().title(Span::styled(title, theme.title())).title_bottom(padded(hints.all_short(theme)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let rows = Layout::vertical([Constraint::Length(2); 7].into_iter().chain([Constraint::Min(0)])).split(inner);
+    let field_rows = [Constraint::Length(FORM_FIELD_HEIGHT); Field::ALL.len()];
+    let rows = Layout::vertical(field_rows.into_iter().chain([Constraint::Min(0)])).split(inner);
     for (i, field) in Field::ALL.into_iter().enumerate() {
         let [label, value] = Layout::horizontal([Constraint::Length(18), Constraint::Min(0)]).areas(rows[i]);
         let focused = form.field == i;
@@ -68,7 +74,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &ActionFormUi, hints: &Hin
         frame.render_widget(
             Paragraph::new(Line::styled(format!(" {}", crate::text::safe(e)), theme.warning()))
                 .wrap(Wrap { trim: true }),
-            rows[7],
+            rows[Field::ALL.len()],
         );
     }
 }

@@ -48,11 +48,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, app: &App, them
     }
 }
 
+/// The narrowest screen the stage bar writes the stages' full names on.
+const FULL_NAMES_WIDTH: u16 = 110;
+
 /// Where the retro is: every stage, the current one highlighted. Short names on narrow
 /// screens.
 fn draw_stage_bar(frame: &mut Frame, area: Rect, current: Stage, finished: bool, theme: &Theme) {
-    const SHORT: [&str; 6] = ["Stage", "Review", "Data", "Blocking", "Actions", "Close"];
-    let narrow = area.width < 110;
+    const SHORT: [&str; Stage::ALL.len()] = ["Stage", "Review", "Data", "Blocking", "Actions", "Close"];
+    let narrow = area.width < FULL_NAMES_WIDTH;
     let mut spans = vec![Span::raw(" ")];
     for (i, stage) in Stage::ALL.into_iter().enumerate() {
         if i > 0 {

@@ -1,4 +1,4 @@
-use crate::domain::format_value;
+use crate::domain::{Stage, format_value};
 use crate::retro::flow::NoteTarget;
 use crate::tui::retro::{RetroScreen, decision_word};
 use crate::tui::ui::actions::{short_verdict, sparkline_of, title_cell, verdict_style};
@@ -79,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         )
         .block(Block::new().borders(Borders::TOP).title(" Open actions: done, keep or drop, each with a note "))
         .row_highlight_style(theme.selected());
-    let mut state = TableState::default().with_selected(Some(screen.cursor[1]));
+    let mut state = TableState::default().with_selected(Some(screen.cursor_on(Stage::ReviewActions)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

@@ -1,5 +1,5 @@
-use crate::domain::VoteKind;
-use crate::tui::retro::RetroScreen;
+use crate::domain::{Stage, VoteCounts, VoteKind};
+use crate::tui::retro::{RetroScreen, VOTE_ROWS};
 use crate::tui::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +13,7 @@ them. Where the numbers moved, we ask what in the system made it so.";
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
-    let cursor = screen.cursor[0];
+    let cursor = screen.cursor_on(Stage::SetTheStage);
     let mut lines = vec![Line::raw(FRAMING), Line::raw("")];
     // Before anyone reads a number: what the data does not cover in this window.
     for gap in &flow.data_gaps {
@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         ),
     ]);
     let scale = VoteKind::Safety.scale();
-    for (row, score) in (1..=5u8).rev().enumerate() {
+    for (row, score) in (1..=VoteCounts::TOP_SCORE).rev().enumerate() {
         let words = scale[usize::from(score - 1)];
         let style = if row == cursor { theme.selected() } else { Default::default() };
         lines.push(Line::from(vec![
@@ -88,7 +88,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
             ListItem::new(lines)
         })
         .collect();
-    let selected = cursor.checked_sub(5);
+    // The prompts are the rows after the votes.
+    let selected = cursor.checked_sub(VOTE_ROWS);
     let list = List::new(items).block(Block::new().padding(Padding::horizontal(1))).highlight_style(theme.selected());
     frame.render_stateful_widget(list, prompts, &mut ListState::default().with_selected(selected));
 }
