@@ -41,11 +41,6 @@ impl App {
         self.screen = Screen::Actions;
     }
 
-    /// The loop stored a correction of one of `team`'s actions: the list shows it.
-    pub fn action_corrected(&mut self, team: Team) -> Option<Effect> {
-        Some(Effect::LoadActions { team })
-    }
-
     /// The loop hands back the team's retros, newest first.
     pub fn retros_loaded(&mut self, listed: Vec<crate::retro::session::Listed>) {
         self.retros = Some(RetrosScreen::new(listed));

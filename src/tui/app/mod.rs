@@ -267,7 +267,11 @@ impl App {
                 self.actions = None;
                 None
             }
-            super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { team, id, plan }),
+            // Queued like the retro's writes: a busy store or a full disk loses nothing.
+            super::actions::Outcome::Save(id, plan) => {
+                self.pending.correct(team, id, plan);
+                Some(Effect::Write)
+            }
         }
     }
 
