@@ -1,5 +1,6 @@
-//! What the effect runner hands back: data it loaded and what became of a write, each
-//! taken in by the app, which says what follows (another effect, or nothing).
+//! What the effect runner hands back: data it loaded and whether a summary file was
+//! written, each taken in by the app, which says what follows (another effect, or
+//! nothing). What became of the waiting writes is in `writes`.
 
 use super::{App, Effect, Overlay, Screen};
 use crate::domain::{Retro, Team};

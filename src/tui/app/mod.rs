@@ -68,7 +68,8 @@ pub struct App {
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
-    /// Retro writes the store could not take yet, retried on the tick.
+    /// Writes the store could not take yet (the retro's, and corrections of actions),
+    /// retried on the tick.
     pub pending: super::pending::Pending,
     /// Where quitting with waiting writes offers to put their text: the store's folder,
     /// or the current one for a store in memory.
