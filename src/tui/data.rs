@@ -5,7 +5,7 @@
 //! is named are the app's and the library's.
 
 use super::app::{App, Effect};
-use super::pending::Stall;
+use super::pending::{Stall, Write};
 use super::view::SPARK_PERIODS;
 use crate::domain::{ActionId, ActionPlan, RetroId, Team, Timestamp};
 use crate::query::{MetricTable, table_and_signals};
@@ -49,8 +49,9 @@ pub fn apply(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<(),
             Err(e @ (StoreError::RetroOpenElsewhere { .. } | StoreError::AnotherRetroOpen { .. })) => {
                 app.notify(e.to_string())
             }
-            // A read or an action correction the store could not take now: say so and
-            // stay (retro writes never get here: they wait in `App::pending`).
+            // A read, or a step other than typed text (starting a retro, undoing a close),
+            // the store could not take now: say so and stay. Typed text never gets here:
+            // it waits in `App::pending`.
             Err(e) if e.is_retryable() => app.notify(format!("Not done: {e}.")),
             Err(e) => return Err(e),
         }
@@ -98,18 +99,25 @@ pub fn unsaved_dir(backend: &Backend) -> PathBuf {
 
 /// Writes what waits in [`App::pending`] in order, each committed before the next, and
 /// tells the app how each went: landed, stalled for now (busy, full: it stays first and
-/// the rest behind it), or refused (the error ends the attempt).
-fn flush(store: &mut Store, app: &mut App) -> Result<(), StoreError> {
+/// the rest behind it), or refused (the error ends the attempt). Returns what the app
+/// asks for after a write landed.
+fn flush(store: &mut Store, app: &mut App) -> Result<Option<Effect>, StoreError> {
     if !app.may_write_now() {
-        return Ok(());
+        return Ok(None);
     }
-    let now = app.now;
-    while let Some(effect) = app.pending.front().cloned() {
-        // The retro's writes wait while it is open; without it they cannot go.
-        let Some(screen) = app.retro.as_mut() else { return Ok(()) };
-        let why = match session::apply(store, &mut screen.flow, vec![effect], now) {
+    let mut next = None;
+    while let Some(write) = app.pending.front().cloned() {
+        let written = match write {
+            Write::Retro(effect) => match app.retro.as_mut() {
+                Some(screen) => session::apply(store, &mut screen.flow, vec![effect], app.now),
+                // The retro's writes wait while it is open; without it they cannot go.
+                None => return Ok(next),
+            },
+            Write::Correction { team, id, plan } => correct_action(store, &team, id, &plan, app.now),
+        };
+        let why = match written {
             Ok(()) => {
-                app.write_landed();
+                next = app.write_landed().or(next);
                 continue;
             }
             Err(StoreError::Busy) => Stall::Busy,
@@ -122,7 +130,7 @@ fn flush(store: &mut Store, app: &mut App) -> Result<(), StoreError> {
         app.write_stalled(why);
         break;
     }
-    Ok(())
+    Ok(next)
 }
 
 /// Stores a correction of action `id` from the actions screen, with the baseline it
@@ -190,7 +198,7 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<Opt
             open_retro(backend, app, retro.id)?;
         }
         Effect::OpenRetro(id) => open_retro(backend, app, id)?,
-        Effect::Write => flush(store, app)?,
+        Effect::Write => return flush(store, app),
         Effect::QuitWritingUnsaved { path } => write_unsaved(store, app, path),
         Effect::ReopenRetro(id) => {
             store.reopen_retro(id)?;
@@ -199,10 +207,6 @@ fn carry_out(backend: &mut Backend, app: &mut App, effect: Effect) -> Result<Opt
                 backend.held = Some(id);
             }
             app.retro_reopened(session::open(&backend.store, id, &backend.catalogue, now)?);
-        }
-        Effect::UpdateAction { team, id, plan } => {
-            correct_action(store, &team, id, &plan, now)?;
-            return Ok(app.action_corrected(team));
         }
         Effect::LoadActions { team } => {
             let all = crate::query::actions::progress_all(store, &team, now)?;

@@ -1,8 +1,9 @@
-//! Retro writes the store could not take yet (another writer holds it, the disk is
-//! full): kept in order, in memory, and tried again with backoff. Pure state; the effect
-//! runner in `data` does the writing.
+//! Writes the store could not take yet (another writer holds it, the disk is full):
+//! the retro's, and corrections of actions from the actions screen, kept in order, in
+//! memory, and tried again with backoff. Pure state; the effect runner in `data` does
+//! the writing.
 
-use crate::domain::Timestamp;
+use crate::domain::{ActionId, ActionPlan, Team, Timestamp};
 use crate::retro::flow::Effect;
 use std::collections::VecDeque;
 
@@ -33,10 +34,20 @@ impl Stall {
     }
 }
 
+/// One write that waits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// What the open retro's flow asked for.
+    Retro(Effect),
+    /// A correction of an action from the actions screen: its whole plan. Its baseline
+    /// is worked out when it is written (a new metric takes its own).
+    Correction { team: Team, id: ActionId, plan: ActionPlan },
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Pending {
     /// Writes not yet in the store, oldest first: they are written in this order only.
-    writes: VecDeque<Effect>,
+    writes: VecDeque<Write>,
     /// Why the last attempt failed, while writes wait.
     pub stall: Option<Stall>,
     /// Not tried again before this moment.
@@ -53,22 +64,29 @@ impl Pending {
         self.writes.len()
     }
 
-    /// Queues `effects` after every write already waiting. A draft replaces a draft
-    /// queued right before it: only the latest text of the same note is worth writing.
+    /// Queues the retro's `effects` after every write already waiting. A draft replaces
+    /// a draft queued right before it: only the latest text of the same note is worth
+    /// writing.
     pub fn extend(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if let (Effect::SaveDraft(new), Some(Effect::SaveDraft(old))) = (&effect, self.writes.back_mut())
+            if let (Effect::SaveDraft(new), Some(Write::Retro(Effect::SaveDraft(old)))) =
+                (&effect, self.writes.back_mut())
                 && new.target == old.target
             {
                 *old = new.clone();
                 continue;
             }
-            self.writes.push_back(effect);
+            self.writes.push_back(Write::Retro(effect));
         }
     }
 
+    /// Queues a correction of action `id` of `team` after every write already waiting.
+    pub fn correct(&mut self, team: Team, id: ActionId, plan: ActionPlan) {
+        self.writes.push_back(Write::Correction { team, id, plan });
+    }
+
     /// The next write to try.
-    pub fn front(&self) -> Option<&Effect> {
+    pub fn front(&self) -> Option<&Write> {
         self.writes.front()
     }
 
@@ -106,18 +124,24 @@ impl Pending {
     /// The text of every waiting write that holds typed text, as a plain-text file.
     pub fn as_text(&self) -> String {
         let mut out = String::new();
-        for effect in &self.writes {
-            let (what, body) = match effect {
-                Effect::AddNote { prompt, body, .. } => (format!("Note for \"{prompt}\""), body.clone()),
-                Effect::UpdateNote { id, body } => (format!("Corrected text of note {}", id.0), body.clone()),
-                Effect::SaveDraft(draft) => (format!("Draft ({})", draft.target.to_draft_target()), draft.body.clone()),
-                Effect::Review(review) => match &review.note {
+        for write in &self.writes {
+            let (what, body) = match write {
+                Write::Retro(Effect::AddNote { prompt, body, .. }) => (format!("Note for \"{prompt}\""), body.clone()),
+                Write::Retro(Effect::UpdateNote { id, body }) => {
+                    (format!("Corrected text of note {}", id.0), body.clone())
+                }
+                Write::Retro(Effect::SaveDraft(draft)) => {
+                    (format!("Draft ({})", draft.target.to_draft_target()), draft.body.clone())
+                }
+                Write::Retro(Effect::Review(review)) => match &review.note {
                     Some(note) => (format!("Review note of action {}", review.action.0), note.clone()),
                     None => continue,
                 },
-                Effect::AddAction(new) => ("New action".to_owned(), plan_text(&new.plan)),
-                Effect::UpdateAction { id, plan, .. } => (format!("Correction of action {}", id.0), plan_text(plan)),
-                _ => continue,
+                Write::Retro(Effect::AddAction(new)) => ("New action".to_owned(), plan_text(&new.plan)),
+                Write::Retro(Effect::UpdateAction { id, plan, .. }) | Write::Correction { id, plan, .. } => {
+                    (format!("Correction of action {}", id.0), plan_text(plan))
+                }
+                Write::Retro(_) => continue,
             };
             out.push_str(&format!("## {what}\n\n{body}\n\n"));
         }
@@ -171,8 +195,8 @@ mod tests {
         p.extend(vec![draft("a"), draft("ab")]);
         p.extend(vec![Effect::ClearDraft, draft("x")]);
         assert_eq!(p.len(), 3);
-        assert_eq!(p.front(), Some(&draft("ab")));
+        assert_eq!(p.front(), Some(&Write::Retro(draft("ab"))));
         p.done();
-        assert_eq!(p.front(), Some(&Effect::ClearDraft));
+        assert_eq!(p.front(), Some(&Write::Retro(Effect::ClearDraft)));
     }
 }

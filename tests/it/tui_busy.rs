@@ -4,8 +4,10 @@
 use crate::common::{Tui, now};
 use ratatui::crossterm::event::KeyCode;
 use retro::domain::Stage;
+use retro::retro::flow::Effect;
 use retro::store::Store;
 use retro::tui::Backend;
+use retro::tui::pending::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -54,7 +56,7 @@ fn a_note_confirmed_while_another_connection_holds_the_store_is_kept_and_saved_o
     assert!(tui.app.notice().is_some_and(|n| n.starts_with("Store busy, retrying")), "{:?}", tui.app.notice());
     assert!(tui.screen().contains("Store busy, retrying"), "{}", tui.screen());
     assert!(
-        matches!(tui.app.pending.front(), Some(retro::retro::flow::Effect::AddNote { body, .. }) if body == "Reviews waited two days"),
+        matches!(tui.app.pending.front(), Some(Write::Retro(Effect::AddNote { body, .. })) if body == "Reviews waited two days"),
         "the note waits, first: {:?}",
         tui.app.pending
     );
@@ -118,6 +120,50 @@ fn a_note_confirmed_on_a_full_disk_is_kept_and_saved_once_space_is_freed() {
     }
     assert!(tui.app.pending.is_empty(), "{:?}", tui.app.pending.len());
     assert_eq!(bodies(&tui), [body.trim_end().to_owned()]);
+}
+
+#[test]
+fn a_correction_saved_on_the_actions_screen_while_another_connection_holds_the_store_waits_and_lands_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("retro.db");
+    let mut store = Store::open(&db).unwrap();
+    retro::demo::load(&mut store, now()).unwrap();
+    store.set_busy_timeout(Duration::from_millis(20)).unwrap();
+    let mut tui = Tui::new(Backend::new(store));
+    tui.keys("a");
+    let before = tui.app.actions.as_ref().unwrap().current().expect("the demo has open actions").action.clone();
+    tui.keys("e");
+    tui.keys(", corrected");
+    let corrected = format!("{}, corrected", before.title);
+    let other = lock(&db);
+    tui.ctrl('s');
+    // Its due date is already past: kept.
+    tui.keys("y");
+    assert!(tui.app.running, "a busy store does not end the app");
+    assert!(tui.app.notice().is_some_and(|n| n.starts_with("Store busy, retrying")), "{:?}", tui.app.notice());
+    assert!(
+        matches!(tui.app.pending.front(), Some(Write::Correction { id, plan, .. }) if *id == before.id && plan.title == corrected),
+        "the correction waits: {:?}",
+        tui.app.pending
+    );
+    let stored = |tui: &Tui| tui.backend.store.action(before.id).unwrap().unwrap().title;
+    assert_eq!(stored(&tui), before.title, "nothing reached the store while it was held");
+    tui.press(KeyCode::Esc);
+    for _ in 0..10 {
+        tick_after(&mut tui, 1);
+    }
+    assert_eq!(tui.app.pending.len(), 1, "still waiting, once: {:?}", tui.app.pending);
+
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    for _ in 0..retro::tui::pending::MAX_BACKOFF {
+        tick_after(&mut tui, 1);
+    }
+    assert!(tui.app.pending.is_empty(), "{:?}", tui.app.pending);
+    assert_eq!(tui.app.notice(), None, "the busy notice goes once it is saved");
+    assert_eq!(stored(&tui), corrected);
+    let shown = tui.app.actions.as_ref().unwrap().current().unwrap();
+    assert_eq!((shown.action.id, shown.action.title.as_str()), (before.id, corrected.as_str()), "the list shows it");
 }
 
 #[test]

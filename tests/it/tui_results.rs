@@ -8,6 +8,7 @@ use retro::domain::{
 };
 use retro::query::MetricTable;
 use retro::tui::app::{App, Effect, Overlay, Screen};
+use retro::tui::pending::Stall;
 use retro::tui::view::SPARK_PERIODS;
 
 fn t(s: &str) -> Timestamp {
@@ -126,4 +127,33 @@ fn where_a_summary_was_written_is_said_in_a_notice_off_the_retro_screen() {
     app.overlays.clear();
     app.summary_written(Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder")));
     assert_eq!(app.notice(), Some("Could not write the summary: no such folder"));
+}
+
+#[test]
+fn a_correction_waits_behind_a_busy_store_with_one_notice_and_reloads_the_actions_once_written() {
+    let mut app = app();
+    app.screen = Screen::Actions;
+    let plan = ActionPlan {
+        title: "Slow down, then speed up".into(),
+        description: None,
+        metric: MetricKey::Dora(DoraMetric::DeploymentFrequency),
+        expected: Expected::IntendedWorsening,
+        target: None,
+        due: None,
+        volunteer: None,
+    };
+    app.pending.correct(team(), ActionId(7), plan);
+    assert!(app.may_write_now());
+    app.write_stalled(Stall::Busy);
+    assert_eq!(app.notice(), Some(Stall::Busy.notice()));
+    assert!(!app.may_write_now(), "not before the backoff is over");
+    app.now += 1;
+    assert!(app.may_write_now());
+    app.write_stalled(Stall::Busy);
+    assert_eq!(app.overlays.len(), 1, "told once, not at every attempt");
+    assert!(app.has_unsaved_work(), "quitting now would lose it");
+    assert!(app.pending.as_text().contains("Slow down, then speed up"), "its text goes to the file on the way out");
+    assert_eq!(app.write_landed(), Some(Effect::LoadActions { team: team() }), "the list shows it");
+    assert!(app.pending.is_empty());
+    assert_eq!(app.notice(), None, "the busy notice goes once everything is saved");
 }

@@ -41,12 +41,6 @@ pub enum Effect {
     },
     /// Undo the close of the open retro.
     ReopenRetro(RetroId),
-    /// A correction of an action of `team` from the actions screen: its whole plan.
-    UpdateAction {
-        team: Team,
-        id: crate::domain::ActionId,
-        plan: crate::domain::ActionPlan,
-    },
     /// Quitting while writes wait: try them once more, then write the text of what is
     /// still not in the store to `path`.
     QuitWritingUnsaved {

@@ -1,5 +1,6 @@
-//! What the effect runner hands back: data it loaded and what became of a write, each
-//! taken in by the app, which says what follows (another effect, or nothing).
+//! What the effect runner hands back: data it loaded and whether a summary file was
+//! written, each taken in by the app, which says what follows (another effect, or
+//! nothing). What became of the waiting writes is in `writes`.
 
 use super::{App, Effect, Overlay, Screen};
 use crate::domain::{Retro, Team};
@@ -39,11 +40,6 @@ impl App {
             screen.from_notes = from_notes;
         }
         self.screen = Screen::Actions;
-    }
-
-    /// The loop stored a correction of one of `team`'s actions: the list shows it.
-    pub fn action_corrected(&mut self, team: Team) -> Option<Effect> {
-        Some(Effect::LoadActions { team })
     }
 
     /// The loop hands back the team's retros, newest first.

@@ -68,7 +68,8 @@ pub struct App {
     pub running: bool,
     /// How commands that reach this store are written on screen (see [`super::Backend`]).
     pub command: String,
-    /// Retro writes the store could not take yet, retried on the tick.
+    /// Writes the store could not take yet (the retro's, and corrections of actions),
+    /// retried on the tick.
     pub pending: super::pending::Pending,
     /// Where quitting with waiting writes offers to put their text: the store's folder,
     /// or the current one for a store in memory.
@@ -267,7 +268,11 @@ impl App {
                 self.actions = None;
                 None
             }
-            super::actions::Outcome::Save(id, plan) => Some(Effect::UpdateAction { team, id, plan }),
+            // Queued like the retro's writes: a busy store or a full disk loses nothing.
+            super::actions::Outcome::Save(id, plan) => {
+                self.pending.correct(team, id, plan);
+                Some(Effect::Write)
+            }
         }
     }
 

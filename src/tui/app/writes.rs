@@ -2,9 +2,9 @@
 //! effect runner tries them and says how each went, and the app decides what the
 //! facilitator is told and what follows.
 
-use super::{App, Effect, Overlay};
+use super::{App, Effect, Overlay, Screen};
 use crate::retro::flow;
-use crate::tui::pending::Stall;
+use crate::tui::pending::{Stall, Write};
 use crate::tui::retro::RetroScreen;
 use std::path::PathBuf;
 
@@ -38,11 +38,19 @@ impl App {
         !(self.pending.waiting(self.now) && self.running)
     }
 
-    /// The runner wrote the first waiting write.
-    pub fn write_landed(&mut self) {
+    /// The runner wrote the first waiting write. A landed correction reloads the actions
+    /// screen, if it is open, to show it.
+    pub fn write_landed(&mut self) -> Option<Effect> {
+        let write = self.pending.front().cloned();
         if self.pending.done() {
             // Everything is saved: the stall notice goes.
             self.close_stall_notices();
+        }
+        match write {
+            Some(Write::Correction { team, .. }) if self.screen == Screen::Actions => {
+                Some(Effect::LoadActions { team })
+            }
+            _ => None,
         }
     }
 

@@ -34,24 +34,22 @@ use KeyCode::{BackTab, Backspace, Char, Delete, Down, End, Enter, Esc, Home, Lef
 const GLOBAL: &[Binding] =
     &[bind(&[ctrl('c')], "Ctrl-C", Action::Quit, "quit (a note being typed is kept as a draft)", "")];
 
-const MOVE: [Binding; 2] = [
-    bind(&[k(Up), k(Char('k'))], "↑/k", Action::Up, "move up", ""),
-    bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", "move"),
-];
+const MOVE_UP: Binding = bind(&[k(Up), k(Char('k'))], "↑/k", Action::Up, "move up", "");
+const MOVE_DOWN: Binding = bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", "move");
 const HELP: Binding = bind(&[k(Char('?'))], "?", Action::Help, "show or hide this help", "help");
 
 const FIRST_RUN: &[Binding] = &[HELP, bind(&[k(Char('q')), k(Esc)], "q", Action::Quit, "quit", "quit")];
 
 const TEAM_PICKER: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Enter), k(Right), k(Char('l'))], "Enter", Action::Open, "open the team's dashboard", "open"),
     HELP,
     bind(&[k(Char('q')), k(Esc)], "q", Action::Quit, "quit", "quit"),
 ];
 
 const DASHBOARD: &[Binding] = &[
-    MOVE[0],
+    MOVE_UP,
     bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", ""),
     bind(&[k(Enter)], "Enter", Action::Open, "open the metric's history", "history"),
     bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "switch between DORA and team metrics", ""),
@@ -118,16 +116,15 @@ const NEXT_STAGE: Binding = bind(&[k(Char(']')), k(PageDown)], "]", Action::Next
 const PREVIOUS_STAGE: Binding = bind(&[k(Char('[')), k(PageUp)], "[", Action::PreviousStage, "previous stage", "");
 const LEAVE_RETRO: Binding =
     bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "leave the retro (everything is saved; resume with r)", "leave");
-const ADJUST: [Binding; 2] = [
-    bind(&[k(Left), k(Char('-')), k(Char('h'))], "←/-", Action::Decrease, "one vote fewer", ""),
-    bind(
-        &[k(Right), k(Char('+')), k(Char('l')), k(Char('='))],
-        "→/+",
-        Action::Increase,
-        "one vote more (or type the count)",
-        "count",
-    ),
-];
+const FEWER_VOTES: Binding =
+    bind(&[k(Left), k(Char('-')), k(Char('h'))], "←/-", Action::Decrease, "one vote fewer", "");
+const MORE_VOTES: Binding = bind(
+    &[k(Right), k(Char('+')), k(Char('l')), k(Char('='))],
+    "→/+",
+    Action::Increase,
+    "one vote more (or type the count)",
+    "count",
+);
 
 /// A digit sets the count: the action carries the digit of the key pressed.
 const TYPE_COUNT: Binding = bind(
@@ -152,10 +149,10 @@ const ERASE_DIGIT: Binding =
     bind(&[k(Backspace)], "Backspace", Action::EraseDigit, "take the last digit off the count", "");
 
 const SET_THE_STAGE: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
-    ADJUST[0],
-    ADJUST[1],
+    MOVE_UP,
+    MOVE_DOWN,
+    FEWER_VOTES,
+    MORE_VOTES,
     TYPE_COUNT,
     ERASE_DIGIT,
     bind(&[k(Enter), k(Char('a'))], "Enter", Action::Add, "take a note under the selected safety prompt", ""),
@@ -166,8 +163,8 @@ const SET_THE_STAGE: &[Binding] = &[
 ];
 
 const REVIEW_ACTIONS: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Char('d'))], "d", Action::MarkDone, "mark the action done (with a note)", "done"),
     bind(&[k(Char('o'))], "o", Action::MarkKeep, "keep it open (with a note)", "keep open"),
     bind(&[k(Char('x'))], "x", Action::MarkDrop, "drop it (asks first; with a note)", "drop"),
@@ -177,11 +174,11 @@ const REVIEW_ACTIONS: &[Binding] = &[
     LEAVE_RETRO,
 ];
 
-const LOOK_AT_DATA: &[Binding] = &[MOVE[0], MOVE[1], NEXT_STAGE, PREVIOUS_STAGE, HELP, LEAVE_RETRO];
+const LOOK_AT_DATA: &[Binding] = &[MOVE_UP, MOVE_DOWN, NEXT_STAGE, PREVIOUS_STAGE, HELP, LEAVE_RETRO];
 
 const WHATS_BLOCKING: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "switch between prompts and their notes", "pane"),
     bind(&[k(Enter), k(Char('a'))], "a", Action::Add, "add a note under the selected prompt", "add"),
     bind(&[k(Char('e'))], "e", Action::Edit, "edit the selected note", "edit"),
@@ -193,8 +190,8 @@ const WHATS_BLOCKING: &[Binding] = &[
 ];
 
 const DECIDE_ACTIONS: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Enter), k(Char('a'))], "a", Action::Add, "create an action from the selected note", "from note"),
     bind(&[k(Char('n'))], "n", Action::NewAction, "create an action", "new"),
     bind(&[k(Tab), k(BackTab)], "Tab", Action::NextPane, "move to this retro's actions", "pane"),
@@ -205,8 +202,8 @@ const DECIDE_ACTIONS: &[Binding] = &[
 ];
 
 const DECIDE_ACTIONS_TABLE: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Char('e')), k(Enter)], "e", Action::Edit, "correct the selected action (every field)", "edit"),
     bind(
         &[k(Delete), k(Char('x'))],
@@ -224,10 +221,10 @@ const DECIDE_ACTIONS_TABLE: &[Binding] = &[
 ];
 
 const CLOSE: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
-    ADJUST[0],
-    ADJUST[1],
+    MOVE_UP,
+    MOVE_DOWN,
+    FEWER_VOTES,
+    MORE_VOTES,
     TYPE_COUNT,
     ERASE_DIGIT,
     bind(&[k(Char('e'))], "e", Action::Export, "export the summary as Markdown", "export"),
@@ -245,26 +242,24 @@ const EDITING: &[Binding] = &[
     bind(&[k(Esc)], "Esc", Action::Cancel, "stop typing; the text stays as a draft", "close (kept as a draft)"),
 ];
 
-const FORM_KEYS: [Binding; 4] = [
-    bind(SAVE_KEYS, "Ctrl-S", Action::Save, "save the action", "save"),
-    bind(&[k(Tab), k(Down), k(Enter)], "Tab", Action::NextField, "next field", "next field"),
-    bind(&[k(BackTab), k(Up)], "Shift-Tab", Action::PreviousField, "previous field", ""),
-    bind(&[k(Esc)], "Esc", Action::Cancel, "cancel", "cancel"),
-];
+const SAVE_ACTION: Binding = bind(SAVE_KEYS, "Ctrl-S", Action::Save, "save the action", "save");
+const NEXT_FIELD: Binding = bind(&[k(Tab), k(Down), k(Enter)], "Tab", Action::NextField, "next field", "next field");
+const PREVIOUS_FIELD: Binding = bind(&[k(BackTab), k(Up)], "Shift-Tab", Action::PreviousField, "previous field", "");
+const CANCEL_FORM: Binding = bind(&[k(Esc)], "Esc", Action::Cancel, "cancel", "cancel");
 
-const ACTION_FORM: &[Binding] = &[FORM_KEYS[0], FORM_KEYS[1], FORM_KEYS[2], FORM_KEYS[3]];
+const ACTION_FORM: &[Binding] = &[SAVE_ACTION, NEXT_FIELD, PREVIOUS_FIELD, CANCEL_FORM];
 
 const ACTION_FORM_CHOICE: &[Binding] = &[
-    FORM_KEYS[0],
-    FORM_KEYS[1],
-    FORM_KEYS[2],
+    SAVE_ACTION,
+    NEXT_FIELD,
+    PREVIOUS_FIELD,
     bind(&[k(Left)], "←→", Action::PreviousChoice, "previous choice", "choose"),
     bind(&[k(Right)], "→", Action::NextChoice, "next choice", ""),
-    FORM_KEYS[3],
+    CANCEL_FORM,
 ];
 
 const ACTION_LIST: &[Binding] = &[
-    MOVE[0],
+    MOVE_UP,
     bind(&[k(Down), k(Char('j'))], "↑↓", Action::Down, "move down", "move"),
     bind(&[k(Enter)], "Enter", Action::Open, "the action in detail", "detail"),
     bind(&[k(Char('f'))], "f", Action::Filter, "show open, overdue, done, dropped or all", "filter"),
@@ -283,8 +278,8 @@ const ACTION_DETAIL: &[Binding] = &[
 ];
 
 const RETRO_LIST: &[Binding] = &[
-    MOVE[0],
-    MOVE[1],
+    MOVE_UP,
+    MOVE_DOWN,
     bind(&[k(Enter), k(Right), k(Char('l'))], "Enter", Action::Open, "read the selected retro", "read"),
     HELP,
     bind(&[k(Char('q')), k(Esc)], "q", Action::Back, "back to the dashboard", "back"),
