@@ -549,11 +549,6 @@ fn updated_plan(
         Some(m) => resolve_metric(store, team, m)?,
         None => action.plan.metric.clone(),
     };
-    let baseline = if metric == action.plan.metric {
-        action.baseline
-    } else {
-        value_over(store, team, &metric, &action.baseline_window, now)?
-    };
     let expected = args.expect.unwrap_or(action.plan.expected);
     let plan = ActionPlan {
         title: args.title.as_deref().map_or_else(|| action.plan.title.clone(), |t| t.trim().to_owned()),
@@ -564,6 +559,7 @@ fn updated_plan(
         due: if args.no_due { None } else { args.due.or(action.plan.due) },
         volunteer: text(&args.volunteer, &action.plan.volunteer),
     };
+    let baseline = crate::query::actions::corrected_baseline(store, team, action, &plan, now)?;
     Ok((plan, baseline))
 }
 

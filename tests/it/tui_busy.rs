@@ -134,7 +134,7 @@ fn a_correction_saved_on_the_actions_screen_while_another_connection_holds_the_s
     let before = tui.app.actions.as_ref().unwrap().current().expect("the demo has open actions").action.clone();
     tui.keys("e");
     tui.keys(", corrected");
-    let corrected = format!("{}, corrected", before.title);
+    let corrected = format!("{}, corrected", before.plan.title);
     let other = lock(&db);
     tui.ctrl('s');
     // Its due date is already past: kept.
@@ -146,8 +146,8 @@ fn a_correction_saved_on_the_actions_screen_while_another_connection_holds_the_s
         "the correction waits: {:?}",
         tui.app.pending
     );
-    let stored = |tui: &Tui| tui.backend.store.action(before.id).unwrap().unwrap().title;
-    assert_eq!(stored(&tui), before.title, "nothing reached the store while it was held");
+    let stored = |tui: &Tui| tui.backend.store.action(before.id).unwrap().unwrap().plan.title;
+    assert_eq!(stored(&tui), before.plan.title, "nothing reached the store while it was held");
     tui.press(KeyCode::Esc);
     for _ in 0..10 {
         tick_after(&mut tui, 1);
@@ -163,7 +163,11 @@ fn a_correction_saved_on_the_actions_screen_while_another_connection_holds_the_s
     assert_eq!(tui.app.notice(), None, "the busy notice goes once it is saved");
     assert_eq!(stored(&tui), corrected);
     let shown = tui.app.actions.as_ref().unwrap().current().unwrap();
-    assert_eq!((shown.action.id, shown.action.title.as_str()), (before.id, corrected.as_str()), "the list shows it");
+    assert_eq!(
+        (shown.action.id, shown.action.plan.title.as_str()),
+        (before.id, corrected.as_str()),
+        "the list shows it"
+    );
 }
 
 #[test]
