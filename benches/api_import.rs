@@ -53,7 +53,7 @@ fn write_inputs(dir: &Path, n: usize) {
         )
     });
     pages(&dir.join("gh-statuses.json"), n, "{}", |i| {
-        let state = if i % 10 == 0 { "failure" } else { "success" };
+        let state = if i.is_multiple_of(10) { "failure" } else { "success" };
         format!(
             r#"{{"id": {i}, "state": "{state}", "created_at": "{}", "deployment_url": "https://api.github.com/repos/o/r/deployments/{i}"}}"#,
             at(i)
@@ -96,8 +96,13 @@ fn write_inputs(dir: &Path, n: usize) {
     let mut w = BufWriter::new(std::fs::File::create(fk.join("deployments.json")).unwrap());
     for d in 0..n / 10 {
         let changes: Vec<String> = (d * 10..d * 10 + 10).map(|c| format!("\"c{c}\"")).collect();
-        writeln!(w, r#"{{"deploy_id": "d{d}", "time_created": "{}", "changes": [{}]}}"#, at(d * 10 + 10), changes.join(","))
-            .unwrap();
+        writeln!(
+            w,
+            r#"{{"deploy_id": "d{d}", "time_created": "{}", "changes": [{}]}}"#,
+            at(d * 10 + 10),
+            changes.join(",")
+        )
+        .unwrap();
     }
     w.flush().unwrap();
     lines(&fk.join("changes.csv"), "change_id,time_created", n, |c| format!("c{c},{}", at(c)));

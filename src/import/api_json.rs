@@ -68,18 +68,14 @@ pub(crate) fn each_record(
     let walk = Walk { file, key, newlines: &newlines, read: &read, each: &each, failed: &failed };
     let mut de = serde_json::Deserializer::from_reader(CountingReader::new(reader, &newlines));
     let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
-    let mut values = 0;
-    // `end` looks past white space: what is left is the next value, or nothing.
+    // `end` looks past white space: what is left is the next value, or nothing (a file
+    // of no records, as an empty list is).
     while de.end().is_err() {
-        values += 1;
         let result = walk.clone().deserialize(&mut de);
         if let Some(e) = failed.borrow_mut().take() {
             return Err(e);
         }
         result.map_err(json_error)?;
-    }
-    if values == 0 {
-        return Err(error(file, None, None, walk.expected()));
     }
     Ok(())
 }
@@ -184,9 +180,8 @@ impl<'de, F: FnMut(Record) -> Result<(), ImportError>> Visitor<'de> for At<'_, F
                 // A page's records are records even if they hold the key themselves.
                 let inner = Walk { key: None, ..self.walk.clone() };
                 match map.next_value_seed(PageValue { walk: inner })? {
-                    Some(value) => {
+                    Some(_) => {
                         let e = error(self.walk.file, Some(self.line), Some(&name), "must be a JSON array of objects");
-                        drop(value);
                         return Err(self.walk.fail(e));
                     }
                     None => page = true,

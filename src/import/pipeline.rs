@@ -30,7 +30,7 @@ pub(crate) struct Streams<'a, E> {
 impl<E> Streams<'_, E> {
     /// The next row if `is` says it belongs to the stream being read, or the reader's error.
     fn next_of<T>(&self, is: fn(&Event) -> bool, take: fn(Event) -> Option<T>) -> Option<Result<T, E>> {
-        let item = self.feed.borrow_mut().next_if(|row| row.as_ref().map_or(true, is))?;
+        let item = self.feed.borrow_mut().next_if(|row| !matches!(row, Ok(event) if !is(event)))?;
         Some(item.map(|event| take(event).expect("the kind was checked")))
     }
 

@@ -336,7 +336,6 @@ impl Store {
     /// stopped (`(item, position)` cursors, asked for once every row is loaded), in one
     /// transaction: an incremental importer lands its rows and its cursors together, or
     /// neither. The first `Err` of a stream rolls it all back.
-    #[allow(clippy::too_many_arguments)]
     pub fn load_events_with_cursors_from<E>(
         &mut self,
         team: &Team,
