@@ -4,8 +4,8 @@
 use crate::cli::ImportArgs;
 use crate::domain::Team;
 use crate::import::sources::gitlab::{self, ParsedDora};
-use crate::import::sources::{self, ChangesFrom, ParsedDeployments, SourceSummary, github};
-use crate::import::{Format, ImportKind, read_file};
+use crate::import::sources::{self, Api, ChangesFrom, SourceSummary};
+use crate::import::{Format, ImportKind, Input};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, bail};
@@ -22,28 +22,22 @@ pub fn reads(kind: ImportKind) -> bool {
 pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
     check_flags(args)?;
     let file = args.file.display().to_string();
-    let bytes = read_file(&args.file)?;
-    let (parsed, source): (ParsedDeployments, &str) = match args.kind {
-        ImportKind::GithubDeployments => {
-            let statuses = match &args.statuses {
-                Some(path) => Some((path.display().to_string(), read_file(path)?)),
-                None => None,
-            };
-            let statuses = statuses.as_ref().map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
-            (github::parse_deployments(&file, &bytes, statuses)?, github::DEPLOYMENTS_SOURCE)
-        }
-        ImportKind::GithubRuns => {
-            let workflow = args.workflow.as_deref().unwrap_or_default();
-            (github::parse_runs(&file, &bytes, workflow)?, github::RUNS_SOURCE)
-        }
-        ImportKind::GitlabDeployments => (gitlab::parse_deployments(&file, &bytes)?, gitlab::DEPLOYMENTS_SOURCE),
+    // Read as a stream from the files: never held whole.
+    let input = Input::File(&args.file);
+    let statuses = args.statuses.as_ref().map(|path| (path.display().to_string(), path));
+    let api = match args.kind {
+        ImportKind::GithubDeployments => Api::GithubDeployments {
+            statuses: statuses.as_ref().map(|(name, path)| (name.as_str(), Input::File(path))),
+        },
+        ImportKind::GithubRuns => Api::GithubRuns { workflow: args.workflow.as_deref().unwrap_or_default() },
+        ImportKind::GitlabDeployments => Api::GitlabDeployments,
         _ => {
-            let parsed = gitlab::parse_dora(&file, &bytes, args.metric)?;
+            let parsed = gitlab::parse_dora(&file, input, args.metric)?;
             let report = gitlab::load_dora(store, team, &parsed)?;
             return print_dora(&file, team, &parsed, report, out);
         }
     };
-    let summary = sources::load(store, team, parsed, source, args.repo.as_deref())?;
+    let summary = sources::import(store, team, &file, input, api, args.repo.as_deref())?;
     print_summary(&file, team, args, &summary, out)?;
     print_link_notes(store, team, out)
 }

@@ -7,7 +7,7 @@ use crate::import::tools::{
     self, Allowed, IncidentTool, ToolSummary, fourkeys, opsgenie,
     pagerduty::{self, PagerDutyFilter},
 };
-use crate::import::{Format, ImportKind, read_file};
+use crate::import::{Format, ImportKind, Input, read_file};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -26,11 +26,13 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
                 urgencies: Allowed::parse(&args.urgency, default.urgencies),
                 priorities: Allowed::parse(&args.priority, default.priorities),
             };
-            let bytes = mapped_with(args, &file, format, pagerduty::csv_layout(), read_file(&args.file)?)?;
-            let read = pagerduty::parse(&file, &bytes, format, &filter)?;
+            // Read as a stream from the file; a header --map renames is read whole to rename it.
+            let mapped = mapped_with(args, &file, format, pagerduty::csv_layout(), || read_file(&args.file))?;
+            let input = mapped.as_deref().map_or(Input::File(&args.file), Input::Bytes);
+            let read = |each: &mut dyn FnMut(_)| pagerduty::read(&file, input, format, &filter, each);
             let described =
                 format!("--urgency {} --priority {}", filter.urgencies.describe(), filter.priorities.describe());
-            (tools::load_incidents(store, team, IncidentTool::PagerDuty, read, by_time)?, described)
+            (tools::import_incidents(store, team, IncidentTool::PagerDuty, by_time, read)?, described)
         }
         ImportKind::Opsgenie => {
             if !args.urgency.is_empty() {
@@ -40,10 +42,10 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
                 bail!("retro reads Opsgenie's Alert API JSON, not CSV");
             }
             let priorities = Allowed::parse(&args.priority, opsgenie::default_priorities());
-            let bytes = read_file(&args.file)?;
-            let read = opsgenie::parse(&file, &bytes, &priorities)?;
+            let input = Input::File(&args.file);
+            let read = |each: &mut dyn FnMut(_)| opsgenie::read(&file, input, &priorities, each);
             let described = format!("--priority {}", priorities.describe());
-            (tools::load_incidents(store, team, IncidentTool::Opsgenie, read, by_time)?, described)
+            (tools::import_incidents(store, team, IncidentTool::Opsgenie, by_time, read)?, described)
         }
         ImportKind::Fourkeys => {
             if !args.urgency.is_empty() || !args.priority.is_empty() {
@@ -55,26 +57,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
                 );
             }
             let found = fourkeys::table_files(&args.file)?;
-            let mut bytes: [Vec<u8>; 3] = Default::default();
-            for (slot, table) in bytes.iter_mut().zip(&found) {
-                if let Some((name, _)) = table {
-                    *slot = read_file(std::path::Path::new(name))?;
-                }
-            }
-            let table = |i: usize| {
-                found[i].as_ref().map(|(name, format)| fourkeys::TableFile {
-                    name: name.as_str(),
-                    bytes: &bytes[i],
-                    format: *format,
-                })
-            };
-            let read = fourkeys::parse(table(0), table(1), table(2))?;
-            let given = read.files.clone();
-            let mut summary = tools::load_four_keys(store, team, read, by_time)?;
-            // Only the tables the folder held.
-            let mut keep = given.iter().map(Option::is_some);
-            summary.loaded.retain(|_| keep.next().unwrap_or(false));
-            (summary, String::new())
+            let paths = found
+                .each_ref()
+                .map(|t| t.as_ref().map(|(name, format)| (name.as_str(), std::path::Path::new(name), *format)));
+            let tables = paths
+                .map(|t| t.map(|(name, path, format)| fourkeys::TableFile { name, input: Input::File(path), format }));
+            (tools::import_four_keys(store, team, tables, by_time)?, String::new())
         }
         _ => unreachable!("only the tools' kinds come here"),
     };
@@ -132,7 +120,11 @@ fn print(
 /// The file's bytes with its header renamed by `--map` and `--map-file`, if given.
 pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>> {
     match mapping::layout_of(args.kind) {
-        Some(layout) => mapped_with(args, file, format, layout, bytes),
+        Some(layout) => {
+            let mut given = Some(bytes);
+            let renamed = mapped_with(args, file, format, layout, || Ok(given.take().unwrap_or_default()))?;
+            Ok(renamed.or(given).unwrap_or_default())
+        }
         None => Ok(bytes),
     }
 }
@@ -142,8 +134,8 @@ fn mapped_with(
     file: &str,
     format: Format,
     layout: &crate::import::mapping::Layout,
-    bytes: Vec<u8>,
-) -> Result<Vec<u8>> {
+    bytes: impl FnOnce() -> Result<Vec<u8>, crate::import::ImportError>,
+) -> Result<Option<Vec<u8>>> {
     let mut entries: Vec<MapEntry> = Vec::new();
     if let Some(path) = &args.map_file {
         let text = read_file(path)?;
@@ -155,10 +147,10 @@ fn mapped_with(
         entries.push(mapping::parse_arg(arg)?);
     }
     if entries.is_empty() {
-        return Ok(bytes);
+        return Ok(None);
     }
     if format != Format::Csv {
         bail!("--map and --map-file apply to CSV files; a JSON file's keys can be renamed before import (with jq)");
     }
-    Ok(mapping::apply(file, &bytes, layout, &entries)?)
+    Ok(Some(mapping::apply(file, &bytes()?, layout, &entries)?))
 }

@@ -2,6 +2,7 @@
 //! repository's history becomes deployments and changes ([`git`]). Loading them into the
 //! store is the store's job, in one transaction per import.
 
+mod api_json;
 mod columns;
 pub mod devlake;
 mod error;
@@ -10,6 +11,7 @@ mod fields;
 pub mod git;
 mod load;
 pub mod mapping;
+mod pipeline;
 mod records;
 mod samples;
 pub mod sources;

@@ -73,7 +73,7 @@ impl Input<'_> {
     }
 
     /// [`Self::open`], naming the file in the error.
-    fn reader(&self, file: &str) -> Result<Box<dyn BufRead + '_>, ImportError> {
+    pub(super) fn reader(&self, file: &str) -> Result<Box<dyn BufRead + '_>, ImportError> {
         self.open().map_err(|e| error(file, None, None, format!("cannot be read: {e}")))
     }
 
@@ -280,7 +280,7 @@ fn read_json(
 }
 
 /// Refuses a file that is not UTF-8, naming the line of the first bad byte.
-fn check_utf8(file: &str, input: Input<'_>) -> Result<(), ImportError> {
+pub(super) fn check_utf8(file: &str, input: Input<'_>) -> Result<(), ImportError> {
     let mut reader = input.reader(file)?;
     let read_error = |e: std::io::Error| error(file, None, None, format!("cannot be read: {e}"));
     let mut line = 1;
@@ -319,9 +319,15 @@ fn check_utf8(file: &str, input: Input<'_>) -> Result<(), ImportError> {
 /// A reader that counts the line ends it has handed out. serde_json reads its input a
 /// byte at a time and looks one byte ahead, so when a record is about to be read the
 /// count is that of the lines before the record's first byte.
-struct CountingReader<'c, R> {
+pub(super) struct CountingReader<'c, R> {
     inner: R,
     newlines: &'c Cell<u64>,
+}
+
+impl<'c, R> CountingReader<'c, R> {
+    pub(super) fn new(inner: R, newlines: &'c Cell<u64>) -> Self {
+        CountingReader { inner, newlines }
+    }
 }
 
 impl<R: Read> Read for CountingReader<'_, R> {

@@ -43,14 +43,6 @@ enum Access {
     Read,
 }
 
-/// The rows of one import that carries several kinds of event.
-#[derive(Debug, Clone, Copy)]
-pub struct EventBatch<'a> {
-    pub deployments: &'a [Deployment],
-    pub changes: &'a [Change],
-    pub incidents: &'a [Incident],
-}
-
 /// How much of the store file reads map into memory.
 const MMAP_SIZE: i64 = 1 << 30;
 
@@ -341,40 +333,28 @@ impl Store {
     }
 
     /// Deployments, changes and incidents from one source, and where the source's reading
-    /// stopped (`(item, position)` cursors), in one transaction: an incremental importer
-    /// lands its rows and its cursors together, or neither.
-    pub fn load_events_with_cursors(
+    /// stopped (`(item, position)` cursors, asked for once every row is loaded), in one
+    /// transaction: an incremental importer lands its rows and its cursors together, or
+    /// neither. The first `Err` of a stream rolls it all back.
+    pub fn load_events_with_cursors_from<E>(
         &mut self,
         team: &Team,
-        events: EventBatch<'_>,
+        deployments: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
+        changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
+        incidents: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
         source: &str,
-        cursors: &[(&str, String)],
-    ) -> Result<(LoadReport, LoadReport, LoadReport), StoreError> {
+        cursors: impl FnOnce() -> Vec<(&'static str, String)>,
+    ) -> Result<[LoadReport; 3], LoadFailure<E>> {
         let declared = self.declared;
         self.write_bulk(|tx| {
-            let deployments = events::load_deployments(
-                tx,
-                team.id,
-                events.deployments.iter().map(Ok::<_, Infallible>),
-                source,
-                declared,
-            )?;
-            let changes = events::load_changes(tx, team.id, events.changes.iter().map(Ok::<_, Infallible>), source)?;
-            let incidents = events::load_incidents(
-                tx,
-                team.id,
-                events.incidents.iter().map(Ok::<_, Infallible>),
-                source,
-                false,
-                declared,
-            )?
-            .0;
-            for (item, position) in cursors {
-                cursors::set(tx, team.id, source, item, position)?;
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
+            let changes = events::load_changes(tx, team.id, changes, source)?;
+            let incidents = events::load_incidents(tx, team.id, incidents, source, false, declared)?.0;
+            for (item, position) in cursors() {
+                cursors::set(tx, team.id, source, item, &position)?;
             }
-            Ok((deployments, changes, incidents))
+            Ok([deployments, changes, incidents])
         })
-        .map_err(|e: LoadFailure<Infallible>| e.into())
     }
 
     /// `(change external id, deployed_at of the deployment it names)` for the changes

@@ -536,3 +536,80 @@ fn commits_waiting_for_refdiff_arrive_later_and_a_commit_keeps_its_first_deploym
     fresh.import(&url).unwrap();
     assert_eq!(f.rows(), fresh.rows());
 }
+
+#[test]
+fn a_large_project_is_read_row_by_row_and_imports_whole() {
+    let bin = require_mariadb!();
+    let server = MariaDb::start(&bin);
+    let mut conn = mysql::Conn::new(server.admin_url().as_str()).unwrap();
+    conn.query_drop("CREATE DATABASE big").unwrap();
+    drop(conn);
+    let url = server.url("big");
+    server.run(&url, SCHEMA);
+    let mut conn = mysql::Conn::new(url.as_str()).unwrap();
+    conn.query_drop(
+        "INSERT INTO project_mapping (project_name, `table`, row_id) VALUES
+         ('payments', 'cicd_scopes', 'scope'), ('payments', 'boards', 'board')",
+    )
+    .unwrap();
+    // 50,000 deployments a minute apart from 2025-01-01, every tenth failed, and an
+    // incident after each failure, linked to it.
+    const N: usize = 50_000;
+    for first in (0..N).step_by(2_000) {
+        let rows: Vec<String> = (first..first + 2_000)
+            .map(|i| {
+                let result = if i.is_multiple_of(10) { "FAILURE" } else { "SUCCESS" };
+                format!(
+                    "('d{i}', 'scope', '{result}', 'DONE', 'PRODUCTION', \
+                     TIMESTAMPADD(MINUTE, {i}, '2025-01-01 00:00:00'), '2025-02-01 00:00:00')"
+                )
+            })
+            .collect();
+        conn.query_drop(format!(
+            "INSERT INTO cicd_deployments (id, cicd_scope_id, result, status, environment, finished_date, updated_at) \
+             VALUES {}",
+            rows.join(",")
+        ))
+        .unwrap();
+        let failed = (first..first + 2_000).step_by(10);
+        let incidents: Vec<String> = failed
+            .clone()
+            .map(|i| {
+                format!(
+                    "('i{i}', 'boards', 'board', 'DONE', TIMESTAMPADD(MINUTE, {i}, '2025-01-01 00:00:30'), \
+                     TIMESTAMPADD(MINUTE, {i}, '2025-01-01 00:30:00'), 'Ada Quill', '2025-02-01 00:00:00')"
+                )
+            })
+            .collect();
+        conn.query_drop(format!(
+            "INSERT INTO incidents (id, `table`, scope_id, status, created_date, resolution_date, creator_name, \
+             updated_at) VALUES {}",
+            incidents.join(",")
+        ))
+        .unwrap();
+        let links: Vec<String> =
+            failed.map(|i| format!("('i{i}', 'payments', 'd{i}', '2025-02-01 00:00:00')")).collect();
+        conn.query_drop(format!(
+            "INSERT INTO project_incident_deployment_relationships (id, project_name, deployment_id, updated_at) \
+             VALUES {}",
+            links.join(",")
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    let mut f = Fixture::new();
+    let s = f.import(&url).unwrap();
+    assert_eq!((s.deployments, s.incidents, s.linked_incidents), (N, N / 10, N / 10));
+    assert_eq!(s.deployment_report.inserted, N as u64);
+    assert_eq!(f.counts(), (N as u64, 0, N as u64 / 10));
+    // 2025-W02 (6 to 12 January): minutes 7,200 to 17,279 after the start, 10,080
+    // deployments, 1,008 of them failed, each recovered in 29.5 minutes.
+    let w = f.week("2025-W02");
+    let freq = w.dora.get(DoraMetric::DeploymentFrequency);
+    assert_eq!(freq.count, 10_080);
+    let cfr = w.dora.get(DoraMetric::ChangeFailureRate);
+    let round = |v: Option<f64>| v.map(|v| (v * 1e9).round() / 1e9);
+    assert_eq!((round(cfr.value), cfr.count), (Some(10.0), 10_080));
+    let recovery = w.dora.get(DoraMetric::RecoveryTime);
+    assert_eq!((round(recovery.value), recovery.count), (round(Some(29.5 / 60.0)), 1_008));
+}

@@ -2,6 +2,7 @@
 
 mod actions;
 mod bad_stores;
+mod big_imports;
 mod cli;
 mod cli_retro;
 mod cli_values;

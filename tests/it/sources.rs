@@ -3,9 +3,9 @@
 //! records refused with file, line and record, person fields dropped and named.
 
 use retro::domain::{DoraMetric, Period, Team, UtcOffset};
-use retro::import::ImportError;
 use retro::import::sources::gitlab::{self, GitlabMetric};
 use retro::import::sources::{self, ParsedDeployments, SourceError, SourceSummary, github};
+use retro::import::{ImportError, Input};
 use retro::metrics::PeriodMetrics;
 use retro::query::MetricTable;
 use retro::store::{Store, TeamCounts};
@@ -317,7 +317,7 @@ fn gitlab_dora_values_arrive_in_retros_units() {
     let mut empty = 0;
     for (name, metric) in files {
         let (file, bytes) = fixture(name);
-        let parsed = gitlab::parse_dora(&file, &bytes, Some(metric)).unwrap();
+        let parsed = gitlab::parse_dora(&file, Input::Bytes(&bytes), Some(metric)).unwrap();
         empty += parsed.empty;
         gitlab::load_dora(&mut f.store, &f.team, &parsed).unwrap();
     }
@@ -337,7 +337,7 @@ fn gitlab_dora_values_arrive_in_retros_units() {
     assert_eq!(f.period("2025-03").dora.get(DoraMetric::DeploymentFrequency).value, None);
 
     let (file, bytes) = fixture("gitlab/dora-deployment-frequency.json");
-    let again = gitlab::parse_dora(&file, &bytes, Some(GitlabMetric::DeploymentFrequency)).unwrap();
+    let again = gitlab::parse_dora(&file, Input::Bytes(&bytes), Some(GitlabMetric::DeploymentFrequency)).unwrap();
     let report = gitlab::load_dora(&mut f.store, &f.team, &again).unwrap();
     assert_eq!((report.inserted, report.updated, report.unchanged), (0, 0, 2));
 }
@@ -346,10 +346,11 @@ fn gitlab_dora_values_arrive_in_retros_units() {
 fn gitlab_dora_metrics_may_come_together_keyed_by_name() {
     let text = r#"{"deployment_frequency": [{"date": "2025-01-01", "value": 31}],
   "change_failure_rate": [{"date": "2025-01-01", "value": 0.5}]}"#;
-    let parsed = gitlab::parse_dora("dora.json", text.as_bytes(), None).unwrap();
+    let parsed = gitlab::parse_dora("dora.json", Input::Bytes(text.as_bytes()), None).unwrap();
     let values: Vec<(String, f64)> = parsed.samples.iter().map(|s| (s.metric.key().to_owned(), s.value)).collect();
     assert_eq!(values, [("deployment_frequency".to_owned(), 1.0), ("change_failure_rate".to_owned(), 50.0)]);
-    let e = gitlab::parse_dora("dora.json", br#"[{"date": "2025-01-01", "value": 3}]"#, None).unwrap_err();
+    let e =
+        gitlab::parse_dora("dora.json", Input::Bytes(br#"[{"date": "2025-01-01", "value": 3}]"#), None).unwrap_err();
     assert!(e.to_string().contains("give --metric NAME"), "{e}");
 }
 
@@ -435,11 +436,13 @@ fn an_unparsable_time_names_file_line_and_record() {
 #[test]
 fn gitlab_dora_refuses_daily_values_and_rates_above_one() {
     let daily = "[\n{\"date\": \"2025-01-01\", \"value\": 3},\n{\"date\": \"2025-01-02\", \"value\": 6}\n]";
-    let e = gitlab::parse_dora("df.json", daily.as_bytes(), Some(GitlabMetric::DeploymentFrequency)).unwrap_err();
+    let e = gitlab::parse_dora("df.json", Input::Bytes(daily.as_bytes()), Some(GitlabMetric::DeploymentFrequency))
+        .unwrap_err();
     assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("date")));
     assert!(e.message.contains("interval=monthly"), "{}", e.message);
     let rate = "[{\"date\": \"2025-01-01\", \"value\": 12.5}]";
-    let e = gitlab::parse_dora("cfr.json", rate.as_bytes(), Some(GitlabMetric::ChangeFailureRate)).unwrap_err();
+    let e = gitlab::parse_dora("cfr.json", Input::Bytes(rate.as_bytes()), Some(GitlabMetric::ChangeFailureRate))
+        .unwrap_err();
     assert_eq!((e.line, e.field.as_deref()), (Some(1), Some("value")));
 }
 

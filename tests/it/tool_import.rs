@@ -11,7 +11,7 @@ use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::tools::fourkeys::{self, TableFile};
 use retro::import::tools::pagerduty::{self, PagerDutyFilter};
 use retro::import::tools::{self, Allowed, IncidentTool, opsgenie};
-use retro::import::{Format, ImportKind, LoadError, import_bytes, import_bytes_linking, mapping};
+use retro::import::{Format, ImportKind, Input, LoadError, import_bytes, import_bytes_linking, mapping};
 use retro::query::MetricTable;
 use retro::store::{LoadReport, Store};
 
@@ -170,7 +170,7 @@ fn a_bad_record_names_file_line_field_and_id_and_imports_nothing() {
     let bad = String::from_utf8(FK_CHANGES.to_vec()).unwrap().replace("2025-01-15 06:00:00 UTC", "15/01/2025");
     let err = fourkeys::parse(
         None,
-        Some(TableFile { name: "changes.csv", bytes: bad.as_bytes(), format: Format::Csv }),
+        Some(TableFile { name: "changes.csv", input: Input::Bytes(bad.as_bytes()), format: Format::Csv }),
         None,
     )
     .unwrap_err();
@@ -215,9 +215,9 @@ fn an_id_twice_in_an_api_export_is_refused() {
 
 fn four_keys() -> fourkeys::FourKeys {
     fourkeys::parse(
-        Some(TableFile { name: "deployments.json", bytes: FK_DEPLOYMENTS, format: Format::Json }),
-        Some(TableFile { name: "changes.csv", bytes: FK_CHANGES, format: Format::Csv }),
-        Some(TableFile { name: "incidents.json", bytes: FK_INCIDENTS, format: Format::Json }),
+        Some(TableFile { name: "deployments.json", input: Input::Bytes(FK_DEPLOYMENTS), format: Format::Json }),
+        Some(TableFile { name: "changes.csv", input: Input::Bytes(FK_CHANGES), format: Format::Csv }),
+        Some(TableFile { name: "incidents.json", input: Input::Bytes(FK_INCIDENTS), format: Format::Json }),
     )
     .unwrap()
 }
@@ -274,9 +274,9 @@ fn four_keys_rows_may_come_as_csv_and_json_errors_name_the_row() {
         github,dep-2,2025-01-14T10:00:00Z,c3,c3 c4\n";
     let incidents = "incident_id,time_created,time_resolved,changes\n7,2025-01-14 11:00:00 UTC,,c4\n";
     let fk = fourkeys::parse(
-        Some(TableFile { name: "deployments.csv", bytes: deployments.as_bytes(), format: Format::Csv }),
+        Some(TableFile { name: "deployments.csv", input: Input::Bytes(deployments.as_bytes()), format: Format::Csv }),
         None,
-        Some(TableFile { name: "incidents.csv", bytes: incidents.as_bytes(), format: Format::Csv }),
+        Some(TableFile { name: "incidents.csv", input: Input::Bytes(incidents.as_bytes()), format: Format::Csv }),
     )
     .unwrap();
     assert_eq!(fk.files, [Some("deployments.csv".to_owned()), None, Some("incidents.csv".to_owned())]);
@@ -286,7 +286,7 @@ fn four_keys_rows_may_come_as_csv_and_json_errors_name_the_row() {
 
     let bad = String::from_utf8(FK_DEPLOYMENTS.to_vec()).unwrap().replace("\"c6\"]", "6]");
     let err = fourkeys::parse(
-        Some(TableFile { name: "deployments.json", bytes: bad.as_bytes(), format: Format::Json }),
+        Some(TableFile { name: "deployments.json", input: Input::Bytes(bad.as_bytes()), format: Format::Json }),
         None,
         None,
     )
@@ -296,7 +296,7 @@ fn four_keys_rows_may_come_as_csv_and_json_errors_name_the_row() {
     let err = fourkeys::parse(
         None,
         None,
-        Some(TableFile { name: "incidents.json", bytes: bad.as_bytes(), format: Format::Json }),
+        Some(TableFile { name: "incidents.json", input: Input::Bytes(bad.as_bytes()), format: Format::Json }),
     )
     .unwrap_err();
     assert_eq!(err.to_string(), "incidents.json:1: time_resolved: incident_id 101: is before time_created");

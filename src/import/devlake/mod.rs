@@ -3,8 +3,9 @@
 //! (`cicd_deployment_commits`, `commits_diffs`, `commits`) and its incidents
 //! (`incidents`, linked through `project_incident_deployment_relationships`).
 //!
-//! Everything is read in one read-only, consistent snapshot, then loaded in one store
-//! transaction together with the cursors that make the next run incremental: each
+//! Everything is read in one read-only, consistent snapshot, row by row (a streaming
+//! result set), and loaded while it is read in one store transaction together with the
+//! cursors that make the next run incremental: each
 //! table is read from the last `updated_at` seen (DevLake writes it on every save, so a
 //! deployment that finished or an incident that was resolved since is read again; ids
 //! are text such as `github:GithubRun:1:99`, whose order says nothing about age). The
@@ -19,9 +20,10 @@ mod sql;
 
 pub use connect::{Target, target};
 
+use super::pipeline::{Event, pipelined};
 use crate::domain::Timestamp;
-use crate::domain::{Change, Deployment, Incident, Team, is_production};
-use crate::store::{EventBatch, LoadReport, Store, StoreError};
+use crate::domain::{Team, is_production};
+use crate::store::{LoadFailure, LoadReport, Store, StoreError};
 use connect::{Snapshot, instant, text};
 use mysql::Value;
 use rows::{ChangeRow, DeploymentOutcome, DeploymentRow, IncidentRow};
@@ -124,52 +126,63 @@ pub fn import_project(
     // A commit already imported with an earlier deployment keeps it.
     let shipped: HashMap<String, Timestamp> = store.changes_shipped_at(team, &source)?.into_iter().collect();
 
-    let mut snapshot = Snapshot::open(&target)?;
+    let snapshot = Snapshot::open(&target)?;
     let since = Since { deployments: &since_deployments, commits: &since_commits, incidents: &since_incidents };
-    let read = read_project(&mut snapshot, project, &since, &shipped);
-    snapshot.close();
-    let read = read?;
-
-    let mut cursors: Vec<(&str, String)> = Vec::new();
-    for (item, position) in
-        [(DEPLOYMENTS, &read.deployments_to), (DEPLOYMENT_COMMITS, &read.commits_to), (INCIDENTS, &read.incidents_to)]
-    {
-        if let Some(p) = position {
-            cursors.push((item, p.clone()));
+    // Where the reading stopped, set once every row is read: the loader writes it last.
+    let stopped: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    let read = |emit: &mut dyn FnMut(Event)| {
+        let mut snapshot = snapshot;
+        let read = read_project(&mut snapshot, project, &since, &shipped, emit);
+        snapshot.close();
+        let read = read?;
+        let mut cursors = Vec::new();
+        for (item, position) in [
+            (DEPLOYMENTS, &read.deployments_to),
+            (DEPLOYMENT_COMMITS, &read.commits_to),
+            (INCIDENTS, &read.incidents_to),
+        ] {
+            if let Some(p) = position {
+                cursors.push((item, p.clone()));
+            }
         }
-    }
-    let batch = EventBatch { deployments: &read.deployments, changes: &read.changes, incidents: &read.incidents };
-    let (deployment_report, change_report, incident_report) =
-        store.load_events_with_cursors(team, batch, &source, &cursors)?;
-    let mut other_environments = BTreeMap::new();
-    for d in read.deployments.iter().filter(|d| !is_production(&d.environment)) {
-        *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
-    }
+        let _ = stopped.set(cursors);
+        Ok(read)
+    };
+    let ([deployment_report, change_report, incident_report], read) = pipelined(read, |s| {
+        let cursors = || stopped.get().cloned().unwrap_or_default();
+        store.load_events_with_cursors_from(team, s.deployments(), s.changes(), s.incidents(), &source, cursors)
+    })
+    .map_err(|e| match e {
+        LoadFailure::Source(e) => e,
+        LoadFailure::Store(e) => DevlakeError::Store(e),
+    })?;
     Ok(DevlakeSummary {
         database: target.shown,
         project: project.to_owned(),
         incremental,
-        deployments: read.deployments.len(),
-        other_environments,
+        deployments: read.deployments,
+        other_environments: read.other_environments,
         without_result: read.without_result,
-        changes: read.changes.len(),
+        changes: read.changes,
         commits_without_time: read.commits_without_time,
         shipped_again: read.shipped_again,
         waiting_for_diffs: read.waiting_for_diffs,
-        incidents: read.incidents.len(),
-        linked_incidents: read.incidents.iter().filter(|i| i.deployment_id.is_some()).count(),
+        incidents: read.incidents,
+        linked_incidents: read.linked_incidents,
         deployment_report,
         change_report,
         incident_report,
     })
 }
 
-/// What one snapshot held for the project.
+/// What one snapshot held for the project, besides the rows handed on.
 #[derive(Default)]
 struct Read {
-    deployments: Vec<Deployment>,
-    changes: Vec<Change>,
-    incidents: Vec<Incident>,
+    deployments: usize,
+    other_environments: BTreeMap<String, usize>,
+    changes: usize,
+    incidents: usize,
+    linked_incidents: usize,
     without_result: usize,
     commits_without_time: usize,
     shipped_again: usize,
@@ -215,6 +228,7 @@ fn read_project(
     project: &str,
     since: &Since<'_>,
     shipped: &HashMap<String, Timestamp>,
+    emit: &mut dyn FnMut(Event),
 ) -> Result<Read, DevlakeError> {
     let mut mapped = 0i64;
     snapshot.each_row("project_mapping", sql::PROJECT_ROWS, vec![project.into()], |row| {
@@ -247,7 +261,13 @@ fn read_project(
         };
         later(&mut read.deployments_to, text(&row, 4));
         match d.into_deployment()? {
-            DeploymentOutcome::Deployment(d) => read.deployments.push(d),
+            DeploymentOutcome::Deployment(d) => {
+                read.deployments += 1;
+                if !is_production(&d.environment) {
+                    *read.other_environments.entry(d.environment.clone()).or_insert(0) += 1;
+                }
+                emit(Event::Deployment(d));
+            }
             DeploymentOutcome::NoResult => read.without_result += 1,
         }
         Ok(())
@@ -275,7 +295,10 @@ fn read_project(
             Some((change, finished)) if shipped.get(&change.external_id).is_some_and(|&at| at < finished) => {
                 read.shipped_again += 1;
             }
-            Some((change, _)) => read.changes.push(change),
+            Some((change, _)) => {
+                read.changes += 1;
+                emit(Event::Change(change));
+            }
             None => read.commits_without_time += 1,
         }
         Ok(())
@@ -305,7 +328,10 @@ fn read_project(
         };
         later(&mut read.incidents_to, text(&row, 4));
         later(&mut read.incidents_to, text(&row, 5));
-        read.incidents.push(i.into_incident()?);
+        let incident = i.into_incident()?;
+        read.incidents += 1;
+        read.linked_incidents += usize::from(incident.deployment_id.is_some());
+        emit(Event::Incident(incident));
         Ok(())
     })?;
     Ok(read)

@@ -1,9 +1,11 @@
 //! GitHub: the deployments API with its deployment statuses, and the Actions
 //! workflow-runs API, as `gh api --paginate` saves them. docs/import.md has the mapping.
 
-use super::{ChangesFrom, ParsedDeployments, Reader, Record, each_unique, error, head_commit_changes, person_fields};
+use super::{
+    ChangesFrom, Each, HeadCommits, ParsedDeployments, Reader, Record, Rest, collect, each_unique, error, person_fields,
+};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Timestamp};
-use crate::import::ImportError;
+use crate::import::{ImportError, Input};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The source key of rows from the deployments API.
@@ -11,10 +13,37 @@ pub const DEPLOYMENTS_SOURCE: &str = "github-deployments";
 /// The source key of rows from the workflow-runs API.
 pub const RUNS_SOURCE: &str = "github-runs";
 
-/// A status of a deployment, as the statuses API gives it.
-struct Status {
-    state: String,
-    at: Timestamp,
+/// The statuses of one deployment, as much of them as its outcome needs.
+#[derive(Debug, Default)]
+struct States {
+    first_success: Option<Timestamp>,
+    first_failure: Option<Timestamp>,
+    /// The latest state (of those at the same time, the last read), which says why a
+    /// deployment without an outcome is left out.
+    latest: Option<(Timestamp, &'static str)>,
+    count: usize,
+}
+
+impl States {
+    fn add(&mut self, (state, at): (&'static str, Timestamp)) {
+        let earliest = |slot: &mut Option<Timestamp>| *slot = Some(slot.map_or(at, |t| t.min(at)));
+        match state {
+            "success" => earliest(&mut self.first_success),
+            "failure" | "error" => earliest(&mut self.first_failure),
+            _ => {}
+        }
+        if self.latest.is_none_or(|(t, _)| at >= t) {
+            self.latest = Some((at, state));
+        }
+        self.count += 1;
+    }
+
+    /// The first success, else the first failure or error, by time.
+    fn outcome(&self) -> Option<(DeployStatus, Timestamp)> {
+        self.first_success
+            .map(|at| (DeployStatus::Success, at))
+            .or_else(|| self.first_failure.map(|at| (DeployStatus::Failed, at)))
+    }
 }
 
 /// Reads deployments (`repos/OWNER/REPO/deployments`) and their statuses, given in
@@ -27,23 +56,36 @@ pub fn parse_deployments(
     bytes: &[u8],
     statuses: Option<(&str, &[u8])>,
 ) -> Result<ParsedDeployments, ImportError> {
+    let statuses = statuses.map(|(name, bytes)| (name, Input::Bytes(bytes)));
+    collect(|each| read_deployments(file, Input::Bytes(bytes), statuses, each))
+}
+
+/// [`parse_deployments`] as a stream: the statuses file is read first, keeping per
+/// deployment only what its outcome needs, then each deployment is handed to `each`.
+pub(crate) fn read_deployments(
+    file: &str,
+    input: Input<'_>,
+    statuses: Option<(&str, Input<'_>)>,
+    each: Each<'_>,
+) -> Result<Rest, ImportError> {
     let mut people = BTreeSet::new();
-    let mut by_deployment: HashMap<String, Vec<Status>> = HashMap::new();
-    if let Some((status_file, status_bytes)) = statuses {
+    let mut by_deployment: HashMap<String, States> = HashMap::new();
+    if let Some((status_file, status_input)) = statuses {
         let mut status_people = BTreeSet::new();
-        each_unique(status_file, status_bytes, None, "status", |id, record| {
+        each_unique(status_file, status_input, None, "status", |id, record| {
             person_fields(&record.fields, "", &mut status_people);
             let r = Reader { file: status_file, record, label: format!("status {id}") };
             let url = r.required("deployment_url")?;
             let deployment = url.rsplit('/').next().unwrap_or_default().to_owned();
-            by_deployment.entry(deployment).or_default().push(status(&r)?);
+            let status = status(&r)?;
+            by_deployment.entry(deployment).or_default().add(status);
             Ok(())
         })?;
         people.extend(status_people.into_iter().map(|p| format!("statuses.{p}")));
     }
-    let mut parsed = ParsedDeployments::default();
+    let mut rest = Rest::default();
     let (mut read, mut embedded_statuses) = (0, false);
-    each_unique(file, bytes, None, "deployment", |id, record| {
+    each_unique(file, input, None, "deployment", |id, record| {
         read += 1;
         embedded_statuses |= record.fields.contains_key("statuses");
         person_fields(&record.fields, "", &mut people);
@@ -55,31 +97,28 @@ pub fn parse_deployments(
                 let Some(fields) = s.as_object() else {
                     return Err(r.fail("statuses", format!("status {} is not a JSON object", i + 1)));
                 };
-                let inner = Record { line: record.line, fields: fields.clone() };
+                let inner = Record { line: record.line, index: record.index, fields: fields.clone() };
                 let sr = Reader { file, record: &inner, label: format!("deployment {id}, status {}", i + 1) };
-                states.push(status(&sr)?);
+                states.add(status(&sr)?);
             }
         }
-        let Some((deploy_status, at)) = outcome(&mut states) else {
-            let reason = match states.last() {
-                None => "no status".to_owned(),
-                Some(s) => s.state.clone(),
-            };
-            *parsed.left_out.entry(reason).or_insert(0) += 1;
+        let Some((deploy_status, at)) = states.outcome() else {
+            let reason = states.latest.map_or("no status", |(_, state)| state);
+            *rest.left_out.entry(reason.to_owned()).or_insert(0) += 1;
             return Ok(());
         };
         // GitHub marks an environment end users use as production, whatever its name.
         let environment = r.optional("environment").unwrap_or_default();
         let production = record.fields.get("production_environment").and_then(|v| v.as_bool()) == Some(true);
-        parsed.deployments.push(Deployment {
+        let deployment = Deployment {
             external_id: format!("gh-deployment-{id}"),
             deployed_at: at,
             environment: if production { "production".to_owned() } else { environment },
             service: None,
             status: deploy_status,
             kind: DeployKind::Planned,
-        });
-        parsed.shas.push(sha);
+        };
+        each(deployment, sha);
         Ok(())
     })?;
     if statuses.is_none() && read > 0 && !embedded_statuses {
@@ -91,28 +130,19 @@ pub fn parse_deployments(
              (see docs/import.md)",
         ));
     }
-    parsed.unmatched_statuses = by_deployment.values().map(Vec::len).sum();
-    parsed.person_fields = people.into_iter().collect();
-    Ok(parsed)
+    rest.unmatched_statuses = by_deployment.values().map(|s| s.count).sum();
+    rest.person_fields = people.into_iter().collect();
+    Ok(rest)
 }
 
 const STATES: [&str; 7] = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 
-fn status(r: &Reader<'_>) -> Result<Status, ImportError> {
+fn status(r: &Reader<'_>) -> Result<(&'static str, Timestamp), ImportError> {
     let state = r.required("state")?.to_ascii_lowercase();
-    if !STATES.contains(&state.as_str()) {
+    let Some(known) = STATES.into_iter().find(|s| *s == state) else {
         return Err(r.fail("state", format!("\"{state}\" is not one of {}", STATES.join(", "))));
-    }
-    Ok(Status { state, at: r.required_time("created_at")? })
-}
-
-/// The first success, else the first failure or error, by time.
-fn outcome(states: &mut [Status]) -> Option<(DeployStatus, Timestamp)> {
-    states.sort_by_key(|s| s.at);
-    let first = |wanted: &[&str]| states.iter().find(|s| wanted.contains(&s.state.as_str())).map(|s| s.at);
-    first(&["success"])
-        .map(|at| (DeployStatus::Success, at))
-        .or_else(|| first(&["failure", "error"]).map(|at| (DeployStatus::Failed, at)))
+    };
+    Ok((known, r.required_time("created_at")?))
 }
 
 /// Reads workflow runs (`repos/OWNER/REPO/actions/runs` or
@@ -123,11 +153,17 @@ fn outcome(states: &mut [Status]) -> Option<(DeployStatus, Timestamp)> {
 /// (cancelled, skipped, ...) and unfinished runs are left out. Each deployment's head
 /// commit is its change.
 pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDeployments, ImportError> {
+    collect(|each| read_runs(file, Input::Bytes(bytes), workflow, each))
+}
+
+/// [`parse_runs`] as a stream, handing each deployment to `each`.
+pub(crate) fn read_runs(file: &str, input: Input<'_>, workflow: &str, each: Each<'_>) -> Result<Rest, ImportError> {
     let mut people = BTreeSet::new();
-    let mut parsed = ParsedDeployments { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
-    let mut heads = Vec::new();
+    let mut parsed = Rest { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
+    let mut heads = HeadCommits::default();
     let mut other_workflows: BTreeMap<String, usize> = BTreeMap::new();
-    each_unique(file, bytes, Some("workflow_runs"), "run", |id, record| {
+    let mut deployments = 0;
+    each_unique(file, input, Some("workflow_runs"), "run", |id, record| {
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("run {id}") };
         if !is_workflow(&r, workflow) {
@@ -156,23 +192,24 @@ pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDepl
         let external_id = format!("gh-run-{id}");
         if let Some(commit) = r.optional("head_commit.id") {
             let committed_at = r.required_time("head_commit.timestamp")?;
-            heads.push((
+            heads.add(
                 Change { external_id: commit, committed_at, deployment_id: Some(external_id.clone()), service: None },
                 at,
-            ));
+            );
         }
-        parsed.deployments.push(Deployment {
+        let deployment = Deployment {
             external_id,
             deployed_at: at,
             environment: "production".to_owned(),
             service: None,
             status: deploy_status,
             kind: DeployKind::Planned,
-        });
-        parsed.shas.push(sha);
+        };
+        deployments += 1;
+        each(deployment, sha);
         Ok(())
     })?;
-    if parsed.deployments.is_empty() && parsed.left_out.is_empty() && !other_workflows.is_empty() {
+    if deployments == 0 && parsed.left_out.is_empty() && !other_workflows.is_empty() {
         let names: Vec<String> = other_workflows.keys().cloned().collect();
         return Err(error(
             file,
@@ -184,7 +221,7 @@ pub fn parse_runs(file: &str, bytes: &[u8], workflow: &str) -> Result<ParsedDepl
     for (name, n) in other_workflows {
         *parsed.left_out.entry(format!("other workflow ({name})")).or_insert(0) += n;
     }
-    parsed.changes = head_commit_changes(heads);
+    parsed.changes = heads.into_changes();
     parsed.person_fields = people.into_iter().collect();
     Ok(parsed)
 }

@@ -3,12 +3,13 @@
 //! the mapping.
 
 use super::{
-    ChangesFrom, ParsedDeployments, Reader, each_unique, error, head_commit_changes, person_fields, read_records,
+    ChangesFrom, Each, HeadCommits, ParsedDeployments, Reader, Rest, collect, each_unique, error, person_fields,
+    read_records,
 };
 use crate::domain::{
     Change, DeployKind, DeployStatus, Deployment, DoraMetric, MetricKey, MetricSample, Period, Team, UtcOffset,
 };
-use crate::import::ImportError;
+use crate::import::{ImportError, Input};
 use crate::store::{LoadReport, Store, StoreError};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -24,10 +25,15 @@ pub const DORA_SOURCE: &str = "gitlab-dora";
 /// canceled, skipped, blocked) are left out. The environment is `environment.name`, and
 /// production when its tier is. Each deployment's job commit is its change.
 pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, ImportError> {
+    collect(|each| read_deployments(file, Input::Bytes(bytes), each))
+}
+
+/// [`parse_deployments`] as a stream, handing each deployment to `each`.
+pub(crate) fn read_deployments(file: &str, input: Input<'_>, each: Each<'_>) -> Result<Rest, ImportError> {
     let mut people = BTreeSet::new();
-    let mut parsed = ParsedDeployments { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
-    let mut heads = Vec::new();
-    each_unique(file, bytes, None, "deployment", |id, record| {
+    let mut parsed = Rest { changes_from: ChangesFrom::HeadCommits, ..Default::default() };
+    let mut heads = HeadCommits::default();
+    each_unique(file, input, None, "deployment", |id, record| {
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("deployment {id}") };
         let sha = r.required("sha")?;
@@ -56,7 +62,7 @@ pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, 
                 None => r.required_time("deployable.commit.created_at")?,
             };
             if crate::domain::is_production(&environment) {
-                heads.push((
+                heads.add(
                     Change {
                         external_id: commit,
                         committed_at: committed,
@@ -64,21 +70,21 @@ pub fn parse_deployments(file: &str, bytes: &[u8]) -> Result<ParsedDeployments, 
                         service: None,
                     },
                     at,
-                ));
+                );
             }
         }
-        parsed.deployments.push(Deployment {
+        let deployment = Deployment {
             external_id,
             deployed_at: at,
             environment,
             service: None,
             status: deploy_status,
             kind: DeployKind::Planned,
-        });
-        parsed.shas.push(sha);
+        };
+        each(deployment, sha);
         Ok(())
     })?;
-    parsed.changes = head_commit_changes(heads);
+    parsed.changes = heads.into_changes();
     parsed.person_fields = people.into_iter().collect();
     Ok(parsed)
 }
@@ -146,12 +152,12 @@ pub struct ParsedDora {
 /// must start a month (`interval=monthly`): retro keeps pre-aggregated values per month
 /// or week, and GitLab's daily values cannot be added up into either (a median or a rate
 /// of days is not one of the month).
-pub fn parse_dora(file: &str, bytes: &[u8], metric: Option<GitlabMetric>) -> Result<ParsedDora, ImportError> {
-    let mut lists: Vec<(GitlabMetric, Vec<super::Record>)> = Vec::new();
+pub fn parse_dora(file: &str, input: Input<'_>, metric: Option<GitlabMetric>) -> Result<ParsedDora, ImportError> {
+    let mut lists: Vec<(GitlabMetric, Vec<crate::import::api_json::Record>)> = Vec::new();
     match metric {
-        Some(m) => lists.push((m, read_records(file, bytes, None)?)),
+        Some(m) => lists.push((m, read_records(file, input, None)?)),
         None => {
-            let top = read_records(file, bytes, None)?;
+            let top = read_records(file, input, None)?;
             let [only] = top.as_slice() else {
                 return Err(error(
                     file,
@@ -175,7 +181,7 @@ pub fn parse_dora(file: &str, bytes: &[u8], metric: Option<GitlabMetric>) -> Res
                     return Err(error(file, Some(only.line), Some(key), format!("is not one of {}", names())));
                 };
                 // Read again through the key, so each value keeps its line.
-                let inner = read_records(file, bytes, Some(key))?;
+                let inner = read_records(file, input, Some(key))?;
                 lists.push((m, inner));
             }
         }

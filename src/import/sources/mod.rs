@@ -1,20 +1,25 @@
 //! Importers of what CI/CD services' APIs return (GitHub, GitLab), saved as JSON by
-//! `gh api --paginate` or `curl`. Each one reads its records into domain values and
-//! loads them through the store's one-transaction loaders, keyed by source and
-//! external id. Fields about people are never read, only named once.
+//! `gh api --paginate` or `curl`. Each one reads its records as a stream into domain
+//! values and loads them while it reads through the store's one-transaction loaders,
+//! keyed by source and external id. Fields about people are never read, only named once.
 
 pub mod github;
 pub mod gitlab;
 
+use super::api_json::{Record, SeenIds, each_record, first_line_with};
 use super::columns::{identifies_a_person, normalise};
 use super::error::ImportError;
-use crate::domain::{Change, Deployment, Team, Timestamp, is_production, parse_timestamp};
+use super::pipeline::{Event, pipelined};
+use super::records::Input;
+use crate::domain::{Change, Deployment, Team, Timestamp, parse_timestamp};
 use crate::import::git::{self, GitImportError};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError};
-use serde_json::value::RawValue;
+use rustc_hash::FxHashSet;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+
+pub(crate) use super::api_json::error;
 
 /// Why an import from an API's JSON failed.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +69,8 @@ pub enum ChangesFrom {
     Clone,
 }
 
-/// Deployments read from a file, with the commit each one deployed.
+/// Deployments read from a file, with the commit each one deployed, all held: for tests
+/// and small files. `retro import` reads them as a stream ([`import`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedDeployments {
     pub deployments: Vec<Deployment>,
@@ -79,152 +85,163 @@ pub struct ParsedDeployments {
     pub unmatched_statuses: usize,
 }
 
-/// Loads `parsed` for `team` under `source` in one transaction. With `repo`, the changes
-/// are the commits between successive production deployments' commits of that clone,
-/// in place of those the file names.
+/// What a reader of deployments found besides the deployments it handed on one by one.
+#[derive(Debug, Default)]
+pub(crate) struct Rest {
+    pub changes: Vec<Change>,
+    pub changes_from: ChangesFrom,
+    pub person_fields: Vec<String>,
+    pub left_out: BTreeMap<String, usize>,
+    pub unmatched_statuses: usize,
+}
+
+/// Hands each deployment read, with its deployed commit, to the importer.
+pub(crate) type Each<'a> = &'a mut dyn FnMut(Deployment, String);
+
+/// Collects what a reader reads.
+pub(crate) fn collect(
+    read: impl FnOnce(Each<'_>) -> Result<Rest, ImportError>,
+) -> Result<ParsedDeployments, ImportError> {
+    let (mut deployments, mut shas) = (Vec::new(), Vec::new());
+    let rest = read(&mut |d, sha| {
+        deployments.push(d);
+        shas.push(sha);
+    })?;
+    Ok(ParsedDeployments {
+        deployments,
+        shas,
+        changes: rest.changes,
+        changes_from: rest.changes_from,
+        person_fields: rest.person_fields,
+        left_out: rest.left_out,
+        unmatched_statuses: rest.unmatched_statuses,
+    })
+}
+
+/// Which API's JSON a file holds, with what reading it takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Api<'a> {
+    /// GitHub deployments, with their statuses in a second file (name, input) or inside
+    /// each deployment.
+    GithubDeployments {
+        statuses: Option<(&'a str, Input<'a>)>,
+    },
+    /// GitHub workflow runs of the workflow named.
+    GithubRuns {
+        workflow: &'a str,
+    },
+    GitlabDeployments,
+}
+
+impl Api<'_> {
+    /// The source key of the rows.
+    pub fn source(self) -> &'static str {
+        match self {
+            Api::GithubDeployments { .. } => github::DEPLOYMENTS_SOURCE,
+            Api::GithubRuns { .. } => github::RUNS_SOURCE,
+            Api::GitlabDeployments => gitlab::DEPLOYMENTS_SOURCE,
+        }
+    }
+}
+
+/// Reads `input` (named `file` in errors) as `api` and loads it for `team` in one
+/// transaction, as a stream: what is held is what joins records across the file (ids,
+/// times, states), never the file or its parsed records. With `repo`, the changes are
+/// the commits between successive production deployments' commits of that clone.
+pub fn import(
+    store: &mut Store,
+    team: &Team,
+    file: &str,
+    input: Input<'_>,
+    api: Api<'_>,
+    repo: Option<&Path>,
+) -> Result<SourceSummary, SourceError> {
+    load_with(store, team, api.source(), repo, |each| match api {
+        Api::GithubDeployments { statuses } => github::read_deployments(file, input, statuses, each),
+        Api::GithubRuns { workflow } => github::read_runs(file, input, workflow, each),
+        Api::GitlabDeployments => gitlab::read_deployments(file, input, each),
+    })
+}
+
+/// Loads `parsed` for `team` under `source` in one transaction, as [`import`] does.
 pub fn load(
     store: &mut Store,
     team: &Team,
-    mut parsed: ParsedDeployments,
+    parsed: ParsedDeployments,
     source: &str,
     repo: Option<&Path>,
 ) -> Result<SourceSummary, SourceError> {
-    let mut summary = SourceSummary { changes_from: parsed.changes_from, ..Default::default() };
-    if let Some(repo) = repo {
-        let mut points: Vec<(String, String, Timestamp)> = parsed
-            .deployments
-            .iter()
-            .zip(&parsed.shas)
-            .filter(|(d, _)| d.is_production())
-            .map(|(d, sha)| (d.external_id.clone(), sha.clone(), d.deployed_at))
-            .collect();
-        points.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
-        let shipped = git::shipped_commits(repo, &points)?;
-        parsed.changes = shipped.changes;
-        summary.changes_from = ChangesFrom::Clone;
-        summary.unknown_commits = shipped.unknown.len();
-        summary.before_first = shipped.before_first;
-    }
-    for d in parsed.deployments.iter().filter(|d| !is_production(&d.environment)) {
-        *summary.other_environments.entry(d.environment.clone()).or_insert(0) += 1;
-    }
-    let (deployments, changes) = store
-        .load_deployments_and_changes_from(
-            team,
-            parsed.deployments.iter().map(Ok::<_, std::convert::Infallible>),
-            parsed.changes.iter().map(Ok),
-            source,
-        )
-        .map_err(|e| match e {
-            LoadFailure::Store(e) => e,
-            LoadFailure::Source(never) => match never {},
+    let ParsedDeployments { deployments, shas, changes, changes_from, person_fields, left_out, unmatched_statuses } =
+        parsed;
+    load_with(store, team, source, repo, move |each| {
+        for (d, sha) in deployments.into_iter().zip(shas) {
+            each(d, sha);
+        }
+        Ok(Rest { changes, changes_from, person_fields, left_out, unmatched_statuses })
+    })
+}
+
+fn load_with(
+    store: &mut Store,
+    team: &Team,
+    source: &str,
+    repo: Option<&Path>,
+    read: impl FnOnce(Each<'_>) -> Result<Rest, ImportError> + Send,
+) -> Result<SourceSummary, SourceError> {
+    let read = |emit: &mut dyn FnMut(Event)| -> Result<SourceSummary, SourceError> {
+        let mut summary = SourceSummary::default();
+        // With a clone: the commit of each production deployment, to walk between them.
+        let mut points: Vec<(String, String, Timestamp)> = Vec::new();
+        let rest = read(&mut |d, sha| {
+            summary.deployments += 1;
+            if !d.is_production() {
+                *summary.other_environments.entry(d.environment.clone()).or_insert(0) += 1;
+            } else if repo.is_some() {
+                points.push((d.external_id.clone(), sha, d.deployed_at));
+            }
+            emit(Event::Deployment(d));
         })?;
-    summary.deployments = parsed.deployments.len();
-    summary.changes = parsed.changes.len();
+        summary.changes_from = rest.changes_from;
+        let changes = match repo {
+            Some(repo) => {
+                points.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+                let shipped = git::shipped_commits(repo, &points)?;
+                summary.changes_from = ChangesFrom::Clone;
+                summary.unknown_commits = shipped.unknown.len();
+                summary.before_first = shipped.before_first;
+                shipped.changes
+            }
+            None => rest.changes,
+        };
+        summary.changes = changes.len();
+        for c in changes {
+            emit(Event::Change(c));
+        }
+        summary.person_fields = rest.person_fields;
+        summary.left_out = rest.left_out;
+        summary.unmatched_statuses = rest.unmatched_statuses;
+        Ok(summary)
+    };
+    let ((deployments, changes), mut summary) = pipelined(read, |streams| {
+        store.load_deployments_and_changes_from(team, streams.deployments(), streams.changes(), source)
+    })
+    .map_err(|e| match e {
+        LoadFailure::Source(e) => e,
+        LoadFailure::Store(e) => SourceError::Store(e),
+    })?;
     summary.deployment_report = deployments;
     summary.change_report = changes;
-    summary.person_fields = parsed.person_fields;
-    summary.left_out = parsed.left_out;
-    summary.unmatched_statuses = parsed.unmatched_statuses;
     Ok(summary)
 }
 
-/// One JSON object of a file, with the line where it starts.
-pub(crate) struct Record {
-    pub line: u64,
-    pub fields: Map<String, Value>,
-}
-
-/// Reads the records of a list endpoint's JSON as saved by `gh api --paginate` (one
-/// array per page, back to back), with `--slurp` (an array of pages), or by a single
-/// request. A page may be an object that holds its records under `key`, as the
-/// workflow-runs endpoint's `{total_count, workflow_runs: [...]}`.
-pub(crate) fn read_records(file: &str, bytes: &[u8], key: Option<&str>) -> Result<Vec<Record>, ImportError> {
+/// Reads the records of `input` into memory: for files of a few records (monthly values).
+pub(crate) fn read_records(file: &str, input: Input<'_>, key: Option<&str>) -> Result<Vec<Record>, ImportError> {
     let mut records = Vec::new();
-    each_record(file, bytes, key, |r| {
+    each_record(file, input, key, |r| {
         records.push(r);
         Ok(())
     })?;
     Ok(records)
-}
-
-/// [`read_records`], handing each record to `each` as it is read: one record at a time
-/// is held as a JSON value, whatever the file's size.
-pub(crate) fn each_record(
-    file: &str,
-    bytes: &[u8],
-    key: Option<&str>,
-    mut each: impl FnMut(Record) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = Lines { text, offset: 0, line: 1 };
-    let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-    for top in stream {
-        let top = top.map_err(|e| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}")))?;
-        collect(file, top, key, 0, &mut lines, &mut each)?;
-    }
-    Ok(())
-}
-
-/// Walks pages into records: arrays hold records or pages, objects are records or pages.
-fn collect<'a>(
-    file: &str,
-    raw: &'a RawValue,
-    key: Option<&str>,
-    depth: usize,
-    lines: &mut Lines<'a>,
-    out: &mut dyn FnMut(Record) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let line = lines.at(raw.get());
-    let invalid = |e: serde_json::Error| error(file, Some(line), None, format!("is not valid JSON: {e}"));
-    match raw.get().trim_start().as_bytes().first() {
-        // Pages of a slurped object list nest three deep: [ {key: [ record ] } ].
-        Some(b'[') if depth < 3 => {
-            let items: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(invalid)?;
-            for item in items {
-                collect(file, item, key, depth + 1, lines, out)?;
-            }
-            Ok(())
-        }
-        Some(b'{') => {
-            // Only an object that mentions the key can be a page of records.
-            if let Some(key) = key.filter(|k| raw.get().contains(&format!("\"{k}\""))) {
-                let page: HashMap<String, &RawValue> = serde_json::from_str(raw.get()).map_err(invalid)?;
-                if let Some(inner) = page.get(key) {
-                    return collect(file, inner, None, depth + 1, lines, out);
-                }
-            }
-            let fields: Map<String, Value> = serde_json::from_str(raw.get()).map_err(invalid)?;
-            out(Record { line, fields })
-        }
-        _ => Err(error(file, Some(line), None, "each record must be a JSON object")),
-    }
-}
-
-/// Lines of positions in a text, visited in increasing order.
-struct Lines<'a> {
-    text: &'a str,
-    offset: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, slice: &str) -> u64 {
-        let at = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize).min(self.text.len());
-        // Skip the whitespace before a value, so a record is placed at its `{`.
-        let start = at + (slice.len() - slice.trim_start().len());
-        let start = start.min(self.text.len());
-        if start >= self.offset {
-            self.line += self.text.as_bytes()[self.offset..start].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = start;
-        }
-        self.line
-    }
-}
-
-pub(crate) fn error(file: &str, line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> ImportError {
-    ImportError { file: file.to_owned(), line, field: field.map(str::to_owned), message: message.into() }
 }
 
 /// Adds the dotted paths of fields about people in `fields` to `out`; what lies under
@@ -250,23 +267,6 @@ pub(crate) fn person_fields(fields: &Map<String, Value>, prefix: &str, out: &mut
     }
 }
 
-/// The value at a dotted path, as text: `None` when absent, null or empty. Numbers and
-/// booleans read as their JSON text; objects and arrays are not text.
-pub(crate) fn text<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<std::borrow::Cow<'a, str>> {
-    let mut parts = path.split('.');
-    let mut value = fields.get(parts.next()?)?;
-    for part in parts {
-        value = value.as_object()?.get(part)?;
-    }
-    let text = match value {
-        Value::String(s) => std::borrow::Cow::Borrowed(s.trim()),
-        Value::Number(n) => std::borrow::Cow::Owned(n.to_string()),
-        Value::Bool(b) => std::borrow::Cow::Owned(b.to_string()),
-        _ => return None,
-    };
-    (!text.is_empty()).then_some(text)
-}
-
 /// Reads the fields of one record, naming the file, its line and the record in errors.
 pub(crate) struct Reader<'a> {
     pub file: &'a str,
@@ -281,7 +281,7 @@ impl Reader<'_> {
     }
 
     pub fn optional(&self, path: &str) -> Option<String> {
-        text(&self.record.fields, path).map(|t| t.into_owned())
+        self.record.text(path)
     }
 
     pub fn required(&self, path: &str) -> Result<String, ImportError> {
@@ -305,50 +305,70 @@ impl Reader<'_> {
 
 /// The id of a record for error messages and keys, or an error at its line.
 pub(crate) fn record_id(file: &str, record: &Record, what: &str) -> Result<String, ImportError> {
-    text(&record.fields, "id")
-        .map(|t| t.into_owned())
-        .ok_or_else(|| error(file, Some(record.line), Some("id"), format!("this {what} has no id")))
+    record.text("id").ok_or_else(|| error(file, Some(record.line), Some("id"), format!("this {what} has no id")))
 }
 
 /// Reads each record once with its id, as [`each_record`]: a list read page by page can
 /// repeat a record when new ones arrive in between, so an identical repeat is dropped and
-/// a differing one refused. Only a hash of each record is kept to tell them apart.
+/// a differing one refused. Only hashes of each id and record are kept to tell them apart.
 pub(crate) fn each_unique(
     file: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     key: Option<&str>,
     what: &str,
     mut each: impl FnMut(String, &Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
-    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
-    each_record(file, bytes, key, |record| {
+    let mut ids = SeenIds::new();
+    let mut records: FxHashSet<u64> = FxHashSet::default();
+    each_record(file, input, key, |record| {
         let id = record_id(file, &record, what)?;
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            serde_json::to_string(&record.fields).unwrap_or_default().hash(&mut h);
-            h.finish()
-        };
-        match seen.get(&id) {
-            Some(&(_, first)) if first == hash => Ok(()),
-            Some(&(line, _)) => Err(error(
-                file,
-                Some(record.line),
-                Some("id"),
-                format!("{what} {id} appears twice with different values (first on line {line})"),
-            )),
-            None => {
-                seen.insert(id.clone(), (record.line, hash));
-                each(id, &record)
+        let whole = ids.hash((&id, serde_json::to_string(&record.fields).unwrap_or_default()));
+        if ids.maybe_seen(&id) {
+            if records.contains(&whole) {
+                return Ok(());
+            }
+            if let Some(first) = first_line_with(input, key, "id", &id, record.index) {
+                return Err(error(
+                    file,
+                    Some(record.line),
+                    Some("id"),
+                    format!("{what} {id} appears twice with different values (first on line {first})"),
+                ));
             }
         }
+        records.insert(whole);
+        each(id, &record)
     })
 }
 
-/// One change per deployed head commit: a commit deployed twice ships with the first
-/// deployment that reached production with it.
-pub(crate) fn head_commit_changes(mut heads: Vec<(Change, Timestamp)>) -> Vec<Change> {
-    heads.sort_by(|a, b| (a.1, &a.0.deployment_id).cmp(&(b.1, &b.0.deployment_id)));
-    let mut seen = BTreeSet::new();
-    heads.into_iter().filter(|(c, _)| seen.insert(c.external_id.clone())).map(|(c, _)| c).collect()
+/// The head commit of each deployment, kept once: a commit deployed twice ships with the
+/// first deployment that reached production with it.
+#[derive(Default)]
+pub(crate) struct HeadCommits {
+    first: HashMap<String, (Timestamp, Change)>,
+}
+
+impl HeadCommits {
+    /// `change` as shipped by a deployment at `at`.
+    pub fn add(&mut self, change: Change, at: Timestamp) {
+        use std::collections::hash_map::Entry;
+        match self.first.entry(change.external_id.clone()) {
+            Entry::Vacant(v) => {
+                v.insert((at, change));
+            }
+            Entry::Occupied(mut o) => {
+                let (first_at, first) = o.get();
+                if (at, &change.deployment_id) < (*first_at, &first.deployment_id) {
+                    o.insert((at, change));
+                }
+            }
+        }
+    }
+
+    /// The changes, by the time their deployment reached production.
+    pub fn into_changes(self) -> Vec<Change> {
+        let mut heads: Vec<(Timestamp, Change)> = self.first.into_values().collect();
+        heads.sort_by(|a, b| (a.0, &a.1.deployment_id).cmp(&(b.0, &b.1.deployment_id)));
+        heads.into_iter().map(|(_, c)| c).collect()
+    }
 }

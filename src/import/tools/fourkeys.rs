@@ -1,14 +1,18 @@
 //! Four Keys (github.com/dora-team/fourkeys): its `deployments`, `changes` and `incidents`
 //! tables as exported rows, read together so that changes and incidents find the
-//! deployment that lists them.
+//! deployment that lists them. Each table is read as a stream, deployments first; what
+//! is held across them is, for each change a deployment lists, its first deployment.
 
-use super::{Record, check_unique, each_json_record, error, note_person_fields};
+use super::{check_unique, check_unique_row, error, note_person_fields};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident, Timestamp, parse_timestamp};
+use crate::import::api_json::{Record, SeenIds, each_record};
 use crate::import::columns::{Column, Layout};
 use crate::import::error::FieldError;
-use crate::import::{Format, ImportError, records};
+use crate::import::pipeline::Event;
+use crate::import::{Format, ImportError, Input, records};
 use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 /// The three tables, mapped onto retro's events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,11 +25,19 @@ pub struct FourKeys {
     pub person_fields: Vec<String>,
 }
 
-/// One table's file: its name as shown in errors, its bytes and format.
+/// One table's file: its name as shown in errors, where it is read from, its format.
+#[derive(Debug, Clone, Copy)]
 pub struct TableFile<'a> {
     pub name: &'a str,
-    pub bytes: &'a [u8],
+    pub input: Input<'a>,
     pub format: Format,
+}
+
+/// What reading the tables found besides their rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Tables {
+    pub files: [Option<String>; 3],
+    pub person_fields: Vec<String>,
 }
 
 /// The table files in `dir`: `deployments`, `changes` and `incidents`, each `.json`
@@ -69,14 +81,14 @@ const TABLES: [&str; 3] = ["deployments", "changes", "incidents"];
 
 /// A row of any of the tables, from JSON or CSV.
 struct Row {
-    line: u64,
     id: String,
     created: Timestamp,
     resolved: Option<Timestamp>,
     changes: Vec<String>,
 }
 
-/// Reads the tables given and maps them:
+/// Reads the tables given and maps them, all held: for tests and small files.
+/// `retro import` reads them as streams ([`read`]). The mapping:
 /// - a deployment is a successful production deployment (Four Keys keeps only those);
 /// - a change ships with the earliest deployment whose `changes` lists it;
 /// - an incident is caused by the deployment that shipped its root-cause change (of
@@ -87,56 +99,58 @@ pub fn parse(
     incidents: Option<TableFile<'_>>,
 ) -> Result<FourKeys, ImportError> {
     let mut out = FourKeys::default();
-    let deployment_rows = read_table(deployments, &DEPLOYMENTS, 0, &mut out)?;
-    let change_rows = read_table(changes, &CHANGES, 1, &mut out)?;
-    let incident_rows = read_table(incidents, &INCIDENTS, 2, &mut out)?;
+    let tables = read([deployments, changes, incidents], &mut |event| match event {
+        Event::Deployment(d) => out.deployments.push(d),
+        Event::Change(c) => out.changes.push(c),
+        Event::Incident(i) => out.incidents.push(i),
+    })?;
+    out.files = tables.files;
+    out.person_fields = tables.person_fields;
+    Ok(out)
+}
 
+/// [`parse`] as streams: the deployments table, then changes, then incidents, each row
+/// handed to `emit` as it is read.
+pub(crate) fn read(files: [Option<TableFile<'_>>; 3], emit: &mut dyn FnMut(Event)) -> Result<Tables, ImportError> {
+    let [deployments, changes, incidents] = files;
+    let mut out = Tables::default();
     // Each change's first deployment.
-    let mut shipped: HashMap<&str, (Timestamp, &str)> = HashMap::new();
-    for d in &deployment_rows {
-        for change in &d.changes {
-            let entry = shipped.entry(change.as_str()).or_insert((d.created, d.id.as_str()));
+    let mut shipped: HashMap<String, (Timestamp, Rc<str>)> = HashMap::new();
+    read_table(deployments, &DEPLOYMENTS, 0, &mut out, |d| {
+        let id: Rc<str> = d.id.as_str().into();
+        for change in d.changes {
+            let entry = shipped.entry(change).or_insert((d.created, id.clone()));
             if d.created < entry.0 {
-                *entry = (d.created, d.id.as_str());
+                *entry = (d.created, id.clone());
             }
         }
-    }
-    out.changes = change_rows
-        .iter()
-        .map(|c| Change {
-            external_id: c.id.clone(),
-            committed_at: c.created,
-            deployment_id: shipped.get(c.id.as_str()).map(|(_, d)| (*d).to_owned()),
-            service: None,
-        })
-        .collect();
-    out.incidents = incident_rows
-        .iter()
-        .map(|i| {
-            let mut causes: Vec<(Timestamp, &str)> =
-                i.changes.iter().filter_map(|c| shipped.get(c.as_str()).copied()).collect();
-            causes.sort();
-            let cause = causes.iter().rev().find(|(at, _)| *at <= i.created).or(causes.first());
-            Incident {
-                external_id: i.id.clone(),
-                started_at: i.created,
-                resolved_at: i.resolved,
-                deployment_id: cause.map(|(_, d)| (*d).to_owned()),
-                service: None,
-            }
-        })
-        .collect();
-    out.deployments = deployment_rows
-        .into_iter()
-        .map(|d| Deployment {
+        emit(Event::Deployment(Deployment {
             external_id: d.id,
             deployed_at: d.created,
             environment: "production".to_owned(),
             service: None,
             status: DeployStatus::Success,
             kind: DeployKind::Planned,
-        })
-        .collect();
+        }));
+    })?;
+    read_table(changes, &CHANGES, 1, &mut out, |c| {
+        let deployment_id = shipped.get(c.id.as_str()).map(|(_, d)| d.to_string());
+        emit(Event::Change(Change { external_id: c.id, committed_at: c.created, deployment_id, service: None }));
+    })?;
+    read_table(incidents, &INCIDENTS, 2, &mut out, |i| {
+        let mut causes: Vec<(Timestamp, &str)> =
+            i.changes.iter().filter_map(|c| shipped.get(c.as_str())).map(|(at, d)| (*at, &**d)).collect();
+        causes.sort();
+        let cause = causes.iter().rev().find(|(at, _)| *at <= i.created).or(causes.first());
+        let deployment_id = cause.map(|(_, d)| (*d).to_owned());
+        emit(Event::Incident(Incident {
+            external_id: i.id,
+            started_at: i.created,
+            resolved_at: i.resolved,
+            deployment_id,
+            service: None,
+        }));
+    })?;
     Ok(out)
 }
 
@@ -191,26 +205,27 @@ fn read_table(
     table_file: Option<TableFile<'_>>,
     table: &Table,
     slot: usize,
-    out: &mut FourKeys,
-) -> Result<Vec<Row>, ImportError> {
-    let Some(f) = table_file else { return Ok(Vec::new()) };
+    out: &mut Tables,
+    mut each: impl FnMut(Row),
+) -> Result<(), ImportError> {
+    let Some(f) = table_file else { return Ok(()) };
     out.files[slot] = Some(f.name.to_owned());
     let cols = table.layout.columns;
     let (id_name, resolved_name) = (cols[0].name, cols[2].name);
-    let mut rows = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = SeenIds::new();
     match f.format {
         Format::Json => {
-            each_json_record(f.name, f.bytes, table.layout.json_key, |record| {
+            let key = Some(table.layout.json_key);
+            each_record(f.name, f.input, key, |record| {
                 note_person_fields(&record, &[], &mut out.person_fields);
                 let row = json_row(f.name, &record, table, id_name, resolved_name)?;
-                check_unique(&mut seen, f.name, row.line, id_name, &row.id)?;
-                rows.push(row);
+                check_unique(&mut seen, f.name, f.input, key, &record, id_name, &row.id)?;
+                each(row);
                 Ok(())
             })?;
         }
         Format::Csv => {
-            let binding = records::read(f.name, f.bytes.into(), Format::Csv, &table.layout, |r| {
+            let binding = records::read(f.name, f.input, Format::Csv, &table.layout, |r| {
                 let id = r.get(0).ok_or_else(|| FieldError::new(id_name, "a value is required"))?.to_owned();
                 let time = |column: usize, name: &'static str| {
                     r.get(column).map(|t| four_keys_time(t).map_err(|m| FieldError::new(name, m))).transpose()
@@ -219,14 +234,9 @@ fn read_table(
                     time(1, "time_created")?.ok_or_else(|| FieldError::new("time_created", "a value is required"))?;
                 let resolved = if table.resolved { time(2, "time_resolved")? } else { None };
                 let changes = if table.changes { r.get(3).map(list).unwrap_or_default() } else { Vec::new() };
-                if let Some(first) = seen.insert(id.clone(), r.line()) {
-                    return Err(FieldError::new(
-                        id_name,
-                        format!("\"{id}\" appears more than once in this file (first on line {first})"),
-                    ));
-                }
+                check_unique_row(&mut seen, f.input, &table.layout, 0, r.line(), id_name, &id)?;
                 check_order(created, resolved).map_err(|m| FieldError::new("time_resolved", m))?;
-                rows.push(Row { line: r.line(), id, created, resolved, changes });
+                each(Row { id, created, resolved, changes });
                 Ok(())
             })?;
             for name in binding.person_columns {
@@ -236,7 +246,7 @@ fn read_table(
             }
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn json_row(file: &str, r: &Record, table: &Table, id_name: &str, resolved_name: &str) -> Result<Row, ImportError> {
@@ -260,7 +270,7 @@ fn json_row(file: &str, r: &Record, table: &Table, id_name: &str, resolved_name:
         (true, Some(other)) => return Err(bad("changes", format!("{other} is not a list of change ids"))),
     };
     check_order(created, resolved).map_err(|m| bad("time_resolved", m))?;
-    Ok(Row { line: r.line, id, created, resolved, changes })
+    Ok(Row { id, created, resolved, changes })
 }
 
 fn check_order(created: Timestamp, resolved: Option<Timestamp>) -> Result<(), String> {

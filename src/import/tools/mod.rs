@@ -5,134 +5,134 @@ pub mod fourkeys;
 pub mod opsgenie;
 pub mod pagerduty;
 
-use super::columns::{identifies_a_person, normalise};
-use super::{ImportError, ImportKind, ImportSummary, LoadError};
-use crate::domain::Team;
+use super::api_json::{Record, SeenIds, each_record};
+use super::columns::{Layout, identifies_a_person, normalise};
+use super::pipeline::{Event, pipelined};
+use super::records::{self, Input};
+use super::{Format, ImportError, ImportKind, ImportSummary, LoadError};
+use crate::domain::{Incident, Team};
 use crate::domain::{Timestamp, parse_timestamp};
 use crate::store::{LoadFailure, LoadReport, Store};
-use serde_json::value::RawValue;
-use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::convert::Infallible;
 
-/// One object of an API export, with the line its `{` is on.
-pub(crate) struct Record {
-    pub line: u64,
-    pub fields: Map<String, Value>,
-}
-
-impl Record {
-    /// A scalar field as trimmed text; `None` when absent, null or empty.
-    pub fn text(&self, key: &str) -> Option<String> {
-        scalar(self.fields.get(key)?)
-    }
-
-    /// A scalar field of a nested object, such as PagerDuty's `service.summary`.
-    pub fn nested(&self, key: &str, inner: &str) -> Option<String> {
-        scalar(self.fields.get(key)?.as_object()?.get(inner)?)
-    }
-}
-
-fn scalar(value: &Value) -> Option<String> {
-    let text = match value {
-        Value::String(s) => s.trim().to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    (!text.is_empty()).then_some(text)
-}
-
-pub(crate) fn error(file: &str, line: Option<u64>, field: Option<&str>, message: impl Into<String>) -> ImportError {
-    ImportError { file: file.to_owned(), line, field: field.map(str::to_owned), message: message.into() }
-}
-
-/// Hands `each` the objects of an API export one at a time (only one is held parsed):
-/// one JSON value, or several one after another (pages appended by a loop of `curl >>`,
-/// or JSON lines). A value is a page object holding the records in its `key` array, an
-/// array of records or pages, or a record itself.
-pub(crate) fn each_json_record(
-    file: &str,
-    bytes: &[u8],
-    key: &str,
-    mut each: impl FnMut(Record) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| error(file, None, None, "is not valid UTF-8 text"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let base = text.as_ptr() as usize;
-    // Records come in the order of the text, so lines are counted on from the last one.
-    let mut seen = (0usize, 1u64);
-    let mut line_of = |raw: &RawValue| {
-        let at = raw.get().as_ptr() as usize - base;
-        let (from, line) = if at >= seen.0 { seen } else { (0, 1) };
-        let line = line + text.as_bytes()[from..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        seen = (at, line);
-        line
-    };
-    let json_error = |e: serde_json::Error| error(file, Some(e.line() as u64), None, format!("is not valid JSON: {e}"));
-    let mut pending: Vec<&RawValue> = Vec::new();
-    for value in serde_json::Deserializer::from_str(text).into_iter::<&RawValue>() {
-        pending.push(value.map_err(json_error)?);
-        while let Some(raw) = pending.pop() {
-            match raw.get().as_bytes().first() {
-                Some(b'[') => {
-                    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(json_error)?;
-                    pending.extend(items.into_iter().rev());
-                }
-                Some(b'{') => {
-                    let page: HashMap<String, &RawValue> = serde_json::from_str(raw.get()).map_err(json_error)?;
-                    match page.get(key) {
-                        Some(inner) if inner.get().starts_with('[') => pending.push(inner),
-                        Some(_) => {
-                            return Err(error(file, Some(line_of(raw)), Some(key), "must be a JSON array of objects"));
-                        }
-                        None => {
-                            let fields = serde_json::from_str(raw.get()).map_err(json_error)?;
-                            each(Record { line: line_of(raw), fields })?;
-                        }
-                    }
-                }
-                _ => {
-                    return Err(error(
-                        file,
-                        Some(line_of(raw)),
-                        None,
-                        format!("expected JSON objects, or an object with a \"{key}\" array"),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
+pub(crate) use super::api_json::{check_unique, error};
 
 /// The names of a record's fields that are about people, added once each to `seen`:
-/// those in `known` (a tool's own names) and any a CSV header would drop.
+/// those in `known` (a tool's own names; `report.closedBy` names one inside an object)
+/// and any a CSV header would drop.
 pub(crate) fn note_person_fields(record: &Record, known: &[&str], seen: &mut Vec<String>) {
+    let mut note = |name: &str| {
+        if !seen.iter().any(|s| s == name) {
+            seen.push(name.to_owned());
+        }
+    };
     for key in record.fields.keys() {
-        if (known.contains(&key.as_str()) || identifies_a_person(&normalise(key))) && !seen.contains(key) {
-            seen.push(key.clone());
+        if known.contains(&key.as_str()) || identifies_a_person(&normalise(key)) {
+            note(key);
+        }
+    }
+    for path in known.iter().filter(|k| k.contains('.')) {
+        let (outer, inner) = path.split_once('.').expect("a dotted name");
+        if record.fields.get(outer).and_then(|v| v.as_object()).is_some_and(|o| o.contains_key(inner)) {
+            note(path);
         }
     }
 }
 
-/// Refuses an id seen before in the same file, naming the line it was first on.
-pub(crate) fn check_unique(
-    seen: &mut HashMap<String, u64>,
-    file: &str,
-    line: u64,
-    field: &str,
+/// The line of the first CSV row of `input` whose `column` is `id`, among the rows
+/// before line `before`: the confirmation [`SeenIds`] asks for.
+pub(crate) fn first_csv_line_with(
+    input: Input<'_>,
+    layout: &Layout,
+    column: usize,
     id: &str,
-) -> Result<(), ImportError> {
-    if let Some(first) = seen.insert(id.to_owned(), line) {
-        return Err(error(
-            file,
-            Some(line),
-            Some(field),
+    before: u64,
+) -> Option<u64> {
+    let mut found = None;
+    // Every row before `before` was read without error once already; an error here is
+    // how the search stops.
+    let stop = || super::error::FieldError::new("id", String::new());
+    let _ = records::read("", input, Format::Csv, layout, |row| {
+        if row.line() >= before {
+            return Err(stop());
+        }
+        if row.get(column) == Some(id) {
+            found = Some(row.line());
+            return Err(stop());
+        }
+        Ok(())
+    });
+    found
+}
+
+/// Refuses a CSV row whose id (known column `column`) an earlier row of the same file
+/// has, naming the line it was first on.
+pub(crate) fn check_unique_row(
+    seen: &mut SeenIds,
+    input: Input<'_>,
+    layout: &Layout,
+    column: usize,
+    line: u64,
+    field: &'static str,
+    id: &str,
+) -> Result<(), super::error::FieldError> {
+    if seen.maybe_seen(id)
+        && let Some(first) = first_csv_line_with(input, layout, column, id, line)
+    {
+        return Err(super::error::FieldError::new(
+            field,
             format!("\"{id}\" appears more than once in this file (first on line {first})"),
         ));
     }
     Ok(())
+}
+
+/// How a tool's API export holds its incidents: the page key, the fields about people,
+/// and how one record becomes an incident.
+pub(crate) struct IncidentShape {
+    pub key: &'static str,
+    pub person_fields: &'static [&'static str],
+    pub incident: fn(&str, &Record) -> Result<Incident, ImportError>,
+}
+
+/// What reading a tool's incidents found besides the incidents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Found {
+    pub person_fields: Vec<String>,
+    pub left_out: usize,
+}
+
+/// Reads the incidents of an API export as a stream, handing those `admits` lets
+/// through to `each`: one record is held at a time, and a keyed hash of each id.
+pub(crate) fn read_incidents(
+    file: &str,
+    input: Input<'_>,
+    shape: &IncidentShape,
+    admits: impl Fn(&Record) -> bool,
+    each: &mut dyn FnMut(Incident),
+) -> Result<Found, ImportError> {
+    let mut found = Found::default();
+    let mut seen = SeenIds::new();
+    each_record(file, input, Some(shape.key), |record| {
+        note_person_fields(&record, shape.person_fields, &mut found.person_fields);
+        let incident = (shape.incident)(file, &record)?;
+        check_unique(&mut seen, file, input, Some(shape.key), &record, "id", &incident.external_id)?;
+        if admits(&record) {
+            each(incident);
+        } else {
+            found.left_out += 1;
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// Collects what a reader of incidents reads.
+pub(crate) fn collect_incidents(
+    read: impl FnOnce(&mut dyn FnMut(Incident)) -> Result<Found, ImportError>,
+) -> Result<ToolIncidents, ImportError> {
+    let mut rows = Vec::new();
+    let found = read(&mut |i| rows.push(i))?;
+    Ok(ToolIncidents { rows, person_fields: found.person_fields, left_out: found.left_out })
 }
 
 /// A timestamp in one of retro's forms, with the message users see.
@@ -237,15 +237,42 @@ pub fn load_incidents(
     read: ToolIncidents,
     by_time: bool,
 ) -> Result<ToolSummary, LoadError> {
-    let (report, links) = store
-        .load_incidents_linking(team, read.rows.iter().map(Ok::<_, Infallible>), tool.source(), by_time)
-        .map_err(|e| match e {
-            LoadFailure::Store(e) => LoadError::Store(e),
-            LoadFailure::Source(never) => match never {},
+    let ToolIncidents { rows, person_fields, left_out } = read;
+    import_incidents(store, team, tool, by_time, move |each| {
+        rows.into_iter().for_each(each);
+        Ok(Found { person_fields, left_out })
+    })
+}
+
+/// Loads the incidents `read` hands on as it reads them, in one transaction.
+pub(crate) fn import_incidents(
+    store: &mut Store,
+    team: &Team,
+    tool: IncidentTool,
+    by_time: bool,
+    read: impl FnOnce(&mut dyn FnMut(Incident)) -> Result<Found, ImportError> + Send,
+) -> Result<ToolSummary, LoadError> {
+    let read = |emit: &mut dyn FnMut(Event)| {
+        let mut rows = 0;
+        let found = read(&mut |i| {
+            rows += 1;
+            emit(Event::Incident(i));
         })?;
-    let mut s = summary(ImportKind::Incidents, read.rows.len(), report, read.person_fields);
+        Ok((rows, found))
+    };
+    let ((report, links), (rows, found)) =
+        pipelined(read, |s| store.load_incidents_linking(team, s.incidents(), tool.source(), by_time))
+            .map_err(load_error)?;
+    let mut s = summary(ImportKind::Incidents, rows, report, found.person_fields);
     s.time_links = by_time.then_some(links);
-    Ok(ToolSummary { loaded: vec![s], left_out: read.left_out })
+    Ok(ToolSummary { loaded: vec![s], left_out: found.left_out })
+}
+
+fn load_error(e: LoadFailure<ImportError>) -> LoadError {
+    match e {
+        LoadFailure::Store(e) => LoadError::Store(e),
+        LoadFailure::Source(e) => LoadError::Invalid(e),
+    }
 }
 
 /// Loads Four Keys' tables in one transaction.
@@ -255,23 +282,55 @@ pub fn load_four_keys(
     read: fourkeys::FourKeys,
     by_time: bool,
 ) -> Result<ToolSummary, LoadError> {
-    let ([d, c, i], links) = store
-        .load_events_from(
-            team,
-            read.deployments.iter().map(Ok::<_, Infallible>),
-            read.changes.iter().map(Ok::<_, Infallible>),
-            read.incidents.iter().map(Ok::<_, Infallible>),
-            "fourkeys",
-            by_time,
-        )
-        .map_err(|e| match e {
-            LoadFailure::Store(e) => LoadError::Store(e),
-            LoadFailure::Source(never) => match never {},
+    let fourkeys::FourKeys { deployments, changes, incidents, files, person_fields } = read;
+    import_four_keys_with(store, team, by_time, move |emit| {
+        deployments.into_iter().for_each(|d| emit(Event::Deployment(d)));
+        changes.into_iter().for_each(|c| emit(Event::Change(c)));
+        incidents.into_iter().for_each(|i| emit(Event::Incident(i)));
+        Ok(fourkeys::Tables { files, person_fields })
+    })
+}
+
+/// Reads Four Keys' table files as streams and loads them while they are read, in one
+/// transaction. Summaries come for the tables given.
+pub fn import_four_keys(
+    store: &mut Store,
+    team: &Team,
+    tables: [Option<fourkeys::TableFile<'_>>; 3],
+    by_time: bool,
+) -> Result<ToolSummary, LoadError> {
+    let mut summary = import_four_keys_with(store, team, by_time, |emit| fourkeys::read(tables, emit))?;
+    let mut given = tables.iter().map(Option::is_some);
+    summary.loaded.retain(|_| given.next().unwrap_or(false));
+    Ok(summary)
+}
+
+fn import_four_keys_with(
+    store: &mut Store,
+    team: &Team,
+    by_time: bool,
+    read: impl FnOnce(&mut dyn FnMut(Event)) -> Result<fourkeys::Tables, ImportError> + Send,
+) -> Result<ToolSummary, LoadError> {
+    let read = |emit: &mut dyn FnMut(Event)| {
+        let mut counts = [0; 3];
+        let tables = read(&mut |event| {
+            counts[match event {
+                Event::Deployment(_) => 0,
+                Event::Change(_) => 1,
+                Event::Incident(_) => 2,
+            }] += 1;
+            emit(event);
         })?;
+        Ok((counts, tables))
+    };
+    let (([d, c, i], links), (counts, tables)) = pipelined(read, |s| {
+        store.load_events_from(team, s.deployments(), s.changes(), s.incidents(), "fourkeys", by_time)
+    })
+    .map_err(load_error)?;
     let mut loaded = vec![
-        summary(ImportKind::Deployments, read.deployments.len(), d, read.person_fields),
-        summary(ImportKind::Changes, read.changes.len(), c, Vec::new()),
-        summary(ImportKind::Incidents, read.incidents.len(), i, Vec::new()),
+        summary(ImportKind::Deployments, counts[0], d, tables.person_fields),
+        summary(ImportKind::Changes, counts[1], c, Vec::new()),
+        summary(ImportKind::Incidents, counts[2], i, Vec::new()),
     ];
     loaded[2].time_links = by_time.then_some(links);
     Ok(ToolSummary { loaded, left_out: 0 })

@@ -1,10 +1,10 @@
 //! Opsgenie alerts: the Alert API's list responses (`{"data": [...]}`).
 
-use super::{Allowed, Record, ToolIncidents, check_unique, each_json_record, error, note_person_fields, timestamp};
+use super::{Allowed, Found, IncidentShape, ToolIncidents, collect_incidents, error, read_incidents, timestamp};
 use crate::domain::Incident;
-use crate::import::ImportError;
+use crate::import::api_json::Record;
+use crate::import::{ImportError, Input};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// Default priorities that count as production failures: P1 and P2.
 pub fn default_priorities() -> Allowed {
@@ -12,32 +12,25 @@ pub fn default_priorities() -> Allowed {
 }
 
 /// Fields of an alert that name people: never read. `report` holds two more.
-const PERSON_FIELDS: &[&str] = &["owner", "responders", "user", "actions"];
-const REPORT_PERSON_FIELDS: &[&str] = &["acknowledgedBy", "closedBy"];
+const PERSON_FIELDS: &[&str] = &["owner", "responders", "user", "actions", "report.acknowledgedBy", "report.closedBy"];
 
+/// How the Alert API's pages hold alerts.
+const API: IncidentShape = IncidentShape { key: "data", person_fields: PERSON_FIELDS, incident: alert };
+
+/// Reads alerts, all held: for tests and small files. `retro import` reads them as a
+/// stream ([`read`]).
 pub fn parse(file: &str, bytes: &[u8], priorities: &Allowed) -> Result<ToolIncidents, ImportError> {
-    let mut out = ToolIncidents { rows: Vec::new(), person_fields: Vec::new(), left_out: 0 };
-    let mut seen = HashMap::new();
-    each_json_record(file, bytes, "data", |record| {
-        note_person_fields(&record, PERSON_FIELDS, &mut out.person_fields);
-        if let Some(report) = record.fields.get("report").and_then(Value::as_object) {
-            for key in REPORT_PERSON_FIELDS.iter().filter(|k| report.contains_key(**k)) {
-                let name = format!("report.{key}");
-                if !out.person_fields.contains(&name) {
-                    out.person_fields.push(name);
-                }
-            }
-        }
-        let incident = alert(file, &record)?;
-        check_unique(&mut seen, file, record.line, "id", &incident.external_id)?;
-        if priorities.admits(record.text("priority").as_deref()) {
-            out.rows.push(incident);
-        } else {
-            out.left_out += 1;
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    collect_incidents(|each| read(file, Input::Bytes(bytes), priorities, each))
+}
+
+/// Reads alerts as a stream, handing those of `priorities` to `each`.
+pub(crate) fn read(
+    file: &str,
+    input: Input<'_>,
+    priorities: &Allowed,
+    each: &mut dyn FnMut(Incident),
+) -> Result<Found, ImportError> {
+    read_incidents(file, input, &API, |r| priorities.admits(r.text("priority").as_deref()), each)
 }
 
 /// One alert. A closed alert was resolved `report.closeTime` milliseconds after it was

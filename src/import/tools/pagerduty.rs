@@ -1,12 +1,14 @@
 //! PagerDuty incidents: the REST API's `GET /incidents` pages, or the web CSV export.
 
-use super::{Allowed, Record, ToolIncidents, check_unique, each_json_record, error, note_person_fields, timestamp};
+use super::{
+    Allowed, Found, IncidentShape, ToolIncidents, check_unique_row, collect_incidents, error, read_incidents, timestamp,
+};
 use crate::domain::Incident;
+use crate::import::api_json::{Record, SeenIds};
 use crate::import::columns::{Column, Layout};
 use crate::import::error::FieldError;
 use crate::import::fields::{optional, optional_timestamp, required, required_timestamp};
-use crate::import::{Format, ImportError, records};
-use std::collections::HashMap;
+use crate::import::{Format, ImportError, Input, records};
 
 /// Which incidents count as production failures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,30 +41,33 @@ const PERSON_FIELDS: &[&str] = &[
     "responder_requests",
 ];
 
+/// How the API's pages hold incidents.
+const API: IncidentShape = IncidentShape { key: "incidents", person_fields: PERSON_FIELDS, incident };
+
+/// Reads incidents from the API's JSON or the web CSV export, all held: for tests and
+/// small files. `retro import` reads them as a stream ([`read`]).
 pub fn parse(file: &str, bytes: &[u8], format: Format, filter: &PagerDutyFilter) -> Result<ToolIncidents, ImportError> {
-    match format {
-        Format::Json => parse_json(file, bytes, filter),
-        Format::Csv => parse_csv(file, bytes, filter),
-    }
+    collect_incidents(|each| read(file, Input::Bytes(bytes), format, filter, each))
 }
 
-fn parse_json(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<ToolIncidents, ImportError> {
-    let mut out = ToolIncidents { rows: Vec::new(), person_fields: Vec::new(), left_out: 0 };
-    let mut seen = HashMap::new();
-    each_json_record(file, bytes, "incidents", |record| {
-        note_person_fields(&record, PERSON_FIELDS, &mut out.person_fields);
-        let incident = incident(file, &record)?;
-        check_unique(&mut seen, file, record.line, "id", &incident.external_id)?;
-        let urgency = record.text("urgency");
-        let priority = record.nested("priority", "summary");
-        if filter.admits(urgency.as_deref(), priority.as_deref()) {
-            out.rows.push(incident);
-        } else {
-            out.left_out += 1;
-        }
-        Ok(())
-    })?;
-    Ok(out)
+/// Reads incidents as a stream, handing those `filter` lets through to `each`.
+pub(crate) fn read(
+    file: &str,
+    input: Input<'_>,
+    format: Format,
+    filter: &PagerDutyFilter,
+    each: &mut dyn FnMut(Incident),
+) -> Result<Found, ImportError> {
+    match format {
+        Format::Json => read_incidents(
+            file,
+            input,
+            &API,
+            |r| filter.admits(r.text("urgency").as_deref(), r.text("priority.summary").as_deref()),
+            each,
+        ),
+        Format::Csv => read_csv(file, input, filter, each),
+    }
 }
 
 /// One API incident. `resolved_at` when the API gives it; for a resolved incident
@@ -97,7 +102,7 @@ fn incident(file: &str, r: &Record) -> Result<Incident, ImportError> {
         started_at,
         resolved_at,
         deployment_id: None,
-        service: r.nested("service", "summary"),
+        service: r.text("service.summary"),
     })
 }
 
@@ -119,35 +124,28 @@ pub fn csv_layout() -> &'static Layout {
     &CSV
 }
 
-fn parse_csv(file: &str, bytes: &[u8], filter: &PagerDutyFilter) -> Result<ToolIncidents, ImportError> {
-    let mut rows = Vec::new();
+fn read_csv(
+    file: &str,
+    input: Input<'_>,
+    filter: &PagerDutyFilter,
+    each: &mut dyn FnMut(Incident),
+) -> Result<Found, ImportError> {
     let mut left_out = 0;
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let binding = records::read(file, bytes.into(), Format::Csv, &CSV, |row| {
+    let mut seen = SeenIds::new();
+    let binding = records::read(file, input, Format::Csv, &CSV, |row| {
         let id = required(row, 0, "id")?.to_owned();
         let started_at = required_timestamp(row, 1, "created_on")?;
         let resolved_at = optional_timestamp(row, 2, "resolved_on")?;
         if resolved_at.is_some_and(|r| r < started_at) {
             return Err(FieldError::new("resolved_on", format!("incident {id}: is before created_on")));
         }
-        if let Some(first) = seen.insert(id.clone(), row.line()) {
-            return Err(FieldError::new(
-                "id",
-                format!("\"{id}\" appears more than once in this file (first on line {first})"),
-            ));
-        }
+        check_unique_row(&mut seen, input, &CSV, 0, row.line(), "id", &id)?;
         if !filter.admits(row.get(3), row.get(4)) {
             left_out += 1;
             return Ok(());
         }
-        rows.push(Incident {
-            external_id: id,
-            started_at,
-            resolved_at,
-            deployment_id: None,
-            service: optional(row, 5),
-        });
+        each(Incident { external_id: id, started_at, resolved_at, deployment_id: None, service: optional(row, 5) });
         Ok(())
     })?;
-    Ok(ToolIncidents { rows, person_fields: binding.person_columns, left_out })
+    Ok(Found { person_fields: binding.person_columns, left_out })
 }
