@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each bench uses a part
 
+pub mod kernel_history;
+
 use retro::domain::{Team, Timestamp, UtcOffset, parse_timestamp};
 use retro::store::Store;
 use retro::synth::{Dataset, uniform};

@@ -147,6 +147,13 @@ fn print_summary(
         s.change_report.updated,
         s.change_report.unchanged
     )?;
+    if s.reused {
+        writeln!(
+            out,
+            "Nothing changed since the last import (same tags or branch tip, same options, stored rows as it left \
+             them): the history was not read again."
+        )?;
+    }
     writeln!(out, "Repository: stored as {}.", s.repository)?;
     if s.adopted > 0 {
         writeln!(

@@ -32,6 +32,14 @@ pub(super) fn set(
     Ok(())
 }
 
+pub(super) fn clear(conn: &Connection, team: TeamId, source: &str, item: &str) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "DELETE FROM import_cursors WHERE team_id = ?1 AND source = ?2 AND item = ?3",
+        params![team.0, source, item],
+    )?;
+    Ok(())
+}
+
 /// For each change `source` imported into `team` that names a deployment the store has:
 /// its external id and that deployment's time. An incremental importer reading a
 /// commit again (shipped by a later deployment) keeps the earlier one.

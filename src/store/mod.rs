@@ -19,7 +19,7 @@ pub use error::{LoadFailure, StoreError};
 pub use events::{LoadReport, TimeLinks};
 pub use migrations::SCHEMA_VERSION;
 pub use open::{Found, inspect};
-pub use snapshot::{SnapshotOptions, SnapshotReport};
+pub use snapshot::{Snapshot, SnapshotOptions, SnapshotReport};
 
 use crate::domain::{
     Action, ActionId, ActionReview, ActionStatus, Change, Deployment, Draft, EventSet, Incident, MetricKey,
@@ -298,12 +298,25 @@ impl Store {
     pub fn load_snapshot(
         &mut self,
         team: &Team,
-        deployments: &[Deployment],
-        changes: &[Change],
+        snapshot: &impl Snapshot,
         options: &SnapshotOptions,
     ) -> Result<SnapshotReport, StoreError> {
         let declared = self.declared;
-        self.write_bulk(|tx| snapshot::load(tx, team.id, deployments, changes, options, declared))
+        self.write_bulk(|tx| snapshot::load(tx, team.id, snapshot, options, declared))
+    }
+
+    /// The note of the last sealed [`Store::load_snapshot`] of `source`, when `accept`
+    /// takes it and the source's rows are exactly as that load left them; the coverage
+    /// is then extended as the load did (`accept` returns the deployments' span). One
+    /// transaction: nothing can change the rows between the check and the answer.
+    pub fn reuse_snapshot(
+        &mut self,
+        team: &Team,
+        source: &str,
+        accept: impl FnOnce(&str) -> Option<Option<(Timestamp, Timestamp)>>,
+    ) -> Result<Option<String>, StoreError> {
+        let declared = self.declared;
+        self.write(|tx| snapshot::reuse(tx, team.id, source, declared, accept))
     }
 
     /// How many deployments of the team were imported from `source`.

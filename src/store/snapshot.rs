@@ -1,14 +1,32 @@
 //! A source that is read whole on every import (a git history): its rows are upserted
 //! like a file's, and the rows it stored before but no longer yields are stale. They are
 //! counted, and deleted on request, in the same transaction.
+//!
+//! A load can be sealed: the source's note (what it read, and what it reported) is kept
+//! with a digest of the rows the load left. A later import that reads the same thing
+//! can then ask whether those rows are still exactly as left, and skip the load.
 
 use super::StoreError;
+use super::coverage::{self, Extent};
+use super::cursors;
 use super::events::{self, LoadReport};
 use super::links::{DeploymentIndex, Link};
-use crate::domain::{Change, Deployment, TeamId, Timestamp};
+use crate::domain::{Change, CoverageKind, Deployment, TeamId, Timestamp};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashSet as HashSet;
 use std::convert::Infallible;
+use std::hash::{Hash, Hasher};
+
+/// What one read of such a source holds: its deployments, few, and its changes, as
+/// many as a history has commits, written out on demand rather than held.
+pub trait Snapshot {
+    fn deployments(&self) -> &[Deployment];
+    /// Every change, each once.
+    fn changes(&self) -> impl Iterator<Item = Change> + '_;
+    /// Whether a change with this external id is among [`Snapshot::changes`].
+    fn holds_change(&self, external_id: &str) -> bool;
+}
 
 /// How to load one snapshot of a source.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +37,9 @@ pub struct SnapshotOptions {
     pub adopt: Vec<String>,
     /// Delete the stale rows instead of only counting them.
     pub prune: bool,
+    /// Kept with a digest of the source's rows when the load leaves exactly the
+    /// snapshot's rows under `source`: see [`reuse`].
+    pub seal: Option<String>,
 }
 
 /// What loading a snapshot did.
@@ -38,8 +59,7 @@ pub struct SnapshotReport {
 pub(super) fn load(
     conn: &Connection,
     team: TeamId,
-    deployments: &[Deployment],
-    changes: &[Change],
+    snapshot: &impl Snapshot,
     options: &SnapshotOptions,
     declared: Option<(Timestamp, Timestamp)>,
 ) -> Result<SnapshotReport, StoreError> {
@@ -57,39 +77,141 @@ pub(super) fn load(
     }
     let infallible = |e: super::LoadFailure<Infallible>| StoreError::from(e);
     report.deployments =
-        events::load_deployments(conn, team, deployments.iter().map(Ok::<_, Infallible>), source, declared)
+        events::load_deployments(conn, team, snapshot.deployments().iter().map(Ok::<_, Infallible>), source, declared)
             .map_err(infallible)?;
     report.changes =
-        events::load_changes(conn, team, changes.iter().map(Ok::<_, Infallible>), source).map_err(infallible)?;
+        events::load_changes(conn, team, snapshot.changes().map(Ok::<_, Infallible>), source).map_err(infallible)?;
 
-    let keep: HashSet<&str> = deployments.iter().map(|d| d.external_id.as_str()).collect();
-    let stale_deployments =
-        stale(conn, "SELECT id, external_id FROM deployments WHERE team_id = ?1 AND source = ?2", team, source, &keep)?;
-    let keep: HashSet<&str> = changes.iter().map(|c| c.external_id.as_str()).collect();
+    let keep: HashSet<&str> = snapshot.deployments().iter().map(|d| d.external_id.as_str()).collect();
+    let stale_deployments = stale(
+        conn,
+        "SELECT id, external_id FROM deployments WHERE team_id = ?1 AND source = ?2",
+        team,
+        source,
+        |id| keep.contains(id),
+    )?;
     let stale_changes =
-        stale(conn, "SELECT id, external_id FROM changes WHERE team_id = ?1 AND source = ?2", team, source, &keep)?;
+        stale(conn, "SELECT id, external_id FROM changes WHERE team_id = ?1 AND source = ?2", team, source, |id| {
+            snapshot.holds_change(id)
+        })?;
     report.stale_deployments = stale_deployments.len() as u64;
     report.stale_changes = stale_changes.len() as u64;
-    if options.prune && !(stale_deployments.is_empty() && stale_changes.is_empty()) {
+    let no_stale = stale_deployments.is_empty() && stale_changes.is_empty();
+    if options.prune && !no_stale {
         delete(conn, team, &stale_deployments, &stale_changes)?;
+    }
+    cursors::clear(conn, team, source, SEAL)?;
+    if let Some(note) = options.seal.as_ref().filter(|_| no_stale || options.prune) {
+        // Rows of the snapshot stored under another source (a commit two repositories
+        // share) are outside the digest: no seal then.
+        let digest = Digest::of(conn, team, source)?;
+        let total = |r: LoadReport| r.inserted + r.updated + r.unchanged;
+        if (digest.deployments, digest.changes) == (total(report.deployments), total(report.changes)) {
+            cursors::set(conn, team, source, SEAL, &format!("{digest}\n{note}"))?;
+        }
     }
     Ok(report)
 }
 
-/// Row ids of the source's rows whose external id is not in `keep`.
+/// The cursor item that holds a sealed load's digest and note.
+const SEAL: &str = "snapshot";
+
+/// How many deployments and changes a source holds in a team, and a sum of a hash of
+/// each row (its row id and every column): any insert, update or delete changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Digest {
+    deployments: u64,
+    changes: u64,
+    sums: [u64; 2],
+}
+
+impl Digest {
+    fn of(conn: &Connection, team: TeamId, source: &str) -> Result<Self, StoreError> {
+        let mut counts = [0u64; 2];
+        let mut sums = [0u64; 2];
+        let tables = [
+            "SELECT id, external_id, deployed_at, environment, is_production, service, status, kind
+               FROM deployments WHERE team_id = ?1 AND source = ?2",
+            "SELECT id, external_id, committed_at, deployment_external_id, service, deployment_ref, deployed_at
+               FROM changes WHERE team_id = ?1 AND source = ?2",
+        ];
+        for (k, sql) in tables.into_iter().enumerate() {
+            let mut stmt = conn.prepare(sql)?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query(params![team.0, source])?;
+            while let Some(row) = rows.next()? {
+                // SipHash with fixed keys: the same on every run of one build.
+                let mut h = std::hash::DefaultHasher::new();
+                for i in 0..columns {
+                    match row.get_ref(i)? {
+                        ValueRef::Null => 0u8.hash(&mut h),
+                        ValueRef::Integer(v) => (1u8, v).hash(&mut h),
+                        ValueRef::Real(v) => (2u8, v.to_bits()).hash(&mut h),
+                        ValueRef::Text(t) | ValueRef::Blob(t) => (3u8, t).hash(&mut h),
+                    }
+                }
+                counts[k] += 1;
+                // A sum needs no order, so no sort.
+                sums[k] = sums[k].wrapping_add(h.finish());
+            }
+        }
+        Ok(Digest { deployments: counts[0], changes: counts[1], sums })
+    }
+}
+
+impl std::fmt::Display for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {:016x} {:016x}", self.deployments, self.changes, self.sums[0], self.sums[1])
+    }
+}
+
+/// The note of the last sealed load of `source` when the source's rows are still
+/// exactly as that load left them, handed to `accept`. When `accept` takes it (it
+/// returns the span of the deployments' times), the team's coverage is extended as that
+/// load would have extended it, and the note is returned: loading the same snapshot
+/// again would change nothing else.
+pub(super) fn reuse(
+    conn: &Connection,
+    team: TeamId,
+    source: &str,
+    declared: Option<(Timestamp, Timestamp)>,
+    accept: impl FnOnce(&str) -> Option<Option<(Timestamp, Timestamp)>>,
+) -> Result<Option<String>, StoreError> {
+    let Some(position) = cursors::get(conn, team, source, SEAL)? else {
+        return Ok(None);
+    };
+    let Some((sealed, note)) = position.split_once('\n') else {
+        return Ok(None);
+    };
+    if Digest::of(conn, team, source)?.to_string() != sealed {
+        return Ok(None);
+    }
+    let Some(span) = accept(note) else {
+        return Ok(None);
+    };
+    let mut extent = Extent::declared(declared);
+    if let Some((first, last)) = span {
+        extent.add(first);
+        extent.add(last);
+    }
+    coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
+    Ok(Some(note.to_owned()))
+}
+
+/// Row ids of the source's rows whose external id `keep` does not hold.
 fn stale(
     conn: &Connection,
     sql: &str,
     team: TeamId,
     source: &str,
-    keep: &HashSet<&str>,
+    keep: impl Fn(&str) -> bool,
 ) -> Result<Vec<i64>, StoreError> {
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query(params![team.0, source])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let external_id = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        if !keep.contains(external_id) {
+        if !keep(external_id) {
             out.push(row.get(0)?);
         }
     }

@@ -36,8 +36,20 @@ fn git_available() -> bool {
     Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
+/// `require_git!` for the other modules of git tests: true when the test should return.
+pub(crate) fn skip_without_git() -> bool {
+    if git_available() {
+        return false;
+    }
+    if crate::common::tool_required("RETRO_REQUIRE_GIT") {
+        panic!("git is required (CI or RETRO_REQUIRE_GIT is set) but cannot be run");
+    }
+    eprintln!("skipped: git is not installed (set CI or RETRO_REQUIRE_GIT=1 to make this an error)");
+    true
+}
+
 /// A repository in a temporary folder, written with fixed times and no user config.
-struct Repo {
+pub(crate) struct Repo {
     _dir: TempDir,
     root: PathBuf,
 }
@@ -57,12 +69,12 @@ impl Repo {
         repo
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.root
     }
 
     /// `git ARGS` at `date` (author, committer and tagger time, UTC).
-    fn git(&self, date: &str, args: &[&str]) -> String {
+    pub(crate) fn git(&self, date: &str, args: &[&str]) -> String {
         let date = format!("{date} +0000");
         let out = Command::new("git")
             .args(["-c", &format!("user.name={AUTHOR}"), "-c", &format!("user.email={EMAIL}")])
@@ -81,7 +93,7 @@ impl Repo {
     }
 
     /// A commit that changes `file`; returns its hash.
-    fn commit(&self, date: &str, file: &str, subject: &str) -> String {
+    pub(crate) fn commit(&self, date: &str, file: &str, subject: &str) -> String {
         let path = self.path().join(file);
         let mut text = std::fs::read_to_string(&path).unwrap_or_default();
         text.push_str(subject);
@@ -97,7 +109,7 @@ impl Repo {
         self.head()
     }
 
-    fn annotated_tag(&self, date: &str, name: &str, message: &str) {
+    pub(crate) fn annotated_tag(&self, date: &str, name: &str, message: &str) {
         self.git(date, &["tag", "-a", name, "-m", message]);
     }
 
@@ -179,30 +191,30 @@ impl Repo {
 }
 
 /// A store file in its own folder, with one team.
-struct Fixture {
+pub(crate) struct Fixture {
     dir: TempDir,
     store: Store,
     team: Team,
 }
 
 impl Fixture {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("retro.db")).unwrap();
         let team = store.add_team("web", UtcOffset::UTC).unwrap();
         Fixture { dir, store, team }
     }
 
-    fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("retro.db")
     }
 
-    fn import(&mut self, repo: &Repo, options: &GitOptions) -> retro::import::git::GitImportSummary {
+    pub(crate) fn import(&mut self, repo: &Repo, options: &GitOptions) -> retro::import::git::GitImportSummary {
         import_repository(&mut self.store, &self.team, repo.path(), options).unwrap()
     }
 
     /// `(external_id, deployed_at, kind)` of every deployment, by time.
-    fn deployments(&self) -> Vec<(String, String, String)> {
+    pub(crate) fn deployments(&self) -> Vec<(String, String, String)> {
         let conn = rusqlite::Connection::open(self.db()).unwrap();
         let mut stmt = conn
             .prepare(
@@ -214,7 +226,7 @@ impl Fixture {
     }
 
     /// `(external_id, committed_at, deployment_external_id)` of every change, by commit time.
-    fn changes(&self) -> Vec<(String, String, String)> {
+    pub(crate) fn changes(&self) -> Vec<(String, String, String)> {
         let conn = rusqlite::Connection::open(self.db()).unwrap();
         let mut stmt = conn
             .prepare(
@@ -247,7 +259,7 @@ impl Fixture {
     }
 }
 
-fn tags() -> GitOptions {
+pub(crate) fn tags() -> GitOptions {
     GitOptions::default()
 }
 
@@ -263,12 +275,12 @@ fn row(id: &str, at: &str, other: &str) -> (String, String, String) {
 /// - v1.2 (lightweight, on c6 'Revert "Add d"', Thu 09:00) ships c6.
 ///
 /// `build-7` is not a release tag.
-struct Releases {
-    repo: Repo,
-    c: Vec<String>,
+pub(crate) struct Releases {
+    pub(crate) repo: Repo,
+    pub(crate) c: Vec<String>,
 }
 
-fn releases() -> Releases {
+pub(crate) fn releases() -> Releases {
     let repo = Repo::new();
     let mut c = vec![String::new()];
     c.push(repo.commit("2025-01-13 09:00:00", "a.txt", "Add a"));
@@ -846,7 +858,7 @@ fn legacy_store(repo: &Repo) -> Fixture {
     let mut f = Fixture::new();
     let derived = retro::import::git::read_history(repo.path(), &tags()).unwrap();
     f.store.load_deployments(&f.team, &derived.deployments, "git:repo").unwrap();
-    f.store.load_changes(&f.team, &derived.changes, "git:repo").unwrap();
+    f.store.load_changes(&f.team, &derived.changes().collect::<Vec<_>>(), "git:repo").unwrap();
     f
 }
 

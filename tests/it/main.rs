@@ -13,6 +13,7 @@ mod devlake;
 mod effect;
 mod export;
 mod git_import;
+mod git_reimport;
 mod hostile;
 mod import;
 mod incident_links;

@@ -3,7 +3,7 @@
 //! The formats asked of git name no person: no author, no committer, no tagger, no email.
 
 use super::GitImportError;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -33,6 +33,22 @@ impl Git {
 
     /// Runs `git -C REPO ARGS`, feeding `stdin` if given, and returns what it printed.
     pub fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, GitImportError> {
+        self.stream(args, stdin, |out| {
+            let mut bytes = Vec::new();
+            out.read_to_end(&mut bytes).map_err(|e| GitImportError::Output(e.to_string()))?;
+            Ok(bytes)
+        })
+    }
+
+    /// Runs `git -C REPO ARGS`, feeding `stdin` if given, and hands what it prints to
+    /// `read` as it comes: a history is read while git walks it, never held whole.
+    /// What `read` returns counts only if git succeeds.
+    pub fn stream<T>(
+        &self,
+        args: &[&str],
+        stdin: Option<&[u8]>,
+        read: impl FnOnce(&mut dyn BufRead) -> Result<T, GitImportError>,
+    ) -> Result<T, GitImportError> {
         let mut command = Command::new("git");
         command
             .arg("-C")
@@ -45,23 +61,42 @@ impl Git {
             .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        let failed = |e: std::io::Error| GitImportError::Git { command: describe(args), message: e.to_string() };
         let mut child = command.spawn().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => GitImportError::GitMissing,
-            _ => GitImportError::Git { command: describe(args), message: e.to_string() },
+            _ => failed(e),
         })?;
-        let output = std::thread::scope(|scope| {
-            // Fed from a second thread: git may fill its output pipe before it has read
-            // all of its input.
+        let (stdout, mut stderr_pipe) = (child.stdout.take(), child.stderr.take());
+        let (read, stderr) = std::thread::scope(|scope| {
+            // Fed and drained from other threads: git may fill one pipe before it has
+            // read all of its input, or fill its error pipe while we read its output.
             if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
                 scope.spawn(move || {
                     let _ = pipe.write_all(bytes);
                 });
             }
-            child.wait_with_output()
-        })
-        .map_err(|e| GitImportError::Git { command: describe(args), message: e.to_string() })?;
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stderr = scope.spawn(move || {
+                let mut text = Vec::new();
+                if let Some(pipe) = stderr_pipe.as_mut() {
+                    let _ = pipe.read_to_end(&mut text);
+                }
+                text
+            });
+            let read = match stdout {
+                Some(pipe) => {
+                    let mut out = BufReader::with_capacity(1 << 16, pipe);
+                    let result = read(&mut out);
+                    // Whatever `read` left (it stopped on an error): drained, so git ends.
+                    let _ = std::io::copy(&mut out, &mut std::io::sink());
+                    result
+                }
+                None => Err(GitImportError::Output("no output pipe".into())),
+            };
+            (read, stderr.join().unwrap_or_default())
+        });
+        let status = child.wait().map_err(failed)?;
+        if !status.success() {
+            let stderr = String::from_utf8_lossy(&stderr);
             let message = stderr
                 .lines()
                 .map(str::trim)
@@ -71,7 +106,7 @@ impl Git {
                 .to_owned();
             return Err(GitImportError::Git { command: describe(args), message });
         }
-        Ok(output.stdout)
+        read
     }
 }
 

@@ -12,15 +12,23 @@ pub(super) struct DeployPoint {
     pub id: String,
     pub commit: u32,
     pub at: Timestamp,
-    /// The tag's name and message, or the merge's subject.
-    pub texts: Vec<String>,
+    /// The first rework rule the tag's name or message (or the merge's subject) matches.
+    pub rule: u16,
 }
 
-/// What the history says, ready for the store.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the history says, ready for the store. The changes are kept as commits of the
+/// graph and written out one at a time by [`Derived::changes`]: a million of them as
+/// `Change` values would take 150 MB.
+#[derive(Debug, Default)]
 pub struct Derived {
     pub deployments: Vec<Deployment>,
-    pub changes: Vec<Change>,
+    graph: Graph,
+    /// The commits that are changes, grouped by the deployment that shipped them:
+    /// deployment `k`'s end at `ends[k]`.
+    shipped: Vec<u32>,
+    ends: Vec<usize>,
+    /// Which commits of the graph are in `shipped`.
+    is_change: Vec<bool>,
     /// Merge commits brought in by the deployments: counted, not changes.
     pub merge_commits: usize,
     /// Commits that change no file (`git commit --allow-empty`): counted, not changes.
@@ -53,17 +61,74 @@ pub struct TagCounts {
 }
 
 impl Derived {
+    /// Every change, in the order the deployments shipped them, each naming its
+    /// deployment.
+    pub fn changes(&self) -> impl Iterator<Item = Change> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        self.deployments
+            .iter()
+            .zip(starts.zip(&self.ends))
+            .flat_map(move |(d, (start, &end))| self.shipped[start..end].iter().map(move |&i| self.change(i, d)))
+    }
+
+    fn change(&self, i: u32, deployment: &Deployment) -> Change {
+        let mut external_id = String::with_capacity(self.service.as_ref().map_or(0, |s| s.len() + 1) + 64);
+        if let Some(service) = &self.service {
+            external_id.push_str(service);
+            external_id.push('@');
+        }
+        self.graph.push_sha(i, &mut external_id);
+        Change {
+            external_id,
+            committed_at: self.graph.commit(i).committed_at,
+            deployment_id: Some(deployment.external_id.clone()),
+            service: self.service.clone(),
+        }
+    }
+
+    /// How many changes [`Derived::changes`] yields.
+    pub fn change_count(&self) -> usize {
+        self.shipped.len()
+    }
+
+    /// Whether `external_id` is the id of one of the changes.
+    pub fn holds_change(&self, external_id: &str) -> bool {
+        let sha = match &self.service {
+            Some(service) => external_id.strip_prefix(service.as_str()).and_then(|id| id.strip_prefix('@')),
+            None => Some(external_id),
+        };
+        sha.and_then(|sha| self.graph.lookup(sha)).is_some_and(|i| self.is_change[i as usize])
+    }
+
     /// Drops the deployments before `since` and the commits made before it (with the
     /// changes of the dropped deployments, which clock skew alone can date after it).
     pub fn leave_out_before(&mut self, since: Timestamp) {
-        let before = self.deployments.len();
-        let dropped: std::collections::HashSet<String> =
-            self.deployments.iter().filter(|d| d.deployed_at < since).map(|d| d.external_id.clone()).collect();
-        self.deployments.retain(|d| d.deployed_at >= since);
-        let changes = self.changes.len();
-        self.changes
-            .retain(|c| c.committed_at >= since && c.deployment_id.as_ref().is_none_or(|d| !dropped.contains(d)));
-        self.before_since = (before - self.deployments.len(), changes - self.changes.len());
+        let (deployments, changes) = (self.deployments.len(), self.shipped.len());
+        let mut shipped = Vec::new();
+        let mut ends = Vec::new();
+        let mut start = 0;
+        let graph = &self.graph;
+        let mut kept = Vec::new();
+        for (d, &end) in std::mem::take(&mut self.deployments).into_iter().zip(&self.ends) {
+            let range = start..end;
+            start = end;
+            if d.deployed_at < since {
+                continue;
+            }
+            shipped.extend(self.shipped[range].iter().copied().filter(|&i| graph.commit(i).committed_at >= since));
+            ends.push(shipped.len());
+            kept.push(d);
+        }
+        (self.deployments, self.shipped, self.ends) = (kept, shipped, ends);
+        self.before_since = (deployments - self.deployments.len(), changes - self.shipped.len());
+        self.mark_changes();
+    }
+
+    fn mark_changes(&mut self) {
+        self.is_change = vec![false; self.graph.len()];
+        for &i in &self.shipped {
+            self.is_change[i as usize] = true;
+        }
     }
 
     /// Deployments and changes of `service`: they name it, and their ids become
@@ -71,66 +136,55 @@ impl Derived {
     /// monorepo with one tag series per service) stays a row of its own.
     pub fn assign_service(&mut self, service: &str) {
         self.service = Some(service.to_owned());
-        let prefixed = |id: &str| format!("{service}@{id}");
         for d in &mut self.deployments {
-            d.external_id = prefixed(&d.external_id);
+            d.external_id = format!("{service}@{}", d.external_id);
             d.service = Some(service.to_owned());
-        }
-        for c in &mut self.changes {
-            c.external_id = prefixed(&c.external_id);
-            c.deployment_id = c.deployment_id.as_deref().map(prefixed);
-            c.service = Some(service.to_owned());
         }
     }
 
     /// The first deployment, by time, and how many changes it shipped.
     pub fn first_deployment(&self) -> Option<(String, usize)> {
-        let first = self.deployments.first()?;
-        let shipped = self.changes.iter().filter(|c| c.deployment_id.as_ref() == Some(&first.external_id)).count();
-        Some((first.external_id.clone(), shipped))
+        Some((self.deployments.first()?.external_id.clone(), self.ends[0]))
     }
 }
 
 /// The merge commits on the first-parent history of `tip`, oldest first.
-pub(super) fn first_parent_merges(graph: &Graph<'_>, tip: u32) -> Vec<DeployPoint> {
+pub(super) fn first_parent_merges(graph: &Graph, tip: u32) -> Vec<DeployPoint> {
     let mut points = Vec::new();
     let mut at = Some(tip);
     while let Some(i) = at {
-        let c = &graph.commits[i as usize];
+        let c = graph.commit(i);
         if graph.is_merge(i) {
-            points.push(DeployPoint {
-                id: c.sha.to_owned(),
-                commit: i,
-                at: c.committed_at,
-                texts: vec![c.subject.to_owned()],
-            });
+            points.push(DeployPoint { id: graph.sha(i), commit: i, at: c.committed_at, rule: c.rule });
         }
         // A first parent beyond a shallow clone's edge ends the walk.
-        at = if c.parent_count > 0 && c.parents.len() == c.parent_count { c.parents.first().copied() } else { None };
+        let parents = graph.parents(i);
+        at = if c.parent_count > 0 && parents.len() == c.parent_count as usize {
+            parents.first().copied()
+        } else {
+            None
+        };
     }
     points.reverse();
     points
 }
 
 /// Each point, in order, ships the commits reachable from it that no earlier point
-/// reaches: the first deployment that includes a commit is the one that shipped it.
-pub(super) fn derive(graph: &Graph<'_>, points: &[DeployPoint], rules: &ReworkRules) -> Derived {
+/// reaches: the first deployment that includes a commit is the one that shipped it. Its
+/// kind is that of the first rework rule its own texts or those commits' subjects match.
+pub(super) fn derive(graph: Graph, points: &[DeployPoint], rules: &ReworkRules) -> Derived {
     let mut out = Derived::default();
-    let mut shipped = vec![false; graph.commits.len()];
+    let mut reached = vec![false; graph.len()];
     let mut stack = Vec::new();
-    let mut brought = Vec::new();
     for point in points {
-        brought.clear();
+        let mut rule = point.rule;
         stack.push(point.commit);
         while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut shipped[i as usize], true) {
+            if std::mem::replace(&mut reached[i as usize], true) {
                 continue;
             }
-            brought.push(i);
-            stack.extend(graph.commits[i as usize].parents.iter().filter(|&&p| !shipped[p as usize]));
-        }
-        for &i in &brought {
-            let c = &graph.commits[i as usize];
+            let c = graph.commit(i);
+            rule = rule.min(c.rule);
             if graph.is_merge(i) {
                 out.merge_commits += 1;
             } else if graph.changes_nothing(i) {
@@ -139,63 +193,77 @@ pub(super) fn derive(graph: &Graph<'_>, points: &[DeployPoint], rules: &ReworkRu
                 if c.committed_at > point.at {
                     out.committed_after_deployment += 1;
                 }
-                out.changes.push(Change {
-                    external_id: c.sha.to_owned(),
-                    committed_at: c.committed_at,
-                    deployment_id: Some(point.id.clone()),
-                    service: None,
-                });
+                out.shipped.push(i);
             }
+            stack.extend(graph.parents(i).iter().filter(|&&p| !reached[p as usize]));
         }
-        let subjects = brought.iter().map(|&i| graph.commits[i as usize].subject);
-        let texts = point.texts.iter().map(String::as_str).chain(subjects);
+        out.ends.push(out.shipped.len());
         out.deployments.push(Deployment {
             external_id: point.id.clone(),
             deployed_at: point.at,
             environment: "production".to_owned(),
             service: None,
             status: DeployStatus::Success,
-            kind: rules.classify(texts),
+            kind: rules.kind(rule),
         });
     }
+    out.graph = graph;
+    out.mark_changes();
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::graph::test_sha;
     use super::*;
     use crate::domain::DeployKind;
 
     /// a <- b <- c (tag v1)   d (branch) <- m (merge of c and e), e <- f(empty) <- v2
-    fn graph() -> String {
-        [
-            "f\x1fm\x1ftm\x1f60\x1fEmpty",
-            "m\x1fc e\x1ftm\x1f50\x1fMerge branch 'hotfix/x'",
-            "e\x1fd\x1fte\x1f40\x1fFix it",
-            "d\x1fb\x1ftd\x1f35\x1fStart fix",
-            "c\x1fb\x1ftc\x1f30\x1fAdd c",
-            "b\x1fa\x1ftb\x1f20\x1fAdd b",
-            "a\x1f\x1fta\x1f10\x1fFirst",
+    fn graph(rules: &ReworkRules) -> Graph {
+        let s = test_sha;
+        let text = [
+            ("f", "m", "tm", 60, "Empty"),
+            ("m", "c e", "tm", 50, "Merge branch 'hotfix/x'"),
+            ("e", "d", "te", 40, "Fix it"),
+            ("d", "b", "td", 35, "Start fix"),
+            ("c", "b", "tc", 30, "Add c"),
+            ("b", "a", "tb", 20, "Add b"),
+            ("a", "", "ta", 10, "First"),
         ]
-        .map(|r| format!("{r}\0\n"))
-        .concat()
+        .map(|(sha, parents, tree, at, subject)| {
+            let parents: Vec<String> = parents.split(' ').filter(|p| !p.is_empty()).map(s).collect();
+            format!("{}\x1f{}\x1f{}\x1f{at}\x1f{subject}\0\n", s(sha), parents.join(" "), s(tree))
+        })
+        .concat();
+        Graph::read(&mut text.as_bytes(), |subject| rules.first_rule(subject)).unwrap()
     }
 
-    fn point(g: &Graph<'_>, id: &str, sha: &str, at: Timestamp) -> DeployPoint {
-        DeployPoint { id: id.into(), commit: g.index[sha], at, texts: vec![id.into()] }
+    fn point(g: &Graph, rules: &ReworkRules, id: &str, sha: &str, at: Timestamp) -> DeployPoint {
+        DeployPoint {
+            id: id.into(),
+            commit: g.lookup(&test_sha(sha)).unwrap(),
+            at,
+            rule: rules.first_rule(id.as_bytes()),
+        }
     }
 
     #[test]
     fn each_commit_ships_with_the_first_deployment_that_reaches_it() {
-        let text = graph();
-        let g = Graph::parse(&text).unwrap();
-        let points = [point(&g, "v1", "c", 30), point(&g, "v2", "f", 70)];
-        let d = derive(&g, &points, &ReworkRules::default());
-        let shipped: Vec<(&str, &str)> =
-            d.changes.iter().map(|c| (c.external_id.as_str(), c.deployment_id.as_deref().unwrap())).collect();
-        let mut sorted = shipped.clone();
-        sorted.sort();
-        assert_eq!(sorted, [("a", "v1"), ("b", "v1"), ("c", "v1"), ("d", "v2"), ("e", "v2")]);
+        let rules = ReworkRules::default();
+        let g = graph(&rules);
+        let points = [point(&g, &rules, "v1", "c", 30), point(&g, &rules, "v2", "f", 70)];
+        let d = derive(g, &points, &rules);
+        let mut shipped: Vec<(String, String)> =
+            d.changes().map(|c| (c.external_id, c.deployment_id.unwrap())).collect();
+        shipped.sort();
+        let mut expected: Vec<(String, String)> = [("a", "v1"), ("b", "v1"), ("c", "v1"), ("d", "v2"), ("e", "v2")]
+            .map(|(c, d)| (test_sha(c), d.to_owned()))
+            .to_vec();
+        expected.sort();
+        assert_eq!(shipped, expected);
+        assert_eq!(d.change_count(), 5);
+        assert!(d.holds_change(&test_sha("d")) && !d.holds_change(&test_sha("m")) && !d.holds_change("d"));
+        assert_eq!(d.first_deployment(), Some(("v1".to_owned(), 3)));
         assert_eq!((d.merge_commits, d.empty_commits), (1, 1));
         assert_eq!(d.deployments[0].kind, DeployKind::Planned);
         // The merge's subject names a hotfix branch.
@@ -205,20 +273,39 @@ mod tests {
 
     #[test]
     fn a_second_tag_on_a_shipped_commit_ships_nothing() {
-        let text = graph();
-        let g = Graph::parse(&text).unwrap();
-        let points = [point(&g, "v1", "c", 30), point(&g, "v1-again", "c", 31)];
-        let d = derive(&g, &points, &ReworkRules::default());
+        let rules = ReworkRules::default();
+        let g = graph(&rules);
+        let points = [point(&g, &rules, "v1", "c", 30), point(&g, &rules, "v1-again", "c", 31)];
+        let d = derive(g, &points, &rules);
         assert_eq!(d.deployments.len(), 2);
-        assert!(d.changes.iter().all(|c| c.deployment_id.as_deref() == Some("v1")));
+        assert!(d.changes().all(|c| c.deployment_id.as_deref() == Some("v1")));
+    }
+
+    #[test]
+    fn a_service_prefixes_the_ids_and_since_leaves_out_what_came_before() {
+        let rules = ReworkRules::default();
+        let g = graph(&rules);
+        let points = [point(&g, &rules, "v1", "c", 30), point(&g, &rules, "v2", "f", 70)];
+        let mut d = derive(g, &points, &rules);
+        d.assign_service("api");
+        d.leave_out_before(36);
+        // v1 and its changes go; of v2's, d (35) was committed before the day.
+        assert_eq!(d.before_since, (1, 4));
+        let changes: Vec<Change> = d.changes().collect();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].external_id, format!("api@{}", test_sha("e")));
+        assert_eq!((changes[0].deployment_id.as_deref(), changes[0].service.as_deref()), (Some("api@v2"), Some("api")));
+        assert!(d.holds_change(&format!("api@{}", test_sha("e"))));
+        assert!(!d.holds_change(&test_sha("e")) && !d.holds_change(&format!("api@{}", test_sha("d"))));
     }
 
     #[test]
     fn merges_on_the_first_parent_history_are_the_branch_deployments() {
-        let text = graph();
-        let g = Graph::parse(&text).unwrap();
-        let points = first_parent_merges(&g, g.index["f"]);
+        let rules = ReworkRules::default();
+        let g = graph(&rules);
+        let points = first_parent_merges(&g, g.lookup(&test_sha("f")).unwrap());
         assert_eq!(points.len(), 1);
-        assert_eq!((points[0].id.as_str(), points[0].at), ("m", 50));
+        assert_eq!((points[0].id.clone(), points[0].at), (test_sha("m"), 50));
+        assert_eq!(rules.kind(points[0].rule), DeployKind::Hotfix);
     }
 }

@@ -1,16 +1,17 @@
-//! What git prints, parsed: tags, and the commit graph with times, trees and subjects.
+//! The commit graph `git log` prints, read as it streams.
 //!
 //! Fields are separated by the unit separator (0x1f) and records end with NUL, which
 //! commit messages cannot contain. The free-text field comes last, so a stray 0x1f in
 //! a message stays in the message.
+//!
+//! A history the size of the Linux kernel's has a million commits and git prints 190 MB
+//! about them, so nothing is kept as text: hashes are stored as bytes in one array, a
+//! commit refers to its parents by index, and a subject is kept only as the first rework
+//! rule it matches: about 75 bytes a commit.
 
 use crate::domain::Timestamp;
-use rustc_hash::FxHashMap as HashMap;
-
-/// `git for-each-ref` format for tags: name, type, object, peeled type, peeled object,
-/// time (the tagger's for an annotated tag, the commit's for a lightweight one), message.
-pub(super) const TAG_FORMAT: &str = "--format=%(refname:strip=2)%1f%(objecttype)%1f%(objectname)%1f\
-     %(*objecttype)%1f%(*objectname)%1f%(creatordate:unix)%1f%(contents:subject)%0a%(contents:body)%00";
+use hashbrown::HashTable;
+use std::io::BufRead;
 
 /// `git log` format for commits: hash, parents, tree, committer time, subject. Nothing
 /// about the author or committer but the time.
@@ -20,89 +21,168 @@ pub(super) const COMMIT_FORMAT: &str = "--format=%H%x1f%P%x1f%T%x1f%ct%x1f%s%x00
 const EMPTY_TREES: [&str; 2] =
     ["4b825dc642cb6eb9a060e54bf8d69288fbee4904", "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"];
 
-/// A tag matching the deployment glob.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Tag {
-    pub name: String,
-    /// The commit it names; `None` for a tag of a tree, a blob or another tag.
-    pub commit: Option<String>,
-    /// `None` for an annotated tag without a usable tagger date (`v0.99` in git/git has
-    /// no tagger line at all).
-    pub at: Option<Timestamp>,
-    /// An annotated tag's message; empty for a lightweight tag, whose "contents" would be
-    /// its commit's whole message.
-    pub message: String,
-}
-
-pub(super) fn parse_tags(out: &str) -> Result<Vec<Tag>, String> {
-    records(out)
-        .map(|record| {
-            let f: Vec<&str> = record.splitn(7, '\x1f').collect();
-            let [name, kind, object, peeled_kind, peeled, at, message] = f[..] else {
-                return Err(format!("unexpected output of git for-each-ref: {record:?}"));
-            };
-            let commit = match (kind, peeled_kind) {
-                ("commit", _) => Some(object),
-                ("tag", "commit") => Some(peeled),
-                _ => None,
-            };
-            // git prints nothing for a tag without a tagger, and 0 for a tagger line
-            // without a date: neither says when the release happened.
-            let at = at.parse().ok().filter(|&t: &Timestamp| t != 0);
-            let message = if kind == "tag" { message.trim().to_owned() } else { String::new() };
-            Ok(Tag { name: name.to_owned(), commit: commit.map(str::to_owned), at, message })
-        })
-        .collect()
-}
-
-/// One commit, borrowing its text from git's output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Commit<'a> {
-    pub sha: &'a str,
-    /// Indices of the parents that were printed (all of them, except at the edge of a
-    /// shallow clone), first parent first.
-    pub parents: Vec<u32>,
-    /// How many parents the commit has, printed or not.
-    pub parent_count: usize,
-    pub tree: &'a str,
+/// One commit git printed, or a parent it did not print (beyond a shallow clone's edge).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Commit {
     pub committed_at: Timestamp,
-    pub subject: &'a str,
+    /// Where its printed parents start in [`Graph::parents`], first parent first.
+    parents_at: u32,
+    printed_parents: u32,
+    /// How many parents the commit has, printed or not.
+    pub parent_count: u32,
+    /// The first rework rule its subject matches, or [`NO_RULE`].
+    pub rule: u16,
+    printed: bool,
 }
 
 /// Every commit reachable from the deployments, indexed by hash.
 #[derive(Debug, Default)]
-pub(super) struct Graph<'a> {
-    pub commits: Vec<Commit<'a>>,
-    pub index: HashMap<&'a str, u32>,
+pub(super) struct Graph {
+    /// Bytes per hash: 20 for SHA-1, 32 for SHA-256.
+    width: usize,
+    /// Commit `i`'s hash and tree are at `i * width` in these.
+    shas: Vec<u8>,
+    trees: Vec<u8>,
+    commits: Vec<Commit>,
+    parents: Vec<u32>,
+    index: HashTable<u32>,
 }
 
-impl<'a> Graph<'a> {
-    pub fn parse(out: &'a str) -> Result<Self, String> {
-        let mut commits = Vec::new();
-        let mut parent_shas: Vec<&str> = Vec::new();
-        let mut parent_ranges = Vec::new();
-        for record in records(out) {
-            let f: Vec<&str> = record.splitn(5, '\x1f').collect();
-            let [sha, parents, tree, at, subject] = f[..] else {
-                return Err(format!("unexpected output of git log: {record:?}"));
+impl Graph {
+    /// Reads `git log`'s output in [`COMMIT_FORMAT`]; `rule_of` gives the first rework
+    /// rule a subject matches.
+    pub fn read(out: &mut dyn BufRead, rule_of: impl Fn(&[u8]) -> u16) -> Result<Self, String> {
+        let mut graph = Graph::default();
+        let mut record = Vec::with_capacity(256);
+        let mut oid = [0u8; 32];
+        loop {
+            record.clear();
+            if out.read_until(0, &mut record).map_err(|e| e.to_string())? == 0 {
+                break;
+            }
+            let text = record.strip_suffix(b"\0").unwrap_or(&record);
+            let start = text.iter().position(|b| !matches!(b, b'\n' | b'\r')).unwrap_or(text.len());
+            let text = &text[start..];
+            if text.is_empty() {
+                continue;
+            }
+            let bad = || format!("unexpected output of git log: {:?}", String::from_utf8_lossy(text));
+            let mut fields = text.splitn(5, |&b| b == 0x1f);
+            let (Some(sha), Some(parents), Some(tree), Some(at), Some(subject)) =
+                (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                return Err(bad());
             };
-            let first = parent_shas.len();
-            parent_shas.extend(parents.split_ascii_whitespace());
-            parent_ranges.push(first..parent_shas.len());
-            commits.push(Commit {
-                sha,
-                parents: Vec::new(),
-                parent_count: parent_shas.len() - first,
-                tree,
-                committed_at: at.parse().map_err(|_| format!("commit {sha} has no usable date: {at:?}"))?,
-                subject,
-            });
+            if graph.width == 0 {
+                graph.width = sha.len() / 2;
+            }
+            let i = graph.intern(decode(sha, &mut oid).ok_or_else(bad)?).ok_or_else(bad)?;
+            if graph.commits[i as usize].printed {
+                continue;
+            }
+            let parents_at = graph.parents.len() as u32;
+            for parent in parents.split(|&b| b == b' ').filter(|p| !p.is_empty()) {
+                let p = graph.intern(decode(parent, &mut oid).ok_or_else(bad)?).ok_or_else(bad)?;
+                graph.parents.push(p);
+            }
+            let tree = decode(tree, &mut oid).filter(|t| t.len() == graph.width).ok_or_else(bad)?;
+            let w = graph.width;
+            graph.trees[i as usize * w..][..w].copy_from_slice(tree);
+            let committed_at = std::str::from_utf8(at).ok().and_then(|a| a.parse().ok()).ok_or_else(|| {
+                format!("commit {} has no usable date: {:?}", graph.sha(i), String::from_utf8_lossy(at))
+            })?;
+            let count = graph.parents.len() as u32 - parents_at;
+            graph.commits[i as usize] = Commit {
+                committed_at,
+                parents_at,
+                printed_parents: count,
+                parent_count: count,
+                rule: rule_of(subject),
+                printed: true,
+            };
         }
-        let index: HashMap<&str, u32> = commits.iter().enumerate().map(|(i, c)| (c.sha, i as u32)).collect();
-        for (commit, range) in commits.iter_mut().zip(parent_ranges) {
-            commit.parents = parent_shas[range].iter().filter_map(|p| index.get(p).copied()).collect();
+        graph.drop_unprinted_parents();
+        Ok(graph)
+    }
+
+    /// The index of the commit with this hash, added if new; `None` when the hash's
+    /// width is not the history's.
+    fn intern(&mut self, oid: &[u8]) -> Option<u32> {
+        let w = self.width;
+        if oid.len() != w {
+            return None;
         }
-        Ok(Graph { commits, index })
+        let shas = &self.shas;
+        let found = self.index.find(key(oid), |&i| &shas[i as usize * w..][..w] == oid);
+        if let Some(&i) = found {
+            return Some(i);
+        }
+        let i = self.commits.len() as u32;
+        self.shas.extend_from_slice(oid);
+        self.trees.resize(self.trees.len() + w, 0);
+        self.commits.push(Commit::default());
+        let shas = &self.shas;
+        self.index.insert_unique(key(oid), i, |&j| key(&shas[j as usize * w..][..w]));
+        Some(i)
+    }
+
+    /// Parents git did not print lie beyond a shallow clone's edge: not in the graph.
+    fn drop_unprinted_parents(&mut self) {
+        let printed: Vec<bool> = self.commits.iter().map(|c| c.printed).collect();
+        if self.parents.iter().all(|&p| printed[p as usize]) {
+            return;
+        }
+        let mut kept = Vec::with_capacity(self.parents.len());
+        for c in self.commits.iter_mut().filter(|c| c.printed) {
+            let range = c.parents_at as usize..(c.parents_at + c.printed_parents) as usize;
+            let at = kept.len() as u32;
+            kept.extend(self.parents[range].iter().copied().filter(|&p| printed[p as usize]));
+            c.parents_at = at;
+            c.printed_parents = kept.len() as u32 - at;
+        }
+        self.parents = kept;
+    }
+
+    /// How many commits the graph knows, printed or not: indices run below it.
+    pub fn len(&self) -> usize {
+        self.commits.len()
+    }
+
+    /// The printed commit with this hash (hex, any case).
+    pub fn lookup(&self, hex: &str) -> Option<u32> {
+        let mut oid = [0u8; 32];
+        let oid = decode(hex.as_bytes(), &mut oid)?;
+        let w = self.width;
+        if oid.len() != w {
+            return None;
+        }
+        let i = *self.index.find(key(oid), |&i| &self.shas[i as usize * w..][..w] == oid)?;
+        self.commits[i as usize].printed.then_some(i)
+    }
+
+    pub fn commit(&self, i: u32) -> &Commit {
+        &self.commits[i as usize]
+    }
+
+    /// The printed parents of commit `i`, first parent first.
+    pub fn parents(&self, i: u32) -> &[u32] {
+        let c = &self.commits[i as usize];
+        &self.parents[c.parents_at as usize..][..c.printed_parents as usize]
+    }
+
+    /// Commit `i`'s hash, in lowercase hex as git prints it.
+    pub fn sha(&self, i: u32) -> String {
+        let mut out = String::with_capacity(self.width * 2);
+        self.push_sha(i, &mut out);
+        out
+    }
+
+    pub fn push_sha(&self, i: u32, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for &b in &self.shas[i as usize * self.width..][..self.width] {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
     }
 
     /// A commit with two parents or more.
@@ -114,61 +194,102 @@ impl<'a> Graph<'a> {
     /// changes nothing when its tree is empty.
     pub fn changes_nothing(&self, i: u32) -> bool {
         let c = &self.commits[i as usize];
-        match (c.parent_count, c.parents.first()) {
-            (0, _) => EMPTY_TREES.contains(&c.tree),
-            (1, Some(&p)) => self.commits[p as usize].tree == c.tree,
+        let tree = |i: u32| &self.trees[i as usize * self.width..][..self.width];
+        match (c.parent_count, self.parents(i).first()) {
+            (0, _) => {
+                let mut empty = [0u8; 32];
+                EMPTY_TREES.iter().any(|t| decode(t.as_bytes(), &mut empty) == Some(tree(i)))
+            }
+            (1, Some(&p)) => tree(p) == tree(i),
             _ => false,
         }
     }
 }
 
-/// NUL-terminated records, without the newline git prints after each.
-fn records(out: &str) -> impl Iterator<Item = &str> {
-    out.split('\0').map(|r| r.trim_start_matches(['\n', '\r'])).filter(|r| !r.is_empty())
+/// Where a hash goes in the index: its first bytes, which are already uniform.
+fn key(oid: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&oid[..8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// The bytes of a full hash written in hex (40 or 64 digits).
+fn decode<'a>(hex: &[u8], out: &'a mut [u8; 32]) -> Option<&'a [u8]> {
+    if !matches!(hex.len(), 40 | 64) {
+        return None;
+    }
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    for (k, pair) in hex.chunks_exact(2).enumerate() {
+        out[k] = (digit(pair[0])? << 4) | digit(pair[1])?;
+    }
+    Some(&out[..hex.len() / 2])
+}
+
+/// A stand-in hash for tests: `name` spelled in hex and padded to 40 digits.
+#[cfg(test)]
+pub(super) fn test_sha(name: &str) -> String {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{hex:0<40}")
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::rework::NO_RULE;
     use super::*;
 
-    #[test]
-    fn tags_peel_to_commits_and_skip_other_objects() {
-        let out = "v1\x1ftag\x1faaaa\x1fcommit\x1fcccc\x1f100\x1fRelease 1\n\nNotes\n\0\n\
-                   v2\x1fcommit\x1fdddd\x1f\x1f\x1f200\x1fAdd x\n\0\n\
-                   v3\x1ftag\x1feeee\x1ftree\x1fffff\x1f300\x1f\n\0\n\
-                   v4\x1ftree\x1fgggg\x1f\x1f\x1f\x1f\n\0\n\
-                   v0.99\x1ftag\x1fhhhh\x1fcommit\x1fiiii\x1f\x1fGIT 0.99\n\0\n\
-                   v0.98\x1ftag\x1fjjjj\x1fcommit\x1fiiii\x1f0\x1fno date\n\0\n";
-        let tags = parse_tags(out).unwrap();
-        assert_eq!(tags.len(), 6);
-        assert_eq!(tags[0].commit.as_deref(), Some("cccc"));
-        assert_eq!(tags[0].message, "Release 1\n\nNotes");
-        assert_eq!(tags[1].commit.as_deref(), Some("dddd"));
-        assert_eq!(tags[1].at, Some(200));
-        // A lightweight tag's "contents" are its commit's message: not a tag message.
-        assert_eq!(tags[1].message, "");
-        assert_eq!((tags[4].at, tags[5].at), (None, None));
-        assert_eq!(tags[4].commit.as_deref(), Some("iiii"));
-        assert_eq!(tags[2].commit, None);
-        assert_eq!(tags[3].commit, None);
+    fn read(text: &str) -> Graph {
+        Graph::read(&mut text.as_bytes(), |s| if s.starts_with(b"Merge") { 0 } else { NO_RULE }).unwrap()
     }
 
     #[test]
     fn commits_link_to_printed_parents_and_know_merges_and_empty_ones() {
-        let out = "m\x1fb c\x1ft3\x1f40\x1fMerge branch 'x'\0\n\
-                   c\x1fa\x1ft2\x1f30\x1fAdd: with \x1f inside\0\n\
-                   b\x1fa\x1ft1\x1f20\x1fEmpty\0\n\
-                   a\x1fgone\x1ft1\x1f10\x1fFirst\0\n";
-        let g = Graph::parse(out).unwrap();
-        assert_eq!(g.commits.len(), 4);
-        let m = g.index["m"];
-        assert!(g.is_merge(m));
-        assert_eq!(g.commits[m as usize].parents, [g.index["b"], g.index["c"]]);
-        assert_eq!(g.commits[g.index["c"] as usize].subject, "Add: with \x1f inside");
-        assert!(g.changes_nothing(g.index["b"]));
-        assert!(!g.changes_nothing(g.index["c"]));
-        // `a`'s parent lies beyond a shallow clone's edge: it changed something.
-        assert!(!g.changes_nothing(g.index["a"]));
-        assert!(!g.changes_nothing(m));
+        let [m, a, b, c, gone] = ["m", "a", "b", "c", "gone"].map(test_sha);
+        let [t1, t2, t3] = ["t1", "t2", "t3"].map(test_sha);
+        let out = format!(
+            "{m}\x1f{b} {c}\x1f{t3}\x1f40\x1fMerge branch 'x'\0\n\
+             {c}\x1f{a}\x1f{t2}\x1f30\x1fAdd: with \x1f inside\0\n\
+             {b}\x1f{a}\x1f{t1}\x1f20\x1fEmpty\0\n\
+             {a}\x1f{gone}\x1f{t1}\x1f10\x1fFirst\0\n"
+        );
+        let g = read(&out);
+        let [im, ia, ib, ic] = [&m, &a, &b, &c].map(|s| g.lookup(s).unwrap());
+        assert!(g.is_merge(im));
+        assert_eq!(g.parents(im), [ib, ic]);
+        assert_eq!(g.commit(im).rule, 0);
+        assert_eq!(g.commit(ic).rule, NO_RULE);
+        assert_eq!((g.commit(ic).committed_at, g.sha(ic)), (30, c.clone()));
+        assert!(g.changes_nothing(ib));
+        assert!(!g.changes_nothing(ic));
+        // `a`'s parent lies beyond a shallow clone's edge: it changed something, and it
+        // is not a commit of the graph.
+        assert_eq!((g.parents(ia), g.commit(ia).parent_count), (&[][..], 1));
+        assert!(!g.changes_nothing(ia));
+        assert_eq!(g.lookup(&gone), None);
+        assert!(!g.changes_nothing(im));
+        // Upper-case hex names the same commit.
+        assert_eq!(g.lookup(&m.to_uppercase()), Some(im));
+    }
+
+    #[test]
+    fn a_root_commit_with_the_empty_tree_changes_nothing() {
+        let [a, b] = ["a", "b"].map(test_sha);
+        let g =
+            read(&format!("{b}\x1f\x1f{}\x1f5\x1fStart\0\n{a}\x1f\x1f{}\x1f5\x1fx\0\n", EMPTY_TREES[0], test_sha("t")));
+        assert!(g.changes_nothing(g.lookup(&b).unwrap()));
+        assert!(!g.changes_nothing(g.lookup(&a).unwrap()));
+    }
+
+    #[test]
+    fn output_that_is_not_a_history_is_an_error() {
+        for out in ["not a commit\0", &format!("{}\x1f\x1fshort\x1f5\x1fx\0", test_sha("a"))] {
+            let err = Graph::read(&mut out.as_bytes(), |_| NO_RULE).unwrap_err();
+            assert!(err.starts_with("unexpected output of git log"), "{err}");
+        }
+        let err =
+            Graph::read(&mut format!("{}\x1f\x1f{}\x1fsoon\x1fx\0", test_sha("a"), test_sha("t")).as_bytes(), |_| {
+                NO_RULE
+            })
+            .unwrap_err();
+        assert!(err.contains("has no usable date"), "{err}");
     }
 }

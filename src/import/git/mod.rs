@@ -17,17 +17,22 @@ mod derive;
 mod glob;
 mod graph;
 mod identity;
+mod reuse;
 mod rework;
+mod shipped;
+mod tags;
 
 pub use derive::{Derived, TagCounts};
 pub use rework::{DEFAULT_PATTERNS, ReworkRules};
+pub use shipped::{Shipped, shipped_commits};
 
 use crate::domain::{Change, DeployKind, Team, Timestamp};
 use crate::store::{LoadReport, SnapshotOptions, Store, StoreError};
 use command::Git;
 use derive::DeployPoint;
-use graph::{COMMIT_FORMAT, Graph, TAG_FORMAT};
+use graph::{COMMIT_FORMAT, Graph};
 use std::path::Path;
+use tags::TAG_FORMAT;
 
 /// The tags that are deployments when the command line names none: releases written
 /// `v1.2.3` or `1.2.3` (any number of parts).
@@ -219,6 +224,10 @@ pub struct GitImportSummary {
     pub elsewhere: u64,
     pub deployment_report: LoadReport,
     pub change_report: LoadReport,
+    /// Nothing changed since the last import (the same tags or tip, the same options,
+    /// this repository's rows as that import left them): its figures were reported
+    /// again without reading the history.
+    pub reused: bool,
 }
 
 impl GitImportSummary {
@@ -236,19 +245,38 @@ pub fn read_history(repo: &Path, options: &GitOptions) -> Result<Derived, GitImp
 }
 
 fn read(git: &Git, options: &GitOptions) -> Result<Derived, GitImportError> {
+    let points = read_points(git, options)?;
+    derive_points(git, points, options)
+}
+
+/// Where the history was deployed, read before the history itself: the tags (or the
+/// branch's tip), which a second import compares with the first's.
+#[derive(Debug, Default)]
+struct Points {
+    /// The tags, as (name, commit hash, time, first rework rule of the tag's name and
+    /// message), in the order they shipped.
+    tags: Vec<(String, String, Timestamp, u16)>,
+    /// The branch's tip, in branch mode.
+    tip: Option<String>,
+    skipped: Vec<String>,
+    undated: Vec<String>,
+    counts: TagCounts,
+    shallow: bool,
+}
+
+fn read_points(git: &Git, options: &GitOptions) -> Result<Points, GitImportError> {
     // A CI checkout often fetches one commit: say so rather than report a short history
     // as the team's. Older git prints the option back, which is not "true".
     let shallow = git.run(&["rev-parse", "--is-shallow-repository"], None)?.trim_ascii() == b"true";
     let mut skipped = Vec::new();
     let mut undated = Vec::new();
     let mut counts = TagCounts::default();
-    // The deployment points, as (id, commit hash, time, texts), in the order they shipped.
-    let mut points: Vec<(String, String, i64, Vec<String>)> = Vec::new();
+    let mut points: Vec<(String, String, Timestamp, u16)> = Vec::new();
     let tip = match &options.deployments {
         DeploySource::Tags(filter) => {
             // Every tag, matched here: git's own patterns stop `*` at `/`.
             let out = git.run(&["for-each-ref", TAG_FORMAT, "refs/tags/"], None)?;
-            let tags = graph::parse_tags(&String::from_utf8_lossy(&out)).map_err(GitImportError::Output)?;
+            let tags = tags::parse_tags(&String::from_utf8_lossy(&out)).map_err(GitImportError::Output)?;
             for tag in tags {
                 match filter.select(&tag.name) {
                     Selection::Unmatched => counts.unmatched += 1,
@@ -259,7 +287,12 @@ fn read(git: &Git, options: &GitOptions) -> Result<Derived, GitImportError> {
                             (None, _) => skipped.push(tag.name),
                             (Some(_), None) => undated.push(tag.name),
                             (Some(commit), Some(at)) => {
-                                points.push((tag.name.clone(), commit, at, vec![tag.name, tag.message]))
+                                let rule = [&tag.name, &tag.message]
+                                    .map(|text| options.rework.first_rule(text.as_bytes()))
+                                    .into_iter()
+                                    .min()
+                                    .unwrap_or(rework::NO_RULE);
+                                points.push((tag.name, commit, at, rule))
                             }
                         }
                     }
@@ -281,43 +314,63 @@ fn read(git: &Git, options: &GitOptions) -> Result<Derived, GitImportError> {
             Some(String::from_utf8_lossy(&out).trim().to_owned())
         }
     };
+    Ok(Points { tags: points, tip, skipped, undated, counts, shallow })
+}
+
+fn derive_points(git: &Git, read: Points, options: &GitOptions) -> Result<Derived, GitImportError> {
+    let Points { tags: points, tip, skipped, undated, counts, shallow } = read;
     let tips: Vec<&str> = match &tip {
         Some(tip) => vec![tip.as_str()],
         None => points.iter().map(|p| p.1.as_str()).collect(),
     };
-    if tips.is_empty() {
-        return Ok(Derived {
-            skipped_tags: skipped,
-            undated_tags: undated,
-            tags: counts,
-            shallow,
-            ..Default::default()
-        });
-    }
+    let mut derived = if tips.is_empty() {
+        Derived::default()
+    } else {
+        let graph = read_graph(git, &tips, &options.rework)?;
+        let commit_of = |sha: &str| {
+            graph.lookup(sha).ok_or_else(|| GitImportError::Output(format!("git log did not print commit {sha}")))
+        };
+        let points: Vec<DeployPoint> = match &tip {
+            Some(tip) => derive::first_parent_merges(&graph, commit_of(tip)?),
+            None => points
+                .into_iter()
+                .map(|(id, sha, at, rule)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, rule }))
+                .collect::<Result<_, GitImportError>>()?,
+        };
+        let mut derived = derive::derive(graph, &points, &options.rework);
+        if let Some(since) = options.since {
+            derived.leave_out_before(since);
+        }
+        derived
+    };
+    derived.skipped_tags = skipped;
+    derived.undated_tags = undated;
+    derived.tags = counts;
+    derived.shallow = shallow;
+    Ok(derived)
+}
+
+/// The commits reachable from `tips`, read as git prints them.
+fn read_graph(git: &Git, tips: &[&str], rules: &ReworkRules) -> Result<Graph, GitImportError> {
     let mut stdin = tips.join("\n");
     stdin.push('\n');
-    let out = git.run(&["log", "--no-color", COMMIT_FORMAT, "--stdin"], Some(stdin.as_bytes()))?;
-    let text = String::from_utf8_lossy(&out);
-    let graph = Graph::parse(&text).map_err(GitImportError::Output)?;
-    let commit_of = |sha: &str| {
-        graph
-            .index
-            .get(sha)
-            .copied()
-            .ok_or_else(|| GitImportError::Output(format!("git log did not print commit {sha}")))
-    };
-    let points: Vec<DeployPoint> = match &tip {
-        Some(tip) => derive::first_parent_merges(&graph, commit_of(tip)?),
-        None => points
-            .into_iter()
-            .map(|(id, sha, at, texts)| Ok(DeployPoint { commit: commit_of(&sha)?, id, at, texts }))
-            .collect::<Result<_, GitImportError>>()?,
-    };
-    let mut derived = derive::derive(&graph, &points, &options.rework);
-    if let Some(since) = options.since {
-        derived.leave_out_before(since);
+    git.stream(&["log", "--no-color", COMMIT_FORMAT, "--stdin"], Some(stdin.as_bytes()), |out| {
+        Graph::read(out, |subject| rules.first_rule(subject)).map_err(GitImportError::Output)
+    })
+}
+
+impl crate::store::Snapshot for Derived {
+    fn deployments(&self) -> &[crate::domain::Deployment] {
+        &self.deployments
     }
-    Ok(Derived { skipped_tags: skipped, undated_tags: undated, tags: counts, shallow, ..derived })
+
+    fn changes(&self) -> impl Iterator<Item = Change> + '_ {
+        Derived::changes(self)
+    }
+
+    fn holds_change(&self, external_id: &str) -> bool {
+        Derived::holds_change(self, external_id)
+    }
 }
 
 /// Reads `repo` and loads what it holds for `team`, deployments and changes in one
@@ -331,21 +384,11 @@ pub fn import_repository(
 ) -> Result<GitImportSummary, GitImportError> {
     let git = Git::open(repo)?;
     let identity = identity::identify(&git, repo)?;
-    let mut derived = read(&git, options)?;
+    let points = read_points(&git, options)?;
     let source = match &options.service {
         Some(service) => format!("{}#{service}", identity.source),
         None => identity.source.clone(),
     };
-    if let Some(service) = &options.service {
-        derived.assign_service(service);
-    }
-    let mut rework: Vec<(String, usize)> = Vec::new();
-    for kind in DeployKind::ALL.into_iter().filter(|k| k.is_rework()) {
-        let n = derived.deployments.iter().filter(|d| d.kind == kind).count();
-        if n > 0 {
-            rework.push((kind.as_str().to_owned(), n));
-        }
-    }
     // Rows stored under an earlier key of this repository are taken over: its folder's
     // key from before it had an origin (same service), and without a service the
     // folder-name keys of earlier retros. With a service those have other ids, so they
@@ -357,6 +400,30 @@ pub fn import_repository(
     let mut earlier: Vec<String> = identity.path_key.iter().map(|k| with_service(k)).collect();
     if options.service.is_none() {
         earlier.extend(identity.folder_keys.iter().cloned());
+    }
+    // Nothing read has changed since the last import and nothing waits to be taken
+    // over: the history need not be read again.
+    let inputs = reuse::inputs(&git, repo, options, &points)?;
+    let mut to_take_over = false;
+    for key in earlier.iter().chain(options.service.iter().flat_map(|_| &identity.folder_keys)) {
+        to_take_over |= *key != source && store.deployments_from(team, key)? > 0;
+    }
+    if !to_take_over {
+        if let Some(sealed) = reuse::reuse(store, team, &source, &inputs)? {
+            let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)?;
+            return Ok(sealed.summary(options, points, source, elsewhere));
+        }
+    }
+    let mut derived = derive_points(&git, points, options)?;
+    if let Some(service) = &options.service {
+        derived.assign_service(service);
+    }
+    let mut rework: Vec<(String, usize)> = Vec::new();
+    for kind in DeployKind::ALL.into_iter().filter(|k| k.is_rework()) {
+        let n = derived.deployments.iter().filter(|d| d.kind == kind).count();
+        if n > 0 {
+            rework.push((kind.as_str().to_owned(), n));
+        }
     }
     let adopt: Vec<String> = rows_of_this_repository(store, team, &git, &earlier, &source, &derived, Some(repo))?
         .into_iter()
@@ -383,13 +450,14 @@ pub fn import_repository(
     // A pattern that finds nothing prunes nothing: more likely a mistyped glob than a
     // wish to empty the store.
     let prune = options.prune && !derived.deployments.is_empty();
-    let snapshot = SnapshotOptions { source: source.clone(), adopt, prune };
-    let report = store.load_snapshot(team, &derived.deployments, &derived.changes, &snapshot)?;
+    let seal = Some(reuse::note(&inputs, &derived, &rework));
+    let snapshot = SnapshotOptions { source: source.clone(), adopt, prune, seal };
+    let report = store.load_snapshot(team, &derived, &snapshot)?;
     let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)? + legacy_elsewhere;
     Ok(GitImportSummary {
         source: options.deployments.describe(),
         deployments: derived.deployments.len(),
-        changes: derived.changes.len(),
+        changes: derived.change_count(),
         merge_commits: derived.merge_commits,
         empty_commits: derived.empty_commits,
         committed_after_deployment: derived.committed_after_deployment,
@@ -408,6 +476,7 @@ pub fn import_repository(
         elsewhere,
         deployment_report: report.deployments,
         change_report: report.changes,
+        reused: false,
     })
 }
 
@@ -476,82 +545,4 @@ fn known_commits(git: &Git, ids: &[String]) -> Result<usize, GitImportError> {
     stdin.push('\n');
     let out = git.run(&["cat-file", "--batch-check=%(objecttype)"], Some(stdin.as_bytes()))?;
     Ok(String::from_utf8_lossy(&out).lines().filter(|l| *l == "commit").count())
-}
-
-/// The commits that deployments named by their commit shipped, for importers of CI/CD
-/// records (GitHub, GitLab) given a local clone.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Shipped {
-    /// Each change names the deployment that shipped it.
-    pub changes: Vec<Change>,
-    /// Ids of the deployments whose commit the clone does not have (not fetched yet, or
-    /// force-pushed away): they ship nothing.
-    pub unknown: Vec<String>,
-    /// Commits the first deployment reaches: its history before it, not one release, so
-    /// they are left out.
-    pub before_first: usize,
-    /// Merge commits and commits that change no file: counted, not changes.
-    pub merge_commits: usize,
-    pub empty_commits: usize,
-}
-
-/// Each deployment, in the order given (`(id, commit hash, time)`, oldest first), ships
-/// the non-merge commits it reaches that no earlier one reaches, as `retro import git`
-/// derives them: the commits between successive deployed commits. The first deployment
-/// has no predecessor, so what it reaches is counted in `before_first`, not shipped.
-pub fn shipped_commits(repo: &Path, deployments: &[(String, String, Timestamp)]) -> Result<Shipped, GitImportError> {
-    let git = Git::open(repo)?;
-    let mut out = Shipped::default();
-    // Only full hashes, checked to exist: anything else could name a branch or a tag.
-    let is_hash = |s: &str| matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit());
-    let hashes: Vec<&str> = deployments.iter().map(|d| d.1.as_str()).filter(|s| is_hash(s)).collect();
-    let mut known = std::collections::HashSet::new();
-    if !hashes.is_empty() {
-        let mut stdin = hashes.join("\n");
-        stdin.push('\n');
-        let types = git.run(&["cat-file", "--batch-check=%(objectname) %(objecttype)"], Some(stdin.as_bytes()))?;
-        for line in String::from_utf8_lossy(&types).lines() {
-            if let Some((sha, "commit")) = line.split_once(' ') {
-                known.insert(sha.to_ascii_lowercase());
-            }
-        }
-    }
-    let tips: Vec<&(String, String, Timestamp)> = deployments
-        .iter()
-        .filter(|d| {
-            let ok = known.contains(&d.1.to_ascii_lowercase());
-            if !ok {
-                out.unknown.push(d.0.clone());
-            }
-            ok
-        })
-        .collect();
-    if tips.is_empty() {
-        return Ok(out);
-    }
-    let mut stdin: String = tips.iter().map(|d| format!("{}\n", d.1)).collect();
-    stdin.push('\n');
-    let log = git.run(&["log", "--no-color", COMMIT_FORMAT, "--stdin"], Some(stdin.as_bytes()))?;
-    let text = String::from_utf8_lossy(&log);
-    let graph = Graph::parse(&text).map_err(GitImportError::Output)?;
-    let points: Vec<DeployPoint> = tips
-        .iter()
-        .map(|(id, sha, at)| {
-            let commit = graph
-                .index
-                .get(sha.to_ascii_lowercase().as_str())
-                .copied()
-                .ok_or_else(|| GitImportError::Output(format!("git log did not print commit {sha}")))?;
-            Ok(DeployPoint { id: id.clone(), commit, at: *at, texts: Vec::new() })
-        })
-        .collect::<Result<_, GitImportError>>()?;
-    let derived = derive::derive(&graph, &points, &ReworkRules::default());
-    let first = &points[0].id;
-    let (before, shipped): (Vec<Change>, Vec<Change>) =
-        derived.changes.into_iter().partition(|c| c.deployment_id.as_ref() == Some(first));
-    out.before_first = before.len();
-    out.changes = shipped;
-    out.merge_commits = derived.merge_commits;
-    out.empty_commits = derived.empty_commits;
-    Ok(out)
 }

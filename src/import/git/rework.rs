@@ -2,7 +2,7 @@
 
 use super::GitImportError;
 use crate::domain::DeployKind;
-use regex::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 
 /// The default rules, in the order they are tried. Documented in docs/git-import.md.
 pub const DEFAULT_PATTERNS: [&str; 3] = [
@@ -10,6 +10,9 @@ pub const DEFAULT_PATTERNS: [&str; 3] = [
     r"hotfix:\bhot[ _-]?fix(es|ed|ing)?\b",
     r"fix_forward:\bfix(es|ed|ing)?[ _-]forward\b",
 ];
+
+/// The rule index of a text no rule matches.
+pub(super) const NO_RULE: u16 = u16::MAX;
 
 /// Rules that mark a deployment as rework (hotfix, rollback or fix forward) when its tag
 /// name, tag message or one of the subjects of the commits it brought in matches.
@@ -34,17 +37,34 @@ impl ReworkRules {
         if patterns.is_empty() {
             return Ok(Self::default());
         }
-        let rules = patterns.iter().map(|p| parse_rule(p.as_ref())).collect::<Result<_, _>>()?;
+        let rules: Vec<_> = patterns.iter().map(|p| parse_rule(p.as_ref())).collect::<Result<_, _>>()?;
+        if rules.len() >= usize::from(NO_RULE) {
+            return Err(bad(patterns[0].as_ref(), format!("at most {} rules can be given", NO_RULE - 1)));
+        }
         Ok(ReworkRules { rules })
     }
 
     /// The kind of a deployment whose texts are `texts` (tag name, tag message, commit
     /// subjects).
-    pub fn classify<'a>(&self, texts: impl IntoIterator<Item = &'a str> + Clone) -> DeployKind {
-        self.rules
-            .iter()
-            .find(|(_, re)| texts.clone().into_iter().any(|t| re.is_match(t)))
-            .map_or(DeployKind::Planned, |(kind, _)| *kind)
+    pub fn classify<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> DeployKind {
+        self.kind(texts.into_iter().map(|t| self.first_rule(t.as_bytes())).min().unwrap_or(NO_RULE))
+    }
+
+    /// The index of the first rule that matches `text`, or [`NO_RULE`]: a history's
+    /// subjects are read once each, and a deployment's kind is that of the lowest rule
+    /// any of its texts matched.
+    pub(super) fn first_rule(&self, text: &[u8]) -> u16 {
+        self.rules.iter().position(|(_, re)| re.is_match(text)).map_or(NO_RULE, |i| i as u16)
+    }
+
+    /// The kind rule `rule` gives, planned for [`NO_RULE`].
+    pub(super) fn kind(&self, rule: u16) -> DeployKind {
+        self.rules.get(usize::from(rule)).map_or(DeployKind::Planned, |(kind, _)| *kind)
+    }
+
+    /// Each rule as its kind and expression, in order.
+    pub(super) fn rules(&self) -> impl Iterator<Item = (DeployKind, &str)> {
+        self.rules.iter().map(|(kind, re)| (*kind, re.as_str()))
     }
 }
 
