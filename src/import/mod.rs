@@ -12,6 +12,7 @@ mod load;
 pub mod mapping;
 mod records;
 mod samples;
+mod seen_ids;
 pub mod sources;
 pub mod tools;
 
@@ -25,8 +26,6 @@ pub use samples::{ParsedSamples, parse_samples};
 use columns::Layout;
 use error::FieldError;
 use records::Row;
-use rustc_hash::FxHashSet as HashSet;
-use std::hash::BuildHasher;
 use std::path::Path;
 
 /// The file formats importers read.
@@ -79,17 +78,16 @@ fn each_row<T>(
     id_of: impl Fn(&T) -> &str,
     mut sink: impl FnMut(T),
 ) -> Result<columns::Binding, ImportError> {
-    // A hash of every id, not the ids: 8 bytes a row. The hashes are keyed at random
-    // (SipHash), so no file can be made of ids that collide; a repeated hash is checked
-    // by reading the file again up to that row, which also finds the first line.
-    let ids = std::collections::hash_map::RandomState::new();
-    let mut seen: HashSet<u64> = HashSet::default();
+    // 48 bits of a keyed hash of every id, not the ids: about 4.5 bytes a row. A
+    // repeated hash is checked by reading the file again up to that row, which also
+    // finds the first line.
+    let mut seen = seen_ids::SeenIds::new();
     let mut rows = 0;
     records::read(file, input, format, layout, |row| {
         let value = parse(row)?;
         rows += 1;
         let id = id_of(&value);
-        if !seen.insert(ids.hash_one(id))
+        if !seen.insert(id)
             && let Some(first) = first_line_of(file, input, format, layout, &parse, &id_of, id, rows - 1)
         {
             return Err(FieldError::new(
