@@ -14,6 +14,7 @@ pub mod mapping;
 mod pipeline;
 mod records;
 mod samples;
+mod seen_ids;
 pub mod sources;
 pub mod tools;
 
@@ -27,8 +28,6 @@ pub use samples::{ParsedSamples, parse_samples};
 use columns::Layout;
 use error::FieldError;
 use records::Row;
-use rustc_hash::FxHashSet as HashSet;
-use std::hash::BuildHasher;
 use std::path::Path;
 
 /// The file formats importers read.
@@ -81,17 +80,16 @@ fn each_row<T>(
     id_of: impl Fn(&T) -> &str,
     mut sink: impl FnMut(T),
 ) -> Result<columns::Binding, ImportError> {
-    // A hash of every id, not the ids: 8 bytes a row. The hashes are keyed at random
-    // (SipHash), so no file can be made of ids that collide; a repeated hash is checked
-    // by reading the file again up to that row, which also finds the first line.
-    let ids = std::collections::hash_map::RandomState::new();
-    let mut seen: HashSet<u64> = HashSet::default();
+    // 48 bits of a keyed hash of every id, not the ids: about 4.5 bytes a row. A
+    // repeated hash is checked by reading the file again up to that row, which also
+    // finds the first line.
+    let mut seen = seen_ids::SeenIds::new();
     let mut rows = 0;
     records::read(file, input, format, layout, |row| {
         let value = parse(row)?;
         rows += 1;
         let id = id_of(&value);
-        if !seen.insert(ids.hash_one(id))
+        if !seen.insert(id)
             && let Some(first) = first_line_of(file, input, format, layout, &parse, &id_of, id, rows - 1)
         {
             return Err(FieldError::new(

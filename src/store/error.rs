@@ -107,6 +107,13 @@ pub enum StoreError {
     )]
     ActionReviewed(i64),
 
+    /// The loader keeps a team's deployment ids in memory, addressed with 32 bits.
+    #[error(
+        "the team's deployment ids take more than 4 GiB together, more than an import can index; \
+         split the team's history across teams"
+    )]
+    TooManyDeploymentIds,
+
     #[error(transparent)]
     Sqlite(rusqlite::Error),
 }

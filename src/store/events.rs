@@ -7,6 +7,7 @@ use crate::domain::{Change, CoverageKind, Deployment, Incident, TeamId, Timestam
 use rusqlite::{Connection, params};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Borrow;
+use std::rc::Rc;
 
 pub use super::error::{LoadFailure, StoreError};
 
@@ -18,10 +19,22 @@ pub struct LoadReport {
     pub unchanged: u64,
 }
 
-/// A production deployment's place on a timeline, before or after an import.
-struct Position {
-    at: Timestamp,
-    service: Option<String>,
+/// Where the production deployments an import touched sit (before and after it), as
+/// much as relinking needs: the latest time, and per service the earliest. The bound
+/// below which changes are unaffected only grows with the time on one timeline, so the
+/// earliest per service gives the lowest bound without keeping a position per row.
+#[derive(Default)]
+struct Touched {
+    latest: Option<Timestamp>,
+    earliest_by_service: HashMap<Option<Rc<str>>, Timestamp>,
+}
+
+impl Touched {
+    fn add(&mut self, at: Timestamp, service: Option<&Rc<str>>) {
+        self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
+        let earliest = self.earliest_by_service.entry(service.cloned()).or_insert(at);
+        *earliest = (*earliest).min(at);
+    }
 }
 
 /// Loads deployments; the days from the first to the last of them (and `declared`, a
@@ -47,7 +60,7 @@ pub(super) fn load_deployments<E>(
     let mut report = LoadReport::default();
     // Deployments whose insertion or change can move a change's link.
     let mut updated_ids: Vec<i64> = Vec::new();
-    let mut positions: Vec<Position> = Vec::new();
+    let mut touched = Touched::default();
     // The ids of new deployments, kept only when changes or incidents wait for them:
     // nothing that names a deployment can be imported while this import runs.
     let waiting = any_waiting(conn, team)?;
@@ -60,10 +73,9 @@ pub(super) fn load_deployments<E>(
         let d = d.borrow();
         extent.add(d.deployed_at);
         let production = d.is_production();
-        let previous = index.by_external_id.get(&d.external_id);
-        let id = match previous {
-            Some(p)
-                if p.deployed_at == d.deployed_at
+        let id = match index.get(&d.external_id) {
+            Some(StoredDeployment { deployed_at, attrs: p, .. })
+                if deployed_at == d.deployed_at
                     && *p.environment == *d.environment
                     && p.service.as_deref() == d.service.as_deref()
                     && p.status == d.status
@@ -74,8 +86,8 @@ pub(super) fn load_deployments<E>(
             }
             Some(p) => {
                 let id = p.id;
-                if p.production {
-                    positions.push(Position { at: p.deployed_at, service: p.service.as_deref().map(str::to_owned) });
+                if p.attrs.production {
+                    touched.add(p.deployed_at, p.attrs.service.as_ref());
                 }
                 update.execute(params![
                     id,
@@ -112,23 +124,20 @@ pub(super) fn load_deployments<E>(
                 id
             }
         };
+        index.set(
+            &d.external_id,
+            id,
+            d.deployed_at,
+            &d.environment,
+            production,
+            d.service.as_deref(),
+            d.status,
+            d.kind,
+        )?;
         if production {
-            positions.push(Position { at: d.deployed_at, service: d.service.clone() });
+            let service = index.get(&d.external_id).and_then(|s| s.attrs.service.clone());
+            touched.add(d.deployed_at, service.as_ref());
         }
-        let environment = index.name(&d.environment);
-        let service = d.service.as_deref().map(|s| index.name(s));
-        index.by_external_id.insert(
-            d.external_id.clone(),
-            StoredDeployment {
-                id,
-                deployed_at: d.deployed_at,
-                environment,
-                production,
-                service,
-                status: d.status,
-                kind: d.kind,
-            },
-        );
     }
     coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
     if !inserted_any && updated_ids.is_empty() {
@@ -137,7 +146,7 @@ pub(super) fn load_deployments<E>(
     index.rebuild_timeline();
     link_waiting_changes(conn, team, &index, &inserted_ids)?;
     relink_changes_of_updated(conn, team, &index, &updated_ids)?;
-    relink_unnamed_changes(conn, team, &index, &positions)?;
+    relink_unnamed_changes(conn, team, &index, &touched)?;
     link_incidents(conn, team, &inserted_ids)?;
     relink_incidents_by_time(conn, team, &index)?;
     Ok(report)
@@ -181,8 +190,8 @@ fn link_waiting_changes(
            AND deployment_ref IS NULL AND deployment_external_id IS NOT NULL"
     ))?;
     for (external_id, id) in inserted {
-        let d = &index.by_external_id[external_id];
-        link.execute(params![team.0, external_id, id, d.production, d.deployed_at])?;
+        let d = index.get(external_id).expect("an inserted deployment is indexed");
+        link.execute(params![team.0, external_id, id, d.attrs.production, d.deployed_at])?;
     }
     Ok(())
 }
@@ -200,8 +209,8 @@ fn relink_changes_of_updated(
         return Ok(());
     }
     let updated: HashSet<i64> = updated.iter().copied().collect();
-    let by_id: HashMap<i64, &StoredDeployment> =
-        index.by_external_id.values().filter(|d| updated.contains(&d.id)).map(|d| (d.id, d)).collect();
+    let by_id: HashMap<i64, StoredDeployment<'_>> =
+        index.deployments().filter(|d| updated.contains(&d.id)).map(|d| (d.id, d)).collect();
     let mut select = conn.prepare_cached(
         "SELECT id, committed_at, deployment_ref, deployed_at FROM changes
          WHERE team_id = ?1 AND deployment_ref IS NOT NULL AND deployment_external_id IS NOT NULL",
@@ -214,7 +223,7 @@ fn relink_changes_of_updated(
             continue;
         };
         let committed_at: Timestamp = row.get(1)?;
-        let deployed_at = (d.production && d.deployed_at >= committed_at).then_some(d.deployed_at);
+        let deployed_at = (d.attrs.production && d.deployed_at >= committed_at).then_some(d.deployed_at);
         if deployed_at != row.get::<_, Option<Timestamp>>(3)? {
             update.execute(params![row.get::<_, i64>(0)?, deployed_at])?;
         }
@@ -228,16 +237,17 @@ fn relink_unnamed_changes(
     conn: &Connection,
     team: TeamId,
     index: &DeploymentIndex,
-    positions: &[Position],
+    touched: &Touched,
 ) -> Result<(), StoreError> {
-    let Some(upper) = positions.iter().map(|p| p.at).max() else {
+    let Some(upper) = touched.latest else {
         return Ok(());
     };
     // Commits at or before the production deployment preceding every touched position
     // (on the same timeline) ship in that deployment or earlier: unaffected.
-    let lower = positions
+    let lower = touched
+        .earliest_by_service
         .iter()
-        .map(|p| index.unaffected_before(p.at, p.service.as_deref()).unwrap_or(Timestamp::MIN))
+        .map(|(service, &at)| index.unaffected_before(at, service.as_deref()).unwrap_or(Timestamp::MIN))
         .min()
         .unwrap_or(Timestamp::MIN);
     let mut select = conn.prepare_cached(
@@ -391,7 +401,7 @@ pub(super) fn load_incidents<E>(
         extent.add(i.started_at);
         extent.add(i.resolved_at.unwrap_or(i.started_at));
         let (deployment_ref, rule) = match &i.deployment_id {
-            Some(named) => (index.by_external_id.get(named).map(|d| d.id), None),
+            Some(named) => (index.get(named).map(|d| d.id), None),
             None if by_time => {
                 let found = index.last_at_or_before(i.started_at, i.service.as_deref());
                 if found.is_some() {

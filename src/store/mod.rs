@@ -4,6 +4,7 @@
 mod actions;
 mod coverage;
 mod cursors;
+mod deployment_ids;
 mod error;
 mod events;
 mod links;
