@@ -408,11 +408,9 @@ pub fn import_repository(
     for key in earlier.iter().chain(options.service.iter().flat_map(|_| &identity.folder_keys)) {
         to_take_over |= *key != source && store.deployments_from(team, key)? > 0;
     }
-    if !to_take_over {
-        if let Some(sealed) = reuse::reuse(store, team, &source, &inputs)? {
-            let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)?;
-            return Ok(sealed.summary(options, points, source, elsewhere));
-        }
+    if !to_take_over && let Some(sealed) = reuse::reuse(store, team, &source, &inputs)? {
+        let elsewhere = store.deployments_of_repository_elsewhere(team, &identity.source, &source)?;
+        return Ok(sealed.summary(options, points, source, elsewhere));
     }
     let mut derived = derive_points(&git, points, options)?;
     if let Some(service) = &options.service {
