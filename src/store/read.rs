@@ -2,7 +2,8 @@
 
 use super::StoreError;
 use super::samples;
-use crate::domain::{ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
+use super::summaries::{self, DayFact, DeploymentRow};
+use crate::domain::{ChangeFact, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -28,6 +29,21 @@ fn deployments(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<DeploymentFact>, StoreError> {
+    with_causes(conn, team, in_range(conn, team, from, to)?)
+}
+
+/// [`deployments`] read from the events alone.
+pub(super) fn deployments_from_events(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<DeploymentFact>, StoreError> {
+    with_causes(conn, team, from_events(conn, team, from, to)?)
+}
+
+/// The facts of `rows`, each knowing whether an incident names it as its cause.
+fn with_causes(conn: &Connection, team: TeamId, rows: Vec<DeploymentRow>) -> Result<Vec<DeploymentFact>, StoreError> {
     let caused: HashSet<i64> = conn
         .prepare_cached(
             // An incident that started before a deployment cannot have been caused by it.
@@ -36,40 +52,41 @@ fn deployments(
         )?
         .query_map([team.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, deployed_at, is_production, status, kind FROM deployments
-         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
-         ORDER BY deployed_at",
-    )?;
-    let mut rows = stmt.query(params![team.0, from, to])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let status = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
-        let kind = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-        out.push(DeploymentFact {
-            deployed_at: row.get(1)?,
-            production: row.get(2)?,
-            // The schema's CHECK constraints admit only known names.
-            status: status.parse().unwrap_or(DeployStatus::Success),
-            kind: kind.parse().unwrap_or(DeployKind::Planned),
-            caused_incident: caused.contains(&row.get(0)?),
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|d| DeploymentFact {
+            deployed_at: d.deployed_at,
+            production: d.production,
+            status: d.status,
+            kind: d.kind,
+            caused_incident: caused.contains(&d.id),
+        })
+        .collect())
 }
 
 fn changes(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<ChangeFact>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT deployed_at, committed_at FROM changes
-         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
-         ORDER BY deployed_at",
-    )?;
-    let mut rows = stmt.query(params![team.0, from, to])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(ChangeFact { deployed_at: row.get(0)?, committed_at: row.get(1)? });
+    in_range(conn, team, from, to)
+}
+
+/// The team's facts in `[from, to)`: from the day summaries where they account for every
+/// row, else from the events themselves, which give the same facts in the same order.
+fn in_range<F: DayFact>(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<F>, StoreError> {
+    if let Some(facts) = summaries::read(conn, team, from, to)? {
+        return Ok(facts);
     }
-    Ok(out)
+    from_events(conn, team, from, to)
+}
+
+/// [`in_range`] read from the events, never from the summaries: what they must equal.
+pub(super) fn from_events<F: DayFact>(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<F>, StoreError> {
+    let mut stmt = conn.prepare_cached(F::IN_RANGE)?;
+    let rows = stmt.query_map(params![team.0, from, to], F::read)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<IncidentFact>, StoreError> {
