@@ -1,6 +1,8 @@
 //! Property: the day summaries (migration 0008) give the metric engine exactly what the
 //! events give: the same facts in the same order, so every metric of every period, weeks
-//! and months, partly covered or not, and every signal are the same. Checked on the
+//! and months, partly covered or not, and every signal are the same; and a signal
+//! window's lead time taken from its periods' sorted lead times is the one computed
+//! from its changes. Checked on the
 //! seeded random stores of the coverage property, then after a second import that
 //! overlaps the first (moved, changed and new deployments, relinked changes, incidents),
 //! then after a git-like snapshot loaded and pruned, and after the ids pruning freed are
@@ -8,10 +10,10 @@
 
 use crate::common::now;
 use crate::coverage_property::{import, random_store, stamp};
-use retro::domain::{Change, DeployKind, DeployStatus, Deployment, Granularity, Period, Team, Timestamp};
+use retro::domain::{Change, DeployKind, DeployStatus, Deployment, DoraMetric, Granularity, Period, Team, Timestamp};
 use retro::import::ImportKind;
-use retro::metrics::compute;
 use retro::metrics::signals::{SignalInput, Thresholds, detect_with};
+use retro::metrics::{LeadTimes, compute};
 use retro::query::{MetricTable, SignalTable};
 use retro::store::{SnapshotOptions, Store};
 
@@ -40,9 +42,25 @@ fn assert_agree(store: &Store, team: &Team, rng: &mut fastrand::Rng, what: &str)
         let thresholds = Thresholds::for_granularity(Some(granularity));
         let full = store.event_set_from_events(team, from, to + thresholds.follow_up_secs).unwrap();
         let series = compute(&full, &periods);
-        let input = SignalInput { events: &full, series: &series, intended: &[], quality_metrics: &[] };
+        let input = SignalInput::new(&full, &series, &[], &[]);
         let signals = SignalTable::load(store, team, &periods, &[]).unwrap().signals;
         assert_eq!(signals, detect_with(&input, &thresholds), "{context}");
+
+        // Signals read windows' lead times from each period's, sorted once: the same
+        // value and count as computing the window from its changes.
+        let lead_times = LeadTimes::of(&full, &periods).unwrap();
+        for start in 0..n {
+            for end in start + 1..=(start + 9).min(n) {
+                let window = Period { granularity: None, end: periods[end - 1].end, ..periods[start].clone() };
+                let direct = compute(&full, &[window]).pop().unwrap().dora.get(DoraMetric::ChangeLeadTime);
+                let (count, seconds) = lead_times.median(start..end);
+                assert_eq!(
+                    (count, seconds.map(|s| s / 3600.0)),
+                    (direct.count, direct.value),
+                    "{context} {start}..{end}"
+                );
+            }
+        }
     }
     // Ranges that start and end inside a day, as a period in the team's offset does.
     let year = now() - 330 * DAY;
