@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0006_import_cursors.sql"),
     include_str!("sql/0007_action_notes.sql"),
     include_str!("sql/0008_day_summaries.sql"),
+    include_str!("sql/0009_incidents_by_cause.sql"),
 ];
 
 /// The schema version this build writes.

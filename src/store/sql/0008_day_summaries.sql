@@ -83,8 +83,3 @@ BEGIN
     UPDATE summary_marks SET through_id = (SELECT coalesce(max(id), 0) FROM deployments)
     WHERE source_table = 'deployments' AND through_id > (SELECT coalesce(max(id), 0) FROM deployments);
 END;
-
--- The dashboard's reads of incidents (the causes of the deployments it shows, the
--- incidents of its periods, the link diagnostics) scan a team's incidents through this
--- index instead of its rows, and look deployments up in id order.
-CREATE INDEX incidents_by_cause ON incidents (team_id, deployment_ref, started_at, resolved_at);
