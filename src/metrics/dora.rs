@@ -9,7 +9,33 @@ const HOUR: f64 = 3600.0;
 /// Computes every metric for each of `periods` (sorted, not overlapping) from `events`.
 pub fn compute(events: &EventSet, periods: &[Period]) -> Vec<PeriodMetrics> {
     let mut scratch = Vec::new();
-    periods.iter().map(|p| period_metrics(events, p, &mut scratch)).collect()
+    periods.iter().map(|p| period_metrics(events, p, &mut scratch, None)).collect()
+}
+
+/// [`compute`] of one `period` whose lead time is already known: `(changes, median
+/// seconds)`, as [`super::LeadTimes`] gives it for a run of periods.
+pub(crate) fn compute_knowing_lead_time(events: &EventSet, period: &Period, lead: (u64, Option<f64>)) -> PeriodMetrics {
+    period_metrics(events, period, &mut Vec::new(), Some(lead))
+}
+
+/// The lead times (seconds) of the changes that reached production in `period` on the
+/// days it is measured over.
+pub(super) fn lead_times(events: &EventSet, period: &Period) -> Vec<i64> {
+    let mut values = Vec::new();
+    collect_lead_times(events, period, &PeriodCoverage::of(&events.coverage, period), &mut values);
+    values
+}
+
+fn collect_lead_times(events: &EventSet, period: &Period, coverage: &PeriodCoverage, out: &mut Vec<i64>) {
+    // A change belongs to the period of the deployment that shipped it.
+    let covered = coverage.spans(DoraMetric::ChangeLeadTime);
+    out.clear();
+    out.extend(
+        within(&events.changes, period, |c| c.deployed_at)
+            .iter()
+            .filter(|c| covered.contains(c.deployed_at))
+            .map(|c| c.deployed_at - c.committed_at),
+    );
 }
 
 /// The events of a time-sorted slice that fall in `period`.
@@ -19,7 +45,12 @@ fn within<'a, T>(sorted: &'a [T], period: &Period, at: impl Fn(&T) -> Timestamp)
     &sorted[first..end]
 }
 
-fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) -> PeriodMetrics {
+fn period_metrics(
+    events: &EventSet,
+    period: &Period,
+    scratch: &mut Vec<i64>,
+    known_lead: Option<(u64, Option<f64>)>,
+) -> PeriodMetrics {
     // Each metric counts only what falls on the days its events are known for; outside
     // them it has no data (the rule and its reasons are in `coverage`).
     let coverage = PeriodCoverage::of(&events.coverage, period);
@@ -40,16 +71,11 @@ fn period_metrics(events: &EventSet, period: &Period, scratch: &mut Vec<i64>) ->
     // 0 of 0 is no data, never 0 %.
     let rate = |n: u64, of: u64| (of > 0).then(|| 100.0 * n as f64 / of as f64);
 
-    // A change belongs to the period of the deployment that shipped it.
-    scratch.clear();
-    scratch.extend(
-        within(&events.changes, period, |c| c.deployed_at)
-            .iter()
-            .filter(|c| covers(DoraMetric::ChangeLeadTime, c.deployed_at))
-            .map(|c| c.deployed_at - c.committed_at),
-    );
-    let changes = scratch.len() as u64;
-    let lead_time = median(scratch).map(|s| s / HOUR);
+    let (changes, lead_seconds) = known_lead.unwrap_or_else(|| {
+        collect_lead_times(events, period, &coverage, scratch);
+        (scratch.len() as u64, median(scratch))
+    });
+    let lead_time = lead_seconds.map(|s| s / HOUR);
 
     // A recovery belongs to the period in which the incident was resolved; open
     // incidents and incidents not caused by a production deployment stay out.

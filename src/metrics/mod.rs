@@ -7,6 +7,7 @@
 mod coverage;
 mod dora;
 pub mod effect;
+mod lead_times;
 mod median;
 pub mod signals;
 mod team;
@@ -16,6 +17,7 @@ pub mod variation;
 pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
 pub use dora::compute;
 pub use effect::{ActionProgress, EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
+pub use lead_times::LeadTimes;
 pub use median::median;
 pub use trend::{Direction, Movement, Trend, trend};
 pub use variation::{Events, Judgement, Reading, Reference, UsualRange, Variation, judge};

@@ -20,8 +20,9 @@ mod paired;
 
 pub use intended::IntendedChange;
 
+use super::dora::compute_knowing_lead_time;
 use super::variation::{self, Reference, judge};
-use super::{Direction, PeriodMetrics, ValueSource, compute};
+use super::{Direction, LeadTimes, PeriodMetrics, ValueSource, compute};
 use crate::domain::{DoraMetric, EventSet, Granularity, MetricKey, Period, Polarity, Unit};
 use std::ops::Range;
 
@@ -241,6 +242,19 @@ pub struct SignalInput<'a> {
     /// The team-chosen metrics that "quality paired with speed" watches; empty means
     /// every team-chosen metric.
     pub quality_metrics: &'a [String],
+    /// The series' lead times, sorted once by [`detect_with`] for every window it reads.
+    lead_times: Option<&'a LeadTimes>,
+}
+
+impl<'a> SignalInput<'a> {
+    pub fn new(
+        events: &'a EventSet,
+        series: &'a [PeriodMetrics],
+        intended: &'a [IntendedChange],
+        quality_metrics: &'a [String],
+    ) -> Self {
+        SignalInput { events, series, intended, quality_metrics, lead_times: None }
+    }
 }
 
 /// Every signal in the series with the default thresholds for its granularity, oldest
@@ -252,6 +266,11 @@ pub fn detect(input: &SignalInput<'_>) -> Vec<Signal> {
 
 /// [`detect`] with chosen thresholds.
 pub fn detect_with(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
+    // Detection reads dozens of windows of up to a million changes: their lead times are
+    // sorted once, per period, instead of collected and selected for every window.
+    let periods: Vec<Period> = input.series.iter().map(|p| p.period.clone()).collect();
+    let lead_times = LeadTimes::of(input.events, &periods);
+    let input = &SignalInput { lead_times: lead_times.as_ref(), ..*input };
     let mut signals = instability::detect(input, t);
     signals.extend(gaming::detect(input, t));
     signals.extend(intended::detect(input, t));
@@ -270,7 +289,10 @@ impl Window {
     fn new(input: &SignalInput<'_>, range: Range<usize>) -> Self {
         let (first, last) = (&input.series[range.start].period, &input.series[range.end - 1].period);
         let period = Period { granularity: None, start: first.start, end: last.end, offset: first.offset };
-        let metrics = compute(input.events, std::slice::from_ref(&period)).pop().expect("one period in, one out");
+        let metrics = match input.lead_times {
+            Some(lead_times) => compute_knowing_lead_time(input.events, &period, lead_times.median(range.clone())),
+            None => compute(input.events, std::slice::from_ref(&period)).pop().expect("one period in, one out"),
+        };
         Window { range, metrics }
     }
 

@@ -58,7 +58,7 @@ impl Detected {
         // near the end can be judged by what came after it (metrics count periods only).
         let events = store.event_set(team, from, to.saturating_add(thresholds.follow_up_secs))?;
         let series = compute(&events, periods);
-        let input = SignalInput { events: &events, series: &series, intended, quality_metrics: &[] };
+        let input = SignalInput::new(&events, &series, intended, &[]);
         let signals = detect_with(&input, &thresholds);
         Ok(Detected { events, series, signals })
     }

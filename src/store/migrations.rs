@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_incident_links.sql"),
     include_str!("sql/0006_import_cursors.sql"),
     include_str!("sql/0007_action_notes.sql"),
+    include_str!("sql/0008_day_summaries.sql"),
+    include_str!("sql/0009_incidents_by_cause.sql"),
 ];
 
 /// The schema version this build writes.
@@ -94,12 +96,22 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             return Ok(());
         };
         tx.execute_batch(sql)?;
+        backfill(&tx, version + 1)?;
         tx.pragma_update(None, "user_version", version + 1)?;
         if version == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         tx.commit()?;
     }
+}
+
+/// What a migration needs besides its SQL, in its transaction: data only Rust can write.
+fn backfill(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<(), StoreError> {
+    if version == 8 {
+        // The day summaries of the events already in the store.
+        super::summaries::refresh(tx)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

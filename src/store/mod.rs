@@ -14,6 +14,7 @@ mod read;
 mod retros;
 mod samples;
 mod snapshot;
+mod summaries;
 mod teams;
 
 pub use error::{LoadFailure, StoreError};
@@ -443,7 +444,12 @@ impl Store {
     ) -> Result<T, E> {
         self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         self.conn.pragma_update(None, "mmap_size", 0)?;
-        let result = self.write(f);
+        // The one place imports bring the day summaries up to date, in their transaction.
+        let result = self.write(|tx| {
+            let value = f(tx)?;
+            summaries::refresh(tx)?;
+            Ok(value)
+        });
         self.conn.pragma_update(None, "cache_size", -2_000)?; // SQLite's default
         self.conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         result
@@ -458,6 +464,24 @@ impl Store {
     /// The facts the metric engine needs for `[from, to)`.
     pub fn event_set(&self, team: &Team, from: Timestamp, to: Timestamp) -> Result<EventSet, StoreError> {
         read::event_set(&self.conn, team.id, from, to)
+    }
+
+    /// [`Store::event_set`] read from the events alone, never from the day summaries:
+    /// what tests compare the summaries with.
+    #[doc(hidden)]
+    pub fn event_set_from_events(&self, team: &Team, from: Timestamp, to: Timestamp) -> Result<EventSet, StoreError> {
+        let mut events = read::event_set(&self.conn, team.id, from, to)?;
+        events.changes = read::from_events(&self.conn, team.id, from, to)?;
+        events.deployments = read::deployments_from_events(&self.conn, team.id, from, to)?;
+        Ok(events)
+    }
+
+    /// Whether the day summaries account for every change and deployment of the team in
+    /// `[from, to)`, so that [`Store::event_set`] reads them instead of the events.
+    #[doc(hidden)]
+    pub fn day_summaries_complete(&self, team: &Team, from: Timestamp, to: Timestamp) -> Result<bool, StoreError> {
+        Ok(summaries::complete::<crate::domain::ChangeFact>(&self.conn, team.id, from, to)?
+            && summaries::complete::<summaries::DeploymentRow>(&self.conn, team.id, from, to)?)
     }
 
     /// The days the team's imports cover, per kind of raw event.

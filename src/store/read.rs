@@ -2,7 +2,8 @@
 
 use super::StoreError;
 use super::samples;
-use crate::domain::{ChangeFact, DeployKind, DeployStatus, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
+use super::summaries::{self, DayFact, DeploymentRow};
+use crate::domain::{ChangeFact, DeploymentFact, EventSet, IncidentFact, TeamId, Timestamp};
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -28,57 +29,83 @@ fn deployments(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<DeploymentFact>, StoreError> {
+    with_causes(conn, team, from, in_range(conn, team, from, to)?)
+}
+
+/// [`deployments`] read from the events alone.
+pub(super) fn deployments_from_events(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<DeploymentFact>, StoreError> {
+    with_causes(conn, team, from, from_events(conn, team, from, to)?)
+}
+
+/// The facts of `rows` (deployments at or after `from`), each knowing whether an incident
+/// names it as its cause.
+fn with_causes(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    rows: Vec<DeploymentRow>,
+) -> Result<Vec<DeploymentFact>, StoreError> {
     let caused: HashSet<i64> = conn
         .prepare_cached(
-            // An incident that started before a deployment cannot have been caused by it.
-            "SELECT DISTINCT i.deployment_ref FROM incidents i JOIN deployments d ON d.id = i.deployment_ref
-             WHERE i.team_id = ?1 AND i.started_at >= d.deployed_at",
+            // An incident that started before a deployment cannot have been caused by it,
+            // so only incidents since `from` can have caused one of `rows`.
+            "SELECT DISTINCT i.deployment_ref FROM incidents i INDEXED BY incidents_by_cause
+             JOIN deployments d ON d.id = i.deployment_ref
+             WHERE i.team_id = ?1 AND i.deployment_ref IS NOT NULL AND i.started_at >= ?2
+               AND i.started_at >= d.deployed_at",
         )?
-        .query_map([team.0], |r| r.get(0))?
+        .query_map(params![team.0, from], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, deployed_at, is_production, status, kind FROM deployments
-         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
-         ORDER BY deployed_at",
-    )?;
-    let mut rows = stmt.query(params![team.0, from, to])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let status = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
-        let kind = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-        out.push(DeploymentFact {
-            deployed_at: row.get(1)?,
-            production: row.get(2)?,
-            // The schema's CHECK constraints admit only known names.
-            status: status.parse().unwrap_or(DeployStatus::Success),
-            kind: kind.parse().unwrap_or(DeployKind::Planned),
-            caused_incident: caused.contains(&row.get(0)?),
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|d| DeploymentFact {
+            deployed_at: d.deployed_at,
+            production: d.production,
+            status: d.status,
+            kind: d.kind,
+            caused_incident: caused.contains(&d.id),
+        })
+        .collect())
 }
 
 fn changes(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<ChangeFact>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT deployed_at, committed_at FROM changes
-         WHERE team_id = ?1 AND deployed_at >= ?2 AND deployed_at < ?3
-         ORDER BY deployed_at",
-    )?;
-    let mut rows = stmt.query(params![team.0, from, to])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(ChangeFact { deployed_at: row.get(0)?, committed_at: row.get(1)? });
+    in_range(conn, team, from, to)
+}
+
+/// The team's facts in `[from, to)`: from the day summaries where they account for every
+/// row, else from the events themselves, which give the same facts in the same order.
+fn in_range<F: DayFact>(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<F>, StoreError> {
+    if let Some(facts) = summaries::read(conn, team, from, to)? {
+        return Ok(facts);
     }
-    Ok(out)
+    from_events(conn, team, from, to)
+}
+
+/// [`in_range`] read from the events, never from the summaries: what they must equal.
+pub(super) fn from_events<F: DayFact>(
+    conn: &Connection,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<F>, StoreError> {
+    let mut stmt = conn.prepare_cached(F::IN_RANGE)?;
+    let rows = stmt.query_map(params![team.0, from, to], F::read)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn incidents(conn: &Connection, team: TeamId, from: Timestamp, to: Timestamp) -> Result<Vec<IncidentFact>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.started_at, i.resolved_at, coalesce(d.is_production AND i.started_at >= d.deployed_at, 0)
-         FROM incidents i
+         FROM incidents i INDEXED BY incidents_by_cause
          LEFT JOIN deployments d ON d.id = i.deployment_ref
          WHERE i.team_id = ?1
-           AND ((i.started_at >= ?2 AND i.started_at < ?3) OR (i.resolved_at >= ?2 AND i.resolved_at < ?3))",
+           AND ((i.started_at >= ?2 AND i.started_at < ?3) OR (i.resolved_at >= ?2 AND i.resolved_at < ?3))
+         ORDER BY i.started_at, i.resolved_at",
     )?;
     let rows = stmt.query_map(params![team.0, from, to], |r| {
         Ok(IncidentFact { started_at: r.get(0)?, resolved_at: r.get(1)?, caused_by_production_deployment: r.get(2)? })
@@ -106,18 +133,20 @@ pub struct LinkDiagnostics {
 
 pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
     let d = conn.query_row(
+        // One pass over the team's incidents, through an index that holds what is needed
+        // of them and meets their deployments in id order.
         "SELECT
-           (SELECT count(*) FROM incidents i LEFT JOIN deployments d ON d.id = i.deployment_ref
-            WHERE i.team_id = ?1 AND coalesce(d.is_production, 0) = 0),
-           (SELECT count(*) FROM incidents i JOIN deployments d ON d.id = i.deployment_ref
-            WHERE i.team_id = ?1 AND d.is_production = 1 AND i.started_at < d.deployed_at),
+           coalesce(sum(coalesce(d.is_production, 0) = 0), 0),
+           coalesce(sum(d.is_production = 1 AND i.started_at < d.deployed_at), 0),
            -- INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
               AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
               AND deployment_external_id IS NOT NULL AND deployment_ref IS NOT NULL),
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
-              AND deployment_ref IS NULL AND deployment_external_id IS NULL)",
+              AND deployment_ref IS NULL AND deployment_external_id IS NULL)
+         FROM incidents i INDEXED BY incidents_by_cause LEFT JOIN deployments d ON d.id = i.deployment_ref
+         WHERE i.team_id = ?1",
         [team.0],
         |r| {
             Ok(LinkDiagnostics {

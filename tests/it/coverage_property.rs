@@ -17,7 +17,7 @@ const SEEDS: u64 = 24;
 
 /// A random store: one or two deployment imports (a gap between them), incidents linked
 /// or not, changes, all somewhere in 2026 before the test clock.
-fn random_store(seed: u64) -> (Store, Team) {
+pub(crate) fn random_store(seed: u64) -> (Store, Team) {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut store = Store::open_in_memory().unwrap();
     let offset = UtcOffset::from_minutes([0, 60, -300, 330][rng.usize(..4)]).unwrap();
@@ -61,11 +61,11 @@ fn random_store(seed: u64) -> (Store, Team) {
     (store, team)
 }
 
-fn stamp(t: Timestamp) -> String {
+pub(crate) fn stamp(t: Timestamp) -> String {
     retro::domain::format_timestamp(t, UtcOffset::UTC)
 }
 
-fn import(store: &mut Store, team: &Team, kind: ImportKind, csv: &str) {
+pub(crate) fn import(store: &mut Store, team: &Team, kind: ImportKind, csv: &str) {
     import_bytes(store, team, kind, "random.csv", csv.as_bytes(), Format::Csv).unwrap();
 }
 

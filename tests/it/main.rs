@@ -26,6 +26,7 @@ mod shell;
 mod signals;
 mod sources;
 mod store_upgrade;
+mod summaries_property;
 mod terminal_restore;
 mod tmux_e2e;
 mod tool_import;

@@ -93,7 +93,7 @@ impl History {
         self.events.coverage = covered(week(1).start, week(self.weeks).end);
         let periods: Vec<Period> = (1..=self.weeks).map(week).collect();
         let series = compute(&self.events, &periods);
-        detect(&SignalInput { events: &self.events, series: &series, intended, quality_metrics: quality })
+        detect(&SignalInput::new(&self.events, &series, intended, quality))
     }
 
     fn kinds(&mut self) -> Vec<SignalKind> {
@@ -580,7 +580,7 @@ fn thresholds_are_documented_defaults() {
     h.events.coverage = covered(week(1).start, week(24).end);
     let periods: Vec<Period> = (1..=24).map(week).collect();
     let series = compute(&h.events, &periods);
-    let input = SignalInput { events: &h.events, series: &series, intended: &[], quality_metrics: &[] };
+    let input = SignalInput::new(&h.events, &series, &[], &[]);
     assert_eq!(detect_with(&input, &weekly).len(), 1);
     let strict = Thresholds { rate_rise_points: 60.0, ..weekly };
     assert!(detect_with(&input, &strict).is_empty());

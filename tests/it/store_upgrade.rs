@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src/store/sql/0005_incident_links.sql"),
     include_str!("../../src/store/sql/0006_import_cursors.sql"),
     include_str!("../../src/store/sql/0007_action_notes.sql"),
+    include_str!("../../src/store/sql/0008_day_summaries.sql"),
+    include_str!("../../src/store/sql/0009_incidents_by_cause.sql"),
 ];
 
 fn tables(path: &std::path::Path) -> Vec<String> {

@@ -1,0 +1,298 @@
+//! Property: the day summaries (migration 0008) give the metric engine exactly what the
+//! events give: the same facts in the same order, so every metric of every period, weeks
+//! and months, partly covered or not, and every signal are the same; and a signal
+//! window's lead time taken from its periods' sorted lead times is the one computed
+//! from its changes. Checked on the
+//! seeded random stores of the coverage property, then after a second import that
+//! overlaps the first (moved, changed and new deployments, relinked changes, incidents),
+//! then after a git-like snapshot loaded and pruned, and after the ids pruning freed are
+//! given to new rows.
+
+use crate::common::now;
+use crate::coverage_property::{import, random_store, stamp};
+use retro::domain::{Change, DeployKind, DeployStatus, Deployment, DoraMetric, Granularity, Period, Team, Timestamp};
+use retro::import::ImportKind;
+use retro::metrics::signals::{SignalInput, Thresholds, detect_with};
+use retro::metrics::{LeadTimes, compute};
+use retro::query::{MetricTable, SignalTable};
+use retro::store::{SnapshotOptions, Store};
+
+const DAY: i64 = 86_400;
+const SEEDS: u64 = 24;
+
+/// The periods a dashboard reads: the last `n` weeks or months, the current one cut at now.
+fn periods(team: &Team, granularity: Granularity, n: usize) -> Vec<Period> {
+    Period::last_n(now(), n, granularity, team.utc_offset).into_iter().map(|p| p.until(now())).collect()
+}
+
+/// Everything read through the summaries equals the same read from the events.
+fn assert_agree(store: &Store, team: &Team, rng: &mut fastrand::Rng, what: &str) -> usize {
+    let mut facts = 0;
+    for (granularity, n) in [(Granularity::Week, 48), (Granularity::Month, 13)] {
+        let periods = periods(team, granularity, n);
+        let (from, to) = (periods[0].start, periods[n - 1].end);
+        let context = format!("{what}, {} {granularity:?}s", periods.len());
+        assert!(store.day_summaries_complete(team, from, to).unwrap(), "{context}: the summaries are not read");
+        let full = store.event_set_from_events(team, from, to).unwrap();
+        assert_eq!(store.event_set(team, from, to).unwrap(), full, "{context}");
+        facts += full.changes.len() + full.deployments.len();
+
+        let expected = compute(&full, &periods);
+        assert_eq!(MetricTable::load(store, team, &periods).unwrap().periods, expected, "{context}");
+        let thresholds = Thresholds::for_granularity(Some(granularity));
+        let full = store.event_set_from_events(team, from, to + thresholds.follow_up_secs).unwrap();
+        let series = compute(&full, &periods);
+        let input = SignalInput::new(&full, &series, &[], &[]);
+        let signals = SignalTable::load(store, team, &periods, &[]).unwrap().signals;
+        assert_eq!(signals, detect_with(&input, &thresholds), "{context}");
+
+        // Signals read windows' lead times from each period's, sorted once: the same
+        // value and count as computing the window from its changes.
+        let lead_times = LeadTimes::of(&full, &periods).unwrap();
+        for start in 0..n {
+            for end in start + 1..=(start + 9).min(n) {
+                let window = Period { granularity: None, end: periods[end - 1].end, ..periods[start].clone() };
+                let direct = compute(&full, &[window]).pop().unwrap().dora.get(DoraMetric::ChangeLeadTime);
+                let (count, seconds) = lead_times.median(start..end);
+                assert_eq!(
+                    (count, seconds.map(|s| s / 3600.0)),
+                    (direct.count, direct.value),
+                    "{context} {start}..{end}"
+                );
+            }
+        }
+    }
+    // Ranges that start and end inside a day, as a period in the team's offset does.
+    let year = now() - 330 * DAY;
+    for _ in 0..20 {
+        let from = year + rng.i64(0..330 * DAY);
+        let to = from + rng.i64(1..60 * DAY);
+        let full = store.event_set_from_events(team, from, to).unwrap();
+        assert_eq!(store.event_set(team, from, to).unwrap(), full, "{what}: [{from}, {to})");
+    }
+    facts
+}
+
+/// A second import over the first's days: deployments moved, changed (status, kind,
+/// environment) and new; changes named, unnamed and moved; incidents naming deployments.
+fn overlapping_import(store: &mut Store, team: &Team, rng: &mut fastrand::Rng) {
+    let year = now() - 330 * DAY;
+    let mut deployments = String::from("id,deployed_at,environment,status,kind\n");
+    let mut ids = Vec::new();
+    for i in 0..rng.usize(5..40) {
+        let at = (year + rng.i64(0..320 * DAY)).min(now() - 1);
+        let env = if rng.u8(..6) == 0 { "staging" } else { "production" };
+        let status = ["success", "success", "failed", "rolled_back"][rng.usize(..4)];
+        let kind = ["planned", "planned", "hotfix", "rollback", "fix_forward"][rng.usize(..5)];
+        // The first import's ids are d0-N and d1-N: some are updated, the rest new.
+        let id = format!("d{}-{i}", rng.usize(0..3));
+        deployments.push_str(&format!("{id},{},{env},{status},{kind}\n", stamp(at)));
+        ids.push((id, at));
+    }
+    import(store, team, ImportKind::Deployments, &deployments);
+    let mut changes = String::from("id,committed_at,deployment_id\n");
+    for i in 0..rng.usize(5..60) {
+        let (id, at) = &ids[rng.usize(..ids.len())];
+        let named = if rng.bool() { id.as_str() } else { "" };
+        changes.push_str(&format!("c{i},{},{named}\n", stamp(at - rng.i64(0..4 * DAY))));
+    }
+    import(store, team, ImportKind::Changes, &changes);
+    let mut incidents = String::from("id,started_at,resolved_at,deployment_id\n");
+    for i in 0..rng.usize(1..6) {
+        let (id, at) = &ids[rng.usize(..ids.len())];
+        let resolved = stamp((at + rng.i64(DAY..2 * DAY)).min(now() - 1));
+        incidents.push_str(&format!("i{i},{},{resolved},{id}\n", stamp((at + rng.i64(0..DAY)).min(now() - 2))));
+    }
+    import(store, team, ImportKind::Incidents, &incidents);
+}
+
+/// A git history's deployments and changes, as a snapshot source loads them.
+fn history(rng: &mut fastrand::Rng, n: usize) -> (Vec<Deployment>, Vec<Change>) {
+    let start = now() - rng.i64(10..200) * DAY;
+    let mut deployments = Vec::new();
+    let mut changes = Vec::new();
+    for i in 0..n {
+        let at = (start + i as i64 * rng.i64(3600..2 * DAY)).min(now() - 1);
+        let kind = if rng.u8(..5) == 0 { DeployKind::Hotfix } else { DeployKind::Planned };
+        let status = if rng.u8(..7) == 0 { DeployStatus::Failed } else { DeployStatus::Success };
+        deployments.push(Deployment {
+            external_id: format!("v{i}"),
+            deployed_at: at,
+            environment: "production".into(),
+            service: None,
+            status,
+            kind,
+        });
+        for c in 0..rng.usize(0..4) {
+            changes.push(Change {
+                external_id: format!("sha{i}-{c}"),
+                committed_at: at - rng.i64(0..DAY),
+                deployment_id: Some(format!("v{i}")),
+                service: None,
+            });
+        }
+    }
+    (deployments, changes)
+}
+
+#[test]
+fn day_summaries_give_exactly_what_the_events_give() {
+    let mut facts = 0;
+    for seed in 0..SEEDS {
+        let mut rng = fastrand::Rng::with_seed(seed + 500);
+        let (mut store, team) = random_store(seed);
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, first import"));
+
+        overlapping_import(&mut store, &team, &mut rng);
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, overlapping import"));
+
+        let source = SnapshotOptions { source: "git:example.com/shop".into(), ..Default::default() };
+        let n = rng.usize(2..30);
+        let (deployments, changes) = history(&mut rng, n);
+        store.load_snapshot(&team, &deployments, &changes, &source).unwrap();
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, git snapshot"));
+        // The history loses its newest tags (the rows with the highest ids) and is pruned.
+        let kept = rng.usize(..deployments.len());
+        let kept_changes: Vec<Change> = changes
+            .iter()
+            .filter(|c| deployments[..kept].iter().any(|d| Some(&d.external_id) == c.deployment_id.as_ref()))
+            .cloned()
+            .collect();
+        let prune = SnapshotOptions { prune: true, ..source.clone() };
+        let report = store.load_snapshot(&team, &deployments[..kept], &kept_changes, &prune).unwrap();
+        assert_eq!(report.stale_deployments as usize, deployments.len() - kept, "seed {seed}");
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, pruned"));
+        // New rows take the ids the pruned ones had.
+        let n = rng.usize(1..10);
+        let (deployments, changes) = history(&mut rng, n);
+        let other = SnapshotOptions { source: "git:example.com/billing".into(), ..Default::default() };
+        let renamed = |id: &str| format!("billing-{id}");
+        let deployments: Vec<Deployment> =
+            deployments.into_iter().map(|d| Deployment { external_id: renamed(&d.external_id), ..d }).collect();
+        let changes: Vec<Change> = changes
+            .into_iter()
+            .map(|c| Change {
+                external_id: renamed(&c.external_id),
+                deployment_id: c.deployment_id.as_deref().map(renamed),
+                ..c
+            })
+            .collect();
+        store.load_snapshot(&team, &deployments, &changes, &other).unwrap();
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, ids reused"));
+    }
+    // The stores hold facts to compare, not just empty ranges.
+    assert!(facts > 10_000, "{facts}");
+}
+
+/// A row written without an import (no refresh) is never hidden by a summary: the read
+/// falls back to the events until the next import brings the summaries up to date.
+#[test]
+fn rows_the_summaries_do_not_know_yet_are_read_from_the_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let team = store.add_team("t", retro::domain::UtcOffset::UTC).unwrap();
+    let at = now() - 3 * DAY;
+    let csv = format!("id,deployed_at,environment\nd1,{},production\n", stamp(at));
+    import(&mut store, &team, ImportKind::Deployments, &csv);
+    let (from, to): (Timestamp, Timestamp) = (at - DAY, at + DAY);
+    assert!(store.day_summaries_complete(&team, from, to).unwrap());
+    drop(store);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production, status, kind)
+             VALUES (?1, 'd2', 'by hand', ?2, 'production', 1, 'success', 'hotfix')",
+            rusqlite::params![team.id.0, at + 60],
+        )
+        .unwrap();
+        conn.execute("UPDATE deployments SET status = 'failed' WHERE external_id = 'd1'", []).unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert!(!store.day_summaries_complete(&team, from, to).unwrap());
+    let events = store.event_set(&team, from, to).unwrap();
+    assert_eq!(events, store.event_set_from_events(&team, from, to).unwrap());
+    let facts: Vec<(DeployStatus, DeployKind)> = events.deployments.iter().map(|d| (d.status, d.kind)).collect();
+    assert_eq!(facts, [(DeployStatus::Failed, DeployKind::Planned), (DeployStatus::Success, DeployKind::Hotfix)]);
+    // The next import refreshes them.
+    let csv = format!("id,deployed_at,environment\nd3,{},production\n", stamp(at - 200 * DAY));
+    import(&mut store, &team, ImportKind::Deployments, &csv);
+    assert!(store.day_summaries_complete(&team, from, to).unwrap());
+    let after = store.event_set(&team, from, to).unwrap();
+    assert_eq!((after.deployments, after.changes), (events.deployments, events.changes));
+    drop(store);
+    // Deleting the row with the highest id lets SQLite give its id to the next row.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DELETE FROM deployments WHERE external_id = 'd3';
+             INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production, status, kind)
+             SELECT team_id, 'd4', 'by hand', deployed_at + 30, 'production', 1, 'success', 'rollback'
+             FROM deployments WHERE external_id = 'd1';",
+        )
+        .unwrap();
+        let ids: (i64, i64) = conn
+            .query_row(
+                "SELECT max(id), (SELECT id FROM deployments WHERE external_id = 'd4') FROM deployments",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(ids.0, ids.1, "d4 took d3's id");
+    }
+    let store = Store::open(&path).unwrap();
+    assert!(!store.day_summaries_complete(&team, from, to).unwrap());
+    let events = store.event_set(&team, from, to).unwrap();
+    assert_eq!(events.deployments.len(), 3);
+    assert_eq!(events, store.event_set_from_events(&team, from, to).unwrap());
+}
+
+/// A store from before the summaries gets them on its first open: the events it holds
+/// are read through them at once, and give the same facts.
+#[test]
+fn an_upgraded_store_is_summarised_on_its_first_open() {
+    const BEFORE: &[&str] = &[
+        include_str!("../../src/store/sql/0001_events.sql"),
+        include_str!("../../src/store/sql/0002_retros.sql"),
+        include_str!("../../src/store/sql/0003_retro_sessions.sql"),
+        include_str!("../../src/store/sql/0004_coverage.sql"),
+        include_str!("../../src/store/sql/0005_incident_links.sql"),
+        include_str!("../../src/store/sql/0006_import_cursors.sql"),
+        include_str!("../../src/store/sql/0007_action_notes.sql"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.db");
+    let at = now() - 30 * DAY;
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in BEFORE {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.pragma_update(None, "application_id", 0x5245_5452).unwrap();
+        conn.execute("INSERT INTO teams (id, name, utc_offset_minutes, created_at) VALUES (1, 'old', 330, 0)", [])
+            .unwrap();
+        for i in 0..50i64 {
+            let deployed = at + i * 7_001;
+            conn.execute(
+                "INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production, status, kind)
+                 VALUES (1, ?1, 'f', ?2, 'production', 1, ?3, 'planned')",
+                rusqlite::params![format!("d{i}"), deployed, if i % 5 == 0 { "failed" } else { "success" }],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO changes (team_id, external_id, source, committed_at, deployment_ref, deployed_at)
+                 VALUES (1, ?1, 'f', ?2, ?3, ?4)",
+                rusqlite::params![format!("c{i}"), deployed - i * 600, i + 1, deployed],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    let team = store.team_by_name("old").unwrap().unwrap();
+    let (from, to) = (at - DAY, at + 10 * DAY);
+    assert!(store.day_summaries_complete(&team, from, to).unwrap());
+    let events = store.event_set(&team, from, to).unwrap();
+    assert_eq!((events.deployments.len(), events.changes.len()), (50, 50));
+    assert_eq!(events, store.event_set_from_events(&team, from, to).unwrap());
+}
