@@ -15,7 +15,7 @@ use retro::import::ImportKind;
 use retro::metrics::signals::{SignalInput, Thresholds, detect_with};
 use retro::metrics::{LeadTimes, compute};
 use retro::query::{MetricTable, SignalTable};
-use retro::store::{SnapshotOptions, Store};
+use retro::store::{Snapshot, SnapshotOptions, Store};
 
 const DAY: i64 = 86_400;
 const SEEDS: u64 = 24;
@@ -149,7 +149,7 @@ fn day_summaries_give_exactly_what_the_events_give() {
         let source = SnapshotOptions { source: "git:example.com/shop".into(), ..Default::default() };
         let n = rng.usize(2..30);
         let (deployments, changes) = history(&mut rng, n);
-        store.load_snapshot(&team, &deployments, &changes, &source).unwrap();
+        store.load_snapshot(&team, &Rows(&deployments, &changes), &source).unwrap();
         facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, git snapshot"));
         // The history loses its newest tags (the rows with the highest ids) and is pruned.
         let kept = rng.usize(..deployments.len());
@@ -159,7 +159,7 @@ fn day_summaries_give_exactly_what_the_events_give() {
             .cloned()
             .collect();
         let prune = SnapshotOptions { prune: true, ..source.clone() };
-        let report = store.load_snapshot(&team, &deployments[..kept], &kept_changes, &prune).unwrap();
+        let report = store.load_snapshot(&team, &Rows(&deployments[..kept], &kept_changes), &prune).unwrap();
         assert_eq!(report.stale_deployments as usize, deployments.len() - kept, "seed {seed}");
         facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, pruned"));
         // New rows take the ids the pruned ones had.
@@ -177,7 +177,7 @@ fn day_summaries_give_exactly_what_the_events_give() {
                 ..c
             })
             .collect();
-        store.load_snapshot(&team, &deployments, &changes, &other).unwrap();
+        store.load_snapshot(&team, &Rows(&deployments, &changes), &other).unwrap();
         facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, ids reused"));
     }
     // The stores hold facts to compare, not just empty ranges.
@@ -295,4 +295,19 @@ fn an_upgraded_store_is_summarised_on_its_first_open() {
     let events = store.event_set(&team, from, to).unwrap();
     assert_eq!((events.deployments.len(), events.changes.len()), (50, 50));
     assert_eq!(events, store.event_set_from_events(&team, from, to).unwrap());
+}
+
+/// A snapshot of a source as two lists, the way a git import's history is one.
+struct Rows<'a>(&'a [Deployment], &'a [Change]);
+
+impl Snapshot for Rows<'_> {
+    fn deployments(&self) -> &[Deployment] {
+        self.0
+    }
+    fn changes(&self) -> impl Iterator<Item = Change> + '_ {
+        self.1.iter().cloned()
+    }
+    fn holds_change(&self, external_id: &str) -> bool {
+        self.1.iter().any(|c| c.external_id == external_id)
+    }
 }
