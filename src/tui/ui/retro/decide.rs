@@ -46,15 +46,16 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, hints: &Hints, 
     let mut state = ListState::default().with_selected(Some(screen.cursor_on(Stage::DecideActions)));
     frame.render_stateful_widget(list, notes_area, &mut state);
 
-    let fixed = [18, 17, 10, 10];
+    // Metric, Expected, Due, Driven by; the title takes what is left.
+    let fixed @ [metric_width, expected_width, _, volunteer_width]: [u16; 4] = [18, 17, 10, 10];
     let title_width = fill_width(actions_area.width, &fixed);
     let rows = flow.actions.iter().map(|a| {
         Row::new([
             fit(&a.plan.title, title_width),
-            fit(a.plan.metric.name(), fixed[0].into()),
-            fit(a.plan.expected.label(), fixed[1].into()),
+            fit(a.plan.metric.name(), metric_width.into()),
+            fit(a.plan.expected.label(), expected_width.into()),
             a.plan.due.map(|d| d.to_string()).unwrap_or_default(),
-            fit(a.plan.volunteer.as_deref().unwrap_or_default(), fixed[3].into()),
+            fit(a.plan.volunteer.as_deref().unwrap_or_default(), volunteer_width.into()),
         ])
     });
     let mut title = vec![ratatui::text::Span::raw(format!(" Actions from this retro ({})", flow.actions.len()))];
