@@ -110,8 +110,16 @@ impl Git {
     }
 }
 
+/// `git log --no-color`: the command without its format or `-c` settings, for messages.
 fn describe(args: &[&str]) -> String {
     let mut words = vec!["git"];
-    words.extend(args.iter().take_while(|a| !a.starts_with("--format")));
+    let mut args = args.iter().take_while(|a| !a.starts_with("--format"));
+    while let Some(&arg) = args.next() {
+        if arg == "-c" {
+            args.next();
+        } else {
+            words.push(arg);
+        }
+    }
     words.join(" ")
 }

@@ -29,6 +29,8 @@ pub struct Derived {
     ends: Vec<usize>,
     /// Which commits of the graph are in `shipped`.
     is_change: Vec<bool>,
+    /// The changes as (commit, deployment index), in the order of their hashes.
+    by_sha: Vec<(u32, u32)>,
     /// Merge commits brought in by the deployments: counted, not changes.
     pub merge_commits: usize,
     /// Commits that change no file (`git commit --allow-empty`): counted, not changes.
@@ -61,14 +63,12 @@ pub struct TagCounts {
 }
 
 impl Derived {
-    /// Every change, in the order the deployments shipped them, each naming its
-    /// deployment.
+    /// Every change, each naming its deployment, in the order of their hashes: the
+    /// store's index of external ids then grows at its end rather than at a random page
+    /// per row, which for a million changes made SQLite read its pages back constantly
+    /// (a third of the import's time, in perf).
     pub fn changes(&self) -> impl Iterator<Item = Change> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        self.deployments
-            .iter()
-            .zip(starts.zip(&self.ends))
-            .flat_map(move |(d, (start, &end))| self.shipped[start..end].iter().map(move |&i| self.change(i, d)))
+        self.by_sha.iter().map(|&(i, k)| self.change(i, &self.deployments[k as usize]))
     }
 
     fn change(&self, i: u32, deployment: &Deployment) -> Change {
@@ -129,6 +129,13 @@ impl Derived {
         for &i in &self.shipped {
             self.is_change[i as usize] = true;
         }
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let mut by_sha = Vec::with_capacity(self.shipped.len());
+        for (k, (start, &end)) in starts.zip(&self.ends).enumerate() {
+            by_sha.extend(self.shipped[start..end].iter().map(|&i| (i, k as u32)));
+        }
+        by_sha.sort_unstable_by(|a, b| self.graph.sha_bytes(a.0).cmp(self.graph.sha_bytes(b.0)));
+        self.by_sha = by_sha;
     }
 
     /// Deployments and changes of `service`: they name it, and their ids become

@@ -177,9 +177,14 @@ impl Graph {
         out
     }
 
+    /// Commit `i`'s hash as bytes: ordered as its hex is.
+    pub fn sha_bytes(&self, i: u32) -> &[u8] {
+        &self.shas[i as usize * self.width..][..self.width]
+    }
+
     pub fn push_sha(&self, i: u32, out: &mut String) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        for &b in &self.shas[i as usize * self.width..][..self.width] {
+        for &b in self.sha_bytes(i) {
             out.push(HEX[usize::from(b >> 4)] as char);
             out.push(HEX[usize::from(b & 15)] as char);
         }

@@ -354,7 +354,11 @@ fn derive_points(git: &Git, read: Points, options: &GitOptions) -> Result<Derive
 fn read_graph(git: &Git, tips: &[&str], rules: &ReworkRules) -> Result<Graph, GitImportError> {
     let mut stdin = tips.join("\n");
     stdin.push('\n');
-    git.stream(&["log", "--no-color", COMMIT_FORMAT, "--stdin"], Some(stdin.as_bytes()), |out| {
+    // git maps its packs whole (up to 8 GiB) and the pages it reads stay resident: for
+    // the kernel's history 600 MB on top of its 270 MB of commits. Windows of 32 MiB, at
+    // most 128 MiB mapped, read the history as fast.
+    let args = ["-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=128m", "log", "--no-color"];
+    git.stream(&[&args[..], &[COMMIT_FORMAT, "--stdin"]].concat(), Some(stdin.as_bytes()), |out| {
         Graph::read(out, |subject| rules.first_rule(subject)).map_err(GitImportError::Output)
     })
 }
