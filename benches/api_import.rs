@@ -9,7 +9,6 @@ mod common;
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::Command;
 
 const START: i64 = 1_735_689_600;
 
@@ -127,7 +126,6 @@ fn main() {
         println!("api import peak memory: skipped, /usr/bin/time is missing");
         return;
     }
-    let retro = env!("CARGO_BIN_EXE_retro");
     for n in [200_000, 1_000_000] {
         let dir = common::data_dir().join(format!("api-import-v1/{n}"));
         if !dir.join("fourkeys/incidents.csv").exists() {
@@ -138,22 +136,7 @@ fn main() {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
             }
-            let run = |args: &[&str]| {
-                let started = std::time::Instant::now();
-                let out = Command::new("/usr/bin/time")
-                    .args(["-f", "%M"])
-                    .arg(retro)
-                    .arg("--db")
-                    .arg(&db)
-                    .args(args)
-                    .current_dir(&dir)
-                    .output()
-                    .unwrap();
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                assert!(out.status.success(), "{args:?}: {stderr}");
-                let kib: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap();
-                (kib / 1024, started.elapsed())
-            };
+            let run = |args: &[&str]| common::peak_memory(&db, &dir, args);
             run(&["teams", "add", "bench"]);
             let mut full = vec!["import"];
             full.extend_from_slice(args);

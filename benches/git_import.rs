@@ -188,22 +188,7 @@ fn git_import_peak_memory(_: &mut Criterion) {
     let repo = kernel_repository();
     let dir = tempfile::tempdir_in(common::data_dir()).unwrap();
     let db = dir.path().join("peak.db");
-    let run = |args: &[&str]| {
-        let started = std::time::Instant::now();
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "%M"])
-            .arg(env!("CARGO_BIN_EXE_retro"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let kib: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap();
-        (kib / 1024, started.elapsed())
-    };
+    let run = |args: &[&str]| common::peak_memory(&db, dir.path(), args);
     run(&["teams", "add", "bench"]);
     let repo = repo.to_str().unwrap();
     let (first_mb, first) = run(&["import", "git", repo, "--team", "bench"]);

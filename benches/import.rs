@@ -10,7 +10,6 @@ use retro::import::{Format, ImportKind, import_bytes, read_file};
 use retro::store::Store;
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 fn import_million_rows(c: &mut Criterion) {
@@ -91,24 +90,8 @@ fn import_peak_memory(_: &mut Criterion) {
         data.write_csv(&dir).unwrap();
         write_changes_json(&data, &dir.join("changes.json")).unwrap();
     }
-    let retro = env!("CARGO_BIN_EXE_retro");
     let db = dir.join("peak.db");
-    let run = |args: &[&str]| {
-        let started = std::time::Instant::now();
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "%M"])
-            .arg(retro)
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let kib: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap();
-        (kib / 1024, started.elapsed())
-    };
+    let run = |args: &[&str]| common::peak_memory(&db, &dir, args);
     for format in ["csv", "json"] {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
