@@ -20,14 +20,8 @@ fn at(i: usize) -> String {
 }
 
 fn retro(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
-    cmd.current_dir(dir)
-        .env_remove("RETRO_DB")
-        .env_remove("RETRO_TEAM")
-        .env("RETRO_NOW", crate::common::NOW)
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("home/.local/share"))
-        .args(["--db", "retro.db"]);
+    let mut cmd = crate::common::retro_in(dir);
+    cmd.args(["--db", "retro.db"]);
     cmd
 }
 

@@ -8,20 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-use crate::common::NOW;
-
 /// `retro` run in `dir`, isolated from the caller's environment: no RETRO_* variables
 /// but a pinned clock, and a home folder inside `dir` so no default store is ever
 /// written to the real home.
 fn retro(dir: &Path) -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
-    cmd.current_dir(dir)
-        .env_remove("RETRO_DB")
-        .env_remove("RETRO_TEAM")
-        .env("RETRO_NOW", NOW)
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("home/.local/share"));
-    cmd
+    crate::common::retro_in(dir)
 }
 
 fn stdout_of(cmd: &mut Command) -> String {

@@ -129,6 +129,19 @@ impl Tui {
     }
 }
 
+/// The `retro` binary run in `dir`, cut off from the caller's environment: no store or
+/// team from it, the test clock, and a home and data folder inside `dir`.
+pub fn retro_in(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
+    cmd.current_dir(dir)
+        .env_remove("RETRO_DB")
+        .env_remove("RETRO_TEAM")
+        .env("RETRO_NOW", NOW)
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("home/.local/share"));
+    cmd
+}
+
 /// Whether a test whose outside tool (git, tmux) is missing must fail rather than skip:
 /// in CI (`CI` set, as CI services do), or when `var` (`RETRO_REQUIRE_GIT`,
 /// `RETRO_REQUIRE_TMUX`) is set.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::Path;
 use tempfile::TempDir;
 
-use crate::common::{NOW, now};
+use crate::common::now;
 
 /// Retitles the terminal, writes the clipboard, clears the screen with an 8-bit CSI,
 /// reverses what follows, and glues two cells with a zero-width joiner.
@@ -27,14 +27,7 @@ fn retro(dir: &Path) -> Command {
 
 /// `retro` in `dir`, isolated from the caller's environment, with no store named.
 fn bare(dir: &Path) -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("retro");
-    cmd.current_dir(dir)
-        .env_remove("RETRO_DB")
-        .env_remove("RETRO_TEAM")
-        .env("RETRO_NOW", NOW)
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("home/.local/share"));
-    cmd
+    crate::common::retro_in(dir)
 }
 
 /// The bytes as text, after checking that no control, bidi or invisible character is in
