@@ -173,6 +173,9 @@ impl MariaDb {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
+        // Its own folder for temporary tables, not the machine's shared /tmp.
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let user = Command::new("id").arg("-un").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
         let mut cmd = Command::new(bin);
@@ -181,6 +184,7 @@ impl MariaDb {
         cmd.arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .arg(format!("--socket={}", dir.path().join("sock").display()))
+            .arg(format!("--tmpdir={}", tmp.display()))
             .arg(format!("--pid-file={}", dir.path().join("pid").display()))
             .arg(format!("--log-error={}", dir.path().join("error.log").display()))
             .arg(format!("--port={port}"))
