@@ -1,9 +1,7 @@
 use crate::cli::ImportArgs;
 use crate::cli::LinkIncidents;
 use crate::domain::{Period, Team, Timestamp};
-use crate::import::{
-    Format, ImportKind, ImportSummary, import_bytes_linking, import_file_linking, read_file, some_names,
-};
+use crate::import::{Format, ImportKind, ImportSummary, Input, import_input, some_names};
 use crate::store::Store;
 use crate::text::safe;
 use anyhow::{Result, anyhow, bail};
@@ -28,17 +26,12 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
         anyhow!("{file}: cannot tell the format from the file name; add --format csv or --format json")
     })?;
     let by_time = args.link_incidents == Some(LinkIncidents::ByTime);
-    // Streamed from the file, so a big file is never held in memory whole; a file whose
-    // header --map renames is read whole to rename it first.
-    let mapped = if args.map.is_empty() && args.map_file.is_none() {
-        None
-    } else {
-        Some(super::import_tools::mapped(args, &file, format, read_file(&args.file)?)?)
-    };
-    let import = |s: &mut Store| match &mapped {
-        Some(bytes) => import_bytes_linking(s, team, args.kind, &file, bytes, format, by_time),
-        None => import_file_linking(s, team, args.kind, &file, &args.file, format, by_time),
-    };
+    // Streamed from the file, so a big file is never held in memory whole, with the
+    // header --map renamed if given.
+    let original = Input::File(&args.file);
+    let mapped = super::import_tools::mapped(args, &file, format, original)?;
+    let input = mapped.as_ref().map_or(original, |m| m.input(&original));
+    let import = |s: &mut Store| import_input(s, team, args.kind, &file, input, format, by_time);
     let summary = covering(store, team, args, import)?;
     print_summary(&file, team, &summary, out)?;
     if let Some(links) = summary.time_links {

@@ -2,7 +2,7 @@
 
 use crate::cli::{ImportArgs, LinkIncidents};
 use crate::domain::Team;
-use crate::import::mapping::{self, MapEntry};
+use crate::import::mapping::{self, MapEntry, Renamed};
 use crate::import::tools::{
     self, Allowed, IncidentTool, ToolSummary, fourkeys, opsgenie,
     pagerduty::{self, PagerDutyFilter},
@@ -26,9 +26,10 @@ pub fn run(store: &mut Store, team: &Team, args: &ImportArgs, out: &mut dyn Writ
                 urgencies: Allowed::parse(&args.urgency, default.urgencies),
                 priorities: Allowed::parse(&args.priority, default.priorities),
             };
-            // Read as a stream from the file; a header --map renames is read whole to rename it.
-            let mapped = mapped_with(args, &file, format, pagerduty::csv_layout(), || read_file(&args.file))?;
-            let input = mapped.as_deref().map_or(Input::File(&args.file), Input::Bytes);
+            // Read as a stream from the file, with the header --map renamed if given.
+            let original = Input::File(&args.file);
+            let mapped = mapped_with(args, &file, format, pagerduty::csv_layout(), original)?;
+            let input = mapped.as_ref().map_or(original, |m| m.input(&original));
             let read = |each: &mut dyn FnMut(_)| pagerduty::read(&file, input, format, &filter, each);
             let described =
                 format!("--urgency {} --priority {}", filter.urgencies.describe(), filter.priorities.describe());
@@ -117,15 +118,12 @@ fn print(
     Ok(())
 }
 
-/// The file's bytes with its header renamed by `--map` and `--map-file`, if given.
-pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, bytes: Vec<u8>) -> Result<Vec<u8>> {
+/// The file's header renamed by `--map` and `--map-file`, when they are given and the
+/// kind reads CSV columns; only the header is read, the records stay in the file.
+pub(super) fn mapped(args: &ImportArgs, file: &str, format: Format, input: Input<'_>) -> Result<Option<Renamed>> {
     match mapping::layout_of(args.kind) {
-        Some(layout) => {
-            let mut given = Some(bytes);
-            let renamed = mapped_with(args, file, format, layout, || Ok(given.take().unwrap_or_default()))?;
-            Ok(renamed.or(given).unwrap_or_default())
-        }
-        None => Ok(bytes),
+        Some(layout) => mapped_with(args, file, format, layout, input),
+        None => Ok(None),
     }
 }
 
@@ -134,8 +132,8 @@ fn mapped_with(
     file: &str,
     format: Format,
     layout: &crate::import::mapping::Layout,
-    bytes: impl FnOnce() -> Result<Vec<u8>, crate::import::ImportError>,
-) -> Result<Option<Vec<u8>>> {
+    input: Input<'_>,
+) -> Result<Option<Renamed>> {
     let mut entries: Vec<MapEntry> = Vec::new();
     if let Some(path) = &args.map_file {
         let text = read_file(path)?;
@@ -152,5 +150,5 @@ fn mapped_with(
     if format != Format::Csv {
         bail!("--map and --map-file apply to CSV files; a JSON file's keys can be renamed before import (with jq)");
     }
-    Ok(Some(mapping::apply(file, &bytes()?, layout, &entries)?))
+    Ok(Some(mapping::rename(file, input, layout, &entries)?))
 }

@@ -128,7 +128,9 @@ pub fn import_file_linking(
     import_input(store, team, kind, file, Input::File(path), format, link_by_time)
 }
 
-fn import_input(
+/// [`import_bytes_linking`] of any [`Input`]: a file read as a stream, bytes, or a file
+/// whose header `--map` renamed.
+pub fn import_input(
     store: &mut Store,
     team: &Team,
     kind: ImportKind,
@@ -175,6 +177,7 @@ fn import_input(
             let bytes = match input {
                 Input::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
                 Input::File(path) => std::borrow::Cow::Owned(super::read_file(path)?),
+                renamed => std::borrow::Cow::Owned(renamed.read_all(file)?),
             };
             let parsed = parse_samples(file, &bytes, format)?;
             let definitions = parsed.definitions(&store.team_metrics(team)?)?;

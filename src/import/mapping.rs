@@ -7,6 +7,8 @@ use super::columns::normalise;
 use super::error::ImportError;
 use super::events::{CHANGES, DEPLOYMENTS, INCIDENTS};
 use super::load::ImportKind;
+use super::records::Input;
+use std::io::Read;
 
 /// One mapping: retro's column `target` is read from the file's column `source`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +82,34 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<MapEntry>, ImportError> 
     Ok(entries)
 }
 
-/// `bytes` with the header renamed as `map` says, for `layout`'s reader. Refuses a target
-/// retro does not read, a source column the file lacks, and a file that already has
-/// another column for a mapped target. Line numbers of the records stay the same.
+/// A CSV file's header renamed as a mapping says, to be read in place of the file's own
+/// first `from` bytes ([`Renamed::input`]): the records stay where they are, in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    header: Vec<u8>,
+    from: u64,
+}
+
+impl Renamed {
+    /// `original` read with the renamed header.
+    pub fn input<'a>(&'a self, original: &'a Input<'a>) -> Input<'a> {
+        Input::Renamed { header: &self.header, from: self.from, original }
+    }
+}
+
+/// `bytes` with the header renamed as `map` says ([`rename`]), whole: for tests and
+/// small files.
 pub fn apply(file: &str, bytes: &[u8], layout: &Layout, map: &[MapEntry]) -> Result<Vec<u8>, ImportError> {
+    let renamed = rename(file, Input::Bytes(bytes), layout, map)?;
+    let from = usize::try_from(renamed.from).unwrap_or(bytes.len()).min(bytes.len());
+    Ok([&renamed.header[..], &bytes[from..]].concat())
+}
+
+/// The header of `input` renamed as `map` says, for `layout`'s reader; only the header
+/// is read. Refuses a target retro does not read, a source column the file lacks, and a
+/// file that already has another column for a mapped target. Line numbers of the
+/// records stay the same.
+pub fn rename(file: &str, input: Input<'_>, layout: &Layout, map: &[MapEntry]) -> Result<Renamed, ImportError> {
     let known: Vec<&str> = layout.columns.iter().map(|c| c.name).collect();
     let mut targets: Vec<(usize, &MapEntry)> = Vec::new();
     for e in map {
@@ -106,14 +132,21 @@ pub fn apply(file: &str, bytes: &[u8], layout: &Layout, map: &[MapEntry]) -> Res
         targets.push((c, e));
     }
 
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input.reader(file)?);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => return Err(map_error(file, None, format!("is not valid CSV: {e}"))),
     };
-    let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).min(bytes.len());
-    let header_line =
-        1 + bytes[..end].iter().take_while(|&&b| b == b'\n' || b == b'\r').filter(|&&b| b == b'\n').count();
+    let from = reader.position().byte();
+    drop(reader);
+    // The bytes up to the first record, read again: the csv reader reads ahead.
+    let mut before = Vec::new();
+    input
+        .reader(file)?
+        .take(from)
+        .read_to_end(&mut before)
+        .map_err(|e| map_error(file, None, format!("cannot be read: {e}")))?;
+    let header_line = 1 + before.iter().take_while(|&&b| b == b'\n' || b == b'\r').filter(|&&b| b == b'\n').count();
     let header_line = header_line as u64;
 
     let mut renamed = header.clone();
@@ -171,10 +204,9 @@ pub fn apply(file: &str, bytes: &[u8], layout: &Layout, map: &[MapEntry]) -> Res
 
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     writer.write_record(&renamed).map_err(|e| map_error(file, None, e.to_string()))?;
-    let mut out = writer.into_inner().map_err(|e| map_error(file, None, e.to_string()))?;
+    let mut header = writer.into_inner().map_err(|e| map_error(file, None, e.to_string()))?;
     // As many line ends as the old header took, so records keep their line numbers.
-    let old_lines = bytes[..end].iter().filter(|&&b| b == b'\n').count().max(1);
-    out.extend(std::iter::repeat_n(b'\n', old_lines - 1));
-    out.extend_from_slice(&bytes[end..]);
-    Ok(out)
+    let old_lines = before.iter().filter(|&&b| b == b'\n').count().max(1);
+    header.extend(std::iter::repeat_n(b'\n', old_lines - 1));
+    Ok(Renamed { header, from })
 }

@@ -21,7 +21,9 @@ pub mod tools;
 pub use columns::identifies_a_person;
 pub use error::{ImportError, some_names};
 pub use events::{parse_changes, parse_deployments, parse_incidents};
-pub use load::{ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking, import_file_linking};
+pub use load::{
+    ImportKind, ImportSummary, LoadError, import_bytes, import_bytes_linking, import_file_linking, import_input,
+};
 pub use records::Input;
 pub use samples::{ParsedSamples, parse_samples};
 

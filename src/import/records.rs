@@ -48,6 +48,13 @@ impl Row<'_> {
 pub enum Input<'a> {
     Bytes(&'a [u8]),
     File(&'a std::path::Path),
+    /// `original` with its first `from` bytes read as `header` instead: a CSV file whose
+    /// header `--map` renamed, still read as a stream.
+    Renamed {
+        header: &'a [u8],
+        from: u64,
+        original: &'a Input<'a>,
+    },
 }
 
 impl<'a> From<&'a [u8]> for Input<'a> {
@@ -69,7 +76,24 @@ impl Input<'_> {
                 }
                 Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
             }
+            Input::Renamed { header, from, original } => {
+                let mut rest = original.open()?;
+                let skipped = std::io::copy(&mut rest.by_ref().take(*from), &mut std::io::sink())?;
+                if skipped < *from {
+                    return Err(std::io::Error::other("it changed while it was read"));
+                }
+                Ok(Box::new(header.chain(rest)))
+            }
         }
+    }
+
+    /// Every byte, for the few imports that read a file whole (metric values).
+    pub fn read_all(&self, file: &str) -> Result<Vec<u8>, ImportError> {
+        let mut bytes = Vec::new();
+        self.reader(file)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| error(file, None, None, format!("cannot be read: {e}")))?;
+        Ok(bytes)
     }
 
     /// [`Self::open`], naming the file in the error.

@@ -11,7 +11,7 @@ use retro::domain::{DoraMetric, Period, Team, UtcOffset};
 use retro::import::tools::fourkeys::{self, TableFile};
 use retro::import::tools::pagerduty::{self, PagerDutyFilter};
 use retro::import::tools::{self, Allowed, IncidentTool, opsgenie};
-use retro::import::{Format, ImportKind, Input, LoadError, import_bytes, import_bytes_linking, mapping};
+use retro::import::{Format, ImportKind, Input, LoadError, import_bytes, import_bytes_linking, import_input, mapping};
 use retro::query::MetricTable;
 use retro::store::{LoadReport, Store};
 
@@ -435,4 +435,33 @@ fn the_command_line_imports_each_tool_and_says_what_it_dropped() {
         stderr.contains("odd.csv:1: started_at: --map started_at=\"Created On\": the file has no column"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_mapped_file_is_read_from_disk_with_its_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = mapping::layout_of(ImportKind::Incidents).unwrap();
+    let entries = map(&["id=Ticket", "started_at=Opened", "resolved_at=Closed", "service=component"]);
+    // Two blank lines before a CRLF header: the first record is on line 4.
+    let text = format!("\n\r\n{}", ODD_EXPORT.replacen('\n', "\r\n", 1));
+    let path = dir.path().join("odd.csv");
+    std::fs::write(&path, &text).unwrap();
+    let original = Input::File(&path);
+    let renamed = mapping::rename("odd.csv", original, layout, &entries).unwrap();
+    let (mut store, team) = store_with_deployments();
+    let s =
+        import_input(&mut store, &team, ImportKind::Incidents, "odd.csv", renamed.input(&original), Format::Csv, true)
+            .unwrap();
+    assert_eq!((s.rows, s.person_columns.as_slice()), (2, ["Reporter".to_owned()].as_slice()));
+    assert_eq!(week(&store, &team), (Some(40.0), 5, Some(1.5), 2, None));
+
+    // A repeated id sends the reader back to the file, through the renamed header.
+    std::fs::write(&path, format!("{text}T-1,2025-01-16T10:00:00Z,,checkout,ada\n")).unwrap();
+    let renamed = mapping::rename("odd.csv", original, layout, &entries).unwrap();
+    let (mut store, team) = store_with_deployments();
+    let err =
+        import_input(&mut store, &team, ImportKind::Incidents, "odd.csv", renamed.input(&original), Format::Csv, false)
+            .unwrap_err();
+    assert_eq!(err.to_string(), "odd.csv:6: id: \"T-1\" appears more than once in this file (first on line 4)");
+    assert_eq!(week(&store, &team).3, 0, "a refused import changes nothing");
 }
