@@ -126,12 +126,17 @@ fn main() {
         println!("api import peak memory: skipped, /usr/bin/time is missing");
         return;
     }
+    // `cargo bench --bench api_import -- github` measures the importers so named only.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     for n in [200_000, 1_000_000] {
         let dir = common::data_dir().join(format!("api-import-v1/{n}"));
         if !dir.join("fourkeys/incidents.csv").exists() {
             write_inputs(&dir, n);
         }
         for (what, args) in IMPORTS {
+            if !only.is_empty() && !only.iter().any(|o| what.contains(o.as_str())) {
+                continue;
+            }
             let db = dir.join("peak.db");
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));

@@ -9,6 +9,7 @@ mod error;
 mod events;
 mod fields;
 pub mod git;
+mod id_map;
 mod load;
 pub mod mapping;
 mod pipeline;

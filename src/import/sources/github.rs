@@ -4,9 +4,10 @@
 use super::{
     ChangesFrom, Each, HeadCommits, ParsedDeployments, Reader, Record, Rest, collect, each_unique, error, person_fields,
 };
-use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Timestamp};
+use crate::domain::{DeployKind, DeployStatus, Deployment, Timestamp};
+use crate::import::id_map::IdMap;
 use crate::import::{ImportError, Input};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The source key of rows from the deployments API.
 pub const DEPLOYMENTS_SOURCE: &str = "github-deployments";
@@ -14,7 +15,7 @@ pub const DEPLOYMENTS_SOURCE: &str = "github-deployments";
 pub const RUNS_SOURCE: &str = "github-runs";
 
 /// The statuses of one deployment, as much of them as its outcome needs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct States {
     first_success: Option<Timestamp>,
     first_failure: Option<Timestamp>,
@@ -22,6 +23,8 @@ struct States {
     /// deployment without an outcome is left out.
     latest: Option<(Timestamp, &'static str)>,
     count: usize,
+    /// Whether its deployment was read.
+    taken: bool,
 }
 
 impl States {
@@ -36,6 +39,12 @@ impl States {
             self.latest = Some((at, state));
         }
         self.count += 1;
+    }
+
+    /// The statuses, marked as their deployment's.
+    fn take(&mut self) -> States {
+        self.taken = true;
+        *self
     }
 
     /// The first success, else the first failure or error, by time.
@@ -69,16 +78,16 @@ pub(crate) fn read_deployments(
     each: Each<'_>,
 ) -> Result<Rest, ImportError> {
     let mut people = BTreeSet::new();
-    let mut by_deployment: HashMap<String, States> = HashMap::new();
+    let mut by_deployment: IdMap<States> = IdMap::default();
     if let Some((status_file, status_input)) = statuses {
         let mut status_people = BTreeSet::new();
         each_unique(status_file, status_input, None, "status", |id, record| {
             person_fields(&record.fields, "", &mut status_people);
             let r = Reader { file: status_file, record, label: format!("status {id}") };
             let url = r.required("deployment_url")?;
-            let deployment = url.rsplit('/').next().unwrap_or_default().to_owned();
+            let deployment = url.rsplit('/').next().unwrap_or_default();
             let status = status(&r)?;
-            by_deployment.entry(deployment).or_default().add(status);
+            by_deployment.get_or_insert_with(deployment, States::default).add(status);
             Ok(())
         })?;
         people.extend(status_people.into_iter().map(|p| format!("statuses.{p}")));
@@ -91,7 +100,7 @@ pub(crate) fn read_deployments(
         person_fields(&record.fields, "", &mut people);
         let r = Reader { file, record, label: format!("deployment {id}") };
         let sha = r.required("sha")?;
-        let mut states = by_deployment.remove(&id).unwrap_or_default();
+        let mut states = by_deployment.get_mut(&id).map(States::take).unwrap_or_default();
         if let Some(serde_json::Value::Array(embedded)) = record.fields.get("statuses") {
             for (i, s) in embedded.iter().enumerate() {
                 let Some(fields) = s.as_object() else {
@@ -130,7 +139,7 @@ pub(crate) fn read_deployments(
              (see docs/import.md)",
         ));
     }
-    rest.unmatched_statuses = by_deployment.values().map(|s| s.count).sum();
+    rest.unmatched_statuses = by_deployment.values().filter(|s| !s.taken).map(|s| s.count).sum();
     rest.person_fields = people.into_iter().collect();
     Ok(rest)
 }
@@ -192,10 +201,7 @@ pub(crate) fn read_runs(file: &str, input: Input<'_>, workflow: &str, each: Each
         let external_id = format!("gh-run-{id}");
         if let Some(commit) = r.optional("head_commit.id") {
             let committed_at = r.required_time("head_commit.timestamp")?;
-            heads.add(
-                Change { external_id: commit, committed_at, deployment_id: Some(external_id.clone()), service: None },
-                at,
-            );
+            heads.add(&commit, committed_at, &external_id, at);
         }
         let deployment = Deployment {
             external_id,

@@ -7,7 +7,7 @@ use super::{
     read_records,
 };
 use crate::domain::{
-    Change, DeployKind, DeployStatus, Deployment, DoraMetric, MetricKey, MetricSample, Period, Team, UtcOffset,
+    DeployKind, DeployStatus, Deployment, DoraMetric, MetricKey, MetricSample, Period, Team, UtcOffset,
 };
 use crate::import::{ImportError, Input};
 use crate::store::{LoadReport, Store, StoreError};
@@ -62,15 +62,7 @@ pub(crate) fn read_deployments(file: &str, input: Input<'_>, each: Each<'_>) -> 
                 None => r.required_time("deployable.commit.created_at")?,
             };
             if crate::domain::is_production(&environment) {
-                heads.add(
-                    Change {
-                        external_id: commit,
-                        committed_at: committed,
-                        deployment_id: Some(external_id.clone()),
-                        service: None,
-                    },
-                    at,
-                );
+                heads.add(&commit, committed, &external_id, at);
             }
         }
         let deployment = Deployment {

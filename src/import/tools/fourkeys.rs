@@ -8,11 +8,10 @@ use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident, Time
 use crate::import::api_json::{Record, SeenIds, each_record};
 use crate::import::columns::{Column, Layout};
 use crate::import::error::FieldError;
+use crate::import::id_map::{Arena, IdMap};
 use crate::import::pipeline::Event;
 use crate::import::{Format, ImportError, Input, records};
-use std::collections::HashMap;
 use std::path::Path;
-use std::rc::Rc;
 
 /// The three tables, mapped onto retro's events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -114,14 +113,17 @@ pub fn parse(
 pub(crate) fn read(files: [Option<TableFile<'_>>; 3], emit: &mut dyn FnMut(Event)) -> Result<Tables, ImportError> {
     let [deployments, changes, incidents] = files;
     let mut out = Tables::default();
-    // Each change's first deployment.
-    let mut shipped: HashMap<String, (Timestamp, Rc<str>)> = HashMap::new();
+    // Each change's first deployment, by its number in `deployment_ids`.
+    let mut shipped: IdMap<(Timestamp, u32)> = IdMap::default();
+    let mut deployment_ids = Arena::default();
     read_table(deployments, &DEPLOYMENTS, 0, &mut out, |d| {
-        let id: Rc<str> = d.id.as_str().into();
-        for change in d.changes {
-            let entry = shipped.entry(change).or_insert((d.created, id.clone()));
-            if d.created < entry.0 {
-                *entry = (d.created, id.clone());
+        if !d.changes.is_empty() {
+            let id = deployment_ids.push(&d.id);
+            for change in &d.changes {
+                let entry = shipped.get_or_insert_with(change, || (d.created, id));
+                if d.created < entry.0 {
+                    *entry = (d.created, id);
+                }
             }
         }
         emit(Event::Deployment(Deployment {
@@ -134,12 +136,12 @@ pub(crate) fn read(files: [Option<TableFile<'_>>; 3], emit: &mut dyn FnMut(Event
         }));
     })?;
     read_table(changes, &CHANGES, 1, &mut out, |c| {
-        let deployment_id = shipped.get(c.id.as_str()).map(|(_, d)| d.to_string());
+        let deployment_id = shipped.get(&c.id).map(|&(_, d)| deployment_ids.get(d).to_owned());
         emit(Event::Change(Change { external_id: c.id, committed_at: c.created, deployment_id, service: None }));
     })?;
     read_table(incidents, &INCIDENTS, 2, &mut out, |i| {
         let mut causes: Vec<(Timestamp, &str)> =
-            i.changes.iter().filter_map(|c| shipped.get(c.as_str())).map(|(at, d)| (*at, &**d)).collect();
+            i.changes.iter().filter_map(|c| shipped.get(c)).map(|&(at, d)| (at, deployment_ids.get(d))).collect();
         causes.sort();
         let cause = causes.iter().rev().find(|(at, _)| *at <= i.created).or(causes.first());
         let deployment_id = cause.map(|(_, d)| (*d).to_owned());
