@@ -75,6 +75,12 @@ pub(super) fn load(
             params![team.0, old, source],
         )?;
     }
+    // Rows this load inserts come from the snapshot, so only those from before can be
+    // stale: a first import of a million changes need not look each one up again.
+    let before = |table: &str| -> Result<i64, StoreError> {
+        Ok(conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?)
+    };
+    let (deployments_before, changes_before) = (before("deployments")?, before("changes")?);
     let infallible = |e: super::LoadFailure<Infallible>| StoreError::from(e);
     report.deployments =
         events::load_deployments(conn, team, snapshot.deployments().iter().map(Ok::<_, Infallible>), source, declared)
@@ -85,15 +91,16 @@ pub(super) fn load(
     let keep: HashSet<&str> = snapshot.deployments().iter().map(|d| d.external_id.as_str()).collect();
     let stale_deployments = stale(
         conn,
-        "SELECT id, external_id FROM deployments WHERE team_id = ?1 AND source = ?2",
-        team,
-        source,
+        "SELECT id, external_id FROM deployments WHERE team_id = ?1 AND source = ?2 AND id <= ?3",
+        (team, source, deployments_before),
         |id| keep.contains(id),
     )?;
-    let stale_changes =
-        stale(conn, "SELECT id, external_id FROM changes WHERE team_id = ?1 AND source = ?2", team, source, |id| {
-            snapshot.holds_change(id)
-        })?;
+    let stale_changes = stale(
+        conn,
+        "SELECT id, external_id FROM changes WHERE team_id = ?1 AND source = ?2 AND id <= ?3",
+        (team, source, changes_before),
+        |id| snapshot.holds_change(id),
+    )?;
     report.stale_deployments = stale_deployments.len() as u64;
     report.stale_changes = stale_changes.len() as u64;
     let no_stale = stale_deployments.is_empty() && stale_changes.is_empty();
@@ -198,16 +205,15 @@ pub(super) fn reuse(
     Ok(Some(note.to_owned()))
 }
 
-/// Row ids of the source's rows whose external id `keep` does not hold.
+/// Row ids of the source's rows up to a row id whose external id `keep` does not hold.
 fn stale(
     conn: &Connection,
     sql: &str,
-    team: TeamId,
-    source: &str,
+    (team, source, up_to): (TeamId, &str, i64),
     keep: impl Fn(&str) -> bool,
 ) -> Result<Vec<i64>, StoreError> {
     let mut stmt = conn.prepare(sql)?;
-    let mut rows = stmt.query(params![team.0, source])?;
+    let mut rows = stmt.query(params![team.0, source, up_to])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let external_id = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
