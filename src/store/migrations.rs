@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0007_action_notes.sql"),
     include_str!("sql/0008_day_summaries.sql"),
     include_str!("sql/0009_incidents_by_cause.sql"),
+    include_str!("sql/0010_incident_link_counts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -110,6 +111,10 @@ fn backfill(tx: &rusqlite::Transaction<'_>, version: i64) -> Result<(), StoreErr
     if version == 8 {
         // The day summaries of the events already in the store.
         super::summaries::refresh(tx)?;
+    }
+    if version == 10 {
+        // The incident counts of every team (the migration marked them all stale).
+        super::summaries::incidents::refresh(tx)?;
     }
     Ok(())
 }

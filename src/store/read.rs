@@ -132,33 +132,42 @@ pub struct LinkDiagnostics {
 }
 
 pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
-    let d = conn.query_row(
-        // One pass over the team's incidents, through an index that holds what is needed
-        // of them and meets their deployments in id order.
-        "SELECT
-           coalesce(sum(coalesce(d.is_production, 0) = 0), 0),
-           coalesce(sum(d.is_production = 1 AND i.started_at < d.deployed_at), 0),
-           -- INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
+    // The incidents' counts as kept where nothing changed since, else from the events.
+    let incidents = match summaries::incidents::read(conn, team)? {
+        Some(kept) => kept,
+        None => summaries::incidents::count(conn, team)?,
+    };
+    let d = conn
+        .prepare_cached(
+            // INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
+            "SELECT
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
               AND deployment_external_id IS NOT NULL AND deployment_ref IS NULL),
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
               AND deployment_external_id IS NOT NULL AND deployment_ref IS NOT NULL),
            (SELECT count(*) FROM changes INDEXED BY changes_undeployed WHERE team_id = ?1 AND deployed_at IS NULL
-              AND deployment_ref IS NULL AND deployment_external_id IS NULL)
-         FROM incidents i INDEXED BY incidents_by_cause LEFT JOIN deployments d ON d.id = i.deployment_ref
-         WHERE i.team_id = ?1",
-        [team.0],
-        |r| {
+              AND deployment_ref IS NULL AND deployment_external_id IS NULL)",
+        )?
+        .query_row([team.0], |r| {
             Ok(LinkDiagnostics {
-                incidents_without_production_deployment: r.get(0)?,
-                incidents_before_their_deployment: r.get(1)?,
-                changes_naming_unknown_deployments: r.get(2)?,
-                changes_with_unusable_deployment: r.get(3)?,
-                changes_not_yet_deployed: r.get(4)?,
+                incidents_without_production_deployment: incidents.without_production_deployment,
+                incidents_before_their_deployment: incidents.before_their_deployment,
+                changes_naming_unknown_deployments: r.get(0)?,
+                changes_with_unusable_deployment: r.get(1)?,
+                changes_not_yet_deployed: r.get(2)?,
             })
-        },
-    )?;
+        })?;
     Ok(d)
+}
+
+/// [`link_diagnostics`] counted from the events alone: what the kept counts must equal.
+pub(super) fn link_diagnostics_from_events(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
+    let incidents = summaries::incidents::count(conn, team)?;
+    Ok(LinkDiagnostics {
+        incidents_without_production_deployment: incidents.without_production_deployment,
+        incidents_before_their_deployment: incidents.before_their_deployment,
+        ..link_diagnostics(conn, team)?
+    })
 }
 
 /// The team's deployments that came from another source than `source`, by external id:

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src/store/sql/0007_action_notes.sql"),
     include_str!("../../src/store/sql/0008_day_summaries.sql"),
     include_str!("../../src/store/sql/0009_incidents_by_cause.sql"),
+    include_str!("../../src/store/sql/0010_incident_link_counts.sql"),
 ];
 
 fn tables(path: &std::path::Path) -> Vec<String> {
@@ -80,7 +81,9 @@ fn a_store_at_every_earlier_version_is_upgraded_keeping_its_rows() {
             conn.execute_batch(
                 "INSERT INTO teams (id, name, utc_offset_minutes, created_at) VALUES (1, 'payments', 60, 0);
                  INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production, status, kind)
-                 VALUES (1, 'd1', 'deployments.csv', 1767225600, 'production', 1, 'success', 'planned');",
+                 VALUES (1, 'd1', 'deployments.csv', 1767225600, 'production', 1, 'success', 'planned');
+                 INSERT INTO incidents (team_id, external_id, source, started_at, deployment_external_id, deployment_ref)
+                 VALUES (1, 'i1', 'incidents.csv', 1767225500, 'd1', 1), (1, 'i2', 'incidents.csv', 1767225700, NULL, NULL);",
             )
             .unwrap();
             if version >= 2 {
@@ -107,6 +110,15 @@ fn a_store_at_every_earlier_version_is_upgraded_keeping_its_rows() {
         let team = store.team_by_name("payments").unwrap().unwrap();
         assert_eq!(team.utc_offset, UtcOffset::from_minutes(60).unwrap(), "version {version}");
         assert_eq!(store.team_counts(&team).unwrap().deployments, 1, "version {version}");
+        // The incidents' link diagnostics are counted on the first open (0010): i1 names
+        // a deployment made after it started, i2 none.
+        assert!(store.incident_counts_kept(&team).unwrap(), "version {version}");
+        let diagnostics = store.link_diagnostics(&team).unwrap();
+        assert_eq!(
+            (diagnostics.incidents_before_their_deployment, diagnostics.incidents_without_production_deployment),
+            (1, 1),
+            "version {version}"
+        );
         if version < 4 {
             // Coverage did not exist yet: it is backfilled from the events.
             assert_eq!(store.coverage(&team).unwrap().deployments.as_slice().len(), 1, "version {version}");

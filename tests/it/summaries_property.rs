@@ -2,7 +2,8 @@
 //! events give: the same facts in the same order, so every metric of every period, weeks
 //! and months, partly covered or not, and every signal are the same; and a signal
 //! window's lead time taken from its periods' sorted lead times is the one computed
-//! from its changes. Checked on the
+//! from its changes; and the incidents' link diagnostics kept per team (migration 0010)
+//! are the ones counted from the events. Checked on the
 //! seeded random stores of the coverage property, then after a second import that
 //! overlaps the first (moved, changed and new deployments, relinked changes, incidents),
 //! then after a git-like snapshot loaded and pruned, and after the ids pruning freed are
@@ -62,6 +63,9 @@ fn assert_agree(store: &Store, team: &Team, rng: &mut fastrand::Rng, what: &str)
             }
         }
     }
+    // The link diagnostics: the incidents' counts as kept, equal to counting them.
+    assert!(store.incident_counts_kept(team).unwrap(), "{what}: the incident counts are not read");
+    assert_eq!(store.link_diagnostics(team).unwrap(), store.link_diagnostics_from_events(team).unwrap(), "{what}");
     // Ranges that start and end inside a day, as a period in the team's offset does.
     let year = now() - 330 * DAY;
     for _ in 0..20 {
@@ -100,8 +104,10 @@ fn overlapping_import(store: &mut Store, team: &Team, rng: &mut fastrand::Rng) {
     let mut incidents = String::from("id,started_at,resolved_at,deployment_id\n");
     for i in 0..rng.usize(1..6) {
         let (id, at) = &ids[rng.usize(..ids.len())];
-        let resolved = stamp((at + rng.i64(DAY..2 * DAY)).min(now() - 1));
-        incidents.push_str(&format!("i{i},{},{resolved},{id}\n", stamp((at + rng.i64(0..DAY)).min(now() - 2))));
+        // Some start before the deployment they name (which cannot have caused them).
+        let started = (at + rng.i64(-DAY / 4..DAY)).min(now() - 2);
+        let resolved = stamp(((*at).max(started) + rng.i64(DAY..2 * DAY)).min(now() - 1));
+        incidents.push_str(&format!("i{i},{},{resolved},{id}\n", stamp(started)));
     }
     import(store, team, ImportKind::Incidents, &incidents);
 }
@@ -138,6 +144,7 @@ fn history(rng: &mut fastrand::Rng, n: usize) -> (Vec<Deployment>, Vec<Change>) 
 #[test]
 fn day_summaries_give_exactly_what_the_events_give() {
     let mut facts = 0;
+    let mut diagnosed = (0, 0);
     for seed in 0..SEEDS {
         let mut rng = fastrand::Rng::with_seed(seed + 500);
         let (mut store, team) = random_store(seed);
@@ -151,6 +158,19 @@ fn day_summaries_give_exactly_what_the_events_give() {
         let (deployments, changes) = history(&mut rng, n);
         store.load_snapshot(&team, &Rows(&deployments, &changes), &source).unwrap();
         facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, git snapshot"));
+        // Incidents naming the history's deployments (some to be pruned, some before
+        // they started) and one the next snapshot brings.
+        let mut incidents = String::from("id,started_at,resolved_at,deployment_id\n");
+        for (i, d) in deployments.iter().enumerate() {
+            if rng.u8(..3) != 0 {
+                continue;
+            }
+            let started = (d.deployed_at + rng.i64(-DAY / 2..DAY)).min(now() - 1);
+            incidents.push_str(&format!("git{i},{},,{}\n", stamp(started), d.external_id));
+        }
+        incidents.push_str(&format!("early,{},,billing-v0\n", stamp(now() - 300 * DAY)));
+        import(&mut store, &team, ImportKind::Incidents, &incidents);
+        facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, incidents naming the history"));
         // The history loses its newest tags (the rows with the highest ids) and is pruned.
         let kept = rng.usize(..deployments.len());
         let kept_changes: Vec<Change> = changes
@@ -179,9 +199,14 @@ fn day_summaries_give_exactly_what_the_events_give() {
             .collect();
         store.load_snapshot(&team, &Rows(&deployments, &changes), &other).unwrap();
         facts += assert_agree(&store, &team, &mut rng, &format!("seed {seed}, ids reused"));
+        let d = store.link_diagnostics(&team).unwrap();
+        diagnosed.0 += d.incidents_without_production_deployment;
+        diagnosed.1 += d.incidents_before_their_deployment;
     }
-    // The stores hold facts to compare, not just empty ranges.
+    // The stores hold facts to compare, not just empty ranges, and incidents of both
+    // kinds the diagnostics count.
     assert!(facts > 10_000, "{facts}");
+    assert!(diagnosed.0 > SEEDS && diagnosed.1 > SEEDS, "{diagnosed:?}");
 }
 
 /// A row written without an import (no refresh) is never hidden by a summary: the read
@@ -245,6 +270,73 @@ fn rows_the_summaries_do_not_know_yet_are_read_from_the_events() {
     let events = store.event_set(&team, from, to).unwrap();
     assert_eq!(events.deployments.len(), 3);
     assert_eq!(events, store.event_set_from_events(&team, from, to).unwrap());
+}
+
+/// Incidents and deployments written without an import (no refresh) are never hidden by
+/// the kept incident counts: the diagnostics count from the events until the next import.
+#[test]
+fn incidents_the_counts_do_not_know_yet_are_counted_from_the_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let team = store.add_team("t", retro::domain::UtcOffset::UTC).unwrap();
+    let at = now() - 3 * DAY;
+    let csv = format!("id,deployed_at,environment\nd1,{},production\nd2,{},staging\n", stamp(at), stamp(at + 100));
+    import(&mut store, &team, ImportKind::Deployments, &csv);
+    // i1 started before d1, i2 names a staging deployment, i3 names none.
+    let csv = format!(
+        "id,started_at,resolved_at,deployment_id\ni1,{},,d1\ni2,{},,d2\ni3,{},,\n",
+        stamp(at - 50),
+        stamp(at + 200),
+        stamp(at + 300)
+    );
+    import(&mut store, &team, ImportKind::Incidents, &csv);
+    let counts = |store: &Store| {
+        let d = store.link_diagnostics(&team).unwrap();
+        assert_eq!(d, store.link_diagnostics_from_events(&team).unwrap());
+        (d.incidents_without_production_deployment, d.incidents_before_their_deployment)
+    };
+    assert!(store.incident_counts_kept(&team).unwrap());
+    assert_eq!(counts(&store), (2, 1));
+    drop(store);
+    let by_hand = |sql: &str| rusqlite::Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+    let reopen = || Store::open(&path).unwrap();
+    // d2 goes to production: i2 is now caused by it.
+    by_hand("UPDATE deployments SET environment = 'production', is_production = 1 WHERE external_id = 'd2'");
+    let mut store = reopen();
+    assert!(!store.incident_counts_kept(&team).unwrap());
+    assert_eq!(counts(&store), (1, 1));
+    let csv = format!("id,deployed_at,environment\nd3,{},production\n", stamp(at - 200 * DAY));
+    import(&mut store, &team, ImportKind::Deployments, &csv);
+    assert!(store.incident_counts_kept(&team).unwrap());
+    assert_eq!(counts(&store), (1, 1));
+    drop(store);
+    // An incident inserted by hand; then i1 moved after d1.
+    by_hand(&format!(
+        "INSERT INTO incidents (team_id, external_id, source, started_at) VALUES ({}, 'i4', 'by hand', {})",
+        team.id.0,
+        at + 400
+    ));
+    assert_eq!(counts(&reopen()), (2, 1));
+    by_hand(&format!("UPDATE incidents SET started_at = {} WHERE external_id = 'i1'", at + 10));
+    assert_eq!(counts(&reopen()), (2, 0));
+    import(&mut reopen(), &team, ImportKind::Deployments, &csv);
+    assert_eq!(counts(&reopen()), (2, 0));
+    // Deleting the incident with the highest id lets SQLite give its id to the next one;
+    // deleting d1 leaves i1 naming no deployment.
+    by_hand(&format!(
+        "DELETE FROM incidents WHERE external_id = 'i4';
+         INSERT INTO incidents (team_id, external_id, source, started_at, deployment_external_id, deployment_ref)
+         SELECT {0}, 'i5', 'by hand', {1}, 'd1', id FROM deployments WHERE external_id = 'd1';",
+        team.id.0,
+        at - 10
+    ));
+    let store = reopen();
+    assert!(!store.incident_counts_kept(&team).unwrap());
+    assert_eq!(counts(&store), (1, 1));
+    drop(store);
+    by_hand("PRAGMA foreign_keys = ON; DELETE FROM deployments WHERE external_id = 'd1'");
+    assert_eq!(counts(&reopen()), (3, 0));
 }
 
 /// A store from before the summaries gets them on its first open: the events it holds

@@ -4,6 +4,7 @@
 //! reader gets from them exactly what a scan of the events would give.
 
 pub(crate) mod codec;
+pub(crate) mod incidents;
 
 pub(crate) use codec::DeploymentRow;
 
