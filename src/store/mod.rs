@@ -4,6 +4,7 @@
 mod actions;
 mod coverage;
 mod cursors;
+mod deferred_indexes;
 mod deployment_ids;
 mod error;
 mod events;
