@@ -2,7 +2,6 @@
 //! re-import of the same file changes nothing and a changed row updates in place.
 
 use super::coverage::{self, Extent};
-use super::deferred_indexes::DeferredIndexes;
 use super::links::{DeploymentIndex, Link, StoredDeployment};
 use crate::domain::{Change, CoverageKind, Deployment, Incident, TeamId, Timestamp};
 use rusqlite::{Connection, params};
@@ -48,7 +47,6 @@ pub(super) fn load_deployments<E>(
     declared: Option<(Timestamp, Timestamp)>,
 ) -> Result<LoadReport, LoadFailure<E>> {
     let mut index = DeploymentIndex::load(conn, team)?;
-    let deferred = DeferredIndexes::drop_if_empty(conn, "deployments")?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO deployments
              (team_id, external_id, source, deployed_at, environment, is_production, service, status, kind)
@@ -141,7 +139,6 @@ pub(super) fn load_deployments<E>(
             touched.add(d.deployed_at, service.as_ref());
         }
     }
-    deferred.restore(conn)?;
     coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
     if !inserted_any && updated_ids.is_empty() {
         return Ok(report);
@@ -298,7 +295,6 @@ pub(super) fn load_changes<E>(
     source: &str,
 ) -> Result<LoadReport, LoadFailure<E>> {
     let index = DeploymentIndex::load(conn, team)?;
-    let deferred = DeferredIndexes::drop_if_empty(conn, "changes")?;
     // Insert, and only when the id exists update it: an upsert whose UPDATE touches
     // indexed columns makes SQLite journal every page per statement (3x slower).
     let mut insert = conn.prepare_cached(
@@ -335,7 +331,6 @@ pub(super) fn load_changes<E>(
         ];
         insert_or_update(&mut insert, &mut update, values, &mut report)?;
     }
-    deferred.restore(conn)?;
     Ok(report)
 }
 

@@ -4,7 +4,6 @@
 mod actions;
 mod coverage;
 mod cursors;
-mod deferred_indexes;
 mod deployment_ids;
 mod error;
 mod events;

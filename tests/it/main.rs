@@ -12,7 +12,6 @@ mod coverage_property;
 mod devlake;
 mod effect;
 mod export;
-mod first_import;
 mod git_import;
 mod git_reimport;
 mod hostile;
