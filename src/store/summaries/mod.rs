@@ -106,12 +106,55 @@ pub(crate) fn refresh(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn refresh_days<F: DayFact>(conn: &Connection) -> rusqlite::Result<()> {
+    if every_row_is_new::<F>(conn)? {
+        return rebuild_days::<F>(conn);
+    }
     let (days, through) = dirty_days::<F>(conn)?;
     for (team, first, last) in runs(&days) {
         rewrite_days::<F>(conn, team, first, last)?;
     }
     conn.prepare_cached("UPDATE summary_marks SET through_id = ?2 WHERE source_table = ?1")?
         .execute(params![F::TABLE, through])?;
+    Ok(())
+}
+
+/// Whether no row of the table is summarised (a first import): then every day of every
+/// team is rebuilt, without a scan of the new rows to find their days.
+fn every_row_is_new<F: DayFact>(conn: &Connection) -> rusqlite::Result<bool> {
+    let table = F::TABLE;
+    conn.prepare_cached(&format!(
+        "SELECT (SELECT min(id) FROM {table}) > (SELECT through_id FROM summary_marks WHERE source_table = ?1)"
+    ))?
+    .query_row([table], |r| Ok(r.get::<_, Option<bool>>(0)?.unwrap_or(false)))
+}
+
+/// Rebuilds the day table from the events: every team's days from its first to its
+/// last fact, each team in one range scan.
+fn rebuild_days<F: DayFact>(conn: &Connection) -> rusqlite::Result<()> {
+    let table = F::TABLE;
+    // No row is summarised, so every blob and stale mark is of rows no longer there.
+    conn.prepare_cached(&format!("DELETE FROM {}", F::DAYS))?.execute([])?;
+    conn.prepare_cached("DELETE FROM summary_stale WHERE source_table = ?1")?.execute([table])?;
+    let teams: Vec<i64> =
+        conn.prepare_cached("SELECT id FROM teams")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    // One aggregate a query, so that each is one seek into the time index.
+    let mut first = conn.prepare_cached(&format!(
+        "SELECT min(deployed_at) FROM {table} WHERE team_id = ?1 AND deployed_at IS NOT NULL"
+    ))?;
+    let mut last = conn.prepare_cached(&format!(
+        "SELECT max(deployed_at) FROM {table} WHERE team_id = ?1 AND deployed_at IS NOT NULL"
+    ))?;
+    for team in teams {
+        let from: Option<Timestamp> = first.query_row([team], |r| r.get(0))?;
+        let to: Option<Timestamp> = last.query_row([team], |r| r.get(0))?;
+        if let (Some(from), Some(to)) = (from, to) {
+            rewrite_days::<F>(conn, TeamId(team), day_of(from), day_of(to))?;
+        }
+    }
+    let highest: i64 =
+        conn.prepare_cached(&format!("SELECT coalesce(max(id), 0) FROM {table}"))?.query_row([], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE summary_marks SET through_id = ?2 WHERE source_table = ?1")?
+        .execute(params![table, highest])?;
     Ok(())
 }
 
