@@ -51,7 +51,14 @@ pub(super) struct Graph {
 impl Graph {
     /// Reads `git log`'s output in [`COMMIT_FORMAT`]; `rule_of` gives the first rework
     /// rule a subject matches.
+    #[cfg(test)]
     pub fn read(out: &mut dyn BufRead, rule_of: impl Fn(&[u8]) -> u16) -> Result<Self, String> {
+        Ok(Self::read_part(out, rule_of)?.finish())
+    }
+
+    /// [`Graph::read`] of one part of a history ([`Graph::absorb`] adds the others): the
+    /// parents it did not print are kept, as another part may print them.
+    pub fn read_part(out: &mut dyn BufRead, rule_of: impl Fn(&[u8]) -> u16) -> Result<Self, String> {
         let mut graph = Graph::default();
         let mut record = Vec::with_capacity(256);
         let mut oid = [0u8; 32];
@@ -101,8 +108,46 @@ impl Graph {
                 printed: true,
             };
         }
-        graph.drop_unprinted_parents();
         Ok(graph)
+    }
+
+    /// Adds the commits another part of the history printed, as if read here; a commit
+    /// both parts printed is kept once.
+    pub fn absorb(&mut self, other: Graph) -> Result<(), String> {
+        if other.width == 0 {
+            return Ok(());
+        }
+        if self.width == 0 {
+            *self = other;
+            return Ok(());
+        }
+        if other.width != self.width {
+            return Err("git log printed hashes of two widths".into());
+        }
+        let w = self.width;
+        // Where each commit of `other` lands here, printed there or only named as a parent.
+        let mut at = Vec::with_capacity(other.commits.len());
+        for j in 0..other.commits.len() as u32 {
+            at.push(self.intern(other.sha_bytes(j)).expect("the widths are equal"));
+        }
+        for (j, c) in other.commits.iter().enumerate().filter(|(_, c)| c.printed) {
+            let i = at[j] as usize;
+            if self.commits[i].printed {
+                continue;
+            }
+            let parents_at = self.parents.len() as u32;
+            self.parents.extend(other.parents(j as u32).iter().map(|&p| at[p as usize]));
+            self.trees[i * w..][..w].copy_from_slice(&other.trees[j * w..][..w]);
+            self.commits[i] = Commit { parents_at, ..*c };
+        }
+        Ok(())
+    }
+
+    /// The graph of the whole history, once every part is read: parents no part printed
+    /// lie beyond a shallow clone's edge.
+    pub fn finish(mut self) -> Self {
+        self.drop_unprinted_parents();
+        self
     }
 
     /// The index of the commit with this hash, added if new; `None` when the hash's
@@ -273,6 +318,55 @@ mod tests {
         assert!(!g.changes_nothing(im));
         // Upper-case hex names the same commit.
         assert_eq!(g.lookup(&m.to_uppercase()), Some(im));
+    }
+
+    /// Every printed commit with what the graph says of it, by hash.
+    fn dump(g: &Graph) -> Vec<(String, Vec<String>, i64, u32, u16, bool)> {
+        let mut out: Vec<_> = (0..g.len() as u32)
+            .filter(|&i| g.commits[i as usize].printed)
+            .map(|i| {
+                let c = g.commit(i);
+                let parents = g.parents(i).iter().map(|&p| g.sha(p)).collect();
+                (g.sha(i), parents, c.committed_at, c.parent_count, c.rule, g.changes_nothing(i))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn parts_read_apart_make_the_graph_read_whole() {
+        let [m, a, b, c, d, gone] = ["m", "a", "b", "c", "d", "gone"].map(test_sha);
+        let [t1, t2] = ["t1", "t2"].map(test_sha);
+        let line = |sha: &str, parents: &str, tree: &str, at: u32, subject: &str| {
+            format!("{sha}\x1f{parents}\x1f{tree}\x1f{at}\x1f{subject}\0\n")
+        };
+        let lines = [
+            line(&m, &format!("{d} {c}"), &t2, 50, "Merge branch 'old'"),
+            line(&d, &b, &t2, 40, "Newer"),
+            line(&c, &a, &t1, 30, "Old branch"),
+            line(&b, &a, &t1, 20, "Empty"),
+            line(&a, &gone, &t1, 10, "First"),
+        ];
+        let whole = read(&lines.concat());
+        // The newer part reaches into the older one through its parents, and both print
+        // `c` (a branch older than the split, merged later).
+        let newer = [&lines[0], &lines[1], &lines[2]].map(String::as_str).concat();
+        let older = [&lines[2], &lines[3], &lines[4]].map(String::as_str).concat();
+        let rule = |s: &[u8]| if s.starts_with(b"Merge") { 0 } else { NO_RULE };
+        for (first, second) in [(&older, &newer), (&newer, &older)] {
+            let mut g = Graph::read_part(&mut first.as_bytes(), rule).unwrap();
+            g.absorb(Graph::read_part(&mut second.as_bytes(), rule).unwrap()).unwrap();
+            let g = g.finish();
+            assert_eq!(dump(&g), dump(&whole));
+            assert_eq!(g.lookup(&gone), None);
+        }
+        // A part that printed nothing changes nothing.
+        let mut g = Graph::read_part(&mut older.as_bytes(), rule).unwrap();
+        g.absorb(Graph::read_part(&mut "".as_bytes(), rule).unwrap()).unwrap();
+        let mut empty = Graph::default();
+        empty.absorb(Graph::read_part(&mut older.as_bytes(), rule).unwrap()).unwrap();
+        assert_eq!(dump(&g.finish()), dump(&empty.finish()));
     }
 
     #[test]

@@ -350,17 +350,38 @@ fn derive_points(git: &Git, read: Points, options: &GitOptions) -> Result<Derive
     Ok(derived)
 }
 
-/// The commits reachable from `tips`, read as git prints them.
+/// The commits reachable from `tips` (oldest first), read as git prints them.
+///
+/// Printing a kernel-sized history is more than half of its first import, and git
+/// prints on one core, so two gits print two parts at once: what the older half of the
+/// tips reaches, and what the newer half reaches beyond the middle tip. Together they
+/// are the history; a commit both print (a branch older than the middle tip, merged
+/// later) is kept once. The newer half's tips never include an ancestor of the middle
+/// tip, which git would otherwise walk the whole older history to rule out.
 fn read_graph(git: &Git, tips: &[&str], rules: &ReworkRules) -> Result<Graph, GitImportError> {
-    let mut stdin = tips.join("\n");
-    stdin.push('\n');
-    // git maps its packs whole (up to 8 GiB) and the pages it reads stay resident: for
-    // the kernel's history 600 MB on top of its 270 MB of commits. Windows of 32 MiB, at
-    // most 128 MiB mapped, read the history as fast.
-    let args = ["-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=128m", "log", "--no-color"];
-    git.stream(&[&args[..], &[COMMIT_FORMAT, "--stdin"]].concat(), Some(stdin.as_bytes()), |out| {
-        Graph::read(out, |subject| rules.first_rule(subject)).map_err(GitImportError::Output)
-    })
+    let part = |stdin: String| -> Result<Graph, GitImportError> {
+        // git maps its packs whole (up to 8 GiB) and the pages it reads stay resident:
+        // for the kernel's history 600 MB on top of its 270 MB of commits. Windows of
+        // 32 MiB, at most 64 MiB mapped per git, read the history as fast.
+        let args = ["-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=64m", "log", "--no-color"];
+        git.stream(&[&args[..], &[COMMIT_FORMAT, "--stdin"]].concat(), Some(stdin.as_bytes()), |out| {
+            Graph::read_part(out, |subject| rules.first_rule(subject)).map_err(GitImportError::Output)
+        })
+    };
+    let lines = |tips: &[&str]| tips.iter().map(|t| format!("{t}\n")).collect::<String>();
+    if tips.len() < 2 {
+        return Ok(part(lines(tips))?.finish());
+    }
+    let (older, newer) = tips.split_at(tips.len().div_ceil(2));
+    let middle = older[older.len() - 1];
+    let (older, newer) = std::thread::scope(|scope| {
+        let older = scope.spawn(|| part(lines(older)));
+        let newer = part(format!("{}^{middle}\n", lines(newer)));
+        (older.join().expect("reading git's output does not panic"), newer)
+    });
+    let mut graph = older?;
+    graph.absorb(newer?).map_err(GitImportError::Output)?;
+    Ok(graph.finish())
 }
 
 impl crate::store::Snapshot for Derived {
