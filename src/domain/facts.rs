@@ -62,6 +62,7 @@ pub struct EventSet {
     pub deployments: Vec<DeploymentFact>,
     /// Sorted by `deployed_at`.
     pub changes: Vec<ChangeFact>,
+    /// Sorted by `started_at`; none resolved before it started (imports refuse that).
     pub incidents: Vec<IncidentFact>,
     /// Pre-aggregated DORA values imported from another tool.
     pub dora_samples: Vec<(DoraMetric, SampleSet)>,

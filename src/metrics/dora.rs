@@ -12,6 +12,19 @@ pub fn compute(events: &EventSet, periods: &[Period]) -> Vec<PeriodMetrics> {
     periods.iter().map(|p| period_metrics(events, p, &mut scratch, None)).collect()
 }
 
+/// [`compute`], with the periods' lead times sorted once for the signals in them
+/// ([`super::signals::SignalInput::with_lead_times`]): each period's median is then read
+/// from its sorted list rather than collected and selected a second time. The lead
+/// times are `None` unless the periods are consecutive.
+pub fn compute_sorted(events: &EventSet, periods: &[Period]) -> (Vec<PeriodMetrics>, Option<super::LeadTimes>) {
+    let Some(lead_times) = super::LeadTimes::of(events, periods) else {
+        return (compute(events, periods), None);
+    };
+    let series =
+        periods.iter().enumerate().map(|(i, p)| compute_knowing_lead_time(events, p, lead_times.median(i..i + 1)));
+    (series.collect(), Some(lead_times))
+}
+
 /// [`compute`] of one `period` whose lead time is already known: `(changes, median
 /// seconds)`, as [`super::LeadTimes`] gives it for a run of periods.
 pub(crate) fn compute_knowing_lead_time(events: &EventSet, period: &Period, lead: (u64, Option<f64>)) -> PeriodMetrics {
@@ -84,17 +97,20 @@ fn period_metrics(
 
     // A recovery belongs to the period in which the incident was resolved; open
     // incidents and incidents not caused by a production deployment stay out.
+    // Incidents are sorted by start and none is resolved before it started, so those
+    // that started before the period ends hold every one started or resolved in it.
+    let incidents = &events.incidents[..events.incidents.partition_point(|i| i.started_at < period.end)];
+    debug_assert!(events.incidents.is_sorted_by_key(|i| i.started_at), "incidents are sorted by start");
     scratch.clear();
-    scratch.extend(events.incidents.iter().filter(|i| i.caused_by_production_deployment).filter_map(|i| {
+    scratch.extend(incidents.iter().filter(|i| i.caused_by_production_deployment).filter_map(|i| {
         i.resolved_at.filter(|&r| period.contains(r) && covers(DoraMetric::RecoveryTime, r)).map(|r| r - i.started_at)
     }));
     let recoveries = scratch.len() as u64;
     let recovery = median(scratch).map(|s| s / HOUR);
 
-    let unlinked_incidents = events
-        .incidents
+    let unlinked_incidents = within(&events.incidents, period, |i| i.started_at)
         .iter()
-        .filter(|i| !i.caused_by_production_deployment && period.contains(i.started_at))
+        .filter(|i| !i.caused_by_production_deployment)
         .filter(|i| coverage.incidents_known(i.started_at))
         .count() as u64;
 
@@ -107,10 +123,7 @@ fn period_metrics(
 
     // Values imported from another tool stand in for periods without raw events.
     let raw_events = !deployments.is_empty()
-        || events
-            .incidents
-            .iter()
-            .any(|i| period.contains(i.started_at) || i.resolved_at.is_some_and(|r| period.contains(r)));
+        || incidents.iter().any(|i| period.contains(i.started_at) || i.resolved_at.is_some_and(|r| period.contains(r)));
     if let (false, Some(granularity)) = (raw_events, period.granularity) {
         let label = period.label();
         for (metric, samples) in &events.dora_samples {

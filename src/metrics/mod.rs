@@ -15,7 +15,7 @@ mod trend;
 pub mod variation;
 
 pub use coverage::{Covered, DataGap, PeriodCoverage, data_gaps};
-pub use dora::compute;
+pub use dora::{compute, compute_sorted};
 pub use effect::{ActionProgress, EffectRule, Evaluation, Observed, Sample, Spread, Verdict, evaluate};
 pub use lead_times::LeadTimes;
 pub use median::median;

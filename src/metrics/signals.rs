@@ -242,7 +242,8 @@ pub struct SignalInput<'a> {
     /// The team-chosen metrics that "quality paired with speed" watches; empty means
     /// every team-chosen metric.
     pub quality_metrics: &'a [String],
-    /// The series' lead times, sorted once by [`detect_with`] for every window it reads.
+    /// The series' lead times, sorted once for every window [`detect_with`] reads
+    /// (by it, unless [`SignalInput::with_lead_times`] gave them).
     lead_times: Option<&'a LeadTimes>,
 }
 
@@ -254,6 +255,11 @@ impl<'a> SignalInput<'a> {
         quality_metrics: &'a [String],
     ) -> Self {
         SignalInput { events, series, intended, quality_metrics, lead_times: None }
+    }
+
+    /// The series' lead times as [`super::compute_sorted`] returned them with it.
+    pub fn with_lead_times(self, lead_times: Option<&'a LeadTimes>) -> Self {
+        SignalInput { lead_times, ..self }
     }
 }
 
@@ -268,9 +274,16 @@ pub fn detect(input: &SignalInput<'_>) -> Vec<Signal> {
 pub fn detect_with(input: &SignalInput<'_>, t: &Thresholds) -> Vec<Signal> {
     // Detection reads dozens of windows of up to a million changes: their lead times are
     // sorted once, per period, instead of collected and selected for every window.
-    let periods: Vec<Period> = input.series.iter().map(|p| p.period.clone()).collect();
-    let lead_times = LeadTimes::of(input.events, &periods);
-    let input = &SignalInput { lead_times: lead_times.as_ref(), ..*input };
+    let computed;
+    let lead_times = match input.lead_times {
+        Some(given) => Some(given),
+        None => {
+            let periods: Vec<Period> = input.series.iter().map(|p| p.period.clone()).collect();
+            computed = LeadTimes::of(input.events, &periods);
+            computed.as_ref()
+        }
+    };
+    let input = &SignalInput { lead_times, ..*input };
     let mut signals = instability::detect(input, t);
     signals.extend(gaming::detect(input, t));
     signals.extend(intended::detect(input, t));

@@ -4,7 +4,7 @@
 use super::MetricTable;
 use crate::domain::{EventSet, Period, Team, Timestamp};
 use crate::metrics::signals::{IntendedChange, Signal, SignalInput, Thresholds, detect_with};
-use crate::metrics::{PeriodMetrics, compute};
+use crate::metrics::{PeriodMetrics, compute_sorted};
 use crate::store::{Store, StoreError};
 
 /// The team's signals over a run of periods.
@@ -57,8 +57,8 @@ impl Detected {
         // Read past the last period by the follow-up window, so that an incident closed
         // near the end can be judged by what came after it (metrics count periods only).
         let events = store.event_set(team, from, to.saturating_add(thresholds.follow_up_secs))?;
-        let series = compute(&events, periods);
-        let input = SignalInput::new(&events, &series, intended, &[]);
+        let (series, lead_times) = compute_sorted(&events, periods);
+        let input = SignalInput::new(&events, &series, intended, &[]).with_lead_times(lead_times.as_ref());
         let signals = detect_with(&input, &thresholds);
         Ok(Detected { events, series, signals })
     }

@@ -924,10 +924,10 @@ fn pure_engine_computes_every_metric_from_facts() {
             // Started in W02, resolved in W03: 2025-01-10 12:00 -> 01-13 12:00 = 72 h.
             incident("2025-01-10 12:00:00", Some("2025-01-13 12:00:00"), true),
             incident("2025-01-16 11:00:00", Some("2025-01-16 13:00:00"), true),
-            // Resolved in W04: not W03's.
-            incident("2025-01-18 11:00:00", Some("2025-01-20 01:00:00"), true),
             incident("2025-01-17 11:00:00", None, true),
             incident("2025-01-17 12:00:00", Some("2025-01-17 13:00:00"), false),
+            // Resolved in W04: not W03's.
+            incident("2025-01-18 11:00:00", Some("2025-01-20 01:00:00"), true),
         ],
         ..Default::default()
     };

@@ -90,6 +90,7 @@ impl History {
     fn signals(&mut self, intended: &[IntendedChange], quality: &[String]) -> Vec<Signal> {
         self.events.deployments.sort_by_key(|d| d.deployed_at);
         self.events.changes.sort_by_key(|c| c.deployed_at);
+        self.events.incidents.sort_by_key(|i| (i.started_at, i.resolved_at));
         self.events.coverage = covered(week(1).start, week(self.weeks).end);
         let periods: Vec<Period> = (1..=self.weeks).map(week).collect();
         let series = compute(&self.events, &periods);
