@@ -4,6 +4,7 @@
 //! `HashMap<String, V>` takes about 45, and twice that for a moment each time it grows.
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use std::hash::BuildHasher;
 
 /// Strings end to end in one buffer, each found by its number.
@@ -49,13 +50,13 @@ impl<V> IdMap<V> {
 
     /// The value of `id`, added by `new` if it has none.
     pub fn get_or_insert_with(&mut self, id: &str, new: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(id) {
-            Some(i) => i,
-            None => {
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        let i = match self.table.entry(hasher.hash_one(id), |&i| ids.get(i) == id, |&j| hasher.hash_one(ids.get(j))) {
+            Entry::Occupied(found) => *found.get(),
+            Entry::Vacant(slot) => {
                 let i = self.ids.push(id);
+                slot.insert(i);
                 self.values.push(new());
-                let (ids, hasher) = (&self.ids, &self.hasher);
-                self.table.insert_unique(hasher.hash_one(id), i, |&j| hasher.hash_one(ids.get(j)));
                 i
             }
         };
