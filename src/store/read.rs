@@ -137,6 +137,20 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
         Some(kept) => kept,
         None => summaries::incidents::count(conn, team)?,
     };
+    with_incident_counts(conn, team, incidents)
+}
+
+/// [`link_diagnostics`] counted from the events alone: what the kept counts must equal.
+pub(super) fn link_diagnostics_from_events(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
+    with_incident_counts(conn, team, summaries::incidents::count(conn, team)?)
+}
+
+/// The diagnostics of the team's changes, beside its incidents' `counts`.
+fn with_incident_counts(
+    conn: &Connection,
+    team: TeamId,
+    counts: summaries::incidents::IncidentCounts,
+) -> Result<LinkDiagnostics, StoreError> {
     let d = conn
         .prepare_cached(
             // INDEXED BY: only the few undeployed changes are read, whatever the planner guesses.
@@ -150,24 +164,14 @@ pub(super) fn link_diagnostics(conn: &Connection, team: TeamId) -> Result<LinkDi
         )?
         .query_row([team.0], |r| {
             Ok(LinkDiagnostics {
-                incidents_without_production_deployment: incidents.without_production_deployment,
-                incidents_before_their_deployment: incidents.before_their_deployment,
+                incidents_without_production_deployment: counts.without_production_deployment,
+                incidents_before_their_deployment: counts.before_their_deployment,
                 changes_naming_unknown_deployments: r.get(0)?,
                 changes_with_unusable_deployment: r.get(1)?,
                 changes_not_yet_deployed: r.get(2)?,
             })
         })?;
     Ok(d)
-}
-
-/// [`link_diagnostics`] counted from the events alone: what the kept counts must equal.
-pub(super) fn link_diagnostics_from_events(conn: &Connection, team: TeamId) -> Result<LinkDiagnostics, StoreError> {
-    let incidents = summaries::incidents::count(conn, team)?;
-    Ok(LinkDiagnostics {
-        incidents_without_production_deployment: incidents.without_production_deployment,
-        incidents_before_their_deployment: incidents.before_their_deployment,
-        ..link_diagnostics(conn, team)?
-    })
 }
 
 /// The team's deployments that came from another source than `source`, by external id:
