@@ -8,6 +8,7 @@ const HOUR: f64 = 3600.0;
 
 /// Computes every metric for each of `periods` (sorted, not overlapping) from `events`.
 pub fn compute(events: &EventSet, periods: &[Period]) -> Vec<PeriodMetrics> {
+    debug_assert_sorted(events);
     let mut scratch = Vec::new();
     periods.iter().map(|p| period_metrics(events, p, &mut scratch, None)).collect()
 }
@@ -17,12 +18,19 @@ pub fn compute(events: &EventSet, periods: &[Period]) -> Vec<PeriodMetrics> {
 /// from its sorted list rather than collected and selected a second time. The lead
 /// times are `None` unless the periods are consecutive.
 pub fn compute_sorted(events: &EventSet, periods: &[Period]) -> (Vec<PeriodMetrics>, Option<super::LeadTimes>) {
+    debug_assert_sorted(events);
     let Some(lead_times) = super::LeadTimes::of(events, periods) else {
         return (compute(events, periods), None);
     };
     let series =
         periods.iter().enumerate().map(|(i, p)| compute_knowing_lead_time(events, p, lead_times.median(i..i + 1)));
     (series.collect(), Some(lead_times))
+}
+
+/// Incidents are read by start ([`period_metrics`]): checked once where the metrics are
+/// computed from a set, not for each of the dozens of windows the signals read of it.
+fn debug_assert_sorted(events: &EventSet) {
+    debug_assert!(events.incidents.is_sorted_by_key(|i| i.started_at), "incidents are sorted by start");
 }
 
 /// [`compute`] of one `period` whose lead time is already known: `(changes, median
@@ -100,7 +108,6 @@ fn period_metrics(
     // Incidents are sorted by start and none is resolved before it started, so those
     // that started before the period ends hold every one started or resolved in it.
     let incidents = &events.incidents[..events.incidents.partition_point(|i| i.started_at < period.end)];
-    debug_assert!(events.incidents.is_sorted_by_key(|i| i.started_at), "incidents are sorted by start");
     scratch.clear();
     scratch.extend(incidents.iter().filter(|i| i.caused_by_production_deployment).filter_map(|i| {
         i.resolved_at.filter(|&r| period.contains(r) && covers(DoraMetric::RecoveryTime, r)).map(|r| r - i.started_at)
