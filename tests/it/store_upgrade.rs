@@ -43,7 +43,7 @@ fn a_version_1_store_gains_the_retro_tables_and_keeps_its_events() {
 }
 
 /// The migrations as shipped, in order: a fixture at version `n` runs the first `n`.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     include_str!("../../src/store/sql/0001_events.sql"),
     include_str!("../../src/store/sql/0002_retros.sql"),
     include_str!("../../src/store/sql/0003_retro_sessions.sql"),

@@ -343,21 +343,14 @@ fn incidents_the_counts_do_not_know_yet_are_counted_from_the_events() {
 /// are read through them at once, and give the same facts.
 #[test]
 fn an_upgraded_store_is_summarised_on_its_first_open() {
-    const BEFORE: &[&str] = &[
-        include_str!("../../src/store/sql/0001_events.sql"),
-        include_str!("../../src/store/sql/0002_retros.sql"),
-        include_str!("../../src/store/sql/0003_retro_sessions.sql"),
-        include_str!("../../src/store/sql/0004_coverage.sql"),
-        include_str!("../../src/store/sql/0005_incident_links.sql"),
-        include_str!("../../src/store/sql/0006_import_cursors.sql"),
-        include_str!("../../src/store/sql/0007_action_notes.sql"),
-    ];
+    // The migrations before the summaries' (0008).
+    let before = &crate::store_upgrade::MIGRATIONS[..7];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v7.db");
     let at = now() - 30 * DAY;
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in BEFORE {
+        for sql in before {
             conn.execute_batch(sql).unwrap();
         }
         conn.pragma_update(None, "user_version", 7).unwrap();
