@@ -135,6 +135,11 @@ pub(super) fn print_other_environments(
     Ok(())
 }
 
+/// Said of a deployments file without a `kind` column.
+const NO_KINDS: &str = "The file has no kind column, so it does not say which deployments were hotfixes, rollbacks \
+                        or fixes forward: the weeks it covers have no rework rate unless another import gave their \
+                        kinds.";
+
 pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
     // Column names, environments and the file name come from outside: shown, never sent raw.
     let list = |names: &[String]| safe(&some_names(names)).into_owned();
@@ -157,6 +162,9 @@ pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mu
             list(&s.absent_columns),
             s.report.updated
         )?;
+    }
+    if s.kind == ImportKind::Deployments && s.rows > 0 && s.absent_columns.iter().any(|c| c == "kind") {
+        writeln!(out, "{NO_KINDS}")?;
     }
     print_other_environments(&s.other_environments, out)?;
     writeln!(

@@ -15,16 +15,30 @@ use super::Timestamp;
 pub enum CoverageKind {
     Deployments,
     Incidents,
+    /// Deployments whose source says which were planned and which were rework (hotfix,
+    /// rollback, fix-forward). Most tools' deployment records do not: where no import
+    /// said, every deployment reads as planned, and a rework rate would be a confident 0 %.
+    DeploymentKinds,
 }
 
 impl CoverageKind {
-    pub const ALL: [CoverageKind; 2] = [Self::Deployments, Self::Incidents];
+    pub const ALL: [CoverageKind; 3] = [Self::Deployments, Self::Incidents, Self::DeploymentKinds];
 
-    /// The name stored in the database and shown to people.
+    /// The name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Deployments => "deployments",
             Self::Incidents => "incidents",
+            Self::DeploymentKinds => "deployment_kinds",
+        }
+    }
+
+    /// The name shown to people, as in "no {label} data".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Deployments => "deployments",
+            Self::Incidents => "incidents",
+            Self::DeploymentKinds => "deployment kind",
         }
     }
 }
@@ -103,6 +117,7 @@ impl Spans {
 pub struct Coverage {
     pub deployments: Spans,
     pub incidents: Spans,
+    pub deployment_kinds: Spans,
 }
 
 impl Coverage {
@@ -110,6 +125,7 @@ impl Coverage {
         match kind {
             CoverageKind::Deployments => &self.deployments,
             CoverageKind::Incidents => &self.incidents,
+            CoverageKind::DeploymentKinds => &self.deployment_kinds,
         }
     }
 

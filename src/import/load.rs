@@ -6,7 +6,7 @@ use super::{Format, ImportError, Input, parse_samples};
 use crate::domain::{Team, is_production};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError, TimeLinks};
 use std::borrow::Borrow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc;
@@ -160,15 +160,20 @@ pub fn import_input(
                     sink(d)
                 })
             },
-            |rows| store.load_deployments_from(team, rows, &source),
+            // A file without a `kind` column says nothing of rework: its rows are only
+            // planned by default.
+            |rows, parsed| {
+                let kinds = || parsed.get().is_some_and(|(binding, _)| !binding.absent.contains(&"kind"));
+                store.load_deployments_from(team, rows, &source, &kinds)
+            },
         )?,
         ImportKind::Changes => pipelined(
             |sink| each_change(file, input, format, sink),
-            |rows| store.load_changes_from(team, rows, &source),
+            |rows, _| store.load_changes_from(team, rows, &source),
         )?,
         ImportKind::Incidents => pipelined(
             |sink| each_incident(file, input, format, sink),
-            |rows| {
+            |rows, _| {
                 let (report, links) = store.load_incidents_linking(team, rows, &source, link_by_time)?;
                 time_links = link_by_time.then_some(links);
                 Ok(report)
@@ -291,11 +296,13 @@ impl<T> Bin<T> {
 
 /// Parses on a second thread while the store loads, so a large file takes about as long
 /// as the slower of the two rather than both. A bad row ends the stream with its error,
-/// and the loader rolls the whole import back.
+/// and the loader rolls the whole import back. `load` is also handed what the parser
+/// returned (the header's binding, and the row count), set once the stream has ended.
 fn pipelined<T: Send>(
     parse: impl FnOnce(&mut dyn FnMut(T)) -> Result<Binding, ImportError> + Send,
     load: impl FnOnce(
         &mut dyn Iterator<Item = Result<Returned<'_, T>, ImportError>>,
+        &OnceCell<(Binding, usize)>,
     ) -> Result<LoadReport, LoadFailure<ImportError>>,
 ) -> Result<(LoadReport, usize, Binding), LoadError> {
     std::thread::scope(|scope| {
@@ -324,25 +331,25 @@ fn pipelined<T: Send>(
         });
         let bin = RefCell::new(Bin { rows: Vec::new(), back });
         let mut parser = Some(parser);
-        let mut parsed = None;
+        let parsed = OnceCell::new();
         let mut rows = receiver.into_iter().flatten().map(|row| Ok(Returned { row: Some(row), bin: &bin })).chain(
             std::iter::from_fn(|| {
                 // The stream ends where the parser ended: cleanly, or with the bad row.
                 match parser.take()?.join().expect("the parser thread does not panic") {
                     Ok(done) => {
-                        parsed = Some(done);
+                        let _ = parsed.set(done);
                         None
                     }
                     Err(e) => Some(Err(e)),
                 }
             }),
         );
-        let report = load(&mut rows).map_err(|e| match e {
+        let report = load(&mut rows, &parsed).map_err(|e| match e {
             LoadFailure::Source(e) => LoadError::Invalid(e),
             LoadFailure::Store(e) => LoadError::Store(e),
         })?;
         drop(rows);
-        let (binding, count) = parsed.expect("a load that succeeded read the stream to its end");
+        let (binding, count) = parsed.into_inner().expect("a load that succeeded read the stream to its end");
         Ok((report, count, binding))
     })
 }

@@ -16,14 +16,14 @@ const DAY: f64 = 86_400.0;
 /// The raw events a metric is computed from. Change failure rate is a share of
 /// deployments, so it rests on them: incidents are rare, and a team's incident export
 /// rarely starts and ends with one, so requiring their coverage too would blank the rate
-/// for most weeks. A failure an incident import adds later raises it then.
+/// for most weeks. A failure an incident import adds later raises it then. Rework rate
+/// rests on deployments whose kinds are known as well: without them it would count
+/// every deployment as planned.
 fn kinds(metric: DoraMetric) -> &'static [CoverageKind] {
-    use CoverageKind::{Deployments, Incidents};
+    use CoverageKind::{DeploymentKinds, Deployments, Incidents};
     match metric {
-        DoraMetric::DeploymentFrequency
-        | DoraMetric::ChangeLeadTime
-        | DoraMetric::ChangeFailureRate
-        | DoraMetric::ReworkRate => &[Deployments],
+        DoraMetric::DeploymentFrequency | DoraMetric::ChangeLeadTime | DoraMetric::ChangeFailureRate => &[Deployments],
+        DoraMetric::ReworkRate => &[Deployments, DeploymentKinds],
         DoraMetric::RecoveryTime => &[Incidents],
     }
 }
@@ -140,9 +140,22 @@ impl DataGap {
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
             [] => String::new(),
         };
-        let kind = self.kind.as_str();
+        let kind = self.kind.label();
         let (have, cover) = if self.metrics.len() == 1 { ("has", "covers") } else { ("have", "cover") };
         let days = format!("{:.0} of {:.0} days", self.covered_days().floor(), self.window.days().ceil());
+        if self.kind == CoverageKind::DeploymentKinds {
+            return if self.covered.is_empty() {
+                format!(
+                    "No import says which deployments in this window were hotfixes, rollbacks or fix-forwards, \
+                     so {metrics} {have} no data in it."
+                )
+            } else {
+                format!(
+                    "Only some imports say which deployments were hotfixes, rollbacks or fix-forwards, so \
+                     {metrics} {cover} {days}."
+                )
+            };
+        }
         match (self.covered.is_empty(), self.missing_since(), self.covered_from()) {
             (true, _, _) => format!("No {kind} data reaches this window, so {metrics} {have} no data in it."),
             (false, Some(since), _) => format!(
@@ -167,6 +180,10 @@ impl DataGap {
                 "Import newer incidents (`retro import incidents FILE`; add --covers FROM..TO when the export \
                  spans days without incidents), then resume the retro."
             }
+            CoverageKind::DeploymentKinds => {
+                "Import deployments with a `kind` column (planned, hotfix, rollback, fix_forward), or derive \
+                 them from git (`retro import git REPO`), then resume the retro."
+            }
         }
     }
 }
@@ -177,9 +194,15 @@ pub fn data_gaps(coverage: &Coverage, window: &Period) -> Vec<DataGap> {
         .into_iter()
         .filter_map(|kind| {
             let covered = coverage.of(kind).clip(window.start, window.end);
-            (covered.seconds() < window.end - window.start).then(|| DataGap {
+            // Kinds are missing only where deployments are known: a window the
+            // deployments do not reach is that gap, said once.
+            let needed = match kind {
+                CoverageKind::DeploymentKinds => coverage.deployments.clip(window.start, window.end).seconds(),
+                _ => window.end - window.start,
+            };
+            (covered.seconds() < needed).then(|| DataGap {
                 kind,
-                metrics: DoraMetric::ALL.into_iter().filter(|&m| kinds(m) == [kind]).collect(),
+                metrics: DoraMetric::ALL.into_iter().filter(|&m| kinds(m).contains(&kind)).collect(),
                 window: window.clone(),
                 covered,
             })

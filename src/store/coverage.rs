@@ -71,5 +71,6 @@ pub(super) fn read(conn: &Connection, team: TeamId) -> Result<Coverage, StoreErr
     Ok(Coverage {
         deployments: spans(conn, team, CoverageKind::Deployments)?,
         incidents: spans(conn, team, CoverageKind::Incidents)?,
+        deployment_kinds: spans(conn, team, CoverageKind::DeploymentKinds)?,
     })
 }

@@ -37,14 +37,29 @@ impl Touched {
     }
 }
 
+/// Whether an import says which of its deployments were planned and which were rework
+/// (hotfix, rollback, fix-forward). Asked once its rows are read: a file's columns are
+/// known only once its parser is done.
+pub type SaysKinds<'a> = &'a dyn Fn() -> bool;
+
+/// A source that gives every deployment's kind (a file with a `kind` column, a git
+/// history read by the rework rule).
+pub const KINDS_KNOWN: SaysKinds<'static> = &|| true;
+
+/// A source whose deployments carry no kind (most tools' APIs): they are stored as
+/// planned, and the rework rate of the days they cover stays "no data".
+pub const KINDS_UNKNOWN: SaysKinds<'static> = &|| false;
+
 /// Loads deployments; the days from the first to the last of them (and `declared`, a
-/// span the source says it covers) join the team's coverage.
+/// span the source says it covers) join the team's coverage of deployments, and of
+/// deployment kinds when `kinds` says the source gave them.
 pub(super) fn load_deployments<E>(
     conn: &Connection,
     team: TeamId,
     rows: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
     source: &str,
     declared: Option<(Timestamp, Timestamp)>,
+    kinds: SaysKinds<'_>,
 ) -> Result<LoadReport, LoadFailure<E>> {
     let mut index = DeploymentIndex::load(conn, team)?;
     let mut insert = conn.prepare_cached(
@@ -140,6 +155,9 @@ pub(super) fn load_deployments<E>(
         }
     }
     coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
+    if kinds() {
+        coverage::extend(conn, team, CoverageKind::DeploymentKinds, extent)?;
+    }
     if !inserted_any && updated_ids.is_empty() {
         return Ok(report);
     }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0008_day_summaries.sql"),
     include_str!("sql/0009_incidents_by_cause.sql"),
     include_str!("sql/0010_incident_link_counts.sql"),
+    include_str!("sql/0011_deployment_kind_coverage.sql"),
 ];
 
 /// The schema version this build writes.

@@ -18,7 +18,7 @@ mod summaries;
 mod teams;
 
 pub use error::{LoadFailure, StoreError};
-pub use events::{LoadReport, TimeLinks};
+pub use events::{KINDS_KNOWN, KINDS_UNKNOWN, LoadReport, SaysKinds, TimeLinks};
 pub use migrations::SCHEMA_VERSION;
 pub use open::{Found, inspect};
 pub use snapshot::{Snapshot, SnapshotOptions, SnapshotReport};
@@ -226,19 +226,21 @@ impl Store {
         rows: &[Deployment],
         source: &str,
     ) -> Result<LoadReport, StoreError> {
-        Ok(self.load_deployments_from(team, rows.iter().map(Ok::<_, Infallible>), source)?)
+        Ok(self.load_deployments_from(team, rows.iter().map(Ok::<_, Infallible>), source, KINDS_KNOWN)?)
     }
 
     /// [`Store::load_deployments`] from a stream of rows: the first `Err` rolls the whole
-    /// load back, so a file can be parsed while it is loaded.
+    /// load back, so a file can be parsed while it is loaded. `kinds`: whether the rows'
+    /// kinds come from the source or are only the default.
     pub fn load_deployments_from<E>(
         &mut self,
         team: &Team,
         rows: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
         source: &str,
+        kinds: SaysKinds<'_>,
     ) -> Result<LoadReport, LoadFailure<E>> {
         let declared = self.declared;
-        self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source, declared))
+        self.write_bulk(|tx| events::load_deployments(tx, team.id, rows, source, declared, kinds))
     }
 
     pub fn load_changes(&mut self, team: &Team, rows: &[Change], source: &str) -> Result<LoadReport, StoreError> {
@@ -263,10 +265,11 @@ impl Store {
         deployments: impl IntoIterator<Item = Result<impl Borrow<Deployment>, E>>,
         changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
         source: &str,
+        kinds: SaysKinds<'_>,
     ) -> Result<(LoadReport, LoadReport), LoadFailure<E>> {
         let declared = self.declared;
         self.write_bulk(|tx| {
-            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared, kinds)?;
             let changes = events::load_changes(tx, team.id, changes, source)?;
             Ok((deployments, changes))
         })
@@ -275,6 +278,7 @@ impl Store {
     /// Deployments, changes, then incidents, in one transaction: a source that exports all
     /// three (Four Keys' tables) lands all of it or none of it. `by_time` as for
     /// [`Store::load_incidents_linking`].
+    #[allow(clippy::too_many_arguments)] // the three streams, and what their source says
     pub fn load_events_from<E>(
         &mut self,
         team: &Team,
@@ -282,11 +286,12 @@ impl Store {
         changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
         incidents: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
         source: &str,
+        kinds: SaysKinds<'_>,
         by_time: bool,
     ) -> Result<([LoadReport; 3], TimeLinks), LoadFailure<E>> {
         let declared = self.declared;
         self.write_bulk(|tx| {
-            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared, kinds)?;
             let changes = events::load_changes(tx, team.id, changes, source)?;
             let (incidents, links) = events::load_incidents(tx, team.id, incidents, source, by_time, declared)?;
             Ok(([deployments, changes, incidents], links))
@@ -351,6 +356,7 @@ impl Store {
     /// stopped (`(item, position)` cursors, asked for once every row is loaded), in one
     /// transaction: an incremental importer lands its rows and its cursors together, or
     /// neither. The first `Err` of a stream rolls it all back.
+    #[allow(clippy::too_many_arguments)] // the three streams, and what their source says
     pub fn load_events_with_cursors_from<E>(
         &mut self,
         team: &Team,
@@ -358,11 +364,12 @@ impl Store {
         changes: impl IntoIterator<Item = Result<impl Borrow<Change>, E>>,
         incidents: impl IntoIterator<Item = Result<impl Borrow<Incident>, E>>,
         source: &str,
+        kinds: SaysKinds<'_>,
         cursors: impl FnOnce() -> Vec<(&'static str, String)>,
     ) -> Result<[LoadReport; 3], LoadFailure<E>> {
         let declared = self.declared;
         self.write_bulk(|tx| {
-            let deployments = events::load_deployments(tx, team.id, deployments, source, declared)?;
+            let deployments = events::load_deployments(tx, team.id, deployments, source, declared, kinds)?;
             let changes = events::load_changes(tx, team.id, changes, source)?;
             let incidents = events::load_incidents(tx, team.id, incidents, source, false, declared)?.0;
             for (item, position) in cursors() {

@@ -82,9 +82,15 @@ pub(super) fn load(
     };
     let (deployments_before, changes_before) = (before("deployments")?, before("changes")?);
     let infallible = |e: super::LoadFailure<Infallible>| StoreError::from(e);
-    report.deployments =
-        events::load_deployments(conn, team, snapshot.deployments().iter().map(Ok::<_, Infallible>), source, declared)
-            .map_err(infallible)?;
+    report.deployments = events::load_deployments(
+        conn,
+        team,
+        snapshot.deployments().iter().map(Ok::<_, Infallible>),
+        source,
+        declared,
+        events::KINDS_KNOWN,
+    )
+    .map_err(infallible)?;
     report.changes =
         events::load_changes(conn, team, snapshot.changes().map(Ok::<_, Infallible>), source).map_err(infallible)?;
 
@@ -201,7 +207,9 @@ pub(super) fn reuse(
         extent.add(first);
         extent.add(last);
     }
+    // The rework rule classified every deployment of the history.
     coverage::extend(conn, team, CoverageKind::Deployments, extent)?;
+    coverage::extend(conn, team, CoverageKind::DeploymentKinds, extent)?;
     Ok(Some(note.to_owned()))
 }
 

@@ -579,3 +579,63 @@ fn data_that_begins_mid_series_is_not_a_rise_in_deployments() {
     let baseline = f.table(&[window("2026-03-23", "2026-05-17")]).periods.remove(0);
     assert!(close(value(&baseline, Frequency), 2.0));
 }
+
+/// Most tools' deployment records (and a CSV without a `kind` column) do not say which
+/// deployments were hotfixes, rollbacks or fixes forward. Their rows are stored as
+/// planned, but the rework rate over their days is "no data", never a confident 0 %,
+/// and a retro says why; a later file with kinds measures the days it covers.
+#[test]
+fn deployments_without_kinds_give_no_rework_rate_until_a_file_says_them() {
+    let mut f = one_covered_week();
+    let w29 = f.week("2026-W29");
+    assert!(close(value(&w29, Frequency), 11.0 / 7.0));
+    // Failure rate rests on the deployments alone: 0 of 11 is a real 0 %.
+    assert!(close(value(&w29, DoraMetric::ChangeFailureRate), 0.0));
+    assert_eq!(value(&w29, DoraMetric::ReworkRate), None);
+    assert!(!w29.covers(DoraMetric::ReworkRate) && w29.covers(DoraMetric::ChangeFailureRate));
+
+    let gaps = retro::metrics::data_gaps(&f.store.coverage(&f.team).unwrap(), &window("2026-07-13", "2026-07-19"));
+    let kinds: Vec<_> = gaps.iter().filter(|g| g.kind == retro::domain::CoverageKind::DeploymentKinds).collect();
+    assert_eq!(kinds.len(), 1, "{gaps:?}");
+    assert_eq!(kinds[0].metrics, [DoraMetric::ReworkRate]);
+    assert_eq!(
+        kinds[0].describe(),
+        "No import says which deployments in this window were hotfixes, rollbacks or fix-forwards, so \
+         deployment rework rate has no data in it."
+    );
+    assert!(kinds[0].suggestion().contains("`kind` column"), "{}", kinds[0].suggestion());
+
+    // A window the deployments do not reach is one gap, said once: not a second one for kinds.
+    let before = retro::metrics::data_gaps(&f.store.coverage(&f.team).unwrap(), &window("2026-06-01", "2026-06-07"));
+    assert_eq!(
+        before.iter().map(|g| g.kind).collect::<Vec<_>>(),
+        [retro::domain::CoverageKind::Deployments, retro::domain::CoverageKind::Incidents]
+    );
+
+    // W30 from a file that says kinds: 1 hotfix of 4. W29 stays "no data".
+    f.import(
+        ImportKind::Deployments,
+        "id,deployed_at,kind
+         k1,2026-07-20 10:00:00,planned
+         k2,2026-07-21 10:00:00,hotfix
+         k3,2026-07-22 10:00:00,
+         k4,2026-07-23 10:00:00,planned",
+    );
+    let table = f.table(&[
+        Period::parse_label("2026-W29", UtcOffset::UTC).unwrap(),
+        Period::parse_label("2026-W30", UtcOffset::UTC).unwrap(),
+    ]);
+    assert_eq!(value(&table.periods[0], DoraMetric::ReworkRate), None);
+    assert!(close(value(&table.periods[1], DoraMetric::ReworkRate), 25.0));
+    assert_eq!(table.periods[1].rework_deployments, 1);
+    let mut out = Vec::new();
+    write_table(&table, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let w29 = text.lines().find(|l| l.starts_with("2026-W29")).unwrap();
+    assert!(w29.trim_end().ends_with("no data"), "{text}");
+    assert!(text.contains("25.0% (1 of 4)"), "{text}");
+    // The JSON report leaves the count of rework deployments out where kinds are unknown.
+    let json = to_json(&table);
+    assert!(json["periods"][0]["rework_deployments"].is_null(), "{json}");
+    assert_eq!(json["periods"][1]["rework_deployments"], 1);
+}

@@ -378,6 +378,8 @@ fn a_re_run_reads_new_rows_and_duplicates_nothing() {
     assert_eq!(w.dora.get(DoraMetric::ChangeLeadTime).value, Some(4.0));
     assert_eq!(w.dora.get(DoraMetric::ChangeFailureRate).value, Some(60.0));
     assert_eq!(w.dora.get(DoraMetric::RecoveryTime).value, Some(4.5));
+    // DevLake's domain layer does not say which deployments were hotfixes: no rework rate.
+    assert_eq!(w.dora.get(DoraMetric::ReworkRate).value, None);
     // The same as importing everything at once into a fresh store.
     let mut fresh = Fixture::new();
     fresh.import(&url).unwrap();

@@ -886,7 +886,7 @@ fn another_teams_events_never_enter_a_teams_metrics() {
 /// Deployments and incidents both known for `[from, to)`.
 fn covering(from: &str, to: &str) -> Coverage {
     let span = || Spans::union([(t(from), t(to))]);
-    Coverage { deployments: span(), incidents: span() }
+    Coverage { deployments: span(), incidents: span(), deployment_kinds: span() }
 }
 
 fn deployment(at: &str, status: DeployStatus, kind: DeployKind, caused: bool) -> DeploymentFact {

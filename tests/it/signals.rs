@@ -562,9 +562,10 @@ fn no_quality_signal_when_quality_holds_or_is_not_watched_or_speed_holds() {
 
 // --- thresholds, steady histories, the demo --------------------------------------------
 
-/// Deployments and incidents known for `[from, to)`.
+/// Deployments (with their kinds) and incidents known for `[from, to)`.
 fn covered(from: Timestamp, to: Timestamp) -> Coverage {
-    Coverage { deployments: Spans::union([(from, to)]), incidents: Spans::union([(from, to)]) }
+    let span = Spans::union([(from, to)]);
+    Coverage { deployments: span.clone(), incidents: span.clone(), deployment_kinds: span }
 }
 
 #[test]

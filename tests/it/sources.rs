@@ -118,6 +118,8 @@ fn github_deployments_give_frequency_and_failure_rate() {
     assert_eq!(value(&w, DoraMetric::ChangeFailureRate).0, round(100.0 / 3.0));
     // The deployments API names no commit time: no lead time without a clone.
     assert_eq!(value(&w, DoraMetric::ChangeLeadTime).0, None);
+    // Nor whether a deployment was a hotfix: no rework rate, not 0 %.
+    assert_eq!(value(&w, DoraMetric::ReworkRate).0, None);
 }
 
 #[test]
@@ -249,6 +251,7 @@ fn github_runs_of_the_deploy_workflow_give_the_metrics() {
     assert_eq!(value(&w, DoraMetric::DeploymentFrequency), (round(4.0 / 7.0), 4));
     // 2002 concluded failure: 1 of 4.
     assert_eq!(value(&w, DoraMetric::ChangeFailureRate).0, Some(25.0));
+    assert_eq!(value(&w, DoraMetric::ReworkRate).0, None, "a run does not say it was a hotfix");
     // Head commit to completion (updated_at): 2001 2 h, 2002 6 h, 2005 24 h.
     assert_eq!(value(&w, DoraMetric::ChangeLeadTime), (Some(6.0), 3));
 }
@@ -301,6 +304,7 @@ fn gitlab_deployments_give_the_metrics() {
     // 41, 42 (failed) and 45 in production; 43 went to staging.
     assert_eq!(value(&w, DoraMetric::DeploymentFrequency), (round(3.0 / 7.0), 3));
     assert_eq!(value(&w, DoraMetric::ChangeFailureRate).0, round(100.0 / 3.0));
+    assert_eq!(value(&w, DoraMetric::ReworkRate).0, None, "GitLab's deployments have no kind");
     // Commit to deployable.finished_at: 41 2 h, 42 1 h, 45 24 h; the median is 2 h.
     assert_eq!(value(&w, DoraMetric::ChangeLeadTime), (Some(2.0), 3));
 }

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../src/store/sql/0008_day_summaries.sql"),
     include_str!("../../src/store/sql/0009_incidents_by_cause.sql"),
     include_str!("../../src/store/sql/0010_incident_link_counts.sql"),
+    include_str!("../../src/store/sql/0011_deployment_kind_coverage.sql"),
 ];
 
 fn tables(path: &std::path::Path) -> Vec<String> {
@@ -111,18 +112,22 @@ fn a_store_at_every_earlier_version_is_upgraded_keeping_its_rows() {
         assert_eq!(team.utc_offset, UtcOffset::from_minutes(60).unwrap(), "version {version}");
         assert_eq!(store.team_counts(&team).unwrap().deployments, 1, "version {version}");
         // The incidents' link diagnostics are counted on the first open (0010): i1 names
-        // a deployment made after it started, i2 none.
-        assert!(store.incident_counts_kept(&team).unwrap(), "version {version}");
+        // a deployment made after it started, i2 none. A store already at 10 had them
+        // written by hand here, past its counts: they are counted from the events.
+        assert_eq!(store.incident_counts_kept(&team).unwrap(), version < 10, "version {version}");
         let diagnostics = store.link_diagnostics(&team).unwrap();
         assert_eq!(
             (diagnostics.incidents_before_their_deployment, diagnostics.incidents_without_production_deployment),
             (1, 1),
             "version {version}"
         );
+        let coverage = store.coverage(&team).unwrap();
         if version < 4 {
             // Coverage did not exist yet: it is backfilled from the events.
-            assert_eq!(store.coverage(&team).unwrap().deployments.as_slice().len(), 1, "version {version}");
+            assert_eq!(coverage.deployments.as_slice().len(), 1, "version {version}");
         }
+        // One planned deployment from a file says nothing of kinds (0011).
+        assert!(coverage.deployment_kinds.is_empty(), "version {version}");
         if version < 7 {
             // 0007 gave actions the note they came from: old actions have none.
             let conn = rusqlite::Connection::open(&path).unwrap();
@@ -145,5 +150,50 @@ fn a_store_at_every_earlier_version_is_upgraded_keeping_its_rows() {
             assert_eq!(draft.target, retro::domain::NoteTarget::Edit(retro::domain::NoteId(1)), "version {version}");
             assert_eq!(draft.body, "Reviews wait on one", "version {version}");
         }
+    }
+}
+
+/// Before 0011 a store did not record which imports gave deployment kinds. The upgrade
+/// keeps the rework rate of teams whose rows show their sources do (a git history, the
+/// demo, any deployment that is not planned) and leaves the others "no data".
+#[test]
+fn the_upgrade_to_deployment_kind_coverage_keeps_it_only_where_the_rows_show_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v10.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..10] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 10).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        let mut sql = String::new();
+        for (id, (team, source, kind)) in [
+            ("from-git", "git:/src/app", "planned"),
+            ("hotfixes", "csv", "hotfix"),
+            ("planned-only", "csv", "planned"),
+            ("github", "github", "planned"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = id + 1;
+            sql.push_str(&format!(
+                "INSERT INTO teams (id, name, utc_offset_minutes, created_at) VALUES ({id}, '{team}', 0, 0);
+                 INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production, status, kind)
+                 VALUES ({id}, 'd1', '{source}', 1767225600, 'production', 1, 'success', 'planned'),
+                        ({id}, 'd2', '{source}', 1767312000, 'production', 1, 'success', '{kind}');
+                 INSERT INTO coverage (team_id, kind, start_at, end_at) VALUES ({id}, 'deployments', 1766966400, 1767571200);"
+            ));
+        }
+        conn.execute_batch(&sql).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    for (team, kept) in [("from-git", true), ("hotfixes", true), ("planned-only", false), ("github", false)] {
+        let team = store.team_by_name(team).unwrap().unwrap();
+        let coverage = store.coverage(&team).unwrap();
+        assert_eq!(coverage.deployments.as_slice(), [(1766966400, 1767571200)], "{}", team.name);
+        let expected = if kept { coverage.deployments.clone() } else { Default::default() };
+        assert_eq!(coverage.deployment_kinds, expected, "{}", team.name);
     }
 }

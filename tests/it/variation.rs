@@ -103,12 +103,12 @@ fn seven_weeks(failed: usize) -> MetricTable {
     let mut store = Store::open_in_memory().unwrap();
     let team = store.add_team("noise", retro::domain::UtcOffset::UTC).unwrap();
     let monday = chrono::NaiveDate::from_ymd_opt(2024, 12, 30).unwrap();
-    let mut csv = String::from("id,deployed_at,status\n");
+    let mut csv = String::from("id,deployed_at,status,kind\n");
     for week in 0..7 {
         for i in 0..25 {
             let day = monday + chrono::Days::new(7 * week + (i % 7) as u64);
             let status = if week == 6 && i < failed { "failed" } else { "success" };
-            csv.push_str(&format!("d{week}-{i},{day} {:02}:00:00,{status}\n", 8 + i / 7));
+            csv.push_str(&format!("d{week}-{i},{day} {:02}:00:00,{status},planned\n", 8 + i / 7));
         }
     }
     import_bytes(&mut store, &team, ImportKind::Deployments, "d.csv", csv.as_bytes(), Format::Csv).unwrap();

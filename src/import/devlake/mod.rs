@@ -150,7 +150,9 @@ pub fn import_project(
     };
     let ([deployment_report, change_report, incident_report], read) = pipelined(read, |s| {
         let cursors = || stopped.get().cloned().unwrap_or_default();
-        store.load_events_with_cursors_from(team, s.deployments(), s.changes(), s.incidents(), &source, cursors)
+        // DevLake's domain layer does not say whether a deployment was a hotfix.
+        let kinds = crate::store::KINDS_UNKNOWN;
+        store.load_events_with_cursors_from(team, s.deployments(), s.changes(), s.incidents(), &source, kinds, cursors)
     })
     .map_err(|e| match e {
         LoadFailure::Source(e) => e,

@@ -14,7 +14,7 @@ use super::pipeline::{Event, pipelined};
 use super::records::Input;
 use crate::domain::{Change, Deployment, Team, Timestamp, parse_timestamp};
 use crate::import::git::{self, GitImportError};
-use crate::store::{LoadFailure, LoadReport, Store, StoreError};
+use crate::store::{KINDS_UNKNOWN, LoadFailure, LoadReport, Store, StoreError};
 use rustc_hash::FxHashSet;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -224,7 +224,8 @@ fn load_with(
         Ok(summary)
     };
     let ((deployments, changes), mut summary) = pipelined(read, |streams| {
-        store.load_deployments_and_changes_from(team, streams.deployments(), streams.changes(), source)
+        // GitHub's and GitLab's deployments do not say which were hotfixes or rollbacks.
+        store.load_deployments_and_changes_from(team, streams.deployments(), streams.changes(), source, KINDS_UNKNOWN)
     })
     .map_err(|e| match e {
         LoadFailure::Source(e) => e,

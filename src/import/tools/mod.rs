@@ -324,7 +324,9 @@ fn import_four_keys_with(
         Ok((counts, tables))
     };
     let (([d, c, i], links), (counts, tables)) = pipelined(read, |s| {
-        store.load_events_from(team, s.deployments(), s.changes(), s.incidents(), "fourkeys", by_time)
+        // Four Keys' deployments table has no kind.
+        let kinds = crate::store::KINDS_UNKNOWN;
+        store.load_events_from(team, s.deployments(), s.changes(), s.incidents(), "fourkeys", kinds, by_time)
     })
     .map_err(load_error)?;
     let mut loaded = vec![
