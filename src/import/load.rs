@@ -2,14 +2,12 @@
 
 use super::columns::Binding;
 use super::events::{each_change, each_deployment, each_incident};
+use super::pipeline::{Event, pipelined};
 use super::{Format, ImportError, Input, parse_samples};
 use crate::domain::{Team, is_production};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError, TimeLinks};
-use std::borrow::Borrow;
-use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::mpsc;
 
 /// What a file holds, or `git` for a repository's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -151,34 +149,40 @@ pub fn import_input(
     let mut other_environments = BTreeMap::new();
     let mut time_links = None;
     let (report, rows, binding) = match kind {
-        ImportKind::Deployments => pipelined(
-            |sink| {
+        ImportKind::Deployments => {
+            let parse = counting(|emit| {
                 each_deployment(file, input, format, |d| {
                     if !is_production(&d.environment) {
                         *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
                     }
-                    sink(d)
+                    emit(Event::Deployment(d));
                 })
-            },
-            // A file without a `kind` column says nothing of rework: its rows are only
-            // planned by default.
-            |rows, parsed| {
-                let kinds = || parsed.get().is_some_and(|(binding, _)| !binding.absent.contains(&"kind"));
-                store.load_deployments_from(team, rows, &source, &kinds)
-            },
-        )?,
-        ImportKind::Changes => pipelined(
-            |sink| each_change(file, input, format, sink),
-            |rows, _| store.load_changes_from(team, rows, &source),
-        )?,
-        ImportKind::Incidents => pipelined(
-            |sink| each_incident(file, input, format, sink),
-            |rows, _| {
-                let (report, links) = store.load_incidents_linking(team, rows, &source, link_by_time)?;
+            });
+            let (report, (binding, rows)) = pipelined(parse, |s| {
+                // A file without a `kind` column says nothing of rework: its rows are
+                // only planned by default.
+                let kinds = || s.read().is_some_and(|(binding, _)| !binding.absent.contains(&"kind"));
+                store.load_deployments_from(team, s.deployments(), &source, &kinds)
+            })
+            .map_err(load_error)?;
+            (report, rows, binding)
+        }
+        ImportKind::Changes => {
+            let parse = counting(|emit| each_change(file, input, format, |c| emit(Event::Change(c))));
+            let (report, (binding, rows)) =
+                pipelined(parse, |s| store.load_changes_from(team, s.changes(), &source)).map_err(load_error)?;
+            (report, rows, binding)
+        }
+        ImportKind::Incidents => {
+            let parse = counting(|emit| each_incident(file, input, format, |i| emit(Event::Incident(i))));
+            let (report, (binding, rows)) = pipelined(parse, |s| {
+                let (report, links) = store.load_incidents_linking(team, s.incidents(), &source, link_by_time)?;
                 time_links = link_by_time.then_some(links);
                 Ok(report)
-            },
-        )?,
+            })
+            .map_err(load_error)?;
+            (report, rows, binding)
+        }
         ImportKind::Metrics => {
             // Metric values are a few rows a period: read whole.
             let bytes = match input {
@@ -253,103 +257,23 @@ pub fn import_input(
     })
 }
 
-/// Rows travel from the parser to the loader in batches this long.
-const BATCH: usize = 4096;
-
-/// A parsed row as the loader sees it. Dropped, it goes into `bin`, and full bins go
-/// back to the parse thread to be freed there: freeing a row's strings was about a
-/// twentieth of the loader's time, and the loader is the slower thread.
-struct Returned<'a, T> {
-    row: Option<T>,
-    bin: &'a RefCell<Bin<T>>,
-}
-
-impl<T> Borrow<T> for Returned<'_, T> {
-    fn borrow(&self) -> &T {
-        self.row.as_ref().expect("a row is taken only when it is dropped")
-    }
-}
-
-impl<T> Drop for Returned<'_, T> {
-    fn drop(&mut self) {
-        if let Some(row) = self.row.take() {
-            self.bin.borrow_mut().put(row);
-        }
-    }
-}
-
-/// Rows the loader is done with, on their way back to the parse thread.
-struct Bin<T> {
-    rows: Vec<T>,
-    back: mpsc::SyncSender<Vec<T>>,
-}
-
-impl<T> Bin<T> {
-    fn put(&mut self, row: T) {
-        self.rows.push(row);
-        if self.rows.len() == BATCH {
-            // When the parser has ended (or is behind on freeing), the rows are freed here.
-            let _ = self.back.try_send(std::mem::take(&mut self.rows));
-        }
-    }
-}
-
-/// Parses on a second thread while the store loads, so a large file takes about as long
-/// as the slower of the two rather than both. A bad row ends the stream with its error,
-/// and the loader rolls the whole import back. `load` is also handed what the parser
-/// returned (the header's binding, and the row count), set once the stream has ended.
-fn pipelined<T: Send>(
-    parse: impl FnOnce(&mut dyn FnMut(T)) -> Result<Binding, ImportError> + Send,
-    load: impl FnOnce(
-        &mut dyn Iterator<Item = Result<Returned<'_, T>, ImportError>>,
-        &OnceCell<(Binding, usize)>,
-    ) -> Result<LoadReport, LoadFailure<ImportError>>,
-) -> Result<(LoadReport, usize, Binding), LoadError> {
-    std::thread::scope(|scope| {
-        // Room for 64,000 rows, so the parser keeps going while the loader reads what
-        // it needs from the store before its first insert, yet holds a few MB at most.
-        let (sender, receiver) = mpsc::sync_channel::<Vec<T>>(16);
-        let (back, freed) = mpsc::sync_channel::<Vec<T>>(4);
-        let parser = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut count = 0;
-            // A send fails only when the loader has stopped on an error of its own.
-            let result = parse(&mut |row| {
-                count += 1;
-                batch.push(row);
-                if batch.len() == BATCH {
-                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                    while let Ok(used) = freed.try_recv() {
-                        drop(used);
-                    }
-                }
-            });
-            if !batch.is_empty() {
-                let _ = sender.send(batch);
-            }
-            result.map(|binding| (binding, count))
-        });
-        let bin = RefCell::new(Bin { rows: Vec::new(), back });
-        let mut parser = Some(parser);
-        let parsed = OnceCell::new();
-        let mut rows = receiver.into_iter().flatten().map(|row| Ok(Returned { row: Some(row), bin: &bin })).chain(
-            std::iter::from_fn(|| {
-                // The stream ends where the parser ended: cleanly, or with the bad row.
-                match parser.take()?.join().expect("the parser thread does not panic") {
-                    Ok(done) => {
-                        let _ = parsed.set(done);
-                        None
-                    }
-                    Err(e) => Some(Err(e)),
-                }
-            }),
-        );
-        let report = load(&mut rows, &parsed).map_err(|e| match e {
-            LoadFailure::Source(e) => LoadError::Invalid(e),
-            LoadFailure::Store(e) => LoadError::Store(e),
+/// `parse`, counting the rows it emits.
+fn counting<'a>(
+    parse: impl FnOnce(&mut dyn FnMut(Event)) -> Result<Binding, ImportError> + Send + 'a,
+) -> impl FnOnce(&mut dyn FnMut(Event)) -> Result<(Binding, usize), ImportError> + Send + 'a {
+    move |emit| {
+        let mut rows = 0;
+        let binding = parse(&mut |event| {
+            rows += 1;
+            emit(event);
         })?;
-        drop(rows);
-        let (binding, count) = parsed.into_inner().expect("a load that succeeded read the stream to its end");
-        Ok((report, count, binding))
-    })
+        Ok((binding, rows))
+    }
+}
+
+fn load_error(e: LoadFailure<ImportError>) -> LoadError {
+    match e {
+        LoadFailure::Source(e) => LoadError::Invalid(e),
+        LoadFailure::Store(e) => LoadError::Store(e),
+    }
 }
