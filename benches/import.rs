@@ -44,6 +44,121 @@ fn import_million_rows(c: &mut Criterion) {
     group.finish();
 }
 
+/// The floor under `import_million_rows` on this machine: the same rows, parsed and
+/// linked beforehand, inserted by plain prepared statements in one transaction with the
+/// store's pragmas, then committed and checkpointed. No parsing, no repeated-id check,
+/// no upsert, no lookup, no summaries. Into retro's schema (the indexes the metrics and
+/// the loader rely on), and into tables with nothing but the unique key per team and
+/// external id that an idempotent import needs at the least.
+fn sqlite_floor_of_million_rows(c: &mut Criterion) {
+    let data = common::million_changes();
+    let rows = (data.deployments.len() + data.changes.len()) as u64;
+    // Each change's deployment row and time, worked out before the clock starts: the
+    // deployments of an empty table get row ids 1, 2, ... in order.
+    let row_ids: std::collections::HashMap<&str, (i64, &retro::domain::Deployment)> =
+        data.deployments.iter().enumerate().map(|(i, d)| (d.external_id.as_str(), (i as i64 + 1, d))).collect();
+    let links: Vec<(Option<i64>, Option<retro::domain::Timestamp>)> = data
+        .changes
+        .iter()
+        .map(|c| {
+            let shipped = c.deployment_id.as_deref().and_then(|id| row_ids.get(id));
+            let at = shipped.filter(|(_, d)| d.is_production() && d.deployed_at >= c.committed_at);
+            (shipped.map(|(id, _)| *id), at.map(|(_, d)| d.deployed_at))
+        })
+        .collect();
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10).measurement_time(Duration::from_secs(60)).throughput(Throughput::Elements(rows));
+    let retro_schema = |path: &Path| {
+        let mut store = Store::open(path).unwrap();
+        store.add_team("bench", UtcOffset::UTC).unwrap();
+    };
+    let unique_keys_only = |path: &Path| {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.pragma_update(None, "page_size", 8192).unwrap();
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE deployments (id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL, external_id TEXT NOT NULL,
+                 source TEXT NOT NULL, deployed_at INTEGER NOT NULL, environment TEXT NOT NULL,
+                 is_production INTEGER NOT NULL, service TEXT, status TEXT NOT NULL, kind TEXT NOT NULL,
+                 UNIQUE (team_id, external_id)) STRICT;
+             CREATE TABLE changes (id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL, external_id TEXT NOT NULL,
+                 source TEXT NOT NULL, committed_at INTEGER NOT NULL, deployment_external_id TEXT, service TEXT,
+                 deployment_ref INTEGER, deployed_at INTEGER, UNIQUE (team_id, external_id)) STRICT;",
+        )
+        .unwrap();
+    };
+    for (name, create) in [("retro_schema", &retro_schema as &dyn Fn(&Path)), ("unique_keys_only", &unique_keys_only)] {
+        group.bench_function(format!("sqlite_floor_{rows}_rows_{name}"), |b| {
+            b.iter_with_setup(
+                || {
+                    let db = tempfile::NamedTempFile::new_in(common::data_dir()).unwrap();
+                    create(db.path());
+                    db
+                },
+                |db| {
+                    insert_prelinked(db.path(), &data, &links);
+                    drop(db);
+                },
+            )
+        });
+    }
+    group.finish();
+}
+
+/// Inserts `data` for team 1 into a store whose tables are empty, as plainly as SQLite
+/// allows, and closes it.
+fn insert_prelinked(
+    path: &Path,
+    data: &retro::synth::Dataset,
+    links: &[(Option<i64>, Option<retro::domain::Timestamp>)],
+) {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.pragma_update(None, "temp_store", "MEMORY").unwrap();
+    conn.pragma_update(None, "cache_size", -65_536).unwrap();
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO deployments (team_id, external_id, source, deployed_at, environment, is_production,
+                                          service, status, kind)
+                 VALUES (1, ?1, 'csv', ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .unwrap();
+        for d in &data.deployments {
+            let values = rusqlite::params![
+                d.external_id,
+                d.deployed_at,
+                d.environment,
+                d.is_production(),
+                d.service,
+                d.status.as_str(),
+                d.kind.as_str()
+            ];
+            insert.execute(values).unwrap();
+        }
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO changes (team_id, external_id, source, committed_at, deployment_external_id, service,
+                                      deployment_ref, deployed_at)
+                 VALUES (1, ?1, 'csv', ?2, ?3, ?4, ?5, ?6)",
+            )
+            .unwrap();
+        for (c, (deployment_ref, deployed_at)) in data.changes.iter().zip(links) {
+            let values = rusqlite::params![
+                c.external_id,
+                c.committed_at,
+                c.deployment_id,
+                c.service,
+                deployment_ref,
+                deployed_at
+            ];
+            insert.execute(values).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
 /// One deployment whose record also carries 100,000 keys retro does not use (a webhook
 /// payload flattened by some tool): reading the keys must stay linear.
 fn import_json_record_of_100000_keys(c: &mut Criterion) {
@@ -122,5 +237,11 @@ fn write_changes_json(data: &retro::synth::Dataset, path: &Path) -> std::io::Res
     w.flush()
 }
 
-criterion_group!(benches, import_million_rows, import_json_record_of_100000_keys, import_peak_memory);
+criterion_group!(
+    benches,
+    import_million_rows,
+    sqlite_floor_of_million_rows,
+    import_json_record_of_100000_keys,
+    import_peak_memory
+);
 criterion_main!(benches);
