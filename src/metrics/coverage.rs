@@ -146,12 +146,12 @@ impl DataGap {
         if self.kind == CoverageKind::DeploymentKinds {
             return if self.covered.is_empty() {
                 format!(
-                    "No import says which deployments in this window were hotfixes, rollbacks or fix-forwards, \
+                    "No import says which deployments in this window were hotfixes, rollbacks or fixes forward, \
                      so {metrics} {have} no data in it."
                 )
             } else {
                 format!(
-                    "Only some imports say which deployments were hotfixes, rollbacks or fix-forwards, so \
+                    "Only some imports say which deployments were hotfixes, rollbacks or fixes forward, so \
                      {metrics} {cover} {days}."
                 )
             };

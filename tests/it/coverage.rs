@@ -600,7 +600,7 @@ fn deployments_without_kinds_give_no_rework_rate_until_a_file_says_them() {
     assert_eq!(kinds[0].metrics, [DoraMetric::ReworkRate]);
     assert_eq!(
         kinds[0].describe(),
-        "No import says which deployments in this window were hotfixes, rollbacks or fix-forwards, so \
+        "No import says which deployments in this window were hotfixes, rollbacks or fixes forward, so \
          deployment rework rate has no data in it."
     );
     assert!(kinds[0].suggestion().contains("`kind` column"), "{}", kinds[0].suggestion());
@@ -638,4 +638,32 @@ fn deployments_without_kinds_give_no_rework_rate_until_a_file_says_them() {
     let json = to_json(&table);
     assert!(json["periods"][0]["rework_deployments"].is_null(), "{json}");
     assert_eq!(json["periods"][1]["rework_deployments"], 1);
+}
+
+/// At 80x24, three gaps with what to import for each would push the safety check, the
+/// one thing this stage asks of the team, off the screen: the gaps then take one line
+/// each, as many as fit, and the votes stay whole.
+#[test]
+fn the_first_stage_at_80x24_keeps_the_safety_check_in_view_beside_three_gaps() {
+    use crate::common::render;
+    let f = lagging();
+    let mut backend = retro::tui::Backend::new(f.store);
+    let team = f.team.clone();
+    let r = backend.store.start_retro(&team, &window("2026-11-13", "2026-11-26"), now()).unwrap();
+    let (mut app, _) = retro::tui::app::App::new(backend.store.teams().unwrap(), Some(team), now());
+    retro::tui::apply_effect(&mut backend, &mut app, retro::tui::app::Effect::OpenRetro(r.id)).unwrap();
+    // Deployments stop on 15 November, no incidents, and the file gave no kinds.
+    assert_eq!(app.retro.as_ref().unwrap().flow.data_gaps.len(), 3);
+
+    let roomy = render(&app, 120, 40);
+    assert!(roomy.contains("retro import deployments FILE") && roomy.contains("`kind` column"), "{roomy}");
+
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Safety check"), "{screen}");
+    for vote in ["5  I'll talk about anything", "1  I won't say much"] {
+        assert!(screen.contains(vote), "{vote}: {screen}");
+    }
+    assert!(screen.contains("nothing is known since"), "the first gap is said: {screen}");
+    assert!(screen.contains("more on the Data stage"), "and where the rest is: {screen}");
+    assert!(!screen.contains("retro import deployments FILE"), "without the long suggestions: {screen}");
 }

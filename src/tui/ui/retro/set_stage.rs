@@ -14,30 +14,24 @@ them. Where the numbers moved, we ask what in the system made it so.";
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) {
     let flow = &screen.flow;
     let cursor = screen.cursor_on(Stage::SetTheStage);
-    let mut lines = vec![Line::raw(FRAMING), Line::raw("")];
-    // Before anyone reads a number: what the data does not cover in this window.
-    for gap in &flow.data_gaps {
-        lines.push(Line::styled(gap.describe(), theme.warning()));
-        lines.push(Line::styled(gap.suggestion(), theme.dim()));
-        lines.push(Line::raw(""));
-    }
-    lines.extend([
+    let width = usize::from(area.width.saturating_sub(2));
+    let mut votes = vec![
         Line::styled("Safety check: how freely can you speak here?", theme.title()),
         Line::styled(
             "Everyone votes anonymously (a poll, folded paper); enter how many chose each score.",
             theme.dim(),
         ),
-    ]);
+    ];
     let scale = VoteKind::Safety.scale();
     for (row, score) in (1..=VoteCounts::TOP_SCORE).rev().enumerate() {
         let words = scale[usize::from(score - 1)];
         let style = if row == cursor { theme.selected() } else { Default::default() };
-        lines.push(Line::from(vec![
+        votes.push(Line::from(vec![
             Span::styled(format!(" {score}  {words:<58}"), style),
             Span::styled(format!("{:>4} ", flow.safety.get(score)), style),
         ]));
     }
-    lines.push(Line::styled(
+    votes.push(Line::styled(
         match flow.safety.median() {
             None => "No votes yet.".to_owned(),
             Some(m) => format!("{} votes · median {m}", flow.safety.total()),
@@ -46,16 +40,21 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     ));
     let low = flow.safety_is_low();
     if low {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        votes.push(Line::raw(""));
+        votes.push(Line::styled(
             "The median vote is 2 or less: people do not feel safe to speak. Consider spending this retro on \
              safety first, with the prompts below, before the numbers. Go on when the team is ready.",
             theme.warning(),
         ));
     }
+    let framing = [Line::raw(FRAMING), Line::raw("")];
+    // Before anyone reads a number: what the data does not cover in this window, in
+    // what room the votes leave (they are what this stage is for).
+    let room = usize::from(area.height).saturating_sub(rows(&framing, width) + rows(&votes, width));
+    let gaps = gap_lines(flow, theme, width, room);
+    let lines: Vec<Line> = framing.into_iter().chain(gaps).chain(votes).collect();
     // The framing wraps; the prompts below take what is left and scroll.
-    let width = usize::from(area.width.saturating_sub(2));
-    let height: usize = lines.iter().map(|l| crate::text::wrap(&l.to_string(), width).len()).sum();
+    let height = rows(&lines, width);
     let height = (height as u16).min(area.height);
     let block = Block::new().padding(Padding::horizontal(1));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(block);
@@ -92,4 +91,49 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
     let selected = cursor.checked_sub(VOTE_ROWS);
     let list = List::new(items).block(Block::new().padding(Padding::horizontal(1))).highlight_style(theme.selected());
     frame.render_stateful_widget(list, prompts, &mut ListState::default().with_selected(selected));
+}
+
+/// How many rows `lines` take, wrapped at `width`.
+fn rows(lines: &[Line], width: usize) -> usize {
+    lines.iter().map(|l| crate::text::wrap(&l.to_string(), width).len()).sum()
+}
+
+/// The data gaps in at most `room` rows: each with what to import; or, when that does
+/// not fit, each in its sentence and where to read what to import; or as many as fit
+/// and how many more the Data stage says.
+fn gap_lines(flow: &crate::retro::flow::Flow, theme: &Theme, width: usize, room: usize) -> Vec<Line<'static>> {
+    let gaps = &flow.data_gaps;
+    let full: Vec<Line> = gaps
+        .iter()
+        .flat_map(|gap| {
+            [Line::styled(gap.describe(), theme.warning()), Line::styled(gap.suggestion(), theme.dim()), Line::raw("")]
+        })
+        .collect();
+    if rows(&full, width) <= room {
+        return full;
+    }
+    let said: Vec<Line> = gaps.iter().map(|gap| Line::styled(gap.describe(), theme.warning())).collect();
+    let fitting = |tail: &Line| {
+        (0..=said.len()).rev().find(|&n| rows(&said[..n], width) + rows(std::slice::from_ref(tail), width) < room)
+    };
+    let how = Line::styled("What to import for each: `retro import --help` and docs/import.md.", theme.dim());
+    if fitting(&how) == Some(said.len()) {
+        return said.into_iter().chain([how, Line::raw("")]).collect();
+    }
+    let more = |n: usize| {
+        Line::styled(
+            format!("{} more on the Data stage, with what the data does not cover.", gaps.len() - n),
+            theme.dim(),
+        )
+    };
+    // The count of the rest takes as many rows for any count: measure it with all left.
+    let gist = Line::styled(
+        "The data does not cover all of this window: the Data stage says what is missing.",
+        theme.warning(),
+    );
+    match fitting(&more(0)) {
+        Some(n) if n > 0 => said.into_iter().take(n).chain([more(n), Line::raw("")]).collect(),
+        _ if rows(std::slice::from_ref(&gist), width) < room => vec![gist, Line::raw("")],
+        _ => Vec::new(),
+    }
 }
