@@ -420,17 +420,23 @@ fn as_planned_only_in_periods_when_the_action_was_open() {
     assert!(w19.contains("2026-W19") && !w19.contains("as planned"), "{w19}");
 }
 
-#[test]
-fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() {
-    use crate::common::render;
+/// A retro over 13..26 November on [`lagging`] data, opened in the app.
+fn lagging_retro() -> (retro::tui::Backend, retro::tui::app::App) {
     let f = lagging();
     let mut backend = retro::tui::Backend::new(f.store);
     let team = f.team.clone();
-    // The default first window: the last 14 days, 13..26 November. Deployments are known
-    // up to Sunday 15 November: 3 of its 14 days (cut at now, 13.5 days, begun on 14).
     let r = backend.store.start_retro(&team, &window("2026-11-13", "2026-11-26"), now()).unwrap();
     let (mut app, _) = retro::tui::app::App::new(backend.store.teams().unwrap(), Some(team), now());
     retro::tui::apply_effect(&mut backend, &mut app, retro::tui::app::Effect::OpenRetro(r.id)).unwrap();
+    (backend, app)
+}
+
+#[test]
+fn a_retro_over_a_window_the_data_does_not_cover_says_so_first_and_records_it() {
+    use crate::common::render;
+    // The default first window: the last 14 days, 13..26 November. Deployments are known
+    // up to Sunday 15 November: 3 of its 14 days (cut at now, 13.5 days, begun on 14).
+    let (mut backend, mut app) = lagging_retro();
     let flow = &app.retro.as_ref().unwrap().flow;
     let deployments = &flow.data_gaps[0];
     assert_eq!(deployments.covered_days(), 3.0);
@@ -646,12 +652,7 @@ fn deployments_without_kinds_give_no_rework_rate_until_a_file_says_them() {
 #[test]
 fn the_first_stage_at_80x24_keeps_the_safety_check_in_view_beside_three_gaps() {
     use crate::common::render;
-    let f = lagging();
-    let mut backend = retro::tui::Backend::new(f.store);
-    let team = f.team.clone();
-    let r = backend.store.start_retro(&team, &window("2026-11-13", "2026-11-26"), now()).unwrap();
-    let (mut app, _) = retro::tui::app::App::new(backend.store.teams().unwrap(), Some(team), now());
-    retro::tui::apply_effect(&mut backend, &mut app, retro::tui::app::Effect::OpenRetro(r.id)).unwrap();
+    let (_, app) = lagging_retro();
     // Deployments stop on 15 November, no incidents, and the file gave no kinds.
     assert_eq!(app.retro.as_ref().unwrap().flow.data_gaps.len(), 3);
 
