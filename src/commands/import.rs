@@ -135,10 +135,16 @@ pub(super) fn print_other_environments(
     Ok(())
 }
 
-/// Said of a deployments file without a `kind` column.
-const NO_KINDS: &str = "The file has no kind column, so it does not say which deployments were hotfixes, rollbacks \
-                        or fixes forward: the weeks it covers have no rework rate unless another import gave their \
-                        kinds.";
+/// Says that `source` (what imported deployments, and why it has no kinds: "The file has
+/// no kind column, so it") does not tell rework from planned deployments.
+pub(super) fn print_no_kinds(source: &str, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{source} does not say which deployments were hotfixes, rollbacks or fixes forward: the weeks imported \
+         here have no rework rate unless another import gave their kinds."
+    )?;
+    Ok(())
+}
 
 pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mut dyn Write) -> Result<()> {
     // Column names, environments and the file name come from outside: shown, never sent raw.
@@ -164,7 +170,7 @@ pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mu
         )?;
     }
     if s.kind == ImportKind::Deployments && s.rows > 0 && s.absent_columns.iter().any(|c| c == "kind") {
-        writeln!(out, "{NO_KINDS}")?;
+        print_no_kinds("The file has no kind column, so it", out)?;
     }
     print_other_environments(&s.other_environments, out)?;
     writeln!(

@@ -49,6 +49,9 @@ fn print_summary(team: &Team, s: &DevlakeSummary, out: &mut dyn Write) -> Result
         r(&s.change_report),
         r(&s.incident_report)
     )?;
+    if s.deployments > 0 {
+        super::import::print_no_kinds("DevLake's domain layer", out)?;
+    }
     if !s.other_environments.is_empty() {
         let envs: Vec<String> = s.other_environments.iter().map(|(env, n)| format!("{env}: {n}")).collect();
         writeln!(

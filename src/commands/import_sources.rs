@@ -135,6 +135,14 @@ fn print_summary(file: &str, team: &Team, args: &ImportArgs, s: &SourceSummary, 
         s.change_report.updated,
         s.change_report.unchanged
     )?;
+    if s.deployments > 0 {
+        let source = match args.kind {
+            ImportKind::GithubRuns => "GitHub's workflow runs API",
+            ImportKind::GitlabDeployments => "GitLab's deployments API",
+            _ => "GitHub's deployments API",
+        };
+        super::import::print_no_kinds(source, out)?;
+    }
     match s.changes_from {
         ChangesFrom::Nothing => writeln!(
             out,

@@ -87,6 +87,9 @@ fn print(
     }
     for s in &summary.loaded {
         super::import::print_summary(file, team, s, out)?;
+        if s.kind == ImportKind::Deployments && s.rows > 0 {
+            super::import::print_no_kinds("Four Keys' deployments table", out)?;
+        }
         if let Some(links) = s.time_links {
             writeln!(
                 out,

@@ -143,7 +143,7 @@ fn import_prints_a_summary_and_the_person_column_notice() {
             "Ignored column(s) author, Author Email: they identify people, and retro keeps team-level data only.\n\
              Ignored column(s) retro does not use: pipeline.\n\
              The file has no kind column, so it does not say which deployments were hotfixes, rollbacks or fixes \
-             forward: the weeks it covers have no rework rate unless another import gave their kinds.\n\
+             forward: the weeks imported here have no rework rate unless another import gave their kinds.\n\
              1 deployment(s) are outside production (staging: 1); only environment \"production\" (or empty) enters the metrics.\n\
              Imported 3 deployments from deployments.csv for team payments: 3 new, 0 updated, 0 unchanged.\n",
         );
@@ -217,7 +217,7 @@ fn a_reimport_without_optional_columns_says_which_defaults_replaced_stored_value
         "Note: the file has no column(s) environment, service, status, kind, so the 1 updated row(s) took their \
          defaults there (see docs/import.md). Include those columns to keep the values stored before.\n\
          The file has no kind column, so it does not say which deployments were hotfixes, rollbacks or fixes \
-         forward: the weeks it covers have no rework rate unless another import gave their kinds.\n\
+         forward: the weeks imported here have no rework rate unless another import gave their kinds.\n\
          Imported 2 deployments from thin.csv for team payments: 0 new, 1 updated, 1 unchanged.\n",
     );
     // A first import of the same thin file replaces no stored value; it says only that
@@ -226,7 +226,7 @@ fn a_reimport_without_optional_columns_says_which_defaults_replaced_stored_value
     std::fs::copy(d.join("thin.csv"), fresh.path().join("thin.csv")).unwrap();
     retro(fresh.path()).args(["--db", "retro.db", "import", "deployments", "thin.csv"]).assert().success().stdout(
         "The file has no kind column, so it does not say which deployments were hotfixes, rollbacks or fixes \
-             forward: the weeks it covers have no rework rate unless another import gave their kinds.\n\
+             forward: the weeks imported here have no rework rate unless another import gave their kinds.\n\
              Imported 2 deployments from thin.csv for team payments: 2 new, 0 updated, 0 unchanged.\n",
     );
 }

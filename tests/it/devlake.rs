@@ -488,6 +488,7 @@ fn retro_import_devlake_says_what_it_did_and_drops_person_fields_once() {
         server.port
     )), "{out}");
     assert!(out.contains("1 deployment(s) are outside PRODUCTION (STAGING: 1)"), "{out}");
+    assert!(out.contains("DevLake's domain layer does not say which deployments were hotfixes"), "{out}");
     assert!(out.contains("Skipped 1 deployment(s) with no result yet"), "{out}");
     let err = retro().args(["--db", "retro.db", "import", "devlake", &url]).assert().failure();
     let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();

@@ -509,6 +509,13 @@ fn cli_imports_runs_and_names_the_dropped_person_fields_once() {
     assert!(out.contains("Left out 3 record(s) that did not reach an environment (cancelled: 1, in_progress: 1, other workflow (CI): 1)."), "{out}");
     assert!(out.contains("Imported 4 deployment(s) and 3 change(s)"), "{out}");
     assert!(
+        out.contains(
+            "GitHub's workflow runs API does not say which deployments were hotfixes, rollbacks or fixes forward: \
+             the weeks imported here have no rework rate unless another import gave their kinds."
+        ),
+        "{out}"
+    );
+    assert!(
         out.contains("Deployments: 4 new, 0 updated, 0 unchanged. Changes: 3 new, 0 updated, 0 unchanged."),
         "{out}"
     );

@@ -399,6 +399,7 @@ fn the_command_line_imports_each_tool_and_says_what_it_dropped() {
     assert!(out.contains("Left out 1 incident(s) outside --priority P1,P2"), "{out}");
     let out = stdout(&retro_in(dir.path(), &["import", "fourkeys", &path("fourkeys")]).success());
     assert!(out.contains("Imported 4 deployments"), "{out}");
+    assert!(out.contains("Four Keys' deployments table does not say which deployments were hotfixes"), "{out}");
     assert!(out.contains("Imported 6 changes"), "{out}");
     assert!(out.contains("Imported 3 incidents"), "{out}");
 
