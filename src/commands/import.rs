@@ -160,12 +160,19 @@ pub(super) fn print_summary(file: &str, team: &Team, s: &ImportSummary, out: &mu
     if !s.unused_columns.is_empty() {
         writeln!(out, "Ignored column(s) retro does not use: {}.", list(&s.unused_columns))?;
     }
-    if s.report.updated > 0 && !s.absent_columns.is_empty() {
+    // A stored deployment keeps its kind when the file has none: it says nothing of rework.
+    let defaulted: Vec<String> = s
+        .absent_columns
+        .iter()
+        .filter(|c| !(s.kind == ImportKind::Deployments && c.as_str() == "kind"))
+        .cloned()
+        .collect();
+    if s.report.updated > 0 && !defaulted.is_empty() {
         writeln!(
             out,
             "Note: the file has no column(s) {}, so the {} updated row(s) took their defaults there \
              (see docs/import.md). Include those columns to keep the values stored before.",
-            list(&s.absent_columns),
+            list(&defaulted),
             s.report.updated
         )?;
     }

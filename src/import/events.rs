@@ -6,6 +6,7 @@ use super::error::FieldError;
 use super::fields::{one_of, optional, optional_timestamp, required, required_timestamp};
 use super::{Format, ImportError, Input, Parsed, collect_rows, each_row};
 use crate::domain::{Change, DeployKind, DeployStatus, Deployment, Incident};
+use std::sync::OnceLock;
 
 pub(super) const DEPLOYMENTS: Layout = Layout {
     json_key: "deployments",
@@ -22,14 +23,16 @@ pub(super) const DEPLOYMENTS: Layout = Layout {
 /// Reads deployments. `environment` defaults to production, `status` to success and
 /// `kind` to planned.
 pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Parsed<Deployment>, ImportError> {
-    collect_rows(|sink| each_deployment(file, bytes.into(), format, sink))
+    collect_rows(|sink| each_deployment(file, bytes.into(), format, &OnceLock::new(), sink))
 }
 
-/// [`parse_deployments`], handing each row to `sink` as it is read.
+/// [`parse_deployments`], handing each row to `sink` as it is read. Before the first
+/// row reaches `sink`, `kind_column` says whether the file has the `kind` column.
 pub(crate) fn each_deployment(
     file: &str,
     input: Input<'_>,
     format: Format,
+    kind_column: &OnceLock<bool>,
     sink: impl FnMut(Deployment),
 ) -> Result<Binding, ImportError> {
     let statuses = DeployStatus::ALL.map(DeployStatus::as_str);
@@ -40,6 +43,7 @@ pub(crate) fn each_deployment(
         format,
         &DEPLOYMENTS,
         |row| {
+            let _ = kind_column.set(row.has(5));
             Ok(Deployment {
                 external_id: required(row, 0, "id")?.to_owned(),
                 deployed_at: required_timestamp(row, 1, "deployed_at")?,

@@ -8,6 +8,7 @@ use crate::domain::{Team, is_production};
 use crate::store::{LoadFailure, LoadReport, Store, StoreError, TimeLinks};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// What a file holds, or `git` for a repository's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -150,8 +151,9 @@ pub fn import_input(
     let mut time_links = None;
     let (report, rows, binding) = match kind {
         ImportKind::Deployments => {
+            let kind_column = OnceLock::new();
             let parse = counting(|emit| {
-                each_deployment(file, input, format, |d| {
+                each_deployment(file, input, format, &kind_column, |d| {
                     if !is_production(&d.environment) {
                         *other_environments.entry(d.environment.clone()).or_insert(0) += 1;
                     }
@@ -159,9 +161,14 @@ pub fn import_input(
                 })
             });
             let (report, (binding, rows)) = pipelined(parse, |s| {
-                // A file without a `kind` column says nothing of rework: its rows are
-                // only planned by default.
-                let kinds = || s.read().is_some_and(|(binding, _)| !binding.absent.contains(&"kind"));
+                // A file without a `kind` column says nothing of rework: its new rows are
+                // planned by default, stored ones keep their kind. Known from the first
+                // row on (the parser sets it before sending it), or from the header of
+                // a file without rows once it is read.
+                let kinds = || match kind_column.get() {
+                    Some(&has) => has,
+                    None => s.read().is_some_and(|(binding, _)| !binding.absent.contains(&"kind")),
+                };
                 store.load_deployments_from(team, s.deployments(), &source, &kinds)
             })
             .map_err(load_error)?;

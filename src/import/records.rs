@@ -29,6 +29,11 @@ impl Row<'_> {
         self.line
     }
 
+    /// Whether the file has known column `column` (for JSON, the key in any record).
+    pub fn has(&self, column: usize) -> bool {
+        self.positions[column].is_some()
+    }
+
     /// The trimmed value of known column `column`; `None` when absent or empty.
     pub fn get(&self, column: usize) -> Option<&str> {
         let i = self.positions[column]?;

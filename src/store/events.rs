@@ -88,13 +88,20 @@ pub(super) fn load_deployments<E>(
         let d = d.borrow();
         extent.add(d.deployed_at);
         let production = d.is_production();
-        let id = match index.get(&d.external_id) {
+        let stored = index.get(&d.external_id);
+        // A source that does not say kinds leaves a stored deployment's kind as it was:
+        // its `planned` is only the default.
+        let kind = match &stored {
+            Some(p) if !kinds() => p.attrs.kind,
+            _ => d.kind,
+        };
+        let id = match stored {
             Some(StoredDeployment { deployed_at, attrs: p, .. })
                 if deployed_at == d.deployed_at
                     && *p.environment == *d.environment
                     && p.service.as_deref() == d.service.as_deref()
                     && p.status == d.status
-                    && p.kind == d.kind =>
+                    && p.kind == kind =>
             {
                 report.unchanged += 1;
                 continue;
@@ -112,7 +119,7 @@ pub(super) fn load_deployments<E>(
                     production,
                     d.service,
                     d.status.as_str(),
-                    d.kind.as_str()
+                    kind.as_str()
                 ])?;
                 report.updated += 1;
                 updated_ids.push(id);
@@ -147,7 +154,7 @@ pub(super) fn load_deployments<E>(
             production,
             d.service.as_deref(),
             d.status,
-            d.kind,
+            kind,
         )?;
         if production {
             let service = index.get(&d.external_id).and_then(|s| s.attrs.service.clone());

@@ -214,12 +214,22 @@ fn a_reimport_without_optional_columns_says_which_defaults_replaced_stored_value
     retro(d).args(["--db", "retro.db", "import", "deployments", "full.csv"]).assert().success();
     std::fs::write(d.join("thin.csv"), "id,deployed_at\nD-1,2026-11-02T10:00:00Z\nD-2,2026-11-03T10:00:00Z\n").unwrap();
     retro(d).args(["--db", "retro.db", "import", "deployments", "thin.csv"]).assert().success().stdout(
-        "Note: the file has no column(s) environment, service, status, kind, so the 1 updated row(s) took their \
+        "Note: the file has no column(s) environment, service, status, so the 1 updated row(s) took their \
          defaults there (see docs/import.md). Include those columns to keep the values stored before.\n\
          The file has no kind column, so it does not say which deployments were hotfixes, rollbacks or fixes \
          forward: the weeks imported here have no rework rate unless another import gave their kinds.\n\
          Imported 2 deployments from thin.csv for team payments: 0 new, 1 updated, 1 unchanged.\n",
     );
+    // D-1 is a success now (the default status) but still the hotfix it was: a file
+    // without kinds says nothing of rework. 1 of 2 in W45.
+    {
+        let store = retro::store::Store::open(&d.join("retro.db")).unwrap();
+        let team = store.team_by_name("payments").unwrap().unwrap();
+        let week = retro::domain::Period::parse_label("2026-W45", team.utc_offset).unwrap();
+        let w = retro::query::MetricTable::load(&store, &team, &[week]).unwrap().periods.remove(0);
+        assert_eq!(w.dora.get(retro::domain::DoraMetric::ChangeFailureRate).value, Some(0.0));
+        assert_eq!(w.dora.get(retro::domain::DoraMetric::ReworkRate).value, Some(50.0));
+    }
     // A first import of the same thin file replaces no stored value; it says only that
     // the file has no kinds.
     let fresh = store_with_team();

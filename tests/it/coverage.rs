@@ -668,3 +668,34 @@ fn the_first_stage_at_80x24_keeps_the_safety_check_in_view_beside_three_gaps() {
     assert!(screen.contains("more on the Data stage"), "and where the rest is: {screen}");
     assert!(!screen.contains("retro import deployments FILE"), "without the long suggestions: {screen}");
 }
+
+/// A source that says no kinds (an API's deployments, read again with a new status)
+/// leaves a stored deployment's kind as it was: its `planned` is only the default.
+#[test]
+fn a_source_without_kinds_keeps_the_stored_kind() {
+    use retro::domain::{DeployKind, DeployStatus, Deployment};
+    use retro::store::{KINDS_KNOWN, KINDS_UNKNOWN};
+    let mut f = Fixture::new();
+    let hotfix = Deployment {
+        external_id: "d1".into(),
+        deployed_at: parse_timestamp("2026-07-14T10:00:00Z").unwrap(),
+        environment: "production".into(),
+        service: None,
+        status: DeployStatus::Success,
+        kind: DeployKind::Hotfix,
+    };
+    let rows = |d: &Deployment| [Ok::<_, std::convert::Infallible>(d.clone())];
+    f.store.load_deployments_from(&f.team, rows(&hotfix), "csv", KINDS_KNOWN).unwrap();
+    let failed = Deployment { status: DeployStatus::Failed, kind: DeployKind::Planned, ..hotfix.clone() };
+    let report = f.store.load_deployments_from(&f.team, rows(&failed), "github", KINDS_UNKNOWN).unwrap();
+    assert_eq!(report.updated, 1, "the status changed");
+    let w29 = f.week("2026-W29");
+    assert!(close(value(&w29, DoraMetric::ChangeFailureRate), 100.0));
+    assert!(close(value(&w29, DoraMetric::ReworkRate), 100.0), "still the hotfix it was");
+    // The same row again says nothing new.
+    let again = f.store.load_deployments_from(&f.team, rows(&failed), "github", KINDS_UNKNOWN).unwrap();
+    assert_eq!((again.updated, again.unchanged), (0, 1));
+    // A source that says kinds does change it.
+    f.store.load_deployments_from(&f.team, rows(&failed), "csv", KINDS_KNOWN).unwrap();
+    assert!(close(value(&f.week("2026-W29"), DoraMetric::ReworkRate), 0.0));
+}
