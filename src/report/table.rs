@@ -70,6 +70,13 @@ pub fn write_table(table: &MetricTable, out: &mut dyn Write) -> std::io::Result<
     if table.periods.iter().any(|p| !p.covers(DoraMetric::DeploymentFrequency)) {
         writeln!(out, "no data: the team's imports do not reach the period (see `retro import --help`, --covers)")?;
     }
+    if table.periods.iter().any(|p| p.covers(DoraMetric::DeploymentFrequency) && !p.covers(DoraMetric::ReworkRate)) {
+        writeln!(
+            out,
+            "rework no data: no import said which deployments of the period were hotfixes, rollbacks or fixes \
+             forward (a kind column, or `retro import git`)"
+        )?;
+    }
     if table.diagnostics.incidents_without_production_deployment > 0 {
         writeln!(
             out,

@@ -640,6 +640,7 @@ fn deployments_without_kinds_give_no_rework_rate_until_a_file_says_them() {
     let w29 = text.lines().find(|l| l.starts_with("2026-W29")).unwrap();
     assert!(w29.trim_end().ends_with("no data"), "{text}");
     assert!(text.contains("25.0% (1 of 4)"), "{text}");
+    assert!(text.contains("rework no data: no import said which deployments of the period were hotfixes"), "{text}");
     // The JSON report leaves the count of rework deployments out where kinds are unknown.
     let json = to_json(&table);
     assert!(json["periods"][0]["rework_deployments"].is_null(), "{json}");
