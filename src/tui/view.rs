@@ -320,6 +320,8 @@ pub struct DetailModel {
     pub marks: Vec<ActionMark>,
     /// Newest first.
     pub rows: Vec<DetailRow>,
+    /// What the chart says when no period has a value.
+    pub empty: &'static str,
 }
 
 impl DetailModel {
@@ -388,6 +390,18 @@ impl DetailModel {
                 }
             })
             .collect();
+        // Deployments known but none of their kinds: say what would give them.
+        let kinds_unknown = key == MetricKey::Dora(DoraMetric::ReworkRate)
+            && history
+                .periods
+                .iter()
+                .any(|p| p.covers(DoraMetric::DeploymentFrequency) && !p.covers(DoraMetric::ReworkRate));
+        let empty = if kinds_unknown {
+            "No import said which deployments were hotfixes, rollbacks or fixes forward: a deployments file \
+             with a kind column, or `retro import git`, gives them."
+        } else {
+            "No data in any period yet."
+        };
         DetailModel {
             key,
             name,
@@ -395,6 +409,7 @@ impl DetailModel {
             polarity,
             definition,
             context,
+            empty,
             points,
             period_count: n,
             x_labels,

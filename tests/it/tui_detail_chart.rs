@@ -104,3 +104,21 @@ fn without_actions_or_history_there_is_no_mark_and_no_band() {
     assert!(screen.contains("Change lead time"), "{screen}");
     assert!(!screen.contains("action decided") && screen.contains("usual range"), "{screen}");
 }
+
+/// Deployments without kinds: the rework chart has no point, and says what would give
+/// it one instead of "no data yet".
+#[test]
+fn the_rework_chart_without_kinds_says_what_gives_them() {
+    let mut backend = Backend::new(store());
+    let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    let down = Action::Down;
+    press(&mut backend, &mut app, &[down, down, down, down, Action::Open]);
+    let screen = crate::common::render(&app, 100, 30);
+    assert!(screen.contains("Deployment rework rate"), "{screen}");
+    assert!(screen.contains("No import said which deployments were hotfixes"), "{screen}");
+    assert!(!screen.contains("No data in any period yet"), "{screen}");
+    // Frequency, with the same deployments, has its chart.
+    let mut app = retro::tui::prepare(&mut backend, None, now()).unwrap();
+    press(&mut backend, &mut app, &[Action::Open]);
+    assert!(!crate::common::render(&app, 100, 30).contains("No import said"));
+}

@@ -107,7 +107,8 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &DetailModel, theme: &Theme)
                 .style(theme.dim()),
         );
     if model.points.is_empty() {
-        frame.render_widget(Paragraph::new(" No data in any period yet."), area);
+        let text = Paragraph::new(model.empty).wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text.block(Block::new().padding(ratatui::widgets::Padding::horizontal(1))), area);
     } else {
         frame.render_widget(chart, area);
     }
