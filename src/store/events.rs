@@ -38,16 +38,17 @@ impl Touched {
 }
 
 /// Whether an import says which of its deployments were planned and which were rework
-/// (hotfix, rollback, fix-forward). Asked once its rows are read: a file's columns are
-/// known only once its parser is done.
+/// (hotfix, rollback, fix-forward). Asked at each stored deployment the import meets
+/// (a source without kinds leaves its kind as it was) and once every row is read (a
+/// file without rows knows its columns only then).
 pub type SaysKinds<'a> = &'a dyn Fn() -> bool;
 
 /// A source that gives every deployment's kind (a file with a `kind` column, a git
 /// history read by the rework rule).
 pub const KINDS_KNOWN: SaysKinds<'static> = &|| true;
 
-/// A source whose deployments carry no kind (most tools' APIs): they are stored as
-/// planned, and the rework rate of the days they cover stays "no data".
+/// A source whose deployments carry no kind (most tools' APIs): new ones are stored as
+/// planned, stored ones keep theirs, and the days they cover gain no rework rate.
 pub const KINDS_UNKNOWN: SaysKinds<'static> = &|| false;
 
 /// Loads deployments; the days from the first to the last of them (and `declared`, a
