@@ -700,3 +700,18 @@ fn a_source_without_kinds_keeps_the_stored_kind() {
     f.store.load_deployments_from(&f.team, rows(&failed), "csv", KINDS_KNOWN).unwrap();
     assert!(close(value(&f.week("2026-W29"), DoraMetric::ReworkRate), 0.0));
 }
+
+/// In a 60-column pane each vote keeps its count on its own row (the words are cut
+/// short), and the gaps that do not fit are one line pointing at the Data stage.
+#[test]
+fn the_first_stage_in_a_narrow_pane_keeps_each_vote_on_one_row() {
+    let (_, app) = lagging_retro();
+    let screen = crate::common::render(&app, 60, 20);
+    let votes: Vec<&str> = screen.lines().filter(|l| l.trim_start().starts_with(['1', '2', '3', '4', '5'])).collect();
+    assert_eq!(votes.len(), 5, "{screen}");
+    for row in &votes {
+        assert!(row.trim_end().ends_with('0'), "the count is on the vote's row: {row:?}\n{screen}");
+    }
+    assert!(votes[1].contains('…'), "the long words are cut: {screen}");
+    assert!(screen.contains("Data is missing for this window: see the Data stage."), "{screen}");
+}

@@ -23,11 +23,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RetroScreen, theme: &Theme) 
         ),
     ];
     let scale = VoteKind::Safety.scale();
+    // Each vote on one row, its count at the end: in a narrow pane the words are cut
+    // short rather than wrapped under the count.
+    let words_width = width.saturating_sub(9).min(58);
     for (row, score) in (1..=VoteCounts::TOP_SCORE).rev().enumerate() {
-        let words = scale[usize::from(score - 1)];
+        let words = crate::text::fit(scale[usize::from(score - 1)], words_width);
         let style = if row == cursor { theme.selected() } else { Default::default() };
         votes.push(Line::from(vec![
-            Span::styled(format!(" {score}  {words:<58}"), style),
+            Span::styled(format!(" {score}  {words:<words_width$}"), style),
             Span::styled(format!("{:>4} ", flow.safety.get(score)), style),
         ]));
     }
@@ -126,14 +129,13 @@ fn gap_lines(flow: &crate::retro::flow::Flow, theme: &Theme, width: usize, room:
             theme.dim(),
         )
     };
+    let gist = Line::styled("Data is missing for this window: see the Data stage.", theme.warning());
+    let gist_rows = rows(std::slice::from_ref(&gist), width);
     // The count of the rest takes as many rows for any count: measure it with all left.
-    let gist = Line::styled(
-        "The data does not cover all of this window: the Data stage says what is missing.",
-        theme.warning(),
-    );
     match fitting(&more(0)) {
         Some(n) if n > 0 => said.into_iter().take(n).chain([more(n), Line::raw("")]).collect(),
-        _ if rows(std::slice::from_ref(&gist), width) < room => vec![gist, Line::raw("")],
+        _ if gist_rows < room => vec![gist, Line::raw("")],
+        _ if gist_rows == room => vec![gist],
         _ => Vec::new(),
     }
 }
