@@ -26,8 +26,9 @@ pub fn parse_deployments(file: &str, bytes: &[u8], format: Format) -> Result<Par
     collect_rows(|sink| each_deployment(file, bytes.into(), format, &OnceLock::new(), sink))
 }
 
-/// [`parse_deployments`], handing each row to `sink` as it is read. Before the first
-/// row reaches `sink`, `kind_column` says whether the file has the `kind` column.
+/// [`parse_deployments`], handing each row to `sink` as it is read. `kind_column` says
+/// whether the file has the `kind` column: before the first row reaches `sink`, and
+/// for a file without rows once it is read.
 pub(crate) fn each_deployment(
     file: &str,
     input: Input<'_>,
@@ -37,7 +38,7 @@ pub(crate) fn each_deployment(
 ) -> Result<Binding, ImportError> {
     let statuses = DeployStatus::ALL.map(DeployStatus::as_str);
     let kinds = DeployKind::ALL.map(DeployKind::as_str);
-    each_row(
+    let binding = each_row(
         file,
         input,
         format,
@@ -55,7 +56,9 @@ pub(crate) fn each_deployment(
         },
         |d| &d.external_id,
         sink,
-    )
+    )?;
+    let _ = kind_column.set(binding.positions[5].is_some());
+    Ok(binding)
 }
 
 pub(super) const CHANGES: Layout = Layout {

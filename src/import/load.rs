@@ -162,13 +162,8 @@ pub fn import_input(
             });
             let (report, (binding, rows)) = pipelined(parse, |s| {
                 // A file without a `kind` column says nothing of rework: its new rows are
-                // planned by default, stored ones keep their kind. Known from the first
-                // row on (the parser sets it before sending it), or from the header of
-                // a file without rows once it is read.
-                let kinds = || match kind_column.get() {
-                    Some(&has) => has,
-                    None => s.read().is_some_and(|(binding, _)| !binding.absent.contains(&"kind")),
-                };
+                // planned by default, stored ones keep their kind.
+                let kinds = || kind_column.get() == Some(&true);
                 store.load_deployments_from(team, s.deployments(), &source, &kinds)
             })
             .map_err(load_error)?;

@@ -5,7 +5,7 @@
 use crate::domain::{Change, Deployment, Incident};
 use crate::store::LoadFailure;
 use std::borrow::Borrow;
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::iter::Peekable;
 use std::marker::PhantomData;
 use std::sync::mpsc;
@@ -100,13 +100,12 @@ type Feed<'a, E> = Peekable<Box<dyn Iterator<Item = Result<Event, E>> + 'a>>;
 /// What a reader handed on, as the three streams the store's loaders take, read one
 /// after the other: deployments, then changes, then incidents. A reader's error ends the
 /// stream being read with that error, so the loader rolls the whole import back.
-pub(crate) struct Streams<'a, E, R> {
+pub(crate) struct Streams<'a, E> {
     feed: RefCell<Feed<'a, E>>,
     bin: RefCell<Bin>,
-    read: &'a OnceCell<R>,
 }
 
-impl<E, R> Streams<'_, E, R> {
+impl<E> Streams<'_, E> {
     /// The next row if it belongs to the stream of `T`, or the reader's error.
     fn next_of<T: Carried>(&self) -> Option<Result<Row<'_, T>, E>> {
         let item = self.feed.borrow_mut().next_if(|row| !matches!(row, Ok(event) if !T::is(event)))?;
@@ -124,12 +123,6 @@ impl<E, R> Streams<'_, E, R> {
     pub fn incidents(&self) -> impl Iterator<Item = Result<Row<'_, Incident>, E>> + '_ {
         std::iter::from_fn(move || self.next_of())
     }
-
-    /// What the reader returned, once the streams have been read to their end: a file's
-    /// header (which columns it has) is known to the loader only then.
-    pub fn read(&self) -> Option<&R> {
-        self.read.get()
-    }
 }
 
 /// Runs `read` on a second thread, handing what it emits (deployments first, then
@@ -137,7 +130,7 @@ impl<E, R> Streams<'_, E, R> {
 /// loader's failure, or the reader's error as `LoadFailure::Source`, when either failed.
 pub(crate) fn pipelined<E: Send, R: Send, O>(
     read: impl FnOnce(&mut dyn FnMut(Event)) -> Result<R, E> + Send,
-    load: impl FnOnce(&Streams<'_, E, R>) -> Result<O, LoadFailure<E>>,
+    load: impl FnOnce(&Streams<'_, E>) -> Result<O, LoadFailure<E>>,
 ) -> Result<(O, R), LoadFailure<E>> {
     std::thread::scope(|scope| {
         // Room for 64,000 rows, so the reader keeps going while the loader reads what it
@@ -161,32 +154,28 @@ pub(crate) fn pipelined<E: Send, R: Send, O>(
             }
             result
         });
-        let done = OnceCell::new();
+        let done: RefCell<Option<R>> = RefCell::new(None);
         let mut reader = Some(reader);
-        let loaded = {
-            let rows = receiver.into_iter().flatten().map(Ok).chain(std::iter::from_fn(|| {
-                // The stream ends where the reader ended: cleanly, or with its error.
-                match reader.take()?.join().expect("the reader thread does not panic") {
-                    Ok(read) => {
-                        let _ = done.set(read);
-                        None
-                    }
-                    Err(e) => Some(Err(e)),
+        let rows = receiver.into_iter().flatten().map(Ok).chain(std::iter::from_fn(|| {
+            // The stream ends where the reader ended: cleanly, or with its error.
+            match reader.take()?.join().expect("the reader thread does not panic") {
+                Ok(read) => {
+                    *done.borrow_mut() = Some(read);
+                    None
                 }
-            }));
-            let streams = Streams {
-                feed: RefCell::new((Box::new(rows) as Box<dyn Iterator<Item = _>>).peekable()),
-                bin: RefCell::new(Bin { rows: Vec::new(), back }),
-                read: &done,
-            };
-            let loaded = load(&streams)?;
-            // A loader that stopped before a kind it does not take leaves the rest unread.
-            for rest in streams.feed.into_inner() {
-                rest.map_err(LoadFailure::Source)?;
+                Err(e) => Some(Err(e)),
             }
-            loaded
+        }));
+        let streams = Streams {
+            feed: RefCell::new((Box::new(rows) as Box<dyn Iterator<Item = _>>).peekable()),
+            bin: RefCell::new(Bin { rows: Vec::new(), back }),
         };
-        let read = done.into_inner().expect("the stream was read to its end");
+        let loaded = load(&streams)?;
+        // A loader that stopped before a kind it does not take leaves the rest unread.
+        for rest in streams.feed.into_inner() {
+            rest.map_err(LoadFailure::Source)?;
+        }
+        let read = done.borrow_mut().take().expect("the stream was read to its end");
         Ok((loaded, read))
     })
 }
@@ -208,27 +197,24 @@ mod tests {
     }
 
     #[test]
-    fn what_the_reader_returned_is_known_once_its_rows_are_read() {
+    fn rows_past_several_batches_arrive_in_order_and_the_readers_value_is_returned() {
         // More rows than a batch and a bin, so rows go back to the reader to be freed.
         let rows = 3 * BATCH + 5;
-        let ((seen, before), read) = pipelined(
+        let (seen, read) = pipelined(
             |emit| {
                 (0..rows).for_each(|i| emit(Event::Deployment(deployment(i))));
                 Ok::<_, String>("header")
             },
             |s| {
-                let before = s.read().copied();
                 let mut seen = Vec::new();
                 for d in s.deployments() {
                     let d = d.map_err(LoadFailure::Source)?;
                     seen.push(Borrow::<Deployment>::borrow(&d).deployed_at);
                 }
-                assert_eq!(s.read(), Some(&"header"), "the stream has ended");
-                Ok((seen, before))
+                Ok(seen)
             },
         )
         .unwrap();
-        assert_eq!(before, None, "not before the rows are read");
         assert_eq!(seen, (0..rows as i64).collect::<Vec<_>>());
         assert_eq!(read, "header");
     }

@@ -715,3 +715,27 @@ fn the_first_stage_in_a_narrow_pane_keeps_each_vote_on_one_row() {
     assert!(votes[1].contains('…'), "the long words are cut: {screen}");
     assert!(screen.contains("Data is missing for this window: see the Data stage."), "{screen}");
 }
+
+/// A file without rows that declares the days it covers says kinds only if it has the
+/// column: a CSV header with `kind` does; an empty JSON array has no keys at all.
+#[test]
+fn a_file_without_rows_says_kinds_only_when_it_has_the_column() {
+    let (from, to) =
+        (parse_timestamp("2026-07-13T00:00:00Z").unwrap(), parse_timestamp("2026-07-19T00:00:00Z").unwrap());
+    for (file, bytes, format, says) in [
+        ("d.csv", "id,deployed_at,kind\n", Format::Csv, true),
+        ("d.csv", "id,deployed_at\n", Format::Csv, false),
+        ("d.json", "[]", Format::Json, false),
+    ] {
+        let mut f = Fixture::new();
+        let team = f.team.clone();
+        f.store
+            .declaring_coverage(from, to, |s| {
+                import_bytes(s, &team, ImportKind::Deployments, file, bytes.as_bytes(), format)
+            })
+            .unwrap();
+        let coverage = f.store.coverage(&f.team).unwrap();
+        assert!(!coverage.deployments.is_empty(), "{bytes:?}");
+        assert_eq!(!coverage.deployment_kinds.is_empty(), says, "{bytes:?}");
+    }
+}
